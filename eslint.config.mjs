@@ -1,0 +1,48 @@
+// Lint rules that hold the project's habits: no floating promises, type-only imports, ===, and no
+// import cycles. Generated protobuf code is excluded (it is never edited by hand).
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import importX from "eslint-plugin-import-x";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "proto/gen/**", "data/**", "bin/**", ".corral-dev/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parserOptions: { project: "./tsconfig.json", tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { "import-x": importX },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      eqeqeq: ["error", "always"],
+      "import-x/no-cycle": "error",
+    },
+  },
+  {
+    files: ["hub/core/**/*.ts", "hub/scheduler/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["koa", "@koa/*", "@grpc/*", "better-sqlite3", "*/proto/*", "*/store/*", "*/api/*", "*/agents/*"] },
+      ],
+    },
+  },
+  {
+    files: ["hub/api/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: ["better-sqlite3", "*/store/*", "@grpc/*", "*/proto/*"] }],
+    },
+  },
+  {
+    files: ["cli/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["*/hub/*", "*/agent/*", "*/proto/*"] }] },
+  },
+  {
+    files: ["agent/hardware/**/*.ts", "agent/runtime/**/*.ts", "agent/state/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["*/proto/*", "@grpc/*"] }] },
+  },
+);
