@@ -1,0 +1,174 @@
+import { Metadata, status, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall } from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import type { AgentLinkServer, AgentMessage, HubMessage, JoinRequest, JoinResponse, LogChunk } from "../../proto/gen/corral/v1/agent_link";
+import type { Core } from "../core";
+import { AgentUnavailableError, CorralError } from "../core/errors";
+import { newId } from "../core/secrets";
+import type { TaskLogSource } from "../core/workloads";
+import { AgentSession } from "./session";
+
+export interface GatewayOptions {
+  /** Advertised to agents. @default 10_000 ms */
+  heartbeatIntervalMs: number;
+  /** Beats missed before a node is notready. @default 4 */
+  missedBeats: number;
+  /** How long a log request may take. @default 15_000 ms */
+  logTimeoutMs: number;
+  /** How long a new stream has to send its Hello. @default 30_000 ms */
+  helloTimeoutMs: number;
+  logger: Logger;
+}
+
+interface PendingLog {
+  chunks: Buffer[];
+  resolve: (text: string) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * The hub side of AgentLink: trades join tokens for node credentials, holds one session per node
+ * (a newer stream replaces an older one), keeps liveness in memory and answers log requests.
+ */
+export class AgentGateway implements TaskLogSource {
+  readonly sessions = new Map<string, AgentSession>();
+  private readonly pendingLogs = new Map<string, PendingLog>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly core: Core,
+    private readonly options: GatewayOptions,
+  ) {
+    this.unsubscribe = core.signals.desiredChanged.on((nodeId) => this.sessions.get(nodeId)?.desiredChanged());
+    core.workloads.setLogSource(this);
+  }
+
+  /** The grpc-js service implementation. */
+  service(): AgentLinkServer {
+    return {
+      join: (call, callback) => this.join(call, callback),
+      connect: (call) => this.connect(call),
+    };
+  }
+
+  /** Marks nodes whose agent missed `missedBeats` heartbeats as notready. Call on a timer. */
+  checkLiveness(): void {
+    const deadline = this.core.clock.now() - this.options.heartbeatIntervalMs * this.options.missedBeats;
+    for (const s of this.sessions.values()) {
+      if (s.lastBeatAt < deadline) this.core.nodes.setStatus(s.nodeId, "notready");
+    }
+  }
+
+  heartbeatCount(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) n += s.heartbeats;
+    return n;
+  }
+
+  fetch(nodeId: string, taskId: string, attempt: number, tailLines: number): Promise<string> {
+    const session = this.sessions.get(nodeId);
+    if (!session) return Promise.reject(new AgentUnavailableError(`the agent of node ${nodeId} is not connected`));
+    const requestId = newId();
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingLogs.delete(requestId);
+        reject(new AgentUnavailableError(`the agent of node ${nodeId} did not send logs within ${this.options.logTimeoutMs} ms`));
+      }, this.options.logTimeoutMs);
+      this.pendingLogs.set(requestId, { chunks: [], resolve, reject, timer });
+      session.send({ body: { $case: "logRequest", value: { requestId, taskId, attempt, tailLines } } });
+    });
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+    for (const s of this.sessions.values()) s.end("hub shutting down");
+    for (const p of this.pendingLogs.values()) {
+      clearTimeout(p.timer);
+      p.reject(new AgentUnavailableError("hub shutting down"));
+    }
+    this.pendingLogs.clear();
+  }
+
+  private join(call: ServerUnaryCall<JoinRequest, JoinResponse>, callback: sendUnaryData<JoinResponse>): void {
+    const req = call.request;
+    try {
+      const token = this.core.joinTokens.redeem(req.joinToken);
+      const cluster = token.cluster ?? (req.cluster || "default");
+      const { node, credential } = this.core.nodes.join(cluster, req.nodeName);
+      this.options.logger.info({ nodeId: node.id, node: node.name, cluster, joinTokenId: token.id }, "node joined");
+      callback(null, { nodeId: node.id, nodeCredential: credential, cluster });
+    } catch (err) {
+      this.options.logger.warn({ node: req.nodeName, cluster: req.cluster, reason: (err as Error).message }, "join refused");
+      callback(grpcError(err), null);
+    }
+  }
+
+  private connect(call: ServerDuplexStream<AgentMessage, HubMessage>): void {
+    const credential = bearer(call.metadata);
+    let nodeId: string;
+    try {
+      if (!credential) throw new AgentUnavailableError("missing node credential");
+      nodeId = this.core.nodes.authenticate(credential).id;
+    } catch {
+      call.emit("error", { code: status.UNAUTHENTICATED, details: "invalid or missing node credential", metadata: new Metadata() });
+      return;
+    }
+    const previous = this.sessions.get(nodeId);
+    const session = new AgentSession(nodeId, call, this.core, {
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+      logger: this.options.logger,
+      onClose: (s) => {
+        if (this.sessions.get(s.nodeId) !== s) return;
+        this.sessions.delete(s.nodeId);
+        this.core.nodes.setStatus(s.nodeId, "notready");
+      },
+      onLogChunk: (c) => this.logChunk(c),
+    });
+    this.sessions.set(nodeId, session);
+    previous?.end("replaced by a newer connection");
+    const helloTimer = setTimeout(() => {
+      if (!session.isClosed && session.heartbeats === 0 && this.core.nodes.findById(nodeId)?.status !== "ready") {
+        session.end("no Hello received in time");
+      }
+    }, this.options.helloTimeoutMs);
+    helloTimer.unref();
+  }
+
+  private logChunk(c: LogChunk): void {
+    const pending = this.pendingLogs.get(c.requestId);
+    if (!pending) return;
+    if (c.data.length > 0) pending.chunks.push(Buffer.from(c.data));
+    if (c.error) {
+      clearTimeout(pending.timer);
+      this.pendingLogs.delete(c.requestId);
+      pending.reject(new AgentUnavailableError(`agent could not read logs: ${c.error}`));
+    } else if (c.eof) {
+      clearTimeout(pending.timer);
+      this.pendingLogs.delete(c.requestId);
+      pending.resolve(Buffer.concat(pending.chunks).toString("utf8"));
+    }
+  }
+}
+
+function bearer(md: Metadata): string | null {
+  const v = md.get("authorization")[0];
+  if (typeof v !== "string") return null;
+  const m = /^Bearer\s+(.+)$/i.exec(v);
+  return m ? (m[1] as string).trim() : null;
+}
+
+/** Domain errors as gRPC statuses (by class, never by message). */
+function grpcError(err: unknown): { code: status; details: string } {
+  if (err instanceof CorralError) {
+    const code = {
+      invalid: status.INVALID_ARGUMENT,
+      unauthenticated: status.UNAUTHENTICATED,
+      forbidden: status.PERMISSION_DENIED,
+      not_found: status.NOT_FOUND,
+      conflict: status.ALREADY_EXISTS,
+      unavailable: status.UNAVAILABLE,
+    }[err.kind];
+    return { code, details: err.message };
+  }
+  return { code: status.INTERNAL, details: "internal error" };
+}

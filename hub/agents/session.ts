@@ -1,0 +1,162 @@
+import type { ServerDuplexStream } from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import type { AgentMessage, Hello, HubMessage, LogChunk } from "../../proto/gen/corral/v1/agent_link";
+import type { TaskSpec } from "../../proto/gen/corral/v1/tasks";
+import type { Core } from "../core";
+import { hardwareFromProto, metricsFromProto, reportFromProto, runtimeFromProto, specToProto } from "./codec";
+
+export interface SessionOptions {
+  heartbeatIntervalMs: number;
+  logger: Logger;
+  /** Called when the stream ends, so the gateway can forget this session. */
+  onClose: (session: AgentSession) => void;
+  onLogChunk: (chunk: LogChunk) => void;
+}
+
+/**
+ * One connected agent: its stream, its liveness in memory, and the desired set last sent to it, so
+ * changes go out as deltas. Every Hello gets a Welcome with the full desired set.
+ */
+export class AgentSession {
+  lastBeatAt: number;
+  heartbeats = 0;
+  private version = 0;
+  /** taskId -> serialized spec last sent; a changed spec is sent again as an add. */
+  private sent = new Map<string, { attempt: number; json: string }>();
+  private welcomed = false;
+  private closed = false;
+  private deltaQueued = false;
+
+  constructor(
+    readonly nodeId: string,
+    private readonly call: ServerDuplexStream<AgentMessage, HubMessage>,
+    private readonly core: Core,
+    private readonly options: SessionOptions,
+  ) {
+    this.lastBeatAt = core.clock.now();
+    call.on("data", (msg: AgentMessage) => this.receive(msg));
+    call.on("end", () => this.close("stream ended by agent"));
+    call.on("error", (err: Error) => this.close(`stream error: ${err.message}`));
+    call.on("cancelled", () => this.close("stream cancelled"));
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  send(msg: HubMessage): void {
+    if (!this.closed) this.call.write(msg);
+  }
+
+  /** Coalesces desired-set changes from one turn of the event loop into one delta. */
+  desiredChanged(): void {
+    if (!this.welcomed || this.deltaQueued) return;
+    this.deltaQueued = true;
+    setImmediate(() => {
+      this.deltaQueued = false;
+      this.sendDelta();
+    });
+  }
+
+  /** Ends the session from the hub's side (replaced by a newer one, or shutdown). */
+  end(reason: string): void {
+    if (this.closed) return;
+    this.options.logger.info({ nodeId: this.nodeId, reason }, "closing agent session");
+    this.call.end();
+    this.close(reason);
+  }
+
+  private receive(msg: AgentMessage): void {
+    try {
+      switch (msg.body?.$case) {
+        case "hello":
+          return this.hello(msg.body.value);
+        case "heartbeat":
+          return this.heartbeat(msg.body.value.node, msg.body.value.gpus);
+        case "taskUpdate": {
+          const report = reportFromProto(msg.body.value);
+          if (report) this.core.lifecycle.applyReport(this.nodeId, report);
+          return;
+        }
+        case "logChunk":
+          return this.options.onLogChunk(msg.body.value);
+        default:
+          return;
+      }
+    } catch (err) {
+      this.options.logger.error({ err, nodeId: this.nodeId }, "failed to handle agent message");
+    }
+  }
+
+  private hello(h: Hello): void {
+    const node = this.core.nodes.hello(this.nodeId, {
+      agentVersion: h.agentVersion,
+      address: peerAddress(this.call.getPeer()),
+      labels: h.labels,
+      hardware: hardwareFromProto(h.hardware),
+      runtime: runtimeFromProto(h.runtime),
+    });
+    const reports = h.tasks.flatMap((u) => reportFromProto(u) ?? []);
+    this.core.lifecycle.reconcileNode(this.nodeId, reports);
+    this.lastBeatAt = this.core.clock.now();
+    const tasks = this.desired();
+    this.sent = new Map(tasks.map((t) => [t.taskId, { attempt: t.attempt, json: JSON.stringify(t) }]));
+    this.version = 1;
+    this.send({
+      body: {
+        $case: "welcome",
+        value: {
+          nodeId: this.nodeId,
+          heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+          desiredVersion: this.version,
+          tasks,
+          labels: node.labels,
+        },
+      },
+    });
+    this.welcomed = true;
+    this.core.nodes.setStatus(this.nodeId, "ready");
+    this.options.logger.info({ nodeId: this.nodeId, node: node.name, tasks: tasks.length, reported: reports.length }, "agent welcomed");
+  }
+
+  private heartbeat(...[node, gpus]: [Parameters<typeof metricsFromProto>[0], Parameters<typeof metricsFromProto>[1]]): void {
+    const now = this.core.clock.now();
+    this.lastBeatAt = now;
+    this.heartbeats++;
+    this.core.nodes.touch(this.nodeId);
+    this.core.nodes.recordMetrics(this.nodeId, metricsFromProto(node, gpus, now));
+    if (this.welcomed) this.core.nodes.setStatus(this.nodeId, "ready");
+  }
+
+  private sendDelta(): void {
+    if (this.closed) return;
+    const tasks = this.desired();
+    const next = new Map(tasks.map((t) => [t.taskId, { attempt: t.attempt, json: JSON.stringify(t) }]));
+    const add = tasks.filter((t) => this.sent.get(t.taskId)?.json !== next.get(t.taskId)?.json);
+    const remove = [...this.sent].filter(([id]) => !next.has(id)).map(([taskId, s]) => ({ taskId, attempt: s.attempt }));
+    this.sent = next;
+    if (add.length === 0 && remove.length === 0) return;
+    this.version++;
+    this.send({ body: { $case: "delta", value: { version: this.version, add, remove } } });
+  }
+
+  private desired(): TaskSpec[] {
+    return this.core.desired.forNode(this.nodeId).map(specToProto);
+  }
+
+  private close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.options.logger.info({ nodeId: this.nodeId, reason }, "agent session closed");
+    this.options.onClose(this);
+  }
+}
+
+/** "ipv4:10.0.0.5:51234" / "ipv6:[::1]:5000" / "10.0.0.5:51234" -> the address part. */
+export function peerAddress(peer: string): string {
+  const p = peer.replace(/^ipv[46]:/, "");
+  const v6 = /^\[([^\]]+)\]:\d+$/.exec(p);
+  if (v6) return v6[1] as string;
+  const i = p.lastIndexOf(":");
+  return i > 0 ? p.slice(0, i) : p;
+}

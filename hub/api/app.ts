@@ -1,0 +1,29 @@
+import Koa from "koa";
+import type { Logger } from "pino";
+import type { Core } from "../core";
+import type { ApiMiddleware, ApiState } from "./context";
+import { healthRoutes, type HubGauges } from "./health";
+import { requestId } from "./middleware/request-id";
+import { requestLog } from "./middleware/request-log";
+import { nativeApi } from "./native";
+
+/**
+ * The hub's HTTP app: request id and log first, then health and each API surface. A surface is a
+ * middleware that answers its own paths with its own error shape; later issues add OpenPAI,
+ * OTE-stack, Run:ai and ModelArts here, each from its own folder.
+ */
+export function createApp(core: Core, logger: Logger, gauges: HubGauges, extraSurfaces: ApiMiddleware[] = []): Koa<ApiState> {
+  const app = new Koa<ApiState>();
+  app.proxy = false;
+  app.silent = true;
+  app.use(requestId());
+  app.use(requestLog(logger));
+  app.use(healthRoutes(core, gauges));
+  app.use(nativeApi(core, logger));
+  for (const s of extraSurfaces) app.use(s);
+  app.use(async (ctx) => {
+    ctx.status = 404;
+    ctx.body = { code: "not_found", message: `no API at ${ctx.path}` };
+  });
+  return app;
+}

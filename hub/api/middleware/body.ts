@@ -1,0 +1,19 @@
+import { koaBody } from "koa-body";
+import type { ApiMiddleware } from "../context";
+
+/**
+ * Parses JSON, urlencoded and text bodies (OpenPAI sends job YAML as text/yaml). Limits: 4 MiB.
+ * A malformed JSON body is a 400 from the surface's error middleware.
+ */
+export function bodyParser(): ApiMiddleware {
+  return koaBody({
+    json: true,
+    urlencoded: true,
+    text: true,
+    multipart: false,
+    jsonLimit: "4mb",
+    formLimit: "4mb",
+    textLimit: "4mb",
+    jsonStrict: false,
+  }) as unknown as ApiMiddleware;
+}

@@ -1,0 +1,49 @@
+import type Router from "@koa/router";
+import type { Core } from "../../core";
+import type { ApiState } from "../context";
+import { authenticate, requireAdmin } from "../middleware/auth";
+import { input, validate } from "../middleware/validate";
+import { presentCluster, presentJoinToken } from "./presenters";
+import { ClusterBody, JoinTokenBody, LabelBody } from "./schemas";
+
+export function clusterRoutes(router: Router<ApiState>, core: Core): void {
+  const auth = authenticate(core.auth);
+  const admin = [auth, requireAdmin()];
+  const present = (c: Parameters<typeof presentCluster>[0]) => presentCluster(c, core.nodes.list());
+
+  router.get("/clusters", auth, (ctx) => {
+    const nodes = core.nodes.list();
+    ctx.body = { items: core.clusters.list().map((c) => presentCluster(c, nodes)) };
+  });
+  router.post("/clusters", ...admin, validate(ClusterBody), (ctx) => {
+    ctx.status = 201;
+    ctx.body = present(core.clusters.create(input(ctx, ClusterBody).name));
+  });
+  router.get("/clusters/:cluster", auth, (ctx) => {
+    ctx.body = present(core.clusters.get(ctx.params.cluster as string));
+  });
+  router.post("/clusters/:cluster/labels", ...admin, validate(LabelBody), (ctx) => {
+    ctx.body = present(core.clusters.addLabel(ctx.params.cluster as string, input(ctx, LabelBody).label));
+  });
+  router.delete("/clusters/:cluster/labels/:label", ...admin, (ctx) => {
+    ctx.body = present(core.clusters.removeLabel(ctx.params.cluster as string, ctx.params.label as string));
+  });
+}
+
+export function joinTokenRoutes(router: Router<ApiState>, core: Core): void {
+  const admin = [authenticate(core.auth), requireAdmin()];
+  router.post("/join-tokens", ...admin, validate(JoinTokenBody), (ctx) => {
+    const body = input(ctx, JoinTokenBody);
+    if (body.cluster !== undefined) core.clusters.ensure(body.cluster);
+    const { token, record } = core.joinTokens.create(body);
+    ctx.status = 201;
+    ctx.body = { ...presentJoinToken(record, core.joinTokens.isValid(record)), token };
+  });
+  router.get("/join-tokens", ...admin, (ctx) => {
+    ctx.body = { items: core.joinTokens.list().map((t) => presentJoinToken(t, core.joinTokens.isValid(t))) };
+  });
+  router.delete("/join-tokens/:id", ...admin, (ctx) => {
+    const t = core.joinTokens.revoke(ctx.params.id as string);
+    ctx.body = presentJoinToken(t, core.joinTokens.isValid(t));
+  });
+}

@@ -1,0 +1,110 @@
+import fs from "node:fs";
+import path from "node:path";
+
+/**
+ * Hub configuration: environment variables, optionally merged over a JSON file named by
+ * CORRAL_CONFIG_FILE (env wins). Validated once at start and frozen; a bad value stops the start
+ * with a message naming it.
+ */
+export interface HubConfig {
+  /** CORRAL_DATA_DIR: where corral.db lives. @default ./data */
+  dataDir: string;
+  /** CORRAL_HTTP_HOST. @default 0.0.0.0 */
+  httpHost: string;
+  /** CORRAL_HTTP_PORT (0 = any free port). @default 9080 */
+  httpPort: number;
+  /** CORRAL_GRPC_HOST. @default 0.0.0.0 */
+  grpcHost: string;
+  /** CORRAL_GRPC_PORT (0 = any free port). @default 9081 */
+  grpcPort: number;
+  /** CORRAL_ADMIN_USERNAME: first-start admin. @default admin */
+  adminUsername: string;
+  /** CORRAL_ADMIN_PASSWORD: unset = generate one and print it once. */
+  adminPassword: string | undefined;
+  /** CORRAL_BOOTSTRAP_JOIN_TOKEN: a join token registered at start when given. */
+  bootstrapJoinToken: string | undefined;
+  /** CORRAL_HEARTBEAT_INTERVAL_MS. @default 10000 */
+  heartbeatIntervalMs: number;
+  /** CORRAL_NODE_DOWN_AFTER_MS: notready this long -> down. @default 300000 */
+  nodeDownAfterMs: number;
+  /** CORRAL_METRICS_SAMPLE_MS: spacing of stored metric samples per node. @default 60000 */
+  metricsSampleMs: number;
+  /** CORRAL_LOG_LEVEL. @default info */
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`invalid configuration: ${variable} ${reason}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
+  const file = readConfigFile(env.CORRAL_CONFIG_FILE);
+  const get = (name: string): string | undefined => {
+    const v = env[name] ?? file[name];
+    return v === undefined || v === "" ? undefined : v;
+  };
+  const config: HubConfig = {
+    dataDir: path.resolve(get("CORRAL_DATA_DIR") ?? "./data"),
+    httpHost: get("CORRAL_HTTP_HOST") ?? "0.0.0.0",
+    httpPort: port(get, "CORRAL_HTTP_PORT", 9080),
+    grpcHost: get("CORRAL_GRPC_HOST") ?? "0.0.0.0",
+    grpcPort: port(get, "CORRAL_GRPC_PORT", 9081),
+    adminUsername: get("CORRAL_ADMIN_USERNAME") ?? "admin",
+    adminPassword: get("CORRAL_ADMIN_PASSWORD"),
+    bootstrapJoinToken: get("CORRAL_BOOTSTRAP_JOIN_TOKEN"),
+    heartbeatIntervalMs: integer(get, "CORRAL_HEARTBEAT_INTERVAL_MS", 10_000, 50, 3_600_000),
+    nodeDownAfterMs: integer(get, "CORRAL_NODE_DOWN_AFTER_MS", 300_000, 1_000, 86_400_000),
+    metricsSampleMs: integer(get, "CORRAL_METRICS_SAMPLE_MS", 60_000, 0, 86_400_000),
+    logLevel: oneOf(get, "CORRAL_LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info"),
+  };
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(config.adminUsername)) {
+    throw new ConfigError("CORRAL_ADMIN_USERNAME", "must be 1-64 letters, digits, '_', '.' or '-'");
+  }
+  if (config.adminPassword !== undefined && config.adminPassword.length < 6) {
+    throw new ConfigError("CORRAL_ADMIN_PASSWORD", "must be at least 6 characters");
+  }
+  if (config.bootstrapJoinToken !== undefined && config.bootstrapJoinToken.length < 16) {
+    throw new ConfigError("CORRAL_BOOTSTRAP_JOIN_TOKEN", "must be at least 16 characters");
+  }
+  return Object.freeze(config);
+}
+
+function readConfigFile(file: string | undefined): Record<string, string> {
+  if (!file) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ConfigError("CORRAL_CONFIG_FILE", `cannot be read as JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError("CORRAL_CONFIG_FILE", "must hold a JSON object of CORRAL_* settings");
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+}
+
+export function integer(get: (n: string) => string | undefined, name: string, def: number, min: number, max: number): number {
+  const raw = get(name);
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+const port = (get: (n: string) => string | undefined, name: string, def: number): number => integer(get, name, def, 0, 65535);
+
+function oneOf<T extends string>(get: (n: string) => string | undefined, name: string, values: readonly T[], def: T): T {
+  const raw = get(name);
+  if (raw === undefined) return def;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(", ")}, got ${JSON.stringify(raw)}`);
+  return raw as T;
+}

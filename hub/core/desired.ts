@@ -1,0 +1,80 @@
+import type { PortSpec, Task, TaskRole, Workload } from "./model";
+import { PLACED_TASK_STATES } from "./model";
+import type { Store } from "./repositories";
+
+/** What a node's agent should be running: the protocol's TaskSpec, in core words. */
+export interface DesiredTask {
+  taskId: string;
+  attempt: number;
+  workloadId: string;
+  name: string;
+  image: string;
+  command: string[];
+  env: Record<string, string>;
+  cpuMilli: number;
+  memoryMiB: number;
+  gpuUuids: string[];
+  ports: PortSpec[];
+  stopGraceSec: number;
+}
+
+/**
+ * Adds surface-specific environment to a task's container (OpenPAI's PAI_* variables...). Each
+ * surface registers one; the core calls them all when it builds a desired task.
+ */
+export type EnvDecorator = (ctx: { workload: Workload; role: TaskRole; task: Task; tasks: readonly Task[] }) => Record<string, string>;
+
+export class DesiredState {
+  private readonly decorators: EnvDecorator[] = [];
+
+  constructor(private readonly store: Store) {}
+
+  addEnvDecorator(decorator: EnvDecorator): void {
+    this.decorators.push(decorator);
+  }
+
+  /** Tasks placed on the node whose workload is not ending. */
+  forNode(nodeId: string): DesiredTask[] {
+    const out: DesiredTask[] = [];
+    const workloads = new Map<string, Workload | undefined>();
+    for (const task of this.store.tasks.byNode(nodeId, [...PLACED_TASK_STATES])) {
+      if (!workloads.has(task.workloadId)) workloads.set(task.workloadId, this.store.workloads.byId(task.workloadId));
+      const workload = workloads.get(task.workloadId);
+      if (!workload || workload.ending !== null) continue;
+      const role = workload.roles.find((r) => r.name === task.role);
+      if (!role) continue;
+      out.push(this.build(workload, role, task));
+    }
+    return out;
+  }
+
+  private build(workload: Workload, role: TaskRole, task: Task): DesiredTask {
+    let env: Record<string, string> = {
+      ...role.env,
+      CORRAL_WORKLOAD_ID: workload.id,
+      CORRAL_WORKLOAD_NAME: workload.name,
+      CORRAL_TASK_ID: task.id,
+      CORRAL_TASK_ROLE: task.role,
+      CORRAL_TASK_INDEX: String(task.index),
+      CORRAL_TASK_ATTEMPT: String(task.attempt),
+    };
+    if (this.decorators.length > 0) {
+      const tasks = this.store.tasks.byWorkload(workload.id);
+      for (const d of this.decorators) env = { ...env, ...d({ workload, role, task, tasks }) };
+    }
+    return {
+      taskId: task.id,
+      attempt: task.attempt,
+      workloadId: workload.id,
+      name: `${workload.name}-${task.role}-${task.index}`,
+      image: role.image,
+      command: role.command,
+      env,
+      cpuMilli: role.resources.cpuMilli,
+      memoryMiB: role.resources.memoryMiB,
+      gpuUuids: task.gpuUuids,
+      ports: role.ports,
+      stopGraceSec: workload.stopGraceSec,
+    };
+  }
+}

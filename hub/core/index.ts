@@ -1,0 +1,49 @@
+import { AuthService } from "./auth";
+import type { Clock } from "./clock";
+import { ClusterService } from "./clusters";
+import { DesiredState } from "./desired";
+import { JoinTokenService } from "./join-tokens";
+import { NodeService, type NodeServiceOptions } from "./nodes";
+import { PlacementLoop } from "./placement";
+import type { Store } from "./repositories";
+import { CoreSignals } from "./signals";
+import { TaskLifecycle } from "./task-lifecycle";
+import { UserService } from "./users";
+import { WorkloadService } from "./workloads";
+
+/** Every core service, wired over one store. Built once in hub/main.ts (and by test helpers). */
+export interface Core {
+  store: Store;
+  clock: Clock;
+  signals: CoreSignals;
+  auth: AuthService;
+  users: UserService;
+  joinTokens: JoinTokenService;
+  clusters: ClusterService;
+  nodes: NodeService;
+  lifecycle: TaskLifecycle;
+  workloads: WorkloadService;
+  desired: DesiredState;
+  placement: PlacementLoop;
+}
+
+export function createCore(store: Store, clock: Clock, options: NodeServiceOptions): Core {
+  const signals = new CoreSignals();
+  const clusters = new ClusterService(store, clock);
+  const nodes = new NodeService(store, clusters, clock, signals, options);
+  const lifecycle = new TaskLifecycle(store, nodes, clock, signals);
+  return {
+    store,
+    clock,
+    signals,
+    auth: new AuthService(store, clock),
+    users: new UserService(store, clock),
+    joinTokens: new JoinTokenService(store, clock),
+    clusters,
+    nodes,
+    lifecycle,
+    workloads: new WorkloadService(store, clusters, lifecycle, clock, signals),
+    desired: new DesiredState(store),
+    placement: new PlacementLoop(store, nodes, clock, signals),
+  };
+}

@@ -1,0 +1,106 @@
+import type { Clock } from "./clock";
+import { NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
+import type { JoinToken } from "./model";
+import type { Store } from "./repositories";
+import { digestsEqual, newId, newSecret, sha256 } from "./secrets";
+
+/** Join tokens read `<id>.<secret>`; the hub keeps only the secret's hash. */
+const SEPARATOR = ".";
+
+export class JoinTokenService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  create(input: { description?: string; ttlSeconds?: number; cluster?: string | null; secret?: string }): {
+    token: string;
+    record: JoinToken;
+  } {
+    if (input.ttlSeconds !== undefined && (!Number.isInteger(input.ttlSeconds) || input.ttlSeconds <= 0)) {
+      throw new ValidationError("ttlSeconds", "must be a positive integer");
+    }
+    const now = this.clock.now();
+    const id = newId();
+    const secret = input.secret ?? newSecret();
+    const record: JoinToken = {
+      id,
+      description: input.description ?? "",
+      cluster: input.cluster ?? null,
+      secretHash: sha256(secret),
+      createdAt: now,
+      expiresAt: input.ttlSeconds === undefined ? null : now + input.ttlSeconds * 1000,
+      revokedAt: null,
+      lastUsedAt: null,
+    };
+    this.store.joinTokens.insert(record);
+    return { token: `${id}${SEPARATOR}${secret}`, record };
+  }
+
+  /**
+   * Registers a token whose full text an operator chose (CORRAL_BOOTSTRAP_JOIN_TOKEN). Its id is the
+   * hash prefix, so starting again with the same value finds it instead of adding another.
+   */
+  ensureBootstrap(token: string): JoinToken {
+    const id = `bootstrap-${sha256(token).slice(0, 16)}`;
+    const existing = this.store.joinTokens.byId(id);
+    if (existing) return existing;
+    const record: JoinToken = {
+      id,
+      description: "bootstrap (CORRAL_BOOTSTRAP_JOIN_TOKEN)",
+      cluster: null,
+      secretHash: sha256(token),
+      createdAt: this.clock.now(),
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+    };
+    this.store.joinTokens.insert(record);
+    return record;
+  }
+
+  list(): JoinToken[] {
+    return this.store.joinTokens.list();
+  }
+
+  get(id: string): JoinToken {
+    const t = this.store.joinTokens.byId(id);
+    if (!t) throw new NotFoundError("join token", id);
+    return t;
+  }
+
+  revoke(id: string): JoinToken {
+    const t = this.get(id);
+    if (t.revokedAt !== null) return t;
+    const revoked = { ...t, revokedAt: this.clock.now() };
+    this.store.joinTokens.update(revoked);
+    return revoked;
+  }
+
+  isValid(t: JoinToken): boolean {
+    return t.revokedAt === null && (t.expiresAt === null || t.expiresAt > this.clock.now());
+  }
+
+  /** Checks a presented token and records its use; throws UnauthenticatedError with the reason. */
+  redeem(token: string): JoinToken {
+    const record = this.lookup(token);
+    if (!record) throw new UnauthenticatedError("unknown join token");
+    if (record.revokedAt !== null) throw new UnauthenticatedError("join token revoked");
+    if (record.expiresAt !== null && record.expiresAt <= this.clock.now()) {
+      throw new UnauthenticatedError("join token expired");
+    }
+    const used = { ...record, lastUsedAt: this.clock.now() };
+    this.store.joinTokens.update(used);
+    return used;
+  }
+
+  private lookup(token: string): JoinToken | undefined {
+    const hash = sha256(token);
+    const bootstrap = this.store.joinTokens.byId(`bootstrap-${hash.slice(0, 16)}`);
+    if (bootstrap && digestsEqual(bootstrap.secretHash, hash)) return bootstrap;
+    const dot = token.indexOf(SEPARATOR);
+    if (dot <= 0) return undefined;
+    const record = this.store.joinTokens.byId(token.slice(0, dot));
+    return record && digestsEqual(record.secretHash, sha256(token.slice(dot + 1))) ? record : undefined;
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The one core model every API surface translates (DESIGN §2). Times are Unix milliseconds;
+ * CPU in millicores, memory in MiB, GPUs as device counts (a MIG slice is one device).
+ */
+
+export interface User {
+  id: string;
+  username: string;
+  passwordHash: string;
+  admin: boolean;
+  email: string;
+  /** Surface-specific extras (OpenPAI extension, OTE status...) live here, keyed by surface. */
+  extension: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type TokenKind = "login" | "application";
+
+/** A signed token's server-side record; revoking sets revokedAt. */
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  kind: TokenKind;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface JoinToken {
+  id: string;
+  description: string;
+  /** When set, nodes joining with this token land in this cluster whatever they ask for. */
+  cluster: string | null;
+  secretHash: string;
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface Cluster {
+  id: string;
+  name: string;
+  labels: string[];
+  createdAt: number;
+}
+
+export type NodeStatus = "ready" | "notready" | "down";
+
+export interface GpuDevice {
+  uuid: string;
+  index: number;
+  name: string;
+  memoryMiB: number | null;
+  pciBusId: string | null;
+  computeCap: string | null;
+  migEnabled: boolean;
+  parentUuid: string | null;
+  migProfile: string | null;
+  migIndex: number | null;
+}
+
+export interface NodeHardware {
+  cpu: { manufacturer: string; brand: string; cores: number; physicalCores: number; speedGhz: number };
+  memory: { totalMiB: number };
+  disks: { name: string; mount: string; fsType: string; sizeMiB: number; usedMiB: number }[];
+  nics: { name: string; mac: string; addresses: string[]; speedMbps: number; virtual: boolean }[];
+  os: { platform: string; distro: string; release: string; kernel: string; arch: string; hostname: string };
+  gpuAvailable: boolean;
+  gpuError: string | null;
+  driverVersion: string | null;
+  cudaVersion: string | null;
+  gpus: GpuDevice[];
+}
+
+export interface RuntimeInfo {
+  name: string;
+  available: boolean;
+  error: string | null;
+  version: string | null;
+}
+
+export interface NodeMetrics {
+  cpuPercent: number;
+  memoryUsedMiB: number;
+  load1: number;
+  gpus: {
+    uuid: string;
+    utilizationPercent: number | null;
+    memoryUtilizationPercent: number | null;
+    memoryUsedMiB: number | null;
+    temperatureC: number | null;
+    powerWatts: number | null;
+  }[];
+  sampledAt: number;
+}
+
+export interface Node {
+  id: string;
+  name: string;
+  clusterId: string;
+  labels: string[];
+  status: NodeStatus;
+  schedulable: boolean;
+  agentVersion: string;
+  address: string;
+  hardware: NodeHardware | null;
+  runtime: RuntimeInfo | null;
+  credentialHash: string;
+  lastSeenAt: number | null;
+  statusChangedAt: number;
+  createdAt: number;
+  metrics: NodeMetrics | null;
+}
+
+export interface Resources {
+  cpuMilli: number;
+  memoryMiB: number;
+  gpu: number;
+}
+
+export interface PortSpec {
+  name: string;
+  containerPort: number;
+  protocol: "tcp" | "udp";
+  /** 0: the engine picks. */
+  hostPort: number;
+}
+
+export interface PortBinding extends PortSpec {}
+
+export interface TaskRole {
+  name: string;
+  image: string;
+  command: string[];
+  env: Record<string, string>;
+  instances: number;
+  resources: Resources;
+  ports: PortSpec[];
+  /** Attempts a task may make before its failure fails the workload. @default 1 */
+  maxAttempts: number;
+}
+
+export type WorkloadKind = "batch" | "service" | "interactive";
+export type WorkloadState = "pending" | "running" | "stopping" | "succeeded" | "failed" | "stopped";
+
+export interface Workload {
+  id: string;
+  name: string;
+  owner: string;
+  kind: WorkloadKind;
+  /** Cluster the workload must run in; null: any. */
+  clusterId: string | null;
+  /** Labels every node must carry. */
+  nodeSelector: string[];
+  roles: TaskRole[];
+  /** All tasks placed together or not at all. */
+  gang: boolean;
+  /** Seconds a task may stay on a disconnected node before it is lost. @default 300 */
+  disconnectTimeoutSec: number;
+  /** Seconds between SIGTERM and SIGKILL. @default 10 */
+  stopGraceSec: number;
+  state: WorkloadState;
+  /** Set by a stop request or a fatal task failure: remaining tasks are being stopped. */
+  ending: "stop" | "fail" | null;
+  /** Surface-specific data (the submitted OpenPAI config...), keyed by surface. */
+  meta: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+export type TaskState =
+  | "pending"
+  | "assigned"
+  | "starting"
+  | "running"
+  | "succeeded"
+  | "failed"
+  | "stopped"
+  | "lost";
+
+export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set(["succeeded", "failed", "stopped", "lost"]);
+/** States in which a task holds resources on its node. */
+export const PLACED_TASK_STATES: ReadonlySet<TaskState> = new Set(["assigned", "starting", "running"]);
+
+export interface Task {
+  id: string;
+  workloadId: string;
+  role: string;
+  index: number;
+  attempt: number;
+  state: TaskState;
+  nodeId: string | null;
+  gpuUuids: string[];
+  containerId: string | null;
+  ip: string | null;
+  ports: PortBinding[];
+  exitCode: number | null;
+  message: string | null;
+  /** Why a pending task waits (scheduler's explanation). */
+  reason: string | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface WorkloadEvent {
+  id: number;
+  workloadId: string;
+  taskId: string | null;
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  at: number;
+}

@@ -1,0 +1,228 @@
+import type { Clock } from "./clock";
+import type { ClusterService } from "./clusters";
+import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
+import { checkLabel, withLabel, withoutLabel } from "./labels";
+import type { Node, NodeHardware, NodeMetrics, NodeStatus, RuntimeInfo } from "./model";
+import type { Store } from "./repositories";
+import { digestsEqual, newId, newSecret, sha256 } from "./secrets";
+import type { CoreSignals } from "./signals";
+
+const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
+
+export interface HelloInfo {
+  agentVersion: string;
+  address: string;
+  labels: string[];
+  hardware: NodeHardware;
+  runtime: RuntimeInfo;
+}
+
+export interface NodeServiceOptions {
+  /** A node notready for longer than this becomes `down`. @default 300_000 ms */
+  downAfterMs: number;
+  /** Minimum spacing of stored metric samples per node. @default 60_000 ms */
+  metricsSampleMs: number;
+}
+
+/**
+ * Nodes live in memory (all of them: thousands are a few MiB) and are written through to the store.
+ * Structural changes (join, hello, labels, cordon) are written at once; liveness (status, last seen)
+ * and metric samples are queued and written in batches by flush(), so heartbeats never cost a
+ * synchronous SQLite write each (DESIGN §3).
+ */
+export class NodeService {
+  private readonly nodes = new Map<string, Node>();
+  private readonly dirtyLiveness = new Set<string>();
+  private readonly pendingMetrics = new Map<string, NodeMetrics>();
+  private readonly lastStoredSample = new Map<string, number>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clusters: ClusterService,
+    private readonly clock: Clock,
+    private readonly signals: CoreSignals,
+    private readonly options: NodeServiceOptions,
+  ) {
+    const now = clock.now();
+    for (const node of store.nodes.list()) {
+      // Nobody is connected to a hub that just started: ready nodes wait for their agent.
+      if (node.status === "ready") {
+        node.status = "notready";
+        node.statusChangedAt = now;
+        this.dirtyLiveness.add(node.id);
+      }
+      this.nodes.set(node.id, node);
+    }
+  }
+
+  /** Creates the node on first join; a later join with the same cluster and name keeps its id. */
+  join(clusterName: string, nodeName: string): { node: Node; credential: string } {
+    if (!NODE_NAME.test(nodeName)) {
+      throw new ValidationError("node_name", "must be 1-253 letters, digits, '_', '.' or '-'");
+    }
+    const cluster = this.clusters.ensure(clusterName);
+    const secret = newSecret();
+    const now = this.clock.now();
+    let node = [...this.nodes.values()].find((n) => n.clusterId === cluster.id && n.name === nodeName);
+    if (node) {
+      node = { ...node, credentialHash: sha256(secret) };
+      this.store.nodes.update(node);
+    } else {
+      node = {
+        id: newId(),
+        name: nodeName,
+        clusterId: cluster.id,
+        labels: [],
+        status: "notready",
+        schedulable: true,
+        agentVersion: "",
+        address: "",
+        hardware: null,
+        runtime: null,
+        credentialHash: sha256(secret),
+        lastSeenAt: null,
+        statusChangedAt: now,
+        createdAt: now,
+        metrics: null,
+      };
+      this.store.nodes.insert(node);
+    }
+    this.nodes.set(node.id, node);
+    return { node, credential: `${node.id}.${secret}` };
+  }
+
+  /** The node a credential belongs to; throws UnauthenticatedError otherwise. */
+  authenticate(credential: string): Node {
+    const dot = credential.indexOf(".");
+    const node = dot > 0 ? this.nodes.get(credential.slice(0, dot)) : undefined;
+    if (!node || !digestsEqual(node.credentialHash, sha256(credential.slice(dot + 1)))) {
+      throw new UnauthenticatedError("invalid node credential");
+    }
+    return node;
+  }
+
+  /** Records what the agent reported in its Hello. Agent labels are added to the node's labels. */
+  hello(nodeId: string, info: HelloInfo): Node {
+    const node = this.byId(nodeId);
+    let labels = node.labels;
+    for (const l of info.labels) labels = withLabel(labels, checkLabel(l, "labels"));
+    const updated: Node = {
+      ...node,
+      agentVersion: info.agentVersion,
+      address: info.address,
+      labels,
+      hardware: info.hardware,
+      runtime: info.runtime,
+      lastSeenAt: this.clock.now(),
+    };
+    this.store.nodes.update(updated);
+    this.nodes.set(nodeId, updated);
+    return updated;
+  }
+
+  /** Liveness transition (written in the next batch). Becoming ready asks for scheduling. */
+  setStatus(nodeId: string, status: NodeStatus): void {
+    const node = this.nodes.get(nodeId);
+    if (!node || node.status === status) return;
+    node.status = status;
+    node.statusChangedAt = this.clock.now();
+    this.dirtyLiveness.add(nodeId);
+    if (status === "ready") this.signals.schedulingNeeded.emit(`node ${nodeId} ready`);
+  }
+
+  /** A heartbeat arrived: in memory only. */
+  touch(nodeId: string): void {
+    const node = this.nodes.get(nodeId);
+    if (!node) return;
+    node.lastSeenAt = this.clock.now();
+    this.dirtyLiveness.add(nodeId);
+  }
+
+  /** Keeps the latest sample on the node; stores one sample per metricsSampleMs. */
+  recordMetrics(nodeId: string, metrics: NodeMetrics): void {
+    const node = this.nodes.get(nodeId);
+    if (!node) return;
+    node.metrics = metrics;
+    const last = this.lastStoredSample.get(nodeId) ?? 0;
+    if (metrics.sampledAt - last >= this.options.metricsSampleMs) {
+      this.pendingMetrics.set(nodeId, metrics);
+      this.lastStoredSample.set(nodeId, metrics.sampledAt);
+    }
+  }
+
+  /** Writes queued liveness and metric rows, each batch in one transaction. Returns rows written. */
+  flush(): number {
+    const liveness = [...this.dirtyLiveness].flatMap((id) => {
+      const n = this.nodes.get(id);
+      return n ? [{ id, status: n.status, statusChangedAt: n.statusChangedAt, lastSeenAt: n.lastSeenAt }] : [];
+    });
+    this.dirtyLiveness.clear();
+    const metrics = [...this.pendingMetrics].map(([nodeId, m]) => ({ nodeId, metrics: m }));
+    this.pendingMetrics.clear();
+    if (liveness.length > 0) this.store.nodes.writeLiveness(liveness);
+    if (metrics.length > 0) this.store.nodes.writeMetrics(metrics);
+    return liveness.length + metrics.length;
+  }
+
+  /** Nodes notready for longer than downAfterMs become down. Call periodically. */
+  markDownNodes(): void {
+    const now = this.clock.now();
+    for (const n of this.nodes.values()) {
+      if (n.status === "notready" && now - n.statusChangedAt >= this.options.downAfterMs) this.setStatus(n.id, "down");
+    }
+  }
+
+  list(filter: { clusterId?: string } = {}): Node[] {
+    return [...this.nodes.values()]
+      .filter((n) => filter.clusterId === undefined || n.clusterId === filter.clusterId)
+      .sort((a, b) => a.name.localeCompare(b.name) || a.clusterId.localeCompare(b.clusterId));
+  }
+
+  byId(id: string): Node {
+    const n = this.nodes.get(id);
+    if (!n) throw new NotFoundError("node", id);
+    return n;
+  }
+
+  findById(id: string): Node | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** By id, or by name (within `clusterName` when given). Two clusters with that name: conflict. */
+  get(nameOrId: string, clusterName?: string): Node {
+    const byId = this.nodes.get(nameOrId);
+    if (byId) return byId;
+    const clusterId = clusterName === undefined ? undefined : this.clusters.get(clusterName).id;
+    const matches = [...this.nodes.values()].filter(
+      (n) => n.name === nameOrId && (clusterId === undefined || n.clusterId === clusterId),
+    );
+    if (matches.length === 0) throw new NotFoundError("node", nameOrId);
+    if (matches.length > 1) {
+      throw new ConflictError(`node name ${nameOrId} exists in ${matches.length} clusters: name the cluster`);
+    }
+    return matches[0] as Node;
+  }
+
+  addLabel(node: Node, label: string): Node {
+    return this.save({ ...node, labels: withLabel(node.labels, checkLabel(label)) });
+  }
+
+  removeLabel(node: Node, label: string): Node {
+    if (!node.labels.includes(label)) throw new NotFoundError("label", label);
+    return this.save({ ...node, labels: withoutLabel(node.labels, label) });
+  }
+
+  setSchedulable(node: Node, schedulable: boolean): Node {
+    const saved = this.save({ ...node, schedulable });
+    if (schedulable) this.signals.schedulingNeeded.emit(`node ${node.id} uncordoned`);
+    return saved;
+  }
+
+  private save(node: Node): Node {
+    this.store.nodes.update(node);
+    this.nodes.set(node.id, node);
+    this.signals.nodeChanged.emit(node.id);
+    this.signals.schedulingNeeded.emit(`node ${node.id} changed`);
+    return node;
+  }
+}

@@ -1,0 +1,104 @@
+import { place } from "../scheduler/place";
+import type { NodeView, PendingTask } from "../scheduler/snapshot";
+import { allocationsByNode } from "./allocation";
+import { allocatableGpus } from "./capacity";
+import type { Clock } from "./clock";
+import type { Task, Workload } from "./model";
+import { PLACED_TASK_STATES } from "./model";
+import type { NodeService } from "./nodes";
+import type { Store } from "./repositories";
+import type { CoreSignals } from "./signals";
+
+/**
+ * Runs the scheduler: builds a snapshot from current state, asks the pure placement function for a
+ * plan, re-checks each assignment against fresh state and commits the plan in one transaction.
+ */
+export class PlacementLoop {
+  constructor(
+    private readonly store: Store,
+    private readonly nodes: NodeService,
+    private readonly clock: Clock,
+    private readonly signals: CoreSignals,
+  ) {}
+
+  /** One pass. Returns how many tasks were placed. */
+  runOnce(): number {
+    const pending = this.store.tasks.byStates(["pending"]);
+    if (pending.length === 0) return 0;
+    const workloads = new Map<string, Workload>();
+    for (const t of pending) {
+      if (!workloads.has(t.workloadId)) {
+        const w = this.store.workloads.byId(t.workloadId);
+        if (w) workloads.set(w.id, w);
+      }
+    }
+    const plan = place(this.nodeViews(), this.pendingViews(pending, workloads));
+
+    const now = this.clock.now();
+    const touchedNodes = new Set<string>();
+    let committed = 0;
+    this.store.transaction(() => {
+      const held = new Set(this.store.tasks.byStates([...PLACED_TASK_STATES]).flatMap((t) => t.gpuUuids));
+      for (const a of plan.assignments) {
+        const task = this.store.tasks.byId(a.taskId);
+        const node = this.nodes.findById(a.nodeId);
+        // Re-check: the task is still pending, the node still ready and no GPU was taken meanwhile.
+        if (!task || task.state !== "pending" || !node || node.status !== "ready" || a.gpuUuids.some((g) => held.has(g))) continue;
+        for (const g of a.gpuUuids) held.add(g);
+        this.store.tasks.update({ ...task, state: "assigned", nodeId: a.nodeId, gpuUuids: a.gpuUuids, reason: null, updatedAt: now });
+        this.store.events.append({
+          workloadId: task.workloadId,
+          taskId: task.id,
+          type: "Normal",
+          reason: "Scheduled",
+          message: `task ${task.role}[${task.index}] attempt ${task.attempt} assigned to node ${node.name}${a.gpuUuids.length ? ` with GPUs ${a.gpuUuids.join(",")}` : ""}`,
+          at: now,
+        });
+        touchedNodes.add(a.nodeId);
+        committed++;
+      }
+      for (const [taskId, reason] of plan.waiting) {
+        const task = pending.find((t) => t.id === taskId);
+        if (task && task.reason !== reason) this.store.tasks.update({ ...task, reason, updatedAt: now });
+      }
+    });
+    for (const nodeId of touchedNodes) this.signals.desiredChanged.emit(nodeId);
+    return committed;
+  }
+
+  private nodeViews(): NodeView[] {
+    const used = allocationsByNode(this.store);
+    return this.nodes.list().map((n) => ({
+      id: n.id,
+      name: n.name,
+      clusterId: n.clusterId,
+      labels: n.labels,
+      ready: n.status === "ready",
+      schedulable: n.schedulable,
+      runtimeAvailable: n.runtime?.available ?? false,
+      capacity: { cpuMilli: (n.hardware?.cpu.cores ?? 0) * 1000, memoryMiB: n.hardware?.memory.totalMiB ?? 0 },
+      gpus: allocatableGpus(n).map((g) => g.uuid),
+      used: used.get(n.id) ?? { cpuMilli: 0, memoryMiB: 0, gpus: new Set() },
+    }));
+  }
+
+  private pendingViews(pending: readonly Task[], workloads: Map<string, Workload>): PendingTask[] {
+    const out: PendingTask[] = [];
+    for (const t of pending) {
+      const w = workloads.get(t.workloadId);
+      const role = w?.roles.find((r) => r.name === t.role);
+      if (!w || !role || w.ending !== null) continue;
+      out.push({
+        taskId: t.id,
+        workloadId: w.id,
+        gang: w.gang ? w.id : null,
+        clusterId: w.clusterId,
+        nodeSelector: w.nodeSelector,
+        cpuMilli: role.resources.cpuMilli,
+        memoryMiB: role.resources.memoryMiB,
+        gpu: role.resources.gpu,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What the core needs from storage. hub/store implements these over SQLite; a PostgreSQL store can
+ * implement them later for several hub replicas (DESIGN §5). Every method is synchronous because
+ * the embedded store is; an async store would wrap core calls, not change their shape.
+ */
+import type {
+  Cluster,
+  JoinToken,
+  Node,
+  NodeMetrics,
+  NodeStatus,
+  Task,
+  TokenRecord,
+  User,
+  Workload,
+  WorkloadEvent,
+} from "./model";
+
+export interface UserRepository {
+  insert(user: User): void;
+  update(user: User): void;
+  delete(id: string): void;
+  byId(id: string): User | undefined;
+  byUsername(username: string): User | undefined;
+  list(): User[];
+}
+
+export interface TokenRepository {
+  insert(token: TokenRecord): void;
+  byId(id: string): TokenRecord | undefined;
+  listForUser(userId: string): TokenRecord[];
+  revoke(id: string, at: number): void;
+  /** Revokes every live token of the user of this kind except `keepId`. Returns how many. */
+  revokeAllForUser(userId: string, kind: TokenRecord["kind"], at: number, keepId?: string): number;
+}
+
+export interface JoinTokenRepository {
+  insert(token: JoinToken): void;
+  byId(id: string): JoinToken | undefined;
+  list(): JoinToken[];
+  update(token: JoinToken): void;
+}
+
+export interface ClusterRepository {
+  insert(cluster: Cluster): void;
+  update(cluster: Cluster): void;
+  byId(id: string): Cluster | undefined;
+  byName(name: string): Cluster | undefined;
+  list(): Cluster[];
+}
+
+export interface NodeRepository {
+  insert(node: Node): void;
+  /** Structural update (labels, cordon, hardware, credential...). */
+  update(node: Node): void;
+  list(): Node[];
+  /** Batched liveness write: status, status time and last-seen time of many nodes in one go. */
+  writeLiveness(rows: { id: string; status: NodeStatus; statusChangedAt: number; lastSeenAt: number | null }[]): void;
+  /** Batched metric samples (latest per node kept on the node; history for the metrics endpoints). */
+  writeMetrics(rows: { nodeId: string; metrics: NodeMetrics }[]): void;
+}
+
+export interface WorkloadQuery {
+  owner?: string;
+  states?: string[];
+  limit?: number;
+}
+
+export interface WorkloadRepository {
+  insert(workload: Workload): void;
+  update(workload: Workload): void;
+  byId(id: string): Workload | undefined;
+  /** Ids starting with `prefix`, at most `limit`. */
+  idsByPrefix(prefix: string, limit: number): string[];
+  byOwnerAndName(owner: string, name: string): Workload | undefined;
+  list(query: WorkloadQuery): Workload[];
+}
+
+export interface TaskRepository {
+  insert(task: Task): void;
+  update(task: Task): void;
+  byId(id: string): Task | undefined;
+  byWorkload(workloadId: string): Task[];
+  /** Tasks in one of `states`. */
+  byStates(states: readonly string[]): Task[];
+  byNode(nodeId: string, states: readonly string[]): Task[];
+}
+
+export interface EventRepository {
+  append(event: Omit<WorkloadEvent, "id">): void;
+  byWorkload(workloadId: string, limit: number): WorkloadEvent[];
+}
+
+export interface SettingsRepository {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+}
+
+export interface Store {
+  users: UserRepository;
+  tokens: TokenRepository;
+  joinTokens: JoinTokenRepository;
+  clusters: ClusterRepository;
+  nodes: NodeRepository;
+  workloads: WorkloadRepository;
+  tasks: TaskRepository;
+  events: EventRepository;
+  settings: SettingsRepository;
+  /** Runs fn atomically: everything it wrote lands, or nothing does. */
+  transaction<T>(fn: () => T): T;
+  /** True when the store answers a trivial query. */
+  ping(): boolean;
+  close(): void;
+}

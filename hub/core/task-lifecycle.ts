@@ -1,0 +1,199 @@
+import type { Clock } from "./clock";
+import type { PortBinding, Task, TaskState, Workload } from "./model";
+import { PLACED_TASK_STATES, TERMINAL_TASK_STATES } from "./model";
+import type { NodeService } from "./nodes";
+import type { Store } from "./repositories";
+import type { CoreSignals } from "./signals";
+import { deriveWorkloadState, isTerminalWorkloadState } from "./workload-state";
+
+/** What an agent says about one task container (the protocol's TaskUpdate, in core words). */
+export interface TaskReport {
+  taskId: string;
+  attempt: number;
+  state: "starting" | "running" | "succeeded" | "failed" | "stopped";
+  exitCode: number | null;
+  containerId: string;
+  ip: string;
+  ports: PortBinding[];
+  message: string;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/**
+ * Moves tasks through pending -> assigned -> starting -> running -> succeeded | failed | stopped
+ * (lost when the node is gone past the workload's disconnect policy), retries failed attempts, and
+ * keeps each workload's derived state and ending in step. The only code that changes task states
+ * after placement.
+ */
+export class TaskLifecycle {
+  constructor(
+    private readonly store: Store,
+    private readonly nodes: NodeService,
+    private readonly clock: Clock,
+    private readonly signals: CoreSignals,
+  ) {}
+
+  /** Applies one report from the node's agent. Reports about other nodes or old attempts are ignored. */
+  applyReport(nodeId: string, report: TaskReport): void {
+    this.store.transaction(() => {
+      const task = this.store.tasks.byId(report.taskId);
+      if (!task || task.nodeId !== nodeId || task.attempt !== report.attempt) return;
+      if (TERMINAL_TASK_STATES.has(task.state)) return;
+      const workload = this.store.workloads.byId(task.workloadId);
+      if (!workload) return;
+      const now = this.clock.now();
+      const next: Task = {
+        ...task,
+        containerId: report.containerId || task.containerId,
+        ip: report.ip || task.ip,
+        ports: report.ports.length > 0 ? report.ports : task.ports,
+        startedAt: report.startedAt ?? task.startedAt,
+        message: report.message || task.message,
+        updatedAt: now,
+      };
+      if (report.state === "starting" || report.state === "running") {
+        if (task.state === report.state) {
+          this.store.tasks.update(next);
+          return;
+        }
+        next.state = report.state;
+        this.store.tasks.update(next);
+        this.event(workload, task, "Normal", report.state === "running" ? "Started" : "Starting", `task ${label(task)} ${report.state} on node ${this.nodeName(nodeId)}`);
+      } else {
+        next.exitCode = report.exitCode;
+        next.finishedAt = report.finishedAt ?? now;
+        this.finish(workload, next, report.state, report.message);
+      }
+      this.settle(workload.id);
+    });
+  }
+
+  /**
+   * After a Hello: applies every report, then fails tasks the hub placed there as started whose
+   * container the agent no longer has (the engine lost it, the node was rebuilt).
+   */
+  reconcileNode(nodeId: string, reports: readonly TaskReport[]): void {
+    for (const r of reports) this.applyReport(nodeId, r);
+    const known = new Set(reports.map((r) => `${r.taskId}/${r.attempt}`));
+    this.store.transaction(() => {
+      for (const task of this.store.tasks.byNode(nodeId, ["starting", "running"])) {
+        if (known.has(`${task.id}/${task.attempt}`)) continue;
+        const workload = this.store.workloads.byId(task.workloadId);
+        if (!workload) continue;
+        const msg = "the task's container is gone from its node";
+        this.finish(workload, { ...task, updatedAt: this.clock.now(), finishedAt: this.clock.now(), message: msg }, workload.ending ? "stopped" : "failed", msg);
+        this.settle(workload.id);
+      }
+    });
+  }
+
+  /** Tasks on nodes that have been away longer than their workload's disconnect policy are lost. */
+  markLost(): void {
+    const now = this.clock.now();
+    const placed = this.store.tasks.byStates([...PLACED_TASK_STATES]);
+    for (const task of placed) {
+      const node = task.nodeId ? this.nodes.findById(task.nodeId) : undefined;
+      if (node && node.status === "ready") continue;
+      const workload = this.store.workloads.byId(task.workloadId);
+      if (!workload) continue;
+      const awaySince = node?.statusChangedAt ?? task.updatedAt;
+      if (now - awaySince < workload.disconnectTimeoutSec * 1000) continue;
+      this.store.transaction(() => {
+        const msg = `node ${node?.name ?? task.nodeId} unreachable for more than ${workload.disconnectTimeoutSec}s`;
+        this.finish(workload, { ...task, updatedAt: now, finishedAt: now, message: msg }, "lost", msg);
+        this.settle(workload.id);
+      });
+    }
+  }
+
+  /**
+   * Recomputes the workload's state after its tasks changed; a permanent failure ends the workload
+   * (the remaining tasks are stopped). Pending tasks of an ending workload stop at once. Placed
+   * tasks leave their node's desired set, and the agent stops them.
+   */
+  settle(workloadId: string, requestedEnding: "stop" | null = null): Workload | undefined {
+    const workload = this.store.workloads.byId(workloadId);
+    if (!workload) return undefined;
+    let tasks = this.store.tasks.byWorkload(workloadId);
+    const now = this.clock.now();
+    // A finished workload stays as it ended; a failing one is not turned into a stopped one.
+    let ending = isTerminalWorkloadState(workload.state) ? workload.ending : (workload.ending ?? requestedEnding);
+    if (ending === null && tasks.some((t) => t.state === "failed" || t.state === "lost")) ending = "fail";
+    if (ending !== null) {
+      tasks = tasks.map((t) => {
+        if (t.state !== "pending") return t;
+        const stopped: Task = { ...t, state: "stopped", reason: null, updatedAt: now, finishedAt: now };
+        this.store.tasks.update(stopped);
+        return stopped;
+      });
+    }
+    const state = deriveWorkloadState({ ending }, tasks);
+    if (state === workload.state && ending === workload.ending) return workload;
+    const updated: Workload = {
+      ...workload,
+      state,
+      ending,
+      updatedAt: now,
+      finishedAt: isTerminalWorkloadState(state) ? (workload.finishedAt ?? now) : null,
+    };
+    this.store.workloads.update(updated);
+    if (state !== workload.state) {
+      this.store.events.append({ workloadId, taskId: null, type: state === "failed" ? "Warning" : "Normal", reason: capitalise(state), message: `workload ${state}`, at: now });
+    }
+    if (ending !== workload.ending) {
+      for (const nodeId of new Set(tasks.filter((t) => PLACED_TASK_STATES.has(t.state)).map((t) => t.nodeId))) {
+        if (nodeId) this.signals.desiredChanged.emit(nodeId);
+      }
+    }
+    return updated;
+  }
+
+  /**
+   * Ends one attempt. A failed or lost attempt with attempts left goes back to pending as the next
+   * attempt, unless the workload is ending.
+   */
+  private finish(workload: Workload, task: Task, state: Extract<TaskState, "succeeded" | "failed" | "stopped" | "lost">, message: string): void {
+    const role = workload.roles.find((r) => r.name === task.role);
+    const nodeId = task.nodeId;
+    let outcome: TaskState = state;
+    // A stop nobody asked for (agent drained, container killed) counts as a failure of the attempt.
+    if (state === "stopped" && workload.ending === null) outcome = "failed";
+    const retry = (outcome === "failed" || outcome === "lost") && workload.ending === null && role !== undefined && task.attempt < role.maxAttempts;
+    const detail = `task ${label(task)} attempt ${task.attempt} ${outcome}${task.exitCode !== null ? ` with exit code ${task.exitCode}` : ""}${message ? `: ${message}` : ""}`;
+    this.event(workload, task, outcome === "succeeded" || outcome === "stopped" ? "Normal" : "Warning", capitalise(outcome), detail);
+    if (retry) {
+      this.store.tasks.update({
+        ...task,
+        state: "pending",
+        attempt: task.attempt + 1,
+        nodeId: null,
+        gpuUuids: [],
+        containerId: null,
+        ip: null,
+        ports: [],
+        exitCode: null,
+        message: `retrying after attempt ${task.attempt} ${outcome}`,
+        reason: null,
+        startedAt: null,
+        finishedAt: null,
+      });
+      this.event(workload, task, "Normal", "Retrying", `task ${label(task)} attempt ${task.attempt + 1} queued`);
+    } else {
+      this.store.tasks.update({ ...task, state: outcome, message: message || task.message, reason: null });
+    }
+    if (nodeId) this.signals.desiredChanged.emit(nodeId);
+    this.signals.schedulingNeeded.emit(`task ${task.id} ${outcome}`);
+  }
+
+  private event(workload: Workload, task: Task, type: "Normal" | "Warning", reason: string, message: string): void {
+    this.store.events.append({ workloadId: workload.id, taskId: task.id, type, reason, message, at: this.clock.now() });
+  }
+
+  private nodeName(nodeId: string): string {
+    return this.nodes.findById(nodeId)?.name ?? nodeId;
+  }
+}
+
+const label = (t: Pick<Task, "role" | "index">): string => `${t.role}[${t.index}]`;
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

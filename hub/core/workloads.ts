@@ -1,0 +1,167 @@
+import type { Clock } from "./clock";
+import { ConflictError, NotFoundError, ValidationError } from "./errors";
+import type { ClusterService } from "./clusters";
+import type { Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
+import type { Store, WorkloadQuery } from "./repositories";
+import { newId } from "./secrets";
+import type { CoreSignals } from "./signals";
+import type { TaskLifecycle } from "./task-lifecycle";
+
+/** Fetches a task's logs from the agent running it (implemented by the agent gateway). */
+export interface TaskLogSource {
+  fetch(nodeId: string, taskId: string, attempt: number, tailLines: number): Promise<string>;
+}
+
+export interface NewWorkload {
+  name: string;
+  owner: string;
+  kind?: WorkloadKind;
+  cluster?: string | null;
+  nodeSelector?: string[];
+  roles: TaskRole[];
+  gang?: boolean;
+  disconnectTimeoutSec?: number;
+  stopGraceSec?: number;
+  meta?: Record<string, unknown>;
+  /** Refuse a second live workload of the same owner and name (OpenPAI job names). @default false */
+  uniqueName?: boolean;
+}
+
+/** @default 300 s (DESIGN §3). */
+export const DEFAULT_DISCONNECT_TIMEOUT_SEC = 300;
+/** @default 10 s. */
+export const DEFAULT_STOP_GRACE_SEC = 10;
+
+export class WorkloadService {
+  private logSource: TaskLogSource | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clusters: ClusterService,
+    private readonly lifecycle: TaskLifecycle,
+    private readonly clock: Clock,
+    private readonly signals: CoreSignals,
+  ) {}
+
+  setLogSource(source: TaskLogSource): void {
+    this.logSource = source;
+  }
+
+  /** Stores the workload and one pending task per role instance, atomically. */
+  submit(input: NewWorkload): { workload: Workload; tasks: Task[] } {
+    if (input.roles.length === 0) throw new ValidationError("roles", "at least one task role is required");
+    const roleNames = new Set<string>();
+    for (const [i, r] of input.roles.entries()) {
+      if (roleNames.has(r.name)) throw new ValidationError(`roles[${i}].name`, `duplicate role ${r.name}`);
+      roleNames.add(r.name);
+    }
+    const clusterId = input.cluster ? this.clusters.get(input.cluster).id : null;
+    const now = this.clock.now();
+    const workload: Workload = {
+      id: newId(),
+      name: input.name,
+      owner: input.owner,
+      kind: input.kind ?? "batch",
+      clusterId,
+      nodeSelector: input.nodeSelector ?? [],
+      roles: input.roles,
+      gang: input.gang ?? false,
+      disconnectTimeoutSec: input.disconnectTimeoutSec ?? DEFAULT_DISCONNECT_TIMEOUT_SEC,
+      stopGraceSec: input.stopGraceSec ?? DEFAULT_STOP_GRACE_SEC,
+      state: "pending",
+      ending: null,
+      meta: input.meta ?? {},
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+    };
+    const tasks: Task[] = input.roles.flatMap((role) =>
+      Array.from({ length: role.instances }, (_, index): Task => ({
+        id: newId(),
+        workloadId: workload.id,
+        role: role.name,
+        index,
+        attempt: 1,
+        state: "pending",
+        nodeId: null,
+        gpuUuids: [],
+        containerId: null,
+        ip: null,
+        ports: [],
+        exitCode: null,
+        message: null,
+        reason: "waiting for the scheduler",
+        createdAt: now,
+        updatedAt: now,
+        startedAt: null,
+        finishedAt: null,
+      })),
+    );
+    this.store.transaction(() => {
+      if (input.uniqueName && this.store.workloads.byOwnerAndName(input.owner, input.name)) {
+        throw new ConflictError(`workload ${input.name} of ${input.owner} already exists`);
+      }
+      this.store.workloads.insert(workload);
+      for (const t of tasks) this.store.tasks.insert(t);
+      this.store.events.append({ workloadId: workload.id, taskId: null, type: "Normal", reason: "Submitted", message: `workload submitted by ${input.owner} with ${tasks.length} tasks`, at: now });
+    });
+    this.signals.schedulingNeeded.emit(`workload ${workload.id} submitted`);
+    return { workload, tasks };
+  }
+
+  /** By full id or an unambiguous id prefix (at least 4 characters). */
+  resolve(idOrPrefix: string): Workload {
+    const exact = this.store.workloads.byId(idOrPrefix);
+    if (exact) return exact;
+    if (idOrPrefix.length >= 4) {
+      const ids = this.store.workloads.idsByPrefix(idOrPrefix.toLowerCase(), 2);
+      if (ids.length > 1) throw new ConflictError(`workload id prefix ${idOrPrefix} is ambiguous`);
+      const w = ids[0] === undefined ? undefined : this.store.workloads.byId(ids[0]);
+      if (w) return w;
+    }
+    throw new NotFoundError("workload", idOrPrefix);
+  }
+
+  find(id: string): Workload | undefined {
+    return this.store.workloads.byId(id);
+  }
+
+  findByOwnerAndName(owner: string, name: string): Workload | undefined {
+    return this.store.workloads.byOwnerAndName(owner, name);
+  }
+
+  tasks(workloadId: string): Task[] {
+    return this.store.tasks.byWorkload(workloadId);
+  }
+
+  list(query: WorkloadQuery = {}): Workload[] {
+    return this.store.workloads.list(query);
+  }
+
+  events(workloadId: string, limit = 1000): WorkloadEvent[] {
+    return this.store.events.byWorkload(workloadId, limit);
+  }
+
+  /** Asks every task to stop; pending ones stop at once, placed ones when their agent confirms. */
+  stop(workload: Workload): Workload {
+    return this.store.transaction(() => this.lifecycle.settle(workload.id, "stop")) ?? workload;
+  }
+
+  /** Saves surface metadata (tags, ...) without touching state. */
+  updateMeta(workload: Workload, meta: Record<string, unknown>): Workload {
+    const updated = { ...workload, meta, updatedAt: this.clock.now() };
+    this.store.workloads.update(updated);
+    return updated;
+  }
+
+  /** Logs of one task, fetched from the agent that ran it. */
+  async logs(workload: Workload, index: number, options: { role?: string; tailLines?: number } = {}): Promise<string> {
+    const task = this.tasks(workload.id).find((t) => t.index === index && (options.role === undefined || t.role === options.role));
+    if (!task) throw new NotFoundError("task", `${options.role ?? "*"}[${index}]`);
+    if (!task.nodeId || !task.containerId) {
+      throw new NotFoundError("task logs", `${task.role}[${index}] has not started a container yet`);
+    }
+    if (!this.logSource) throw new Error("no log source configured");
+    return this.logSource.fetch(task.nodeId, task.id, task.attempt, options.tailLines ?? 0);
+  }
+}

@@ -1,0 +1,133 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import { AgentLinkService } from "../proto/gen/corral/v1/agent_link";
+import { AgentGateway } from "./agents/gateway";
+import { createApp } from "./api/app";
+import type { ApiMiddleware } from "./api/context";
+import type { HubConfig } from "./config";
+import { createCore, type Core } from "./core";
+import { systemClock, type Clock } from "./core/clock";
+import { openSqliteStore } from "./store/sqlite-store";
+
+export interface RunningHub {
+  core: Core;
+  gateway: AgentGateway;
+  httpUrl: string;
+  grpcAddress: string;
+  /** Set when the admin was created at this start with a generated password (print it once). */
+  generatedAdminPassword: string | null;
+  /** Runs the scheduler now (tests use it to avoid waiting for the debounce). */
+  scheduleNow(): number;
+  /** Drains: stops accepting, ends agent streams, flushes batched writes, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface HubOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** More API surfaces (later issues). */
+  surfaces?: (core: Core) => ApiMiddleware[];
+}
+
+/** Composition root shared by main.ts, `npm run dev`, tests and benchmarks: config -> store -> services -> HTTP + gRPC. */
+export async function startHub(config: Readonly<HubConfig>, options: HubOptions): Promise<RunningHub> {
+  const { logger } = options;
+  const store = openSqliteStore(config.dataDir);
+  const core = createCore(store, options.clock ?? systemClock, {
+    downAfterMs: config.nodeDownAfterMs,
+    metricsSampleMs: config.metricsSampleMs,
+  });
+  const admin = await core.users.ensureAdmin(config.adminUsername, config.adminPassword);
+  if (config.bootstrapJoinToken) core.joinTokens.ensureBootstrap(config.bootstrapJoinToken);
+
+  const gateway = new AgentGateway(core, {
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    missedBeats: 4,
+    logTimeoutMs: 15_000,
+    helloTimeoutMs: 30_000,
+    logger: logger.child({ component: "gateway" }),
+  });
+  const grpcServer = new Server({ "grpc.keepalive_time_ms": 30_000, "grpc.keepalive_permit_without_calls": 1 });
+  grpcServer.addService(AgentLinkService, gateway.service());
+  const grpcPort = await new Promise<number>((resolve, reject) =>
+    grpcServer.bindAsync(`${config.grpcHost}:${config.grpcPort}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+
+  const app = createApp(core, logger.child({ component: "http" }), {
+    agentSessions: () => gateway.sessions.size,
+    heartbeatsTotal: () => gateway.heartbeatCount(),
+  }, options.surfaces?.(core) ?? []);
+  const httpServer = http.createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.httpPort, config.httpHost, () => resolve());
+  });
+  const httpPort = (httpServer.address() as AddressInfo).port;
+
+  // Scheduling runs soon after anything that may let tasks be placed, coalesced, plus a slow tick.
+  let scheduleQueued = false;
+  const scheduleNow = (): number => {
+    try {
+      return core.placement.runOnce();
+    } catch (err) {
+      logger.error({ err }, "scheduler pass failed");
+      return 0;
+    }
+  };
+  const unsubscribe = core.signals.schedulingNeeded.on(() => {
+    if (scheduleQueued) return;
+    scheduleQueued = true;
+    setTimeout(() => {
+      scheduleQueued = false;
+      scheduleNow();
+    }, 20).unref();
+  });
+  const safely = (what: string, fn: () => void) => () => {
+    try {
+      fn();
+    } catch (err) {
+      logger.error({ err }, `${what} failed`);
+    }
+  };
+  const timers = [
+    setInterval(safely("liveness check", () => gateway.checkLiveness()), Math.max(25, Math.floor(config.heartbeatIntervalMs / 2))),
+    setInterval(safely("batched write", () => core.nodes.flush()), 500),
+    setInterval(
+      safely("lost-task sweep", () => {
+        core.nodes.markDownNodes();
+        core.lifecycle.markLost();
+      }),
+      1_000,
+    ),
+    setInterval(scheduleNow, 5_000),
+  ];
+  for (const t of timers) t.unref();
+  setImmediate(scheduleNow);
+
+  const host = (h: string) => (h === "0.0.0.0" || h === "::" ? "127.0.0.1" : h);
+  let closed = false;
+  return {
+    core,
+    gateway,
+    httpUrl: `http://${host(config.httpHost)}:${httpPort}`,
+    grpcAddress: `${host(config.grpcHost)}:${grpcPort}`,
+    generatedAdminPassword: admin.generatedPassword,
+    scheduleNow,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      for (const t of timers) clearInterval(t);
+      gateway.close();
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
+      core.nodes.flush();
+      store.close();
+    },
+  };
+}

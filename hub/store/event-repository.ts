@@ -1,0 +1,33 @@
+import type { WorkloadEvent } from "../core/model";
+import type { EventRepository } from "../core/repositories";
+import type { Db } from "./database";
+
+interface EventRow {
+  id: number;
+  workload_id: string;
+  task_id: string | null;
+  type: WorkloadEvent["type"];
+  reason: string;
+  message: string;
+  at: number;
+}
+
+export function eventRepository(db: Db): EventRepository {
+  const append = db.prepare(
+    "INSERT INTO events (workload_id, task_id, type, reason, message, at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const byWorkload = db.prepare("SELECT * FROM events WHERE workload_id = ? ORDER BY id DESC LIMIT ?");
+  return {
+    append: (e) => void append.run(e.workloadId, e.taskId, e.type, e.reason, e.message, e.at),
+    byWorkload: (workloadId, limit) =>
+      (byWorkload.all(workloadId, limit) as EventRow[]).reverse().map((r) => ({
+        id: r.id,
+        workloadId: r.workload_id,
+        taskId: r.task_id,
+        type: r.type,
+        reason: r.reason,
+        message: r.message,
+        at: r.at,
+      })),
+  };
+}

@@ -1,0 +1,39 @@
+import path from "node:path";
+import type { Store } from "../core/repositories";
+import { clusterRepository } from "./cluster-repository";
+import { openDatabase, type Db } from "./database";
+import { eventRepository } from "./event-repository";
+import { joinTokenRepository } from "./join-token-repository";
+import { nodeRepository } from "./node-repository";
+import { settingsRepository } from "./settings-repository";
+import { taskRepository } from "./task-repository";
+import { tokenRepository } from "./token-repository";
+import { userRepository } from "./user-repository";
+import { workloadRepository } from "./workload-repository";
+
+/** The embedded store: one SQLite file `corral.db` in the data directory (or ":memory:"). */
+export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db } {
+  const db = openDatabase(dataDir === ":memory:" ? ":memory:" : path.join(dataDir, "corral.db"));
+  const ping = db.prepare("SELECT 1 AS ok");
+  return {
+    db,
+    users: userRepository(db),
+    tokens: tokenRepository(db),
+    joinTokens: joinTokenRepository(db),
+    clusters: clusterRepository(db),
+    nodes: nodeRepository(db),
+    workloads: workloadRepository(db),
+    tasks: taskRepository(db),
+    events: eventRepository(db),
+    settings: settingsRepository(db),
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    ping: () => {
+      try {
+        return (ping.get() as { ok: number }).ok === 1;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.close(),
+  };
+}

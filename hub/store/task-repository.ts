@@ -1,0 +1,106 @@
+import type { Task } from "../core/model";
+import type { TaskRepository } from "../core/repositories";
+import type { Db } from "./database";
+import { parseJson } from "./rows";
+
+interface TaskRow {
+  id: string;
+  workload_id: string;
+  role: string;
+  idx: number;
+  attempt: number;
+  state: Task["state"];
+  node_id: string | null;
+  gpu_uuids: string;
+  container_id: string | null;
+  ip: string | null;
+  ports: string;
+  exit_code: number | null;
+  message: string | null;
+  reason: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+const toTask = (r: TaskRow): Task => ({
+  id: r.id,
+  workloadId: r.workload_id,
+  role: r.role,
+  index: r.idx,
+  attempt: r.attempt,
+  state: r.state,
+  nodeId: r.node_id,
+  gpuUuids: parseJson(r.gpu_uuids, []),
+  containerId: r.container_id,
+  ip: r.ip,
+  ports: parseJson(r.ports, []),
+  exitCode: r.exit_code,
+  message: r.message,
+  reason: r.reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+
+const params = (t: Task) => ({
+  id: t.id,
+  workload_id: t.workloadId,
+  role: t.role,
+  idx: t.index,
+  attempt: t.attempt,
+  state: t.state,
+  node_id: t.nodeId,
+  gpu_uuids: JSON.stringify(t.gpuUuids),
+  container_id: t.containerId,
+  ip: t.ip,
+  ports: JSON.stringify(t.ports),
+  exit_code: t.exitCode,
+  message: t.message,
+  reason: t.reason,
+  created_at: t.createdAt,
+  updated_at: t.updatedAt,
+  started_at: t.startedAt,
+  finished_at: t.finishedAt,
+});
+
+export function taskRepository(db: Db): TaskRepository {
+  const insert = db.prepare(
+    `INSERT INTO tasks (id, workload_id, role, idx, attempt, state, node_id, gpu_uuids, container_id, ip, ports,
+       exit_code, message, reason, created_at, updated_at, started_at, finished_at)
+     VALUES (@id, @workload_id, @role, @idx, @attempt, @state, @node_id, @gpu_uuids, @container_id, @ip, @ports,
+       @exit_code, @message, @reason, @created_at, @updated_at, @started_at, @finished_at)`,
+  );
+  const update = db.prepare(
+    `UPDATE tasks SET attempt=@attempt, state=@state, node_id=@node_id, gpu_uuids=@gpu_uuids,
+       container_id=@container_id, ip=@ip, ports=@ports, exit_code=@exit_code, message=@message, reason=@reason,
+       updated_at=@updated_at, started_at=@started_at, finished_at=@finished_at
+     WHERE id=@id`,
+  );
+  const byId = db.prepare("SELECT * FROM tasks WHERE id = ?");
+  const byWorkload = db.prepare("SELECT * FROM tasks WHERE workload_id = ? ORDER BY role, idx");
+  const inList = (n: number) => Array.from({ length: n }, () => "?").join(",");
+  return {
+    insert: (t) => void insert.run(params(t)),
+    update: (t) => void update.run(params(t)),
+    byId: (id) => {
+      const r = byId.get(id) as TaskRow | undefined;
+      return r && toTask(r);
+    },
+    byWorkload: (workloadId) => (byWorkload.all(workloadId) as TaskRow[]).map(toTask),
+    byStates: (states) =>
+      (
+        db
+          .prepare(`SELECT * FROM tasks WHERE state IN (${inList(states.length)}) ORDER BY created_at, role, idx`)
+          .all(...states) as TaskRow[]
+      ).map(toTask),
+    byNode: (nodeId, states) =>
+      (
+        db
+          .prepare(`SELECT * FROM tasks WHERE node_id = ? AND state IN (${inList(states.length)})`)
+          .all(nodeId, ...states) as TaskRow[]
+      ).map(toTask),
+  };
+}

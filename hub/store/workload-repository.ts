@@ -1,0 +1,110 @@
+import type { Workload } from "../core/model";
+import type { WorkloadQuery, WorkloadRepository } from "../core/repositories";
+import type { Db } from "./database";
+import { bool, int, parseJson } from "./rows";
+
+interface WorkloadRow {
+  id: string;
+  name: string;
+  owner: string;
+  kind: Workload["kind"];
+  cluster_id: string | null;
+  node_selector: string;
+  roles: string;
+  gang: number;
+  disconnect_timeout_sec: number;
+  stop_grace_sec: number;
+  state: Workload["state"];
+  ending: Workload["ending"];
+  meta: string;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+const toWorkload = (r: WorkloadRow): Workload => ({
+  id: r.id,
+  name: r.name,
+  owner: r.owner,
+  kind: r.kind,
+  clusterId: r.cluster_id,
+  nodeSelector: parseJson(r.node_selector, []),
+  roles: parseJson(r.roles, []),
+  gang: bool(r.gang),
+  disconnectTimeoutSec: r.disconnect_timeout_sec,
+  stopGraceSec: r.stop_grace_sec,
+  state: r.state,
+  ending: r.ending,
+  meta: parseJson(r.meta, {}),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  finishedAt: r.finished_at,
+});
+
+const params = (w: Workload) => ({
+  id: w.id,
+  name: w.name,
+  owner: w.owner,
+  kind: w.kind,
+  cluster_id: w.clusterId,
+  node_selector: JSON.stringify(w.nodeSelector),
+  roles: JSON.stringify(w.roles),
+  gang: int(w.gang),
+  disconnect_timeout_sec: w.disconnectTimeoutSec,
+  stop_grace_sec: w.stopGraceSec,
+  state: w.state,
+  ending: w.ending,
+  meta: JSON.stringify(w.meta),
+  created_at: w.createdAt,
+  updated_at: w.updatedAt,
+  finished_at: w.finishedAt,
+});
+
+export function workloadRepository(db: Db): WorkloadRepository {
+  const insert = db.prepare(
+    `INSERT INTO workloads (id, name, owner, kind, cluster_id, node_selector, roles, gang, disconnect_timeout_sec,
+       stop_grace_sec, state, ending, meta, created_at, updated_at, finished_at)
+     VALUES (@id, @name, @owner, @kind, @cluster_id, @node_selector, @roles, @gang, @disconnect_timeout_sec,
+       @stop_grace_sec, @state, @ending, @meta, @created_at, @updated_at, @finished_at)`,
+  );
+  const update = db.prepare(
+    `UPDATE workloads SET name=@name, owner=@owner, kind=@kind, cluster_id=@cluster_id, node_selector=@node_selector,
+       roles=@roles, gang=@gang, disconnect_timeout_sec=@disconnect_timeout_sec, stop_grace_sec=@stop_grace_sec,
+       state=@state, ending=@ending, meta=@meta, updated_at=@updated_at, finished_at=@finished_at
+     WHERE id=@id`,
+  );
+  const byId = db.prepare("SELECT * FROM workloads WHERE id = ?");
+  const byPrefix = db.prepare("SELECT id FROM workloads WHERE id >= ? AND id < ? ORDER BY id LIMIT ?");
+  const byOwnerAndName = db.prepare("SELECT * FROM workloads WHERE owner = ? AND name = ?");
+  return {
+    insert: (w) => void insert.run(params(w)),
+    update: (w) => void update.run(params(w)),
+    byId: (id) => {
+      const r = byId.get(id) as WorkloadRow | undefined;
+      return r && toWorkload(r);
+    },
+    // A range scan on the primary key: ids are lowercase hex and dashes, so prefix + "\uffff" bounds it.
+    idsByPrefix: (prefix, limit) =>
+      (byPrefix.all(prefix, `${prefix}\uffff`, limit) as { id: string }[]).map((r) => r.id),
+    byOwnerAndName: (owner, name) => {
+      const r = byOwnerAndName.get(owner, name) as WorkloadRow | undefined;
+      return r && toWorkload(r);
+    },
+    list: (q: WorkloadQuery) => {
+      const where: string[] = [];
+      const args: (string | number)[] = [];
+      if (q.owner !== undefined) {
+        where.push("owner = ?");
+        args.push(q.owner);
+      }
+      if (q.states && q.states.length > 0) {
+        where.push(`state IN (${q.states.map(() => "?").join(",")})`);
+        args.push(...q.states);
+      }
+      const sql = `SELECT * FROM workloads ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY created_at DESC, id ${q.limit !== undefined ? "LIMIT ?" : ""}`;
+      if (q.limit !== undefined) args.push(q.limit);
+      return (db.prepare(sql).all(...args) as WorkloadRow[]).map(toWorkload);
+    },
+  };
+}
