@@ -1,0 +1,19 @@
+import * as si from "systeminformation";
+import { bytesToMiB, errorText, type Fingerprinter, type HardwareWarn } from "./fingerprinter";
+import type { HardwareInventory } from "./inventory";
+
+/** Physical memory size from `si.mem()`, in MiB. */
+export class MemoryFingerprinter implements Fingerprinter {
+  readonly name = "memory";
+
+  constructor(private readonly warn: HardwareWarn = () => undefined) {}
+
+  async fingerprint(into: HardwareInventory): Promise<void> {
+    try {
+      const mem = await si.mem();
+      into.memory = { totalMiB: bytesToMiB(mem.total) };
+    } catch (err) {
+      this.warn(`memory fingerprint failed: ${errorText(err)}`);
+    }
+  }
+}
