@@ -94,7 +94,8 @@ export interface TaskContainer {
 export class RuntimeError extends Error {
   constructor(
     message: string,
-    readonly reason: "image_unavailable" | "engine_unavailable" | "create_failed" | "start_failed" | "not_found",
+    readonly reason:
+      "image_unavailable" | "engine_unavailable" | "create_failed" | "start_failed" | "not_found",
     options?: { cause?: unknown },
   ) {
     super(message, options);
