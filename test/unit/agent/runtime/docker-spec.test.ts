@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { demuxLogs } from "../../../../agent/runtime/docker-output.js";
+import { createOptions } from "../../../../agent/runtime/docker-spec.js";
+import { containerName, readLabels, taskLabels } from "../../../../agent/runtime/labels.js";
+import { taskSpec } from "./task-spec.js";
+
+/** Docker's rule for container names. */
+const DOCKER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+function frame(stream: number, text: string): Buffer {
+  const payload = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+describe("Docker create options (no engine)", () => {
+  it("container names are valid Docker names built from node, name, task and attempt", () => {
+    const name = containerName("0123456789abcdef", {
+      name: "train/Worker 0 ✓",
+      taskId: "fedcba9876543210",
+      attempt: 3,
+    });
+    assert.equal(name, "corral-01234567-train-Worker-0-fedcba98-a3");
+    assert.match(name, DOCKER_NAME);
+    assert.match(containerName("-_-", { name: "..", taskId: "@@", attempt: 1 }), DOCKER_NAME);
+  });
+
+  it("labels round-trip through readLabels", () => {
+    const spec = taskSpec({
+      taskId: "t-1",
+      attempt: 2,
+      workloadId: "wl-9",
+      gpuUuids: ["GPU-a", "MIG-b"],
+      ports: [{ name: "http", containerPort: 8080, protocol: "tcp", hostPort: 0 }],
+    });
+    const labels = taskLabels("node-1", spec);
+    assert.equal(labels["corral.gpus"], "GPU-a,MIG-b");
+    assert.deepEqual(readLabels(labels), {
+      nodeId: "node-1",
+      taskId: "t-1",
+      attempt: 2,
+      workloadId: "wl-9",
+      gpuUuids: ["GPU-a", "MIG-b"],
+      ports: [{ name: "http", containerPort: 8080, protocol: "tcp" }],
+    });
+    assert.equal(readLabels({ "com.example": "x" }), null);
+    assert.deepEqual(readLabels({ ...labels, "corral.ports": "{broken" })?.ports, []);
+  });
+
+  it("GPU tasks ask for their UUIDs by DeviceIDs, never Count", () => {
+    const opts = createOptions(
+      "n",
+      taskSpec({ gpuUuids: ["GPU-1"], env: { NVIDIA_VISIBLE_DEVICES: "all" } }),
+    );
+    assert.deepEqual(opts.HostConfig?.DeviceRequests, [
+      { Driver: "nvidia", DeviceIDs: ["GPU-1"], Capabilities: [["gpu"]] },
+    ]);
+    assert.ok(!("Count" in (opts.HostConfig?.DeviceRequests?.[0] ?? {})));
+    // A task cannot widen its GPU set through env.
+    assert.ok(!opts.Env?.some((e) => e.startsWith("NVIDIA_VISIBLE_DEVICES=")));
+  });
+
+  it("CPU-only tasks get NVIDIA_VISIBLE_DEVICES=void, limits and ports", () => {
+    const opts = createOptions(
+      "n",
+      taskSpec({
+        command: ["echo", "hi"],
+        env: { A: "1", NVIDIA_VISIBLE_DEVICES: "all" },
+        cpuMilli: 500,
+        memoryMiB: 64,
+        ports: [
+          { name: "http", containerPort: 80, protocol: "tcp", hostPort: 0 },
+          { name: "dns", containerPort: 53, protocol: "udp", hostPort: 5353 },
+        ],
+      }),
+    );
+    assert.deepEqual(opts.Env, ["A=1", "NVIDIA_VISIBLE_DEVICES=void"]);
+    assert.deepEqual(opts.Cmd, ["echo", "hi"]);
+    assert.equal(opts.HostConfig?.NanoCpus, 500_000_000);
+    assert.equal(opts.HostConfig?.Memory, 64 * 1024 * 1024);
+    assert.equal(opts.HostConfig?.DeviceRequests, undefined);
+    assert.deepEqual(opts.ExposedPorts, { "80/tcp": {}, "53/udp": {} });
+    assert.deepEqual(opts.HostConfig?.PortBindings, {
+      "80/tcp": [{ HostPort: "" }],
+      "53/udp": [{ HostPort: "5353" }],
+    });
+  });
+
+  it("no command, no limits: image default command and no limit fields", () => {
+    const opts = createOptions("n", taskSpec());
+    assert.equal(opts.Cmd, undefined);
+    assert.equal(opts.HostConfig?.NanoCpus, undefined);
+    assert.equal(opts.HostConfig?.Memory, undefined);
+  });
+
+  it("demuxLogs joins stdout and stderr frames in order; unframed text passes through", () => {
+    const buf = Buffer.concat([frame(1, "out 1\n"), frame(2, "err 1\n"), frame(1, "out 2\n")]);
+    assert.equal(demuxLogs(buf), "out 1\nerr 1\nout 2\n");
+    assert.equal(demuxLogs(Buffer.from("plain tty output\n")), "plain tty output\n");
+    assert.equal(demuxLogs(Buffer.alloc(0)), "");
+  });
+});
