@@ -1,0 +1,27 @@
+// corral node label remove NAME LABEL: the label goes URL-encoded in the path (`zone=a` -> `zone%3Da`).
+import type { Command } from "commander";
+import type { NodeJson } from "../../api-types";
+import { seg } from "../../client";
+import type { CliContext } from "../../context";
+import { examples } from "../../context";
+import { formatLabels, printJson } from "../../output";
+
+export function register(topic: Command, ctx: CliContext): void {
+  const cmd = topic
+    .command("remove")
+    .alias("rm")
+    .description("remove a label from a node (admin)")
+    .argument("<name>", "node name or id")
+    .argument("<label>", "the label exactly as listed, e.g. zone=a")
+    .option("--cluster <name>", "cluster of the node, when two clusters have a node of that name")
+    .option("--json", "print the hub's JSON for the updated node")
+    .action(async (name: string, label: string, opts: { cluster?: string }, self: Command) => {
+      const client = await ctx.client(self);
+      const node = await client.delete<NodeJson>(`/nodes/${seg(name)}/labels/${seg(label)}`, {
+        cluster: opts.cluster,
+      });
+      if (ctx.json(self)) return printJson(ctx.out, node);
+      ctx.out.write(`Labels on node ${node.name}: ${formatLabels(node.labels)}\n`);
+    });
+  examples(cmd, ["corral node label remove gpu-01 zone=a"]);
+}
