@@ -1,0 +1,240 @@
+/**
+ * In-memory runtime for tests and `CORRAL_RUNTIME=fake` simulations, after Nomad's mock driver:
+ * each task is scripted through its own env, so a workload definition says how its fake
+ * containers behave. Containers outlive close(), like Docker containers outlive the agent: an
+ * agent "restart" that reuses the same FakeRuntime recovers them with list().
+ *
+ * Env knobs read from TaskSpec.env (each overrides the constructor's `defaults`):
+ * - FAKE_RUN_FOR_MS: how long the container runs, ms. -1 = until stopped. @default -1, so a fake
+ *   node behaves like one running services; batch simulations set a duration (0 = exits at once,
+ *   still after start() has returned).
+ * - FAKE_EXIT_CODE: exit code when the run ends by itself. @default 0
+ * - FAKE_START_ERROR: start() rejects with RuntimeError start_failed and this text; the container
+ *   stays listed as exited (code 128), as Docker leaves a container that failed to start.
+ * - FAKE_LOG: what logs() returns. @default "fake task <taskId> attempt <n>\n"
+ */
+import type { PortBinding, Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime.js";
+import { RuntimeError } from "./runtime.js";
+
+/** Behaviour of a fake container; TaskSpec.env FAKE_* values override these per task. */
+export interface FakeBehaviour {
+  /** ms; -1 runs until stopped. @default -1 */
+  runForMs?: number;
+  /** @default 0 */
+  exitCode?: number;
+  /** When set, start() fails with this text. @default none */
+  startError?: string;
+  /** logs() text. @default "fake task <taskId> attempt <n>\n" */
+  log?: string;
+  /** Exit code of a container stopped by stop(), as if it honoured SIGTERM. @default 143 */
+  stopExitCode?: number;
+}
+
+export interface FakeRuntimeOptions {
+  nodeId: string;
+  defaults?: FakeBehaviour;
+  /** @default true */
+  available?: boolean;
+  /** check()'s error while unavailable. @default "fake runtime unavailable" */
+  unavailableReason?: string;
+}
+
+/** Exit code Docker reports for a container that could not start. */
+const START_FAILED_EXIT_CODE = 128;
+/** First fake host port handed out for PortSpec.hostPort 0; counts up, deterministic per instance. */
+const FIRST_FAKE_HOST_PORT = 32768;
+
+interface FakeContainer {
+  container: TaskContainer;
+  log: string;
+  timer: NodeJS.Timeout | null;
+}
+
+export class FakeRuntime implements Runtime {
+  readonly name = "fake";
+  private readonly nodeId: string;
+  private readonly defaults: FakeBehaviour;
+  private available: boolean;
+  private unavailableReason: string;
+  private readonly byId = new Map<string, FakeContainer>();
+  private readonly listeners: Array<(container: TaskContainer) => void> = [];
+  private nextId = 1;
+  private nextHostPort = FIRST_FAKE_HOST_PORT;
+
+  constructor(opts: FakeRuntimeOptions) {
+    this.nodeId = opts.nodeId;
+    this.defaults = opts.defaults ?? {};
+    this.available = opts.available ?? true;
+    this.unavailableReason = opts.unavailableReason ?? "fake runtime unavailable";
+  }
+
+  check(): Promise<RuntimeStatus> {
+    return Promise.resolve({
+      name: this.name,
+      available: this.available,
+      error: this.available ? null : this.unavailableReason,
+      version: this.available ? "fake-1" : null,
+    });
+  }
+
+  async list(): Promise<TaskContainer[]> {
+    this.requireAvailable();
+    return this.containers();
+  }
+
+  async start(spec: TaskSpec): Promise<TaskContainer> {
+    this.requireAvailable();
+    // Same task and attempt already here (agent restarted mid-start): adopt it, as Docker does.
+    const same = [...this.byId.values()].find(
+      (f) => f.container.taskId === spec.taskId && f.container.attempt === spec.attempt,
+    );
+    if (same && same.container.startedAt !== null) return { ...same.container };
+    // One that failed to start is tried again, as DockerRuntime starts its created container again.
+    if (same) this.byId.delete(same.container.containerId);
+
+    const behaviour = this.behaviourOf(spec);
+    const now = Date.now();
+    const containerId = `fake-${this.nodeId.slice(0, 8)}-${String(this.nextId++).padStart(6, "0")}`;
+    const fake: FakeContainer = {
+      container: {
+        taskId: spec.taskId,
+        attempt: spec.attempt,
+        workloadId: spec.workloadId,
+        containerId,
+        state: "running",
+        exitCode: null,
+        ip: "127.0.0.1",
+        ports: spec.ports.map((p): PortBinding => ({
+          name: p.name,
+          containerPort: p.containerPort,
+          protocol: p.protocol,
+          hostPort: p.hostPort > 0 ? p.hostPort : this.nextHostPort++,
+        })),
+        gpuUuids: [...spec.gpuUuids],
+        startedAt: now,
+        finishedAt: null,
+        message: null,
+      },
+      log: behaviour.log ?? `fake task ${spec.taskId} attempt ${spec.attempt}\n`,
+      timer: null,
+    };
+    this.byId.set(containerId, fake);
+
+    if (behaviour.startError !== undefined) {
+      Object.assign(fake.container, {
+        state: "exited",
+        exitCode: START_FAILED_EXIT_CODE,
+        ip: null,
+        startedAt: null,
+        finishedAt: now,
+        message: behaviour.startError,
+      });
+      throw new RuntimeError(
+        `Container for task ${spec.taskId} failed to start: ${behaviour.startError}`,
+        "start_failed",
+      );
+    }
+    const runForMs = behaviour.runForMs ?? -1;
+    if (runForMs >= 0) {
+      const exitCode = behaviour.exitCode ?? 0;
+      fake.timer = setTimeout(() => this.exit(fake, exitCode, null), runForMs);
+      fake.timer.unref();
+    }
+    return { ...fake.container };
+  }
+
+  async stop(containerId: string, _graceSec: number): Promise<void> {
+    const fake = this.find(containerId);
+    if (fake.container.state !== "exited") this.exit(fake, this.defaults.stopExitCode ?? 143, null);
+  }
+
+  async remove(containerId: string): Promise<void> {
+    const fake = this.byId.get(containerId);
+    if (!fake) return;
+    if (fake.timer) clearTimeout(fake.timer);
+    this.byId.delete(containerId);
+  }
+
+  async logs(containerId: string, tailLines: number): Promise<string> {
+    const log = this.find(containerId).log;
+    if (tailLines <= 0) return log;
+    const lines = log.split(/(?<=\n)/);
+    return lines.slice(-tailLines).join("");
+  }
+
+  onExit(listener: (container: TaskContainer) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async stats(containerId: string): Promise<{ cpuPercent: number; memoryUsedMiB: number } | null> {
+    const fake = this.byId.get(containerId);
+    return fake?.container.state === "running" ? { cpuPercent: 0, memoryUsedMiB: 0 } : null;
+  }
+
+  /** Forgets the listeners (the agent that registered them is going away). Containers keep
+   * running, as Docker's do when the agent stops. */
+  async close(): Promise<void> {
+    this.listeners.length = 0;
+  }
+
+  // ---- test helpers ----
+
+  /** Snapshot of every container of this runtime, oldest first. */
+  containers(): TaskContainer[] {
+    return [...this.byId.values()].map((f) => ({
+      ...f.container,
+      ports: f.container.ports.map((p) => ({ ...p })),
+      gpuUuids: [...f.container.gpuUuids],
+    }));
+  }
+
+  /** Makes the newest running container of `taskId` exit now with `exitCode`. */
+  crash(taskId: string, exitCode: number, message = "crashed"): TaskContainer {
+    const running = [...this.byId.values()].filter(
+      (f) => f.container.taskId === taskId && f.container.state === "running",
+    );
+    const fake = running[running.length - 1];
+    if (!fake) throw new Error(`FakeRuntime: no running container for task ${taskId}`);
+    this.exit(fake, exitCode, message);
+    return { ...fake.container };
+  }
+
+  /** Simulates the engine going away (or coming back). */
+  setAvailable(available: boolean, reason?: string): void {
+    this.available = available;
+    if (reason !== undefined) this.unavailableReason = reason;
+  }
+
+  private exit(fake: FakeContainer, exitCode: number, message: string | null): void {
+    if (fake.container.state === "exited") return; // exactly one exit per container
+    if (fake.timer) clearTimeout(fake.timer);
+    fake.timer = null;
+    Object.assign(fake.container, { state: "exited", exitCode, ip: null, finishedAt: Date.now(), message });
+    for (const listener of [...this.listeners]) listener({ ...fake.container });
+  }
+
+  private find(containerId: string): FakeContainer {
+    const fake = this.byId.get(containerId);
+    if (!fake) throw new RuntimeError(`No such container: ${containerId}`, "not_found");
+    return fake;
+  }
+
+  private requireAvailable(): void {
+    if (!this.available) throw new RuntimeError(this.unavailableReason, "engine_unavailable");
+  }
+
+  /** Constructor defaults, overridden by the task's FAKE_* env. Bad numbers are ignored. */
+  private behaviourOf(spec: TaskSpec): FakeBehaviour {
+    const num = (key: string): number | undefined => {
+      const raw = spec.env[key];
+      const n = raw === undefined || raw.trim() === "" ? NaN : Number(raw);
+      return Number.isFinite(n) ? n : undefined;
+    };
+    return {
+      runForMs: num("FAKE_RUN_FOR_MS") ?? this.defaults.runForMs,
+      exitCode: num("FAKE_EXIT_CODE") ?? this.defaults.exitCode,
+      startError: spec.env["FAKE_START_ERROR"] ?? this.defaults.startError,
+      log: spec.env["FAKE_LOG"] ?? this.defaults.log,
+    };
+  }
+}
