@@ -1,0 +1,287 @@
+import { EventEmitter } from "node:events";
+import { credentials, Metadata, type ClientDuplexStream } from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import { AgentLinkClient, type AgentMessage, type HubMessage, type JoinResponse } from "../../proto/gen/corral/v1/agent_link";
+import type { GpuSample, HardwareInventory, NodeSample } from "../hardware/inventory";
+import type { Reconciler, TaskStatus } from "../reconciler";
+import type { Runtime } from "../runtime/runtime";
+import { loadIdentity, saveIdentity, type NodeIdentity } from "../state/identity";
+import { helloToProto, samplesToProto, specFromProto, updateToProto } from "./codec";
+import { backoffDelay, DEFAULT_RETRY, isUnauthenticated, type RetryPolicy } from "./retry-policy";
+
+/** Where the link gets the node's inventory and its periodic samples. Neither may reject. */
+export interface HardwareSource {
+  inventory(): Promise<HardwareInventory>;
+  sample(): Promise<{ node: NodeSample; gpus: GpuSample[] }>;
+}
+
+export interface HubLinkOptions {
+  hub: string;
+  cluster: string;
+  nodeName: string;
+  labels: string[];
+  agentVersion: string;
+  joinToken: string | undefined;
+  /** Where the node identity is kept; null keeps it in memory (simulated agents). */
+  dataDir: string | null;
+  retry?: RetryPolicy;
+  logger: Logger;
+}
+
+/** Bytes per LogChunk. @default 64 KiB */
+const LOG_CHUNK = 64 * 1024;
+
+/**
+ * The agent's side of AgentLink: joins once, then keeps one stream to the hub, reconnecting with
+ * jittered exponential backoff. Every connection starts with a full Hello, and every Welcome and
+ * delta is handed to the reconciler. Emits "welcome" (nodeId), "disconnected" (reason) and
+ * "joinRefused" (Error).
+ */
+export class HubLink extends EventEmitter {
+  private readonly client: AgentLinkClient;
+  private identity: NodeIdentity | null;
+  private call: ClientDuplexStream<AgentMessage, HubMessage> | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private sleepTimer: { timer: NodeJS.Timeout; wake: () => void } | null = null;
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private sequence = 0;
+  private welcomed = false;
+  /** Last error that kept the link down, for status output and tests. */
+  lastError: Error | null = null;
+
+  constructor(
+    private readonly options: HubLinkOptions,
+    private readonly hardware: HardwareSource,
+    private readonly runtime: Runtime,
+    private readonly reconciler: Reconciler,
+  ) {
+    super();
+    this.client = new AgentLinkClient(options.hub, credentials.createInsecure(), {
+      // Detect a dead link within ~30 s even when no message flows.
+      "grpc.keepalive_time_ms": 20_000,
+      "grpc.keepalive_timeout_ms": 10_000,
+      "grpc.keepalive_permit_without_calls": 1,
+    });
+    const stored = options.dataDir ? loadIdentity(options.dataDir) : null;
+    this.identity =
+      stored && stored.hub === options.hub && stored.cluster === options.cluster && stored.nodeName === options.nodeName ? stored : null;
+  }
+
+  get nodeId(): string | null {
+    return this.identity?.nodeId ?? null;
+  }
+
+  get connected(): boolean {
+    return this.welcomed;
+  }
+
+  start(): void {
+    if (!this.loop) this.loop = this.run();
+  }
+
+  /** Reports a task change to the hub when connected; otherwise the next Hello carries it. */
+  send(status: TaskStatus): void {
+    if (this.welcomed) this.write({ body: { $case: "taskUpdate", value: updateToProto(status) } });
+  }
+
+  /** Closes the stream and stops reconnecting. Containers keep running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sleepTimer?.wake();
+    this.endCall();
+    await this.loop;
+    this.client.close();
+  }
+
+  /** Drops the current stream as a broken link would (tests); the link reconnects. */
+  dropConnection(): void {
+    this.call?.cancel();
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      try {
+        if (!this.identity) this.identity = await this.join();
+        const welcomed = await this.session(this.identity);
+        if (welcomed) attempt = 0;
+      } catch (err) {
+        this.lastError = err as Error;
+        if (isUnauthenticated(err) && this.identity && this.options.joinToken) {
+          this.options.logger.warn({ reason: (err as Error).message }, "hub refused the node credential; joining again");
+          this.identity = null;
+        } else {
+          this.options.logger.warn({ reason: (err as Error).message }, "hub link down");
+        }
+      }
+      if (this.stopped) break;
+      await this.sleep(backoffDelay(this.options.retry ?? DEFAULT_RETRY, attempt++));
+    }
+  }
+
+  private join(): Promise<NodeIdentity> {
+    const token = this.options.joinToken;
+    if (!token) {
+      const err = new Error("no stored node credential and no CORRAL_JOIN_TOKEN to join with");
+      this.emit("joinRefused", err);
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      this.client.join(
+        { joinToken: token, nodeName: this.options.nodeName, cluster: this.options.cluster },
+        (err: Error | null, res?: JoinResponse) => {
+          if (err || !res) {
+            if (isUnauthenticated(err)) this.emit("joinRefused", err);
+            return reject(err ?? new Error("empty join response"));
+          }
+          const identity: NodeIdentity = {
+            hub: this.options.hub,
+            cluster: this.options.cluster,
+            nodeName: this.options.nodeName,
+            nodeId: res.nodeId,
+            credential: res.nodeCredential,
+          };
+          if (this.options.dataDir) saveIdentity(this.options.dataDir, identity);
+          this.options.logger.info({ nodeId: res.nodeId, cluster: res.cluster }, "joined the hub");
+          resolve(identity);
+        },
+      );
+    });
+  }
+
+  /** One stream, from Hello to its end. Resolves whether a Welcome was received; rejects on refusal. */
+  private async session(identity: NodeIdentity): Promise<boolean> {
+    const [hardware, runtime, tasks] = await Promise.all([this.hardware.inventory(), this.runtime.check(), this.reconciler.statuses()]);
+    if (this.stopped) return false;
+    const metadata = new Metadata();
+    metadata.set("authorization", `Bearer ${identity.credential}`);
+    const call = this.client.connect(metadata);
+    this.call = call;
+    let welcomed = false;
+    return new Promise<boolean>((resolve, reject) => {
+      let settled = false;
+      const finish = (err: Error | null) => {
+        if (settled) return;
+        settled = true;
+        this.stopHeartbeats();
+        const wasWelcomed = this.welcomed;
+        this.welcomed = false;
+        if (this.call === call) this.call = null;
+        if (wasWelcomed) this.emit("disconnected", err?.message ?? "stream ended");
+        if (err && (!welcomed || isUnauthenticated(err))) reject(err);
+        else resolve(welcomed);
+      };
+      call.on("data", (msg: HubMessage) => {
+        if (msg.body?.$case === "welcome") welcomed = true;
+        this.receive(msg);
+      });
+      call.on("error", (err: Error) => finish(err));
+      call.on("end", () => finish(null));
+      call.write({
+        body: {
+          $case: "hello",
+          value: helloToProto({
+            nodeName: this.options.nodeName,
+            cluster: this.options.cluster,
+            agentVersion: this.options.agentVersion,
+            labels: this.options.labels,
+            hardware,
+            runtime,
+            tasks,
+          }),
+        },
+      });
+    });
+  }
+
+  private receive(msg: HubMessage): void {
+    switch (msg.body?.$case) {
+      case "welcome": {
+        const w = msg.body.value;
+        this.welcomed = true;
+        this.lastError = null;
+        this.startHeartbeats(w.heartbeatIntervalMs);
+        this.options.logger.info({ nodeId: w.nodeId, tasks: w.tasks.length, heartbeatMs: w.heartbeatIntervalMs }, "welcomed by the hub");
+        void this.reconciler.setDesired(w.tasks.map(specFromProto));
+        this.emit("welcome", w.nodeId);
+        return;
+      }
+      case "delta":
+        void this.reconciler.applyDelta(msg.body.value.add.map(specFromProto), msg.body.value.remove);
+        return;
+      case "logRequest":
+        void this.answerLogs(msg.body.value.requestId, msg.body.value.taskId, msg.body.value.attempt, msg.body.value.tailLines);
+        return;
+      case "drain":
+        this.options.logger.info({ reason: msg.body.value.reason }, "hub asked this node to drain");
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async answerLogs(requestId: string, taskId: string, attempt: number, tailLines: number): Promise<void> {
+    try {
+      const data = Buffer.from(await this.reconciler.logs(taskId, attempt, tailLines), "utf8");
+      for (let off = 0; off < data.length; off += LOG_CHUNK) {
+        this.write({ body: { $case: "logChunk", value: { requestId, data: data.subarray(off, off + LOG_CHUNK), eof: false, error: "" } } });
+      }
+      this.write({ body: { $case: "logChunk", value: { requestId, data: Buffer.alloc(0), eof: true, error: "" } } });
+    } catch (err) {
+      this.write({ body: { $case: "logChunk", value: { requestId, data: Buffer.alloc(0), eof: true, error: (err as Error).message } } });
+    }
+  }
+
+  private startHeartbeats(intervalMs: number): void {
+    this.stopHeartbeats();
+    let busy = false;
+    const beat = async () => {
+      if (busy) return; // a slow sample (nvidia-smi) skips a beat rather than piling up
+      busy = true;
+      try {
+        const s = await this.hardware.sample();
+        const { node, gpus } = samplesToProto(s.node, s.gpus);
+        this.write({ body: { $case: "heartbeat", value: { sequence: ++this.sequence, node, gpus, tasks: [] } } });
+      } finally {
+        busy = false;
+      }
+    };
+    this.heartbeatTimer = setInterval(() => void beat(), Math.max(10, intervalMs));
+    void beat();
+  }
+
+  private stopHeartbeats(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  private write(msg: AgentMessage): void {
+    const call = this.call;
+    if (call && !call.writableEnded && !call.destroyed) call.write(msg);
+  }
+
+  private endCall(): void {
+    const call = this.call;
+    if (!call) return;
+    call.end();
+    call.cancel();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.sleepTimer = null;
+        resolve();
+      }, ms);
+      this.sleepTimer = {
+        timer,
+        wake: () => {
+          clearTimeout(timer);
+          this.sleepTimer = null;
+          resolve();
+        },
+      };
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { status } from "@grpc/grpc-js";
+
+/**
+ * How the agent retries the hub: exponential backoff with full jitter, written down once.
+ * Delay for attempt n (0-based) is random in [0, min(maxMs, initialMs * multiplier^n)] but at least
+ * initialMs / 2, so a fleet that lost the hub together does not come back together.
+ */
+export interface RetryPolicy {
+  /** @default 500 ms */
+  initialMs: number;
+  /** @default 2 */
+  multiplier: number;
+  /** @default 30_000 ms */
+  maxMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { initialMs: 500, multiplier: 2, maxMs: 30_000 };
+
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxMs, policy.initialMs * policy.multiplier ** attempt);
+  return Math.max(policy.initialMs / 2, Math.round(random() * cap));
+}
+
+/** gRPC codes worth retrying: the hub is down, restarting, overloaded or the link broke. */
+export const RETRYABLE_CODES: ReadonlySet<number> = new Set([
+  status.UNAVAILABLE,
+  status.DEADLINE_EXCEEDED,
+  status.RESOURCE_EXHAUSTED,
+  status.ABORTED,
+  status.INTERNAL,
+  status.UNKNOWN,
+  status.CANCELLED,
+]);
+
+export const grpcCode = (err: unknown): number | undefined =>
+  typeof err === "object" && err !== null && typeof (err as { code?: unknown }).code === "number"
+    ? (err as { code: number }).code
+    : undefined;
+
+export const isRetryable = (err: unknown): boolean => {
+  const code = grpcCode(err);
+  return code === undefined || RETRYABLE_CODES.has(code);
+};
+
+export const isUnauthenticated = (err: unknown): boolean => grpcCode(err) === status.UNAUTHENTICATED;

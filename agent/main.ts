@@ -1,0 +1,61 @@
+import pino from "pino";
+import { startAgent } from "./agent";
+import { AgentConfigError, loadAgentConfig } from "./config";
+import { createHardwareCollector } from "./hardware";
+import { identityNodeKey } from "./runtime-identity";
+import { createRuntime } from "./runtime";
+
+/** `corral-agent`: joins the hub named by CORRAL_HUB and runs its work until SIGTERM / SIGINT. */
+export async function main(_argv: string[]): Promise<void> {
+  let config;
+  try {
+    config = loadAgentConfig();
+  } catch (err) {
+    if (err instanceof AgentConfigError) {
+      process.stderr.write(`corral-agent: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: "corral-agent", node: config.nodeName } });
+  const hardware = createHardwareCollector({
+    nvidiaSmiPath: config.nvidiaSmi,
+    nvidiaSmiTimeoutMs: config.nvidiaSmiTimeoutMs,
+    warn: (message) => logger.warn({ component: "hardware" }, message),
+  });
+  // Containers are labelled with a stable key of this node (cluster + name), so a restarted agent
+  // finds its own containers and agents sharing one engine never touch each other's.
+  const runtime = createRuntime(config.runtime, {
+    nodeId: identityNodeKey(config.cluster, config.nodeName),
+    socketPath: config.dockerSocket,
+    logger: logger.child({ component: "runtime" }),
+  });
+  const status = await runtime.check();
+  if (!status.available) logger.warn({ reason: status.error }, "container runtime unavailable: this node will register but cannot run work");
+  const agent = startAgent({
+    hub: config.hub,
+    cluster: config.cluster,
+    nodeName: config.nodeName,
+    labels: config.labels,
+    joinToken: config.joinToken,
+    dataDir: config.dataDir,
+    keepExitedMs: config.keepExitedMs,
+    runtime,
+    hardware,
+    logger,
+  });
+  agent.link.on("joinRefused", (err: Error) => logger.error({ reason: err.message }, "join refused"));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping agent; task containers keep running");
+    agent.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
