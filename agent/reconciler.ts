@@ -26,6 +26,9 @@ export interface ReconcilerOptions {
   logger: Logger;
 }
 
+/** Grace for containers whose spec this process never saw. @default 10 s */
+const DEFAULT_STOP_GRACE_SEC = 10;
+
 const key = (taskId: string, attempt: number) => `${taskId}/${attempt}`;
 
 /**
@@ -35,6 +38,8 @@ const key = (taskId: string, attempt: number) => `${taskId}/${attempt}`;
  */
 export class Reconciler {
   private desired = new Map<string, TaskSpec>();
+  /** Stop grace of every task seen in a desired set, kept after it leaves so its stop honours it. */
+  private readonly graceSec = new Map<string, number>();
   private readonly ledger = new GpuLedger();
   /** Containers we are stopping on purpose: their exit is reported as `stopped`. */
   private readonly stopping = new Set<string>();
@@ -62,6 +67,7 @@ export class Reconciler {
   setDesired(tasks: readonly TaskSpec[]): Promise<void> {
     this.authoritative = true;
     this.desired = new Map(tasks.map((t) => [t.taskId, t]));
+    for (const t of tasks) this.graceSec.set(t.taskId, t.stopGraceSec);
     this.record.save([...this.desired.values()]);
     return this.reconcile();
   }
@@ -71,14 +77,23 @@ export class Reconciler {
     for (const r of remove) {
       if (this.desired.get(r.taskId)?.attempt === r.attempt) this.desired.delete(r.taskId);
     }
-    for (const t of add) this.desired.set(t.taskId, t);
+    for (const t of add) {
+      this.desired.set(t.taskId, t);
+      this.graceSec.set(t.taskId, t.stopGraceSec);
+    }
     this.record.save([...this.desired.values()]);
     return this.reconcile();
   }
 
   /** Every container of this node, as the hub should hear about it (for Hello). */
   async statuses(): Promise<TaskStatus[]> {
-    const containers = await this.runtime.list();
+    let containers: TaskContainer[] = [];
+    try {
+      containers = await this.runtime.list();
+    } catch (err) {
+      // An unreachable engine must not keep the node from registering: it says why in its Hello.
+      this.options.logger.warn({ reason: (err as Error).message }, "cannot list task containers");
+    }
     const out = containers.map((c) => this.statusOf(c));
     for (const [k, message] of this.failedStarts) {
       const [taskId, attempt] = k.split("/");
@@ -130,7 +145,7 @@ export class Reconciler {
       const want = this.desired.get(c.taskId);
       if (want && want.attempt === c.attempt) continue;
       if (c.state !== "exited") {
-        await this.stopAndRemove(c, want?.stopGraceSec ?? 10);
+        await this.stopAndRemove(c, this.graceSec.get(c.taskId) ?? DEFAULT_STOP_GRACE_SEC);
       } else {
         exited.push(c);
       }
@@ -187,6 +202,7 @@ export class Reconciler {
       await this.runtime.stop(c.containerId, graceSec);
       await this.runtime.remove(c.containerId);
       this.ledger.release(gpuTaskKey(c.taskId, c.attempt));
+      this.graceSec.delete(c.taskId);
       this.options.logger.info({ taskId: c.taskId, attempt: c.attempt, containerId: c.containerId }, "task stopped and removed");
     } catch (err) {
       this.options.logger.error({ err, taskId: c.taskId, containerId: c.containerId }, "could not stop task container");

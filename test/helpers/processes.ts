@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { repoRoot } from "./fixtures";
+import { waitFor } from "./wait";
+
+/** A free loopback TCP port (bound and released; good enough for tests on one machine). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A built bin (corral-hub, corral-agent, corral) running as its own process. */
+export class BuiltProcess {
+  output = "";
+  exitCode: number | null = null;
+  private readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    child.stdout?.on("data", (d: Buffer) => (this.output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (this.output += d.toString()));
+    this.exited = new Promise((resolve) =>
+      child.on("exit", (code) => {
+        this.exitCode = code;
+        resolve(code);
+      }),
+    );
+  }
+
+  static start(bin: "corral-hub" | "corral-agent" | "corral", args: string[], env: Record<string, string>): BuiltProcess {
+    const child = spawn(process.execPath, [path.join(repoRoot(), "bin", `${bin}.js`), ...args], {
+      cwd: repoRoot(),
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return new BuiltProcess(bin, child);
+  }
+
+  /** SIGTERM, and wait for the exit. */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+    if (this.exitCode === null && this.child.exitCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+
+  async waitForOutput(pattern: RegExp, what: string): Promise<void> {
+    await waitFor(() => pattern.test(this.output), `${this.name}: ${what}\n--- output ---\n${this.output.slice(-2000)}`, 20_000);
+  }
+}
+
+/** Runs the built CLI to completion. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(repoRoot(), "bin", "corral.js"), ...args], {
+    cwd: repoRoot(),
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { code, stdout, stderr };
+}
