@@ -27,14 +27,28 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: ["koa", "@koa/*", "@grpc/*", "better-sqlite3", "*/proto/*", "*/store/*", "*/api/*", "*/agents/*"] },
+        {
+          patterns: [
+            "koa",
+            "@koa/*",
+            "@grpc/*",
+            "better-sqlite3",
+            "*/proto/*",
+            "*/store/*",
+            "*/api/*",
+            "*/agents/*",
+          ],
+        },
       ],
     },
   },
   {
     files: ["hub/api/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["better-sqlite3", "*/store/*", "@grpc/*", "*/proto/*"] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["better-sqlite3", "*/store/*", "@grpc/*", "*/proto/*"] },
+      ],
     },
   },
   {

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import type { Logger } from "pino";
 import { HubLink, type HardwareSource } from "./link/hub-link";
 import type { RetryPolicy } from "./link/retry-policy";
@@ -6,7 +8,13 @@ import type { Runtime } from "./runtime/runtime";
 import { DesiredRecord } from "./state/desired-record";
 
 /** The agent's version, reported in Hello. */
-export const AGENT_VERSION: string = (require("../../package.json") as { version: string }).version;
+export const AGENT_VERSION: string = readVersion();
+
+function readVersion(): string {
+  // dist/agent/agent.js -> the package root; read at start so the Hello carries the real version.
+  const file = path.resolve(__dirname, "..", "..", "package.json");
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+}
 
 export interface AgentParts {
   hub: string;

@@ -73,7 +73,10 @@ export class Reconciler {
   }
 
   /** Applies a DesiredDelta. */
-  applyDelta(add: readonly TaskSpec[], remove: readonly { taskId: string; attempt: number }[]): Promise<void> {
+  applyDelta(
+    add: readonly TaskSpec[],
+    remove: readonly { taskId: string; attempt: number }[],
+  ): Promise<void> {
     for (const r of remove) {
       if (this.desired.get(r.taskId)?.attempt === r.attempt) this.desired.delete(r.taskId);
     }
@@ -170,7 +173,6 @@ export class Reconciler {
   }
 
   private async start(spec: TaskSpec): Promise<void> {
-    const k = key(spec.taskId, spec.attempt);
     const gpuKey = gpuTaskKey(spec.taskId, spec.attempt);
     try {
       this.ledger.claim(gpuKey, spec.gpuUuids);
@@ -181,7 +183,10 @@ export class Reconciler {
     this.report({ ...failedStatus(spec.taskId, spec.attempt, "", spec.gpuUuids), state: "starting" });
     try {
       const c = await this.runtime.start(spec);
-      this.options.logger.info({ taskId: spec.taskId, attempt: spec.attempt, containerId: c.containerId }, "task started");
+      this.options.logger.info(
+        { taskId: spec.taskId, attempt: spec.attempt, containerId: c.containerId },
+        "task started",
+      );
       // A container that already exited (very short task) was reported by onExit.
       if (c.state !== "exited") this.report(this.statusOf(c));
     } catch (err) {
@@ -191,7 +196,10 @@ export class Reconciler {
   }
 
   private failStart(spec: TaskSpec, message: string): void {
-    this.options.logger.warn({ taskId: spec.taskId, attempt: spec.attempt, reason: message }, "task could not start");
+    this.options.logger.warn(
+      { taskId: spec.taskId, attempt: spec.attempt, reason: message },
+      "task could not start",
+    );
     this.failedStarts.set(key(spec.taskId, spec.attempt), message);
     this.report(failedStatus(spec.taskId, spec.attempt, message, spec.gpuUuids));
   }
@@ -203,9 +211,15 @@ export class Reconciler {
       await this.runtime.remove(c.containerId);
       this.ledger.release(gpuTaskKey(c.taskId, c.attempt));
       this.graceSec.delete(c.taskId);
-      this.options.logger.info({ taskId: c.taskId, attempt: c.attempt, containerId: c.containerId }, "task stopped and removed");
+      this.options.logger.info(
+        { taskId: c.taskId, attempt: c.attempt, containerId: c.containerId },
+        "task stopped and removed",
+      );
     } catch (err) {
-      this.options.logger.error({ err, taskId: c.taskId, containerId: c.containerId }, "could not stop task container");
+      this.options.logger.error(
+        { err, taskId: c.taskId, containerId: c.containerId },
+        "could not stop task container",
+      );
     } finally {
       this.stopping.delete(c.containerId);
     }
@@ -237,5 +251,17 @@ export class Reconciler {
 }
 
 function failedStatus(taskId: string, attempt: number, message: string, gpuUuids: string[]): TaskStatus {
-  return { taskId, attempt, state: "failed", exitCode: null, containerId: "", ip: "", ports: [], message, startedAt: null, finishedAt: Date.now(), gpuUuids };
+  return {
+    taskId,
+    attempt,
+    state: "failed",
+    exitCode: null,
+    containerId: "",
+    ip: "",
+    ports: [],
+    message,
+    startedAt: null,
+    finishedAt: Date.now(),
+    gpuUuids,
+  };
 }

@@ -63,7 +63,12 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     heartbeatIntervalMs: integer(get, "CORRAL_HEARTBEAT_INTERVAL_MS", 10_000, 50, 3_600_000),
     nodeDownAfterMs: integer(get, "CORRAL_NODE_DOWN_AFTER_MS", 300_000, 1_000, 86_400_000),
     metricsSampleMs: integer(get, "CORRAL_METRICS_SAMPLE_MS", 60_000, 0, 86_400_000),
-    logLevel: oneOf(get, "CORRAL_LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const, "info"),
+    logLevel: oneOf(
+      get,
+      "CORRAL_LOG_LEVEL",
+      ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const,
+      "info",
+    ),
   };
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(config.adminUsername)) {
     throw new ConfigError("CORRAL_ADMIN_USERNAME", "must be 1-64 letters, digits, '_', '.' or '-'");
@@ -91,20 +96,34 @@ function readConfigFile(file: string | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 }
 
-export function integer(get: (n: string) => string | undefined, name: string, def: number, min: number, max: number): number {
+export function integer(
+  get: (n: string) => string | undefined,
+  name: string,
+  def: number,
+  min: number,
+  max: number,
+): number {
   const raw = get(name);
   if (raw === undefined) return def;
   const n = Number(raw);
-  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n))
+    throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
 }
 
-const port = (get: (n: string) => string | undefined, name: string, def: number): number => integer(get, name, def, 0, 65535);
+const port = (get: (n: string) => string | undefined, name: string, def: number): number =>
+  integer(get, name, def, 0, 65535);
 
-function oneOf<T extends string>(get: (n: string) => string | undefined, name: string, values: readonly T[], def: T): T {
+function oneOf<T extends string>(
+  get: (n: string) => string | undefined,
+  name: string,
+  values: readonly T[],
+  def: T,
+): T {
   const raw = get(name);
   if (raw === undefined) return def;
-  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(", ")}, got ${JSON.stringify(raw)}`);
+  if (!(values as readonly string[]).includes(raw))
+    throw new ConfigError(name, `must be one of ${values.join(", ")}, got ${JSON.stringify(raw)}`);
   return raw as T;
 }

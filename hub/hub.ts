@@ -49,16 +49,28 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     helloTimeoutMs: 30_000,
     logger: logger.child({ component: "gateway" }),
   });
-  const grpcServer = new Server({ "grpc.keepalive_time_ms": 30_000, "grpc.keepalive_permit_without_calls": 1 });
+  const grpcServer = new Server({
+    "grpc.keepalive_time_ms": 30_000,
+    "grpc.keepalive_permit_without_calls": 1,
+  });
   grpcServer.addService(AgentLinkService, gateway.service());
   const grpcPort = await new Promise<number>((resolve, reject) =>
-    grpcServer.bindAsync(`${config.grpcHost}:${config.grpcPort}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    grpcServer.bindAsync(
+      `${config.grpcHost}:${config.grpcPort}`,
+      ServerCredentials.createInsecure(),
+      (err, p) => (err ? reject(err) : resolve(p)),
+    ),
   );
 
-  const app = createApp(core, logger.child({ component: "http" }), {
-    agentSessions: () => gateway.sessions.size,
-    heartbeatsTotal: () => gateway.heartbeatCount(),
-  }, options.surfaces?.(core) ?? []);
+  const app = createApp(
+    core,
+    logger.child({ component: "http" }),
+    {
+      agentSessions: () => gateway.sessions.size,
+      heartbeatsTotal: () => gateway.heartbeatCount(),
+    },
+    options.surfaces?.(core) ?? [],
+  );
   const httpServer = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -92,8 +104,14 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     }
   };
   const timers = [
-    setInterval(safely("liveness check", () => gateway.checkLiveness()), Math.max(25, Math.floor(config.heartbeatIntervalMs / 2))),
-    setInterval(safely("batched write", () => core.nodes.flush()), 500),
+    setInterval(
+      safely("liveness check", () => gateway.checkLiveness()),
+      Math.max(25, Math.floor(config.heartbeatIntervalMs / 2)),
+    ),
+    setInterval(
+      safely("batched write", () => core.nodes.flush()),
+      500,
+    ),
     setInterval(
       safely("lost-task sweep", () => {
         core.nodes.markDownNodes();

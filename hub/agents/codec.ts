@@ -2,7 +2,11 @@
  * Translation between the protocol (proto/gen) and the core model, at the gateway's border. Proto3
  * has no null for scalars: empty strings and unset optionals become null here.
  */
-import type { GpuMetrics, HardwareInventory, NodeMetrics as ProtoNodeMetrics } from "../../proto/gen/corral/v1/hardware";
+import type {
+  GpuMetrics,
+  HardwareInventory,
+  NodeMetrics as ProtoNodeMetrics,
+} from "../../proto/gen/corral/v1/hardware";
 import type { RuntimeStatus } from "../../proto/gen/corral/v1/agent_link";
 import { TaskState, type TaskSpec, type TaskUpdate } from "../../proto/gen/corral/v1/tasks";
 import type { DesiredTask } from "../core/desired";
@@ -21,8 +25,20 @@ export function hardwareFromProto(h: HardwareInventory | undefined): NodeHardwar
       speedGhz: h?.cpu?.speedGhz ?? 0,
     },
     memory: { totalMiB: h?.memory?.totalMib ?? 0 },
-    disks: (h?.disks ?? []).map((d) => ({ name: d.name, mount: d.mount, fsType: d.fsType, sizeMiB: d.sizeMib, usedMiB: d.usedMib })),
-    nics: (h?.nics ?? []).map((n) => ({ name: n.name, mac: n.mac, addresses: n.addresses, speedMbps: n.speedMbps, virtual: n.virtual })),
+    disks: (h?.disks ?? []).map((d) => ({
+      name: d.name,
+      mount: d.mount,
+      fsType: d.fsType,
+      sizeMiB: d.sizeMib,
+      usedMiB: d.usedMib,
+    })),
+    nics: (h?.nics ?? []).map((n) => ({
+      name: n.name,
+      mac: n.mac,
+      addresses: n.addresses,
+      speedMbps: n.speedMbps,
+      virtual: n.virtual,
+    })),
     os: {
       platform: h?.os?.platform ?? "",
       distro: h?.os?.distro ?? "",
@@ -59,7 +75,11 @@ export function runtimeFromProto(r: RuntimeStatus | undefined): RuntimeInfo {
   };
 }
 
-export function metricsFromProto(node: ProtoNodeMetrics | undefined, gpus: GpuMetrics[], at: number): NodeMetrics {
+export function metricsFromProto(
+  node: ProtoNodeMetrics | undefined,
+  gpus: GpuMetrics[],
+  at: number,
+): NodeMetrics {
   return {
     cpuPercent: node?.cpuPercent ?? 0,
     memoryUsedMiB: node?.memoryUsedMib ?? 0,
@@ -119,7 +139,12 @@ export function specToProto(t: DesiredTask): TaskSpec {
     cpuMilli: t.cpuMilli,
     memoryMib: t.memoryMiB,
     gpuUuids: t.gpuUuids,
-    ports: t.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol, hostPort: p.hostPort })),
+    ports: t.ports.map((p) => ({
+      name: p.name,
+      containerPort: p.containerPort,
+      protocol: p.protocol,
+      hostPort: p.hostPort,
+    })),
     stopGraceSec: t.stopGraceSec,
   };
 }

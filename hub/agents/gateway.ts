@@ -1,6 +1,19 @@
-import { Metadata, status, type sendUnaryData, type ServerDuplexStream, type ServerUnaryCall } from "@grpc/grpc-js";
+import {
+  Metadata,
+  status,
+  type sendUnaryData,
+  type ServerDuplexStream,
+  type ServerUnaryCall,
+} from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import type { AgentLinkServer, AgentMessage, HubMessage, JoinRequest, JoinResponse, LogChunk } from "../../proto/gen/corral/v1/agent_link";
+import type {
+  AgentLinkServer,
+  AgentMessage,
+  HubMessage,
+  JoinRequest,
+  JoinResponse,
+  LogChunk,
+} from "../../proto/gen/corral/v1/agent_link";
 import type { Core } from "../core";
 import { AgentUnavailableError, CorralError } from "../core/errors";
 import { newId } from "../core/secrets";
@@ -39,7 +52,9 @@ export class AgentGateway implements TaskLogSource {
     private readonly core: Core,
     private readonly options: GatewayOptions,
   ) {
-    this.unsubscribe = core.signals.desiredChanged.on((nodeId) => this.sessions.get(nodeId)?.desiredChanged());
+    this.unsubscribe = core.signals.desiredChanged.on((nodeId) =>
+      this.sessions.get(nodeId)?.desiredChanged(),
+    );
     core.workloads.setLogSource(this);
   }
 
@@ -67,12 +82,17 @@ export class AgentGateway implements TaskLogSource {
 
   fetch(nodeId: string, taskId: string, attempt: number, tailLines: number): Promise<string> {
     const session = this.sessions.get(nodeId);
-    if (!session) return Promise.reject(new AgentUnavailableError(`the agent of node ${nodeId} is not connected`));
+    if (!session)
+      return Promise.reject(new AgentUnavailableError(`the agent of node ${nodeId} is not connected`));
     const requestId = newId();
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingLogs.delete(requestId);
-        reject(new AgentUnavailableError(`the agent of node ${nodeId} did not send logs within ${this.options.logTimeoutMs} ms`));
+        reject(
+          new AgentUnavailableError(
+            `the agent of node ${nodeId} did not send logs within ${this.options.logTimeoutMs} ms`,
+          ),
+        );
       }, this.options.logTimeoutMs);
       this.pendingLogs.set(requestId, { chunks: [], resolve, reject, timer });
       session.send({ body: { $case: "logRequest", value: { requestId, taskId, attempt, tailLines } } });
@@ -89,16 +109,25 @@ export class AgentGateway implements TaskLogSource {
     this.pendingLogs.clear();
   }
 
-  private join(call: ServerUnaryCall<JoinRequest, JoinResponse>, callback: sendUnaryData<JoinResponse>): void {
+  private join(
+    call: ServerUnaryCall<JoinRequest, JoinResponse>,
+    callback: sendUnaryData<JoinResponse>,
+  ): void {
     const req = call.request;
     try {
       const token = this.core.joinTokens.redeem(req.joinToken);
       const cluster = token.cluster ?? (req.cluster || "default");
       const { node, credential } = this.core.nodes.join(cluster, req.nodeName);
-      this.options.logger.info({ nodeId: node.id, node: node.name, cluster, joinTokenId: token.id }, "node joined");
+      this.options.logger.info(
+        { nodeId: node.id, node: node.name, cluster, joinTokenId: token.id },
+        "node joined",
+      );
       callback(null, { nodeId: node.id, nodeCredential: credential, cluster });
     } catch (err) {
-      this.options.logger.warn({ node: req.nodeName, cluster: req.cluster, reason: (err as Error).message }, "join refused");
+      this.options.logger.warn(
+        { node: req.nodeName, cluster: req.cluster, reason: (err as Error).message },
+        "join refused",
+      );
       callback(grpcError(err), null);
     }
   }
@@ -110,7 +139,11 @@ export class AgentGateway implements TaskLogSource {
       if (!credential) throw new AgentUnavailableError("missing node credential");
       nodeId = this.core.nodes.authenticate(credential).id;
     } catch {
-      call.emit("error", { code: status.UNAUTHENTICATED, details: "invalid or missing node credential", metadata: new Metadata() });
+      call.emit("error", {
+        code: status.UNAUTHENTICATED,
+        details: "invalid or missing node credential",
+        metadata: new Metadata(),
+      });
       return;
     }
     const previous = this.sessions.get(nodeId);
@@ -127,7 +160,11 @@ export class AgentGateway implements TaskLogSource {
     this.sessions.set(nodeId, session);
     previous?.end("replaced by a newer connection");
     const helloTimer = setTimeout(() => {
-      if (!session.isClosed && session.heartbeats === 0 && this.core.nodes.findById(nodeId)?.status !== "ready") {
+      if (
+        !session.isClosed &&
+        session.heartbeats === 0 &&
+        this.core.nodes.findById(nodeId)?.status !== "ready"
+      ) {
         session.end("no Hello received in time");
       }
     }, this.options.helloTimeoutMs);

@@ -116,10 +116,15 @@ export class AgentSession {
     });
     this.welcomed = true;
     this.core.nodes.setStatus(this.nodeId, "ready");
-    this.options.logger.info({ nodeId: this.nodeId, node: node.name, tasks: tasks.length, reported: reports.length }, "agent welcomed");
+    this.options.logger.info(
+      { nodeId: this.nodeId, node: node.name, tasks: tasks.length, reported: reports.length },
+      "agent welcomed",
+    );
   }
 
-  private heartbeat(...[node, gpus]: [Parameters<typeof metricsFromProto>[0], Parameters<typeof metricsFromProto>[1]]): void {
+  private heartbeat(
+    ...[node, gpus]: [Parameters<typeof metricsFromProto>[0], Parameters<typeof metricsFromProto>[1]]
+  ): void {
     const now = this.core.clock.now();
     this.lastBeatAt = now;
     this.heartbeats++;
@@ -133,7 +138,9 @@ export class AgentSession {
     const tasks = this.desired();
     const next = new Map(tasks.map((t) => [t.taskId, { attempt: t.attempt, json: JSON.stringify(t) }]));
     const add = tasks.filter((t) => this.sent.get(t.taskId)?.json !== next.get(t.taskId)?.json);
-    const remove = [...this.sent].filter(([id]) => !next.has(id)).map(([taskId, s]) => ({ taskId, attempt: s.attempt }));
+    const remove = [...this.sent]
+      .filter(([id]) => !next.has(id))
+      .map(([taskId, s]) => ({ taskId, attempt: s.attempt }));
     this.sent = next;
     if (add.length === 0 && remove.length === 0) return;
     this.version++;

@@ -12,7 +12,12 @@ import { nativeApi } from "./native";
  * middleware that answers its own paths with its own error shape; later issues add OpenPAI,
  * OTE-stack, Run:ai and ModelArts here, each from its own folder.
  */
-export function createApp(core: Core, logger: Logger, gauges: HubGauges, extraSurfaces: ApiMiddleware[] = []): Koa<ApiState> {
+export function createApp(
+  core: Core,
+  logger: Logger,
+  gauges: HubGauges,
+  extraSurfaces: ApiMiddleware[] = [],
+): Koa<ApiState> {
   const app = new Koa<ApiState>();
   app.proxy = false;
   app.silent = true;

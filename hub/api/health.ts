@@ -28,7 +28,12 @@ export function healthRoutes(core: Core, gauges: HubGauges): ApiMiddleware {
 
 function renderMetrics(core: Core, gauges: HubGauges): string {
   const lines: string[] = [];
-  const gauge = (name: string, help: string, type: "gauge" | "counter", samples: [Record<string, string>, number][]) => {
+  const gauge = (
+    name: string,
+    help: string,
+    type: "gauge" | "counter",
+    samples: [Record<string, string>, number][],
+  ) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) {
       const l = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "_")}"`);
@@ -36,15 +41,42 @@ function renderMetrics(core: Core, gauges: HubGauges): string {
     }
   };
   const nodes = core.nodes.list();
-  gauge("corral_nodes", "Nodes by status.", "gauge", (["ready", "notready", "down"] as const).map((s) => [{ status: s }, nodes.filter((n) => n.status === s).length]));
-  gauge("corral_gpus", "Allocatable GPU devices on ready nodes.", "gauge", [[{}, nodes.filter((n) => n.status === "ready").reduce((a, n) => a + (n.hardware?.gpus.filter((g) => !g.migEnabled).length ?? 0), 0)]]);
+  gauge(
+    "corral_nodes",
+    "Nodes by status.",
+    "gauge",
+    (["ready", "notready", "down"] as const).map((s) => [
+      { status: s },
+      nodes.filter((n) => n.status === s).length,
+    ]),
+  );
+  gauge("corral_gpus", "Allocatable GPU devices on ready nodes.", "gauge", [
+    [
+      {},
+      nodes
+        .filter((n) => n.status === "ready")
+        .reduce((a, n) => a + (n.hardware?.gpus.filter((g) => !g.migEnabled).length ?? 0), 0),
+    ],
+  ]);
   gauge("corral_agent_sessions", "Agent streams held.", "gauge", [[{}, gauges.agentSessions()]]);
-  gauge("corral_heartbeats_total", "Heartbeats received on current sessions.", "counter", [[{}, gauges.heartbeatsTotal()]]);
+  gauge("corral_heartbeats_total", "Heartbeats received on current sessions.", "counter", [
+    [{}, gauges.heartbeatsTotal()],
+  ]);
   const workloads = core.workloads.list();
-  gauge("corral_workloads", "Workloads by state.", "gauge", (["pending", "running", "stopping", "succeeded", "failed", "stopped"] as const).map((s) => [{ state: s }, workloads.filter((w) => w.state === s).length]));
+  gauge(
+    "corral_workloads",
+    "Workloads by state.",
+    "gauge",
+    (["pending", "running", "stopping", "succeeded", "failed", "stopped"] as const).map((s) => [
+      { state: s },
+      workloads.filter((w) => w.state === s).length,
+    ]),
+  );
   const mem = process.memoryUsage();
   gauge("process_resident_memory_bytes", "Resident memory of the hub process.", "gauge", [[{}, mem.rss]]);
   const cpu = process.cpuUsage();
-  gauge("process_cpu_seconds_total", "CPU time of the hub process.", "counter", [[{}, (cpu.user + cpu.system) / 1e6]]);
+  gauge("process_cpu_seconds_total", "CPU time of the hub process.", "counter", [
+    [{}, (cpu.user + cpu.system) / 1e6],
+  ]);
   return `${lines.join("\n")}\n`;
 }

@@ -43,7 +43,11 @@ export class AuthService {
     this.key = key;
   }
 
-  async login(username: string, password: string, ttlSec = DEFAULT_LOGIN_TTL_SEC): Promise<{ token: string; record: TokenRecord; user: User }> {
+  async login(
+    username: string,
+    password: string,
+    ttlSec = DEFAULT_LOGIN_TTL_SEC,
+  ): Promise<{ token: string; record: TokenRecord; user: User }> {
     const user = this.store.users.byUsername(username);
     // Same message for both cases so usernames cannot be probed.
     if (!user || !(await verifyPassword(password, user.passwordHash))) {
@@ -84,7 +88,9 @@ export class AuthService {
         clockTimestamp: Math.floor(this.clock.now() / 1000),
       }) as TokenClaims;
     } catch (err) {
-      throw new UnauthenticatedError(err instanceof jwt.TokenExpiredError ? "token expired" : "invalid token");
+      throw new UnauthenticatedError(
+        err instanceof jwt.TokenExpiredError ? "token expired" : "invalid token",
+      );
     }
     const record = this.store.tokens.byId(claims.jti);
     if (!record || record.revokedAt !== null) throw new UnauthenticatedError("token revoked");

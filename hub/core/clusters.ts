@@ -15,7 +15,10 @@ export class ClusterService {
 
   static checkName(name: unknown, field = "cluster"): string {
     if (typeof name !== "string" || !CLUSTER_NAME.test(name)) {
-      throw new ValidationError(field, "must be 1-63 letters, digits, '_', '.' or '-', starting with a letter or digit");
+      throw new ValidationError(
+        field,
+        "must be 1-63 letters, digits, '_', '.' or '-', starting with a letter or digit",
+      );
     }
     return name;
   }

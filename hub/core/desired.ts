@@ -22,7 +22,12 @@ export interface DesiredTask {
  * Adds surface-specific environment to a task's container (OpenPAI's PAI_* variables...). Each
  * surface registers one; the core calls them all when it builds a desired task.
  */
-export type EnvDecorator = (ctx: { workload: Workload; role: TaskRole; task: Task; tasks: readonly Task[] }) => Record<string, string>;
+export type EnvDecorator = (ctx: {
+  workload: Workload;
+  role: TaskRole;
+  task: Task;
+  tasks: readonly Task[];
+}) => Record<string, string>;
 
 export class DesiredState {
   private readonly decorators: EnvDecorator[] = [];
@@ -38,7 +43,8 @@ export class DesiredState {
     const out: DesiredTask[] = [];
     const workloads = new Map<string, Workload | undefined>();
     for (const task of this.store.tasks.byNode(nodeId, [...PLACED_TASK_STATES])) {
-      if (!workloads.has(task.workloadId)) workloads.set(task.workloadId, this.store.workloads.byId(task.workloadId));
+      if (!workloads.has(task.workloadId))
+        workloads.set(task.workloadId, this.store.workloads.byId(task.workloadId));
       const workload = workloads.get(task.workloadId);
       if (!workload || workload.ending !== null) continue;
       const role = workload.roles.find((r) => r.name === task.role);

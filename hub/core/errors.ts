@@ -3,7 +3,8 @@
  * by class, never by message text.
  */
 export abstract class CorralError extends Error {
-  abstract readonly kind: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "unavailable";
+  abstract readonly kind:
+    "invalid" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "unavailable";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

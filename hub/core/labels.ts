@@ -6,7 +6,8 @@ import { ValidationError } from "./errors";
  * control characters.
  */
 export function checkLabel(label: unknown, field = "label"): string {
-  if (typeof label !== "string" || label.length === 0) throw new ValidationError(field, "must be a non-empty string");
+  if (typeof label !== "string" || label.length === 0)
+    throw new ValidationError(field, "must be a non-empty string");
   if (label.length > 253) throw new ValidationError(field, "must be at most 253 characters");
   // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   if (/[\s,\u0000-\u001f\u007f]/.test(label)) {
@@ -19,4 +20,5 @@ export function checkLabel(label: unknown, field = "label"): string {
 export const withLabel = (labels: readonly string[], label: string): string[] =>
   labels.includes(label) ? [...labels] : [...labels, label];
 
-export const withoutLabel = (labels: readonly string[], label: string): string[] => labels.filter((l) => l !== label);
+export const withoutLabel = (labels: readonly string[], label: string): string[] =>
+  labels.filter((l) => l !== label);

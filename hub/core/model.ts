@@ -128,7 +128,8 @@ export interface PortSpec {
   hostPort: number;
 }
 
-export interface PortBinding extends PortSpec {}
+/** A published port: hostPort is the one the engine picked. */
+export type PortBinding = PortSpec;
 
 export interface TaskRole {
   name: string;
@@ -172,16 +173,14 @@ export interface Workload {
 }
 
 export type TaskState =
-  | "pending"
-  | "assigned"
-  | "starting"
-  | "running"
-  | "succeeded"
-  | "failed"
-  | "stopped"
-  | "lost";
+  "pending" | "assigned" | "starting" | "running" | "succeeded" | "failed" | "stopped" | "lost";
 
-export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set(["succeeded", "failed", "stopped", "lost"]);
+export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set([
+  "succeeded",
+  "failed",
+  "stopped",
+  "lost",
+]);
 /** States in which a task holds resources on its node. */
 export const PLACED_TASK_STATES: ReadonlySet<TaskState> = new Set(["assigned", "starting", "running"]);
 

@@ -154,7 +154,9 @@ export class NodeService {
   flush(): number {
     const liveness = [...this.dirtyLiveness].flatMap((id) => {
       const n = this.nodes.get(id);
-      return n ? [{ id, status: n.status, statusChangedAt: n.statusChangedAt, lastSeenAt: n.lastSeenAt }] : [];
+      return n
+        ? [{ id, status: n.status, statusChangedAt: n.statusChangedAt, lastSeenAt: n.lastSeenAt }]
+        : [];
     });
     this.dirtyLiveness.clear();
     const metrics = [...this.pendingMetrics].map(([nodeId, m]) => ({ nodeId, metrics: m }));
@@ -168,7 +170,8 @@ export class NodeService {
   markDownNodes(): void {
     const now = this.clock.now();
     for (const n of this.nodes.values()) {
-      if (n.status === "notready" && now - n.statusChangedAt >= this.options.downAfterMs) this.setStatus(n.id, "down");
+      if (n.status === "notready" && now - n.statusChangedAt >= this.options.downAfterMs)
+        this.setStatus(n.id, "down");
     }
   }
 

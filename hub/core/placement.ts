@@ -43,9 +43,23 @@ export class PlacementLoop {
         const task = this.store.tasks.byId(a.taskId);
         const node = this.nodes.findById(a.nodeId);
         // Re-check: the task is still pending, the node still ready and no GPU was taken meanwhile.
-        if (!task || task.state !== "pending" || !node || node.status !== "ready" || a.gpuUuids.some((g) => held.has(g))) continue;
+        if (
+          !task ||
+          task.state !== "pending" ||
+          !node ||
+          node.status !== "ready" ||
+          a.gpuUuids.some((g) => held.has(g))
+        )
+          continue;
         for (const g of a.gpuUuids) held.add(g);
-        this.store.tasks.update({ ...task, state: "assigned", nodeId: a.nodeId, gpuUuids: a.gpuUuids, reason: null, updatedAt: now });
+        this.store.tasks.update({
+          ...task,
+          state: "assigned",
+          nodeId: a.nodeId,
+          gpuUuids: a.gpuUuids,
+          reason: null,
+          updatedAt: now,
+        });
         this.store.events.append({
           workloadId: task.workloadId,
           taskId: task.id,
@@ -76,7 +90,10 @@ export class PlacementLoop {
       ready: n.status === "ready",
       schedulable: n.schedulable,
       runtimeAvailable: n.runtime?.available ?? false,
-      capacity: { cpuMilli: (n.hardware?.cpu.cores ?? 0) * 1000, memoryMiB: n.hardware?.memory.totalMiB ?? 0 },
+      capacity: {
+        cpuMilli: (n.hardware?.cpu.cores ?? 0) * 1000,
+        memoryMiB: n.hardware?.memory.totalMiB ?? 0,
+      },
       gpus: allocatableGpus(n).map((g) => g.uuid),
       used: used.get(n.id) ?? { cpuMilli: 0, memoryMiB: 0, gpus: new Set() },
     }));

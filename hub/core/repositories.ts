@@ -55,7 +55,9 @@ export interface NodeRepository {
   update(node: Node): void;
   list(): Node[];
   /** Batched liveness write: status, status time and last-seen time of many nodes in one go. */
-  writeLiveness(rows: { id: string; status: NodeStatus; statusChangedAt: number; lastSeenAt: number | null }[]): void;
+  writeLiveness(
+    rows: { id: string; status: NodeStatus; statusChangedAt: number; lastSeenAt: number | null }[],
+  ): void;
   /** Batched metric samples (latest per node kept on the node; history for the metrics endpoints). */
   writeMetrics(rows: { nodeId: string; metrics: NodeMetrics }[]): void;
 }

@@ -59,7 +59,13 @@ export class TaskLifecycle {
         }
         next.state = report.state;
         this.store.tasks.update(next);
-        this.event(workload, task, "Normal", report.state === "running" ? "Started" : "Starting", `task ${label(task)} ${report.state} on node ${this.nodeName(nodeId)}`);
+        this.event(
+          workload,
+          task,
+          "Normal",
+          report.state === "running" ? "Started" : "Starting",
+          `task ${label(task)} ${report.state} on node ${this.nodeName(nodeId)}`,
+        );
       } else {
         next.exitCode = report.exitCode;
         next.finishedAt = report.finishedAt ?? now;
@@ -82,7 +88,12 @@ export class TaskLifecycle {
         const workload = this.store.workloads.byId(task.workloadId);
         if (!workload) continue;
         const msg = "the task's container is gone from its node";
-        this.finish(workload, { ...task, updatedAt: this.clock.now(), finishedAt: this.clock.now(), message: msg }, workload.ending ? "stopped" : "failed", msg);
+        this.finish(
+          workload,
+          { ...task, updatedAt: this.clock.now(), finishedAt: this.clock.now(), message: msg },
+          workload.ending ? "stopped" : "failed",
+          msg,
+        );
         this.settle(workload.id);
       }
     });
@@ -118,7 +129,9 @@ export class TaskLifecycle {
     let tasks = this.store.tasks.byWorkload(workloadId);
     const now = this.clock.now();
     // A finished workload stays as it ended; a failing one is not turned into a stopped one.
-    let ending = isTerminalWorkloadState(workload.state) ? workload.ending : (workload.ending ?? requestedEnding);
+    let ending = isTerminalWorkloadState(workload.state)
+      ? workload.ending
+      : (workload.ending ?? requestedEnding);
     if (ending === null && tasks.some((t) => t.state === "failed" || t.state === "lost")) ending = "fail";
     if (ending !== null) {
       tasks = tasks.map((t) => {
@@ -139,10 +152,19 @@ export class TaskLifecycle {
     };
     this.store.workloads.update(updated);
     if (state !== workload.state) {
-      this.store.events.append({ workloadId, taskId: null, type: state === "failed" ? "Warning" : "Normal", reason: capitalise(state), message: `workload ${state}`, at: now });
+      this.store.events.append({
+        workloadId,
+        taskId: null,
+        type: state === "failed" ? "Warning" : "Normal",
+        reason: capitalise(state),
+        message: `workload ${state}`,
+        at: now,
+      });
     }
     if (ending !== workload.ending) {
-      for (const nodeId of new Set(tasks.filter((t) => PLACED_TASK_STATES.has(t.state)).map((t) => t.nodeId))) {
+      for (const nodeId of new Set(
+        tasks.filter((t) => PLACED_TASK_STATES.has(t.state)).map((t) => t.nodeId),
+      )) {
         if (nodeId) this.signals.desiredChanged.emit(nodeId);
       }
     }
@@ -153,15 +175,30 @@ export class TaskLifecycle {
    * Ends one attempt. A failed or lost attempt with attempts left goes back to pending as the next
    * attempt, unless the workload is ending.
    */
-  private finish(workload: Workload, task: Task, state: Extract<TaskState, "succeeded" | "failed" | "stopped" | "lost">, message: string): void {
+  private finish(
+    workload: Workload,
+    task: Task,
+    state: Extract<TaskState, "succeeded" | "failed" | "stopped" | "lost">,
+    message: string,
+  ): void {
     const role = workload.roles.find((r) => r.name === task.role);
     const nodeId = task.nodeId;
     let outcome: TaskState = state;
     // A stop nobody asked for (agent drained, container killed) counts as a failure of the attempt.
     if (state === "stopped" && workload.ending === null) outcome = "failed";
-    const retry = (outcome === "failed" || outcome === "lost") && workload.ending === null && role !== undefined && task.attempt < role.maxAttempts;
+    const retry =
+      (outcome === "failed" || outcome === "lost") &&
+      workload.ending === null &&
+      role !== undefined &&
+      task.attempt < role.maxAttempts;
     const detail = `task ${label(task)} attempt ${task.attempt} ${outcome}${task.exitCode !== null ? ` with exit code ${task.exitCode}` : ""}${message ? `: ${message}` : ""}`;
-    this.event(workload, task, outcome === "succeeded" || outcome === "stopped" ? "Normal" : "Warning", capitalise(outcome), detail);
+    this.event(
+      workload,
+      task,
+      outcome === "succeeded" || outcome === "stopped" ? "Normal" : "Warning",
+      capitalise(outcome),
+      detail,
+    );
     if (retry) {
       this.store.tasks.update({
         ...task,
@@ -178,7 +215,13 @@ export class TaskLifecycle {
         startedAt: null,
         finishedAt: null,
       });
-      this.event(workload, task, "Normal", "Retrying", `task ${label(task)} attempt ${task.attempt + 1} queued`);
+      this.event(
+        workload,
+        task,
+        "Normal",
+        "Retrying",
+        `task ${label(task)} attempt ${task.attempt + 1} queued`,
+      );
     } else {
       this.store.tasks.update({ ...task, state: outcome, message: message || task.message, reason: null });
     }
@@ -186,8 +229,21 @@ export class TaskLifecycle {
     this.signals.schedulingNeeded.emit(`task ${task.id} ${outcome}`);
   }
 
-  private event(workload: Workload, task: Task, type: "Normal" | "Warning", reason: string, message: string): void {
-    this.store.events.append({ workloadId: workload.id, taskId: task.id, type, reason, message, at: this.clock.now() });
+  private event(
+    workload: Workload,
+    task: Task,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+  ): void {
+    this.store.events.append({
+      workloadId: workload.id,
+      taskId: task.id,
+      type,
+      reason,
+      message,
+      at: this.clock.now(),
+    });
   }
 
   private nodeName(nodeId: string): string {

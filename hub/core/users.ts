@@ -25,7 +25,10 @@ export class UserService {
 
   async create(input: NewUser): Promise<User> {
     if (!USERNAME.test(input.username)) {
-      throw new ValidationError("username", "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit");
+      throw new ValidationError(
+        "username",
+        "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit",
+      );
     }
     checkPassword(input.password);
     if (this.store.users.byUsername(input.username)) {
@@ -43,7 +46,8 @@ export class UserService {
       updatedAt: now,
     };
     // Re-check after the await: another request may have created the same name meanwhile.
-    if (this.store.users.byUsername(input.username)) throw new ConflictError(`user ${input.username} already exists`);
+    if (this.store.users.byUsername(input.username))
+      throw new ConflictError(`user ${input.username} already exists`);
     this.store.users.insert(user);
     return user;
   }
@@ -81,7 +85,10 @@ export class UserService {
    * Makes sure the first-start admin exists. Returns the generated password when none was given and
    * the admin was created now (printed once by the caller), otherwise null.
    */
-  async ensureAdmin(username: string, password: string | undefined): Promise<{ created: boolean; generatedPassword: string | null }> {
+  async ensureAdmin(
+    username: string,
+    password: string | undefined,
+  ): Promise<{ created: boolean; generatedPassword: string | null }> {
     if (this.store.users.byUsername(username)) return { created: false, generatedPassword: null };
     const generated = password === undefined ? newSecret(12) : null;
     await this.create({ username, password: password ?? (generated as string), admin: true });

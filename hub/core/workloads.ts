@@ -103,7 +103,14 @@ export class WorkloadService {
       }
       this.store.workloads.insert(workload);
       for (const t of tasks) this.store.tasks.insert(t);
-      this.store.events.append({ workloadId: workload.id, taskId: null, type: "Normal", reason: "Submitted", message: `workload submitted by ${input.owner} with ${tasks.length} tasks`, at: now });
+      this.store.events.append({
+        workloadId: workload.id,
+        taskId: null,
+        type: "Normal",
+        reason: "Submitted",
+        message: `workload submitted by ${input.owner} with ${tasks.length} tasks`,
+        at: now,
+      });
     });
     this.signals.schedulingNeeded.emit(`workload ${workload.id} submitted`);
     return { workload, tasks };
@@ -155,8 +162,14 @@ export class WorkloadService {
   }
 
   /** Logs of one task, fetched from the agent that ran it. */
-  async logs(workload: Workload, index: number, options: { role?: string; tailLines?: number } = {}): Promise<string> {
-    const task = this.tasks(workload.id).find((t) => t.index === index && (options.role === undefined || t.role === options.role));
+  async logs(
+    workload: Workload,
+    index: number,
+    options: { role?: string; tailLines?: number } = {},
+  ): Promise<string> {
+    const task = this.tasks(workload.id).find(
+      (t) => t.index === index && (options.role === undefined || t.role === options.role),
+    );
     if (!task) throw new NotFoundError("task", `${options.role ?? "*"}[${index}]`);
     if (!task.nodeId || !task.containerId) {
       throw new NotFoundError("task logs", `${task.role}[${index}] has not started a container yet`);

@@ -39,7 +39,11 @@ export function place(nodes: readonly NodeView[], pending: readonly PendingTask[
       f.cpuMilli -= task.cpuMilli;
       f.memoryMiB -= task.memoryMiB;
       f.gpus = f.gpus.slice(task.gpu);
-      tentative.push({ assignment: { taskId: task.taskId, nodeId: choice.id, gpuUuids }, cpuMilli: task.cpuMilli, memoryMiB: task.memoryMiB });
+      tentative.push({
+        assignment: { taskId: task.taskId, nodeId: choice.id, gpuUuids },
+        cpuMilli: task.cpuMilli,
+        memoryMiB: task.memoryMiB,
+      });
     }
     if (failed) {
       // Roll the gang back: give what it took to the tasks after it.

@@ -93,7 +93,9 @@ export function taskRepository(db: Db): TaskRepository {
     byStates: (states) =>
       (
         db
-          .prepare(`SELECT * FROM tasks WHERE state IN (${inList(states.length)}) ORDER BY created_at, role, idx`)
+          .prepare(
+            `SELECT * FROM tasks WHERE state IN (${inList(states.length)}) ORDER BY created_at, role, idx`,
+          )
           .all(...states) as TaskRow[]
       ).map(toTask),
     byNode: (nodeId, states) =>

@@ -43,10 +43,17 @@ describe("e2e: built hub + agents on real Docker", function () {
   const agents = new Map<string, BuiltProcess>();
   const cluster = `e2e-${process.pid}`;
 
-  const api = async <T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T; text: string }> => {
+  const api = async <T>(
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T; text: string }> => {
     const res = await fetch(`${httpUrl}/api/corral/v1${url}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -60,10 +67,15 @@ describe("e2e: built hub + agents on real Docker", function () {
   };
   const workload = async (id: string) => (await api<Workload>("GET", `/workloads/${id}`)).body;
   const until = (id: string, pred: (w: Workload) => boolean, what: string) =>
-    waitFor(async () => {
-      const w = await workload(id);
-      return pred(w) ? w : null;
-    }, what, 60_000, 100);
+    waitFor(
+      async () => {
+        const w = await workload(id);
+        return pred(w) ? w : null;
+      },
+      what,
+      60_000,
+      100,
+    );
 
   const startAgent = (name: string, env: Record<string, string> = {}) => {
     const p = BuiltProcess.start("corral-agent", [], {
@@ -80,10 +92,18 @@ describe("e2e: built hub + agents on real Docker", function () {
     return p;
   };
   const nodeReady = (name: string) =>
-    waitFor(async () => {
-      const n = await api<{ status: string; runtime: { available: boolean; error: string | null } | null }>("GET", `/nodes/${name}?cluster=${cluster}`);
-      return n.status === 200 && n.body.status === "ready" ? n.body : null;
-    }, `node ${name} ready`, 30_000, 100);
+    waitFor(
+      async () => {
+        const n = await api<{ status: string; runtime: { available: boolean; error: string | null } | null }>(
+          "GET",
+          `/nodes/${name}?cluster=${cluster}`,
+        );
+        return n.status === 200 && n.body.status === "ready" ? n.body : null;
+      },
+      `node ${name} ready`,
+      30_000,
+      100,
+    );
 
   before(async function () {
     docker = await requireDocker(this);
@@ -121,7 +141,12 @@ describe("e2e: built hub + agents on real Docker", function () {
   });
 
   const submit = async (body: Record<string, unknown>) => {
-    const res = await api<Workload>("POST", "/workloads", { image: TEST_IMAGE, nodeSelector: ["docker"], cluster, ...body });
+    const res = await api<Workload>("POST", "/workloads", {
+      image: TEST_IMAGE,
+      nodeSelector: ["docker"],
+      cluster,
+      ...body,
+    });
     assert.equal(res.status, 201, res.text);
     return res.body.id;
   };
@@ -165,14 +190,25 @@ describe("e2e: built hub + agents on real Docker", function () {
   });
 
   it("keeps a running task's container across an agent restart and still reports it", async () => {
-    const id = await submit({ name: "survivor", command: ["sh", "-c", "echo alive; sleep 300"], stopGraceSec: 1 });
+    const id = await submit({
+      name: "survivor",
+      command: ["sh", "-c", "echo alive; sleep 300"],
+      stopGraceSec: 1,
+    });
     const before = await until(id, (x) => x.tasks[0]?.state === "running", "survivor running");
     const containerId = before.tasks[0]?.containerId as string;
     const old = agents.get("box1") as BuiltProcess;
     assert.equal(await old.stop(), 0);
-    assert.equal((await docker.getContainer(containerId).inspect()).State.Running, true, "container survives the agent");
+    assert.equal(
+      (await docker.getContainer(containerId).inspect()).State.Running,
+      true,
+      "container survives the agent",
+    );
     startAgent("box1", { CORRAL_LABELS: "docker" });
-    await waitFor(async () => /welcomed by the hub/.test(agents.get("box1")?.output ?? ""), "restarted agent welcomed");
+    await waitFor(
+      async () => /welcomed by the hub/.test(agents.get("box1")?.output ?? ""),
+      "restarted agent welcomed",
+    );
     await nodeReady("box1");
     const after = await workload(id);
     assert.equal(after.tasks[0]?.state, "running");
@@ -191,19 +227,31 @@ describe("e2e: built hub + agents on real Docker", function () {
       FAKE_NVIDIA_SMI_FIXTURE: sharedFixture("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt"),
     });
     await nodeReady("gpubox");
-    const node = await api<{ hardware: { gpus: { uuid: string; migEnabled: boolean }[] }; capacity: { gpu: number } }>(
-      "GET",
-      `/nodes/gpubox?cluster=${cluster}`,
-    );
+    const node = await api<{
+      hardware: { gpus: { uuid: string; migEnabled: boolean }[] };
+      capacity: { gpu: number };
+    }>("GET", `/nodes/gpubox?cluster=${cluster}`);
     const slices = node.body.hardware.gpus.filter((g) => !g.migEnabled).map((g) => g.uuid);
     assert.equal(node.body.capacity.gpu, 4, "an H100 with 4 MIG slices offers 4 devices");
-    const id = await submit({ name: "gpu-task", nodeSelector: ["gpu"], resources: { gpu: 1 }, command: ["true"] });
+    const id = await submit({
+      name: "gpu-task",
+      nodeSelector: ["gpu"],
+      resources: { gpu: 1 },
+      command: ["true"],
+    });
     // This machine has no NVIDIA runtime, so the start fails; the created container shows the request.
-    const w = await until(id, (x) => (x.tasks[0]?.gpus.length ?? 0) > 0 && x.state === "failed", "GPU task assigned and failed to start");
+    const w = await until(
+      id,
+      (x) => (x.tasks[0]?.gpus.length ?? 0) > 0 && x.state === "failed",
+      "GPU task assigned and failed to start",
+    );
     const uuid = w.tasks[0]?.gpus[0] as string;
     assert.ok(slices.includes(uuid), `${uuid} is one of the node's MIG devices`);
     assert.match(w.tasks[0]?.message ?? "", /nvidia|device driver/i);
-    const [c] = await docker.listContainers({ all: true, filters: { label: [`corral.node=${identityNodeKey(cluster, "gpubox")}`] } });
+    const [c] = await docker.listContainers({
+      all: true,
+      filters: { label: [`corral.node=${identityNodeKey(cluster, "gpubox")}`] },
+    });
     assert.ok(c, "the GPU task's container was created");
     const info = await docker.getContainer(c.Id).inspect();
     const requests = info.HostConfig.DeviceRequests ?? [];
@@ -223,18 +271,38 @@ describe("e2e: built hub + agents on real Docker", function () {
 
   it("drives the same hub with the corral CLI", async () => {
     const env = { CORRAL_CONFIG_DIR: path.join(dir, "cli") };
-    const login = await runCli(["login", "--hub", httpUrl, "--username", "admin", "--password", PASSWORD], env);
+    const login = await runCli(
+      ["login", "--hub", httpUrl, "--username", "admin", "--password", PASSWORD],
+      env,
+    );
     assert.equal(login.code, 0, login.stderr);
     const nodes = await runCli(["node", "list", "--json"], env);
     assert.equal(nodes.code, 0, nodes.stderr);
     const names = (JSON.parse(nodes.stdout) as { items: { name: string }[] }).items.map((n) => n.name);
     assert.ok(names.includes("box1") && names.includes("gpubox"));
     const run = await runCli(
-      ["workload", "run", "--name", "cli-run", "--image", TEST_IMAGE, "--node-selector", "docker", "--wait", "--json", "--", "sh", "-c", "echo via cli"],
+      [
+        "workload",
+        "run",
+        "--name",
+        "cli-run",
+        "--image",
+        TEST_IMAGE,
+        "--node-selector",
+        "docker",
+        "--wait",
+        "--json",
+        "--",
+        "sh",
+        "-c",
+        "echo via cli",
+      ],
       env,
     );
     assert.equal(run.code, 0, run.stderr);
-    const id = (await api<{ items: { id: string; name: string }[] }>("GET", "/workloads")).body.items.find((x) => x.name === "cli-run")?.id as string;
+    const id = (await api<{ items: { id: string; name: string }[] }>("GET", "/workloads")).body.items.find(
+      (x) => x.name === "cli-run",
+    )?.id as string;
     const logs = await runCli(["workload", "logs", id], env);
     assert.equal(logs.code, 0, logs.stderr);
     assert.match(logs.stdout, /via cli/);

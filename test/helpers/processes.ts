@@ -33,7 +33,11 @@ export class BuiltProcess {
     );
   }
 
-  static start(bin: "corral-hub" | "corral-agent" | "corral", args: string[], env: Record<string, string>): BuiltProcess {
+  static start(
+    bin: "corral-hub" | "corral-agent" | "corral",
+    args: string[],
+    env: Record<string, string>,
+  ): BuiltProcess {
     const child = spawn(process.execPath, [path.join(repoRoot(), "bin", `${bin}.js`), ...args], {
       cwd: repoRoot(),
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env },
@@ -53,12 +57,19 @@ export class BuiltProcess {
   }
 
   async waitForOutput(pattern: RegExp, what: string): Promise<void> {
-    await waitFor(() => pattern.test(this.output), `${this.name}: ${what}\n--- output ---\n${this.output.slice(-2000)}`, 20_000);
+    await waitFor(
+      () => pattern.test(this.output),
+      `${this.name}: ${what}\n--- output ---\n${this.output.slice(-2000)}`,
+      20_000,
+    );
   }
 }
 
 /** Runs the built CLI to completion. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [path.join(repoRoot(), "bin", "corral.js"), ...args], {
     cwd: repoRoot(),
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env },

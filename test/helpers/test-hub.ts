@@ -19,7 +19,12 @@ export interface TestHub {
   dataDir: string;
   adminToken: string;
   /** JSON request to the hub's HTTP API as the admin (or with `token`). */
-  api<T = unknown>(method: string, url: string, body?: unknown, token?: string | null): Promise<{ status: number; body: T; text: string }>;
+  api<T = unknown>(
+    method: string,
+    url: string,
+    body?: unknown,
+    token?: string | null,
+  ): Promise<{ status: number; body: T; text: string }>;
   close(): Promise<void>;
 }
 
@@ -45,7 +50,11 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     if (body !== undefined) headers["content-type"] = "application/json";
     const t = token === undefined ? adminToken : token;
     if (t) headers.authorization = `Bearer ${t}`;
-    const res = await fetch(`${hub.httpUrl}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${hub.httpUrl}${url}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {

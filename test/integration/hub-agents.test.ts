@@ -16,12 +16,23 @@ interface NodeJson {
 interface WorkloadJson {
   id: string;
   state: string;
-  tasks: { index: number; state: string; node: string | null; exitCode: number | null; containerId: string | null; gpus: string[]; reason: string | null }[];
+  tasks: {
+    index: number;
+    state: string;
+    node: string | null;
+    exitCode: number | null;
+    containerId: string | null;
+    gpus: string[];
+    reason: string | null;
+  }[];
 }
 
-const node = async (h: TestHub, name: string) => (await h.api<NodeJson>("GET", `/api/corral/v1/nodes/${name}`)).body;
-const nodeCount = async (h: TestHub) => (await h.api<{ items: NodeJson[] }>("GET", "/api/corral/v1/nodes")).body.items.length;
-const workload = async (h: TestHub, id: string) => (await h.api<WorkloadJson>("GET", `/api/corral/v1/workloads/${id}`)).body;
+const node = async (h: TestHub, name: string) =>
+  (await h.api<NodeJson>("GET", `/api/corral/v1/nodes/${name}`)).body;
+const nodeCount = async (h: TestHub) =>
+  (await h.api<{ items: NodeJson[] }>("GET", "/api/corral/v1/nodes")).body.items.length;
+const workload = async (h: TestHub, id: string) =>
+  (await h.api<WorkloadJson>("GET", `/api/corral/v1/workloads/${id}`)).body;
 
 describe("integration: a hub and 3 agents over loopback gRPC (FakeRuntime)", function () {
   let hub: TestHub;
@@ -39,7 +50,13 @@ describe("integration: a hub and 3 agents over loopback gRPC (FakeRuntime)", fun
 
   it("joins and registers three nodes with their hardware", async () => {
     for (const [i, name] of ["n1", "n2", "n3"].entries()) {
-      agents.push(startTestAgent(hub, { name, labels: [`rack=${i}`], hardware: fakeHardware({ cores: 4, gpus: i === 2 ? fakeGpus(2) : [] }) }));
+      agents.push(
+        startTestAgent(hub, {
+          name,
+          labels: [`rack=${i}`],
+          hardware: fakeHardware({ cores: 4, gpus: i === 2 ? fakeGpus(2) : [] }),
+        }),
+      );
     }
     await Promise.all(agents.map((a) => a.welcomed()));
     await waitFor(async () => (await node(hub, "n3")).status === "ready", "n3 ready");
@@ -85,10 +102,15 @@ describe("integration: a hub and 3 agents over loopback gRPC (FakeRuntime)", fun
     });
     const w = await waitFor(async () => {
       const x = await workload(hub, res.body.id);
-      return x.tasks.filter((t) => t.state === "running").length === 2 && x.tasks.some((t) => t.reason) ? x : null;
+      return x.tasks.filter((t) => t.state === "running").length === 2 && x.tasks.some((t) => t.reason)
+        ? x
+        : null;
     }, "two GPU tasks running, one waiting");
     const running = w.tasks.filter((t) => t.state === "running");
-    assert.deepEqual(running.flatMap((t) => t.gpus).sort(), fakeGpus(2).map((g) => g.uuid));
+    assert.deepEqual(
+      running.flatMap((t) => t.gpus).sort(),
+      fakeGpus(2).map((g) => g.uuid),
+    );
     const waiting = w.tasks.find((t) => t.state === "pending");
     assert.match(waiting?.reason ?? "", /insufficient gpu/);
     const stopped = await hub.api<WorkloadJson>("POST", `/api/corral/v1/workloads/${res.body.id}/stop`);
@@ -104,7 +126,10 @@ describe("integration: a hub and 3 agents over loopback gRPC (FakeRuntime)", fun
     const id = await flaky.welcomed();
     await waitFor(async () => (await node(hub, "flaky")).status === "ready", "flaky ready");
     proxy.freeze(); // packets stop, nothing is closed: heartbeats are lost
-    await waitFor(async () => (await node(hub, "flaky")).status === "notready", "flaky notready after missed heartbeats");
+    await waitFor(
+      async () => (await node(hub, "flaky")).status === "notready",
+      "flaky notready after missed heartbeats",
+    );
     proxy.thaw();
     proxy.dropAll(); // the link breaks; the agent reconnects
     await waitFor(async () => (await node(hub, "flaky")).status === "ready", "flaky ready again");
@@ -114,16 +139,23 @@ describe("integration: a hub and 3 agents over loopback gRPC (FakeRuntime)", fun
   });
 
   it("refuses a join with a revoked token", async () => {
-    const created = await hub.api<{ id: string; token: string }>("POST", "/api/corral/v1/join-tokens", { description: "soon revoked" });
+    const created = await hub.api<{ id: string; token: string }>("POST", "/api/corral/v1/join-tokens", {
+      description: "soon revoked",
+    });
     assert.equal(created.status, 201);
-    const revoked = await hub.api<{ valid: boolean }>("DELETE", `/api/corral/v1/join-tokens/${created.body.id}`);
+    const revoked = await hub.api<{ valid: boolean }>(
+      "DELETE",
+      `/api/corral/v1/join-tokens/${created.body.id}`,
+    );
     assert.equal(revoked.body.valid, false);
     const intruder = startTestAgent(hub, { name: "intruder", joinToken: created.body.token });
     agents.push(intruder);
     const err = await new Promise<Error>((resolve) => intruder.link.once("joinRefused", resolve));
     assert.match(err.message, /revoked/);
     assert.equal(intruder.link.nodeId, null);
-    const names = (await hub.api<{ items: NodeJson[] }>("GET", "/api/corral/v1/nodes")).body.items.map((n) => n.name);
+    const names = (await hub.api<{ items: NodeJson[] }>("GET", "/api/corral/v1/nodes")).body.items.map(
+      (n) => n.name,
+    );
     assert.ok(!names.includes("intruder"));
   });
 

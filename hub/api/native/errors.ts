@@ -22,13 +22,18 @@ export function nativeErrors(logger: Logger): ApiMiddleware {
         const [status, code] = BY_KIND[err.kind];
         ctx.status = status;
         ctx.body =
-          err instanceof ValidationError ? { code, message: err.message, field: err.field } : { code, message: err.message };
+          err instanceof ValidationError
+            ? { code, message: err.message, field: err.field }
+            : { code, message: err.message };
         return;
       }
       const http = httpErrorStatus(err);
       if (http) {
         ctx.status = http.status;
-        ctx.body = { code: http.status === 400 ? "invalid_argument" : "request_error", message: http.message };
+        ctx.body = {
+          code: http.status === 400 ? "invalid_argument" : "request_error",
+          message: http.message,
+        };
         return;
       }
       logger.error({ err, requestId: ctx.state.requestId }, "unhandled error");

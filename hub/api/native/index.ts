@@ -24,11 +24,14 @@ export function nativeApi(core: Core, logger: Logger): ApiMiddleware {
   const notFound: ApiMiddleware = async (ctx) => {
     throw new NotFoundError("route", `${ctx.method} ${ctx.path}`);
   };
-  return surface((p) => p === NATIVE_PREFIX || p.startsWith(`${NATIVE_PREFIX}/`), [
-    nativeErrors(logger),
-    bodyParser(),
-    router.routes() as unknown as ApiMiddleware,
-    router.allowedMethods() as unknown as ApiMiddleware,
-    notFound,
-  ]);
+  return surface(
+    (p) => p === NATIVE_PREFIX || p.startsWith(`${NATIVE_PREFIX}/`),
+    [
+      nativeErrors(logger),
+      bodyParser(),
+      router.routes() as unknown as ApiMiddleware,
+      router.allowedMethods() as unknown as ApiMiddleware,
+      notFound,
+    ],
+  );
 }

@@ -4,7 +4,11 @@ import type { Cluster, JoinToken, Node, Task, Workload } from "../../core/model"
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function presentNode(node: Node, clusterName: string, allocated: { cpuMilli: number; memoryMiB: number; gpu: number }) {
+export function presentNode(
+  node: Node,
+  clusterName: string,
+  allocated: { cpuMilli: number; memoryMiB: number; gpu: number },
+) {
   return {
     id: node.id,
     name: node.name,
@@ -73,7 +77,12 @@ export function presentTask(t: Task, nodeName: (id: string) => string | null) {
   };
 }
 
-export function presentWorkload(w: Workload, tasks: readonly Task[], clusterName: string | null, nodeName: (id: string) => string | null) {
+export function presentWorkload(
+  w: Workload,
+  tasks: readonly Task[],
+  clusterName: string | null,
+  nodeName: (id: string) => string | null,
+) {
   const main = w.roles[0];
   return {
     id: w.id,
@@ -91,7 +100,12 @@ export function presentWorkload(w: Workload, tasks: readonly Task[], clusterName
     ports: main?.ports ?? [],
     nodeSelector: w.nodeSelector,
     cluster: clusterName,
-    roles: w.roles.map((r) => ({ name: r.name, image: r.image, instances: r.instances, resources: r.resources })),
+    roles: w.roles.map((r) => ({
+      name: r.name,
+      image: r.image,
+      instances: r.instances,
+      resources: r.resources,
+    })),
     tasks: tasks.map((t) => presentTask(t, nodeName)),
   };
 }

@@ -17,17 +17,29 @@ export const JoinTokenBody = z.object({
 });
 
 const Port = z.object({
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, "must be 1-32 letters, digits, '_' or '-', starting with a letter"),
+  name: z
+    .string()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9_-]{0,31}$/,
+      "must be 1-32 letters, digits, '_' or '-', starting with a letter",
+    ),
   containerPort: z.number().int().min(1).max(65535),
   protocol: z.enum(["tcp", "udp"]).default("tcp"),
   hostPort: z.number().int().min(0).max(65535).default(0),
 });
 
 export const WorkloadBody = z.object({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "must be 1-128 letters, digits, '_', '.' or '-'"),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, "must be 1-128 letters, digits, '_', '.' or '-'"),
   image: z.string().min(1, "is required").max(512),
   command: z.array(z.string()).default([]),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name"), z.string()).default({}),
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a valid environment variable name"),
+      z.string(),
+    )
+    .default({}),
   instances: z.number().int().min(1).max(1000).default(1),
   resources: z
     .object({

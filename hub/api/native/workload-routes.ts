@@ -13,7 +13,12 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
   const auth = authenticate(core.auth);
   const nodeName = (id: string) => core.nodes.findById(id)?.name ?? null;
   const present = (w: Workload) =>
-    presentWorkload(w, core.workloads.tasks(w.id), w.clusterId ? (core.clusters.byId(w.clusterId)?.name ?? null) : null, nodeName);
+    presentWorkload(
+      w,
+      core.workloads.tasks(w.id),
+      w.clusterId ? (core.clusters.byId(w.clusterId)?.name ?? null) : null,
+      nodeName,
+    );
   /** Owners see their workloads; admins see all. */
   const visible = (ctx: ApiContext, w: Workload): Workload => {
     const user = ctx.state.principal!.user;
@@ -56,7 +61,11 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
   router.get("/workloads", auth, validate(WorkloadListQuery, "query"), (ctx) => {
     const q = input(ctx, WorkloadListQuery);
     const user = ctx.state.principal!.user;
-    const items = core.workloads.list({ owner: user.admin ? undefined : user.username, states: q.state ? [q.state] : undefined, limit: q.limit });
+    const items = core.workloads.list({
+      owner: user.admin ? undefined : user.username,
+      states: q.state ? [q.state] : undefined,
+      limit: q.limit,
+    });
     ctx.body = { items: items.map(present) };
   });
   router.get("/workloads/:id", auth, (ctx) => {
@@ -69,13 +78,19 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
   });
   router.get("/workloads/:id/events", auth, (ctx) => {
     const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
-    ctx.body = { items: core.workloads.events(w.id).map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
+    ctx.body = {
+      items: core.workloads.events(w.id).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+    };
   });
   router.get("/workloads/:id/tasks/:index/logs", auth, validate(LogsQuery, "query"), async (ctx) => {
     const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
     const index = Number(ctx.params.index);
-    if (!Number.isInteger(index) || index < 0) throw new ValidationError("index", "must be a non-negative integer");
-    const text = await core.workloads.logs(w, index, { role: ctx.query.role as string | undefined, tailLines: input(ctx, LogsQuery).tail });
+    if (!Number.isInteger(index) || index < 0)
+      throw new ValidationError("index", "must be a non-negative integer");
+    const text = await core.workloads.logs(w, index, {
+      role: ctx.query.role as string | undefined,
+      tailLines: input(ctx, LogsQuery).tail,
+    });
     ctx.type = "text/plain; charset=utf-8";
     ctx.body = text;
   });
