@@ -84,19 +84,23 @@ function groups(pending: readonly PendingTask[]): PendingTask[][] {
 
 /** The best node for the task, or why none fits. */
 function choose(nodes: readonly NodeView[], free: Map<string, Free>, task: PendingTask): NodeView | string {
+  // Narrow by what the task asks for first (cluster, labels), then by node state, so the reason
+  // names the real obstacle: "the one labelled node is cordoned" rather than "no node has the label".
   let candidates = nodes.filter((n) => task.clusterId === null || n.clusterId === task.clusterId);
   if (candidates.length === 0) return "no node in the workload's cluster";
-  candidates = candidates.filter((n) => n.ready);
-  if (candidates.length === 0) return "no ready node";
-  candidates = candidates.filter((n) => n.schedulable);
-  if (candidates.length === 0) return "every ready node is cordoned";
-  candidates = candidates.filter((n) => n.runtimeAvailable);
-  if (candidates.length === 0) return "no ready node has a working container runtime";
   const missing = task.nodeSelector.filter((l) => !candidates.some((n) => n.labels.includes(l)));
   candidates = candidates.filter((n) => task.nodeSelector.every((l) => n.labels.includes(l)));
   if (candidates.length === 0) {
-    return `no ready node carries the labels ${JSON.stringify(missing.length ? missing : task.nodeSelector)}`;
+    return `no node carries the labels ${JSON.stringify(missing.length ? missing : task.nodeSelector)}`;
   }
+  const labelled = candidates.length;
+  const of = `${labelled} matching node${labelled === 1 ? "" : "s"}`;
+  candidates = candidates.filter((n) => n.ready);
+  if (candidates.length === 0) return `none of ${of} is ready`;
+  candidates = candidates.filter((n) => n.schedulable);
+  if (candidates.length === 0) return `every ready node of ${of} is cordoned`;
+  candidates = candidates.filter((n) => n.runtimeAvailable);
+  if (candidates.length === 0) return `no ready node of ${of} has a working container runtime`;
   const matching = candidates.length;
   const short = { cpu: 0, memory: 0, gpu: 0 };
   const fits = candidates.filter((n) => {
@@ -115,7 +119,7 @@ function choose(nodes: readonly NodeView[], free: Map<string, Free>, task: Pendi
       short.memory && `memory (${task.memoryMiB} MiB)`,
       short.gpu && `gpu (${task.gpu})`,
     ].filter(Boolean);
-    return `insufficient ${what.join(", ")} on ${matching} matching node${matching === 1 ? "" : "s"}`;
+    return `insufficient ${what.join(", ")} on ${matching} ready matching node${matching === 1 ? "" : "s"}`;
   }
   const score = (n: NodeView): number => {
     const f = free.get(n.id) as Free;

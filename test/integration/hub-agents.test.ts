@@ -118,6 +118,61 @@ describe("integration: a hub and 3 agents over loopback gRPC (FakeRuntime)", fun
     await waitFor(async () => (await workload(hub, res.body.id)).state === "stopped", "GPU workload stopped");
   });
 
+  it("steers placement with node labels and cordon, and manages cluster labels", async () => {
+    const label = await hub.api<NodeJson>("POST", "/api/corral/v1/nodes/n2/labels", { label: "pool=blue" });
+    assert.equal(label.status, 200);
+    assert.ok(label.body.labels.includes("pool=blue"));
+    const cordon = await hub.api<{ schedulable: boolean }>("POST", "/api/corral/v1/nodes/n2/cordon");
+    assert.equal(cordon.body.schedulable, false);
+    const res = await hub.api<WorkloadJson>("POST", "/api/corral/v1/workloads", {
+      name: "blue",
+      image: "fake",
+      env: { FAKE_RUN_FOR_MS: "10" },
+      nodeSelector: ["pool=blue"],
+    });
+    const waiting = await waitFor(
+      async () => (await workload(hub, res.body.id)).tasks[0]?.reason?.includes("cordoned") ?? false,
+      "task waits on a cordoned node",
+    );
+    assert.ok(waiting);
+    await hub.api("POST", "/api/corral/v1/nodes/n2/uncordon");
+    const done = await waitFor(async () => {
+      const w = await workload(hub, res.body.id);
+      return w.state === "succeeded" ? w : null;
+    }, "labelled workload ran after uncordon");
+    assert.equal(done.tasks[0]?.node, "n2");
+    const removed = await hub.api<NodeJson>(
+      "DELETE",
+      `/api/corral/v1/nodes/n2/labels/${encodeURIComponent("pool=blue")}`,
+    );
+    assert.ok(!removed.body.labels.includes("pool=blue"));
+    const missing = await hub.api<{ code: string }>("DELETE", "/api/corral/v1/nodes/n2/labels/absent");
+    assert.equal(missing.status, 404);
+
+    const clusters = await hub.api<{ items: { name: string; nodeCount: number; readyNodeCount: number }[] }>(
+      "GET",
+      "/api/corral/v1/clusters",
+    );
+    assert.deepEqual(
+      clusters.body.items.map((c) => [c.name, c.nodeCount, c.readyNodeCount]),
+      [["default", 3, 3]],
+    );
+    const cl = await hub.api<{ labels: string[] }>("POST", "/api/corral/v1/clusters/default/labels", {
+      label: "city=guangzhou",
+    });
+    assert.deepEqual(cl.body.labels, ["city=guangzhou"]);
+    const cl2 = await hub.api<{ labels: string[] }>(
+      "DELETE",
+      `/api/corral/v1/clusters/default/labels/${encodeURIComponent("city=guangzhou")}`,
+    );
+    assert.deepEqual(cl2.body.labels, []);
+    const bad = await hub.api<{ field: string }>("POST", "/api/corral/v1/clusters/default/labels", {
+      label: "a,b",
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.field, "label");
+  });
+
   it("marks a node notready when its heartbeats stop, and ready with the same identity after it reconnects", async () => {
     const proxy = await TcpProxy.start(hub.hub.grpcAddress);
     proxies.push(proxy);
