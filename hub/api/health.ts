@@ -62,14 +62,14 @@ function renderMetrics(core: Core, gauges: HubGauges): string {
   gauge("corral_heartbeats_total", "Heartbeats received on current sessions.", "counter", [
     [{}, gauges.heartbeatsTotal()],
   ]);
-  const workloads = core.workloads.list();
+  const byState = core.workloads.countByState();
   gauge(
     "corral_workloads",
     "Workloads by state.",
     "gauge",
-    (["pending", "running", "stopping", "succeeded", "failed", "stopped"] as const).map((s) => [
-      { state: s },
-      workloads.filter((w) => w.state === s).length,
+    (["pending", "running", "stopping", "succeeded", "failed", "stopped"] as const).map((st) => [
+      { state: st },
+      byState[st] ?? 0,
     ]),
   );
   const mem = process.memoryUsage();

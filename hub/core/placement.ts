@@ -71,8 +71,9 @@ export class PlacementLoop {
         touchedNodes.add(a.nodeId);
         committed++;
       }
+      const pendingById = new Map(pending.map((t) => [t.id, t]));
       for (const [taskId, reason] of plan.waiting) {
-        const task = pending.find((t) => t.id === taskId);
+        const task = pendingById.get(taskId);
         if (task && task.reason !== reason) this.store.tasks.update({ ...task, reason, updatedAt: now });
       }
     });

@@ -76,6 +76,8 @@ export interface WorkloadRepository {
   idsByPrefix(prefix: string, limit: number): string[];
   byOwnerAndName(owner: string, name: string): Workload | undefined;
   list(query: WorkloadQuery): Workload[];
+  /** Number of workloads in each state (for /metrics). */
+  countByState(): Record<string, number>;
 }
 
 export interface TaskRepository {

@@ -102,6 +102,8 @@ export class TaskLifecycle {
   /** Tasks on nodes that have been away longer than their workload's disconnect policy are lost. */
   markLost(): void {
     const now = this.clock.now();
+    // Cheap when every node is ready (the common case): no task query at all.
+    if (this.nodes.list().every((n) => n.status === "ready")) return;
     const placed = this.store.tasks.byStates([...PLACED_TASK_STATES]);
     for (const task of placed) {
       const node = task.nodeId ? this.nodes.findById(task.nodeId) : undefined;

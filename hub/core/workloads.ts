@@ -145,6 +145,10 @@ export class WorkloadService {
     return this.store.workloads.list(query);
   }
 
+  countByState(): Record<string, number> {
+    return this.store.workloads.countByState();
+  }
+
   events(workloadId: string, limit = 1000): WorkloadEvent[] {
     return this.store.events.byWorkload(workloadId, limit);
   }

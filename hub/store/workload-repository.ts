@@ -76,6 +76,7 @@ export function workloadRepository(db: Db): WorkloadRepository {
   const byId = db.prepare("SELECT * FROM workloads WHERE id = ?");
   const byPrefix = db.prepare("SELECT id FROM workloads WHERE id >= ? AND id < ? ORDER BY id LIMIT ?");
   const byOwnerAndName = db.prepare("SELECT * FROM workloads WHERE owner = ? AND name = ?");
+  const countByState = db.prepare("SELECT state, COUNT(*) AS n FROM workloads GROUP BY state");
   return {
     insert: (w) => void insert.run(params(w)),
     update: (w) => void update.run(params(w)),
@@ -90,6 +91,8 @@ export function workloadRepository(db: Db): WorkloadRepository {
       const r = byOwnerAndName.get(owner, name) as WorkloadRow | undefined;
       return r && toWorkload(r);
     },
+    countByState: () =>
+      Object.fromEntries((countByState.all() as { state: string; n: number }[]).map((r) => [r.state, r.n])),
     list: (q: WorkloadQuery) => {
       const where: string[] = [];
       const args: (string | number)[] = [];
