@@ -1,0 +1,347 @@
+/**
+ * `npm run bench:agents`: how much one hub pays to hold N agent streams.
+ *
+ * One hub (startHub: SQLite in a temp dir, loopback ports, the chosen heartbeat interval) and N
+ * simulated agents (startAgent + FakeRuntime + a fixed fake inventory) over real loopback gRPC,
+ * each agent on its own TCP connection (see swarm.ts). By default the agents run in a child
+ * process (agent-swarm.ts), so this process's CPU and RSS are the hub's own; `--in-process` puts
+ * them in this process instead (then CPU/RSS include the agents, and the table says so).
+ *
+ * The same measurement runs first with a small baseline fleet, then with N, and one table shows
+ * both plus the per-agent cost (main - baseline) / (N - baseline N). Each run: start all agents at
+ * once, time each one's connect start (Join + Hello) -> Welcome, warm up for two heartbeats, then
+ * measure over the window: streams held, TCP connections on the gRPC port, nodes ready,
+ * heartbeats/s processed by the hub, hub CPU % (of one core), RSS, heap and event-loop delay.
+ * No thresholds: it reports, it does not judge. The temp data dirs are removed at the end.
+ *
+ * Flags and their env variables: see HELP below (or --help).
+ *
+ * 5000 agents: raise the open-file limit first (each agent holds a socket on both sides) and allow
+ * more time for the fleet to join:
+ *   ulimit -n 65536 && npm run bench:agents -- --agents 5000 --duration-s 30
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import v8 from "node:v8";
+import vm from "node:vm";
+import pino from "pino";
+import { loadHubConfig } from "../../hub/config";
+import { startHub } from "../../hub/hub";
+import type { SwarmReport, SwarmRequest } from "./agent-swarm";
+import { cpuPercent, establishedOnPort, percentile } from "./measure";
+import { startSwarm } from "./swarm";
+
+interface BenchOptions {
+  agents: number;
+  heartbeatMs: number;
+  durationS: number;
+  baselineAgents: number;
+  inChild: boolean;
+  sharedConnection: boolean;
+}
+
+interface Row {
+  agents: number;
+  welcomed: number;
+  streams: number;
+  tcp: number | null;
+  ready: number;
+  beatsPerS: number;
+  hubCpuPct: number;
+  hubRssMiB: number;
+  hubPeakRssMiB: number;
+  hubHeapMiB: number;
+  loopUtilPct: number;
+  loopP99Ms: number;
+  welcomeP50Ms: number;
+  welcomeP99Ms: number;
+  allWelcomedS: number;
+  swarmCpuPct: number | null;
+  swarmRssMiB: number | null;
+}
+
+/** Agents driven by this process: a child (default) or in-process. */
+interface Fleet {
+  welcomed(): Promise<{ welcomeMs: number[]; allAfterMs: number }>;
+  /** The agents' own process CPU time (µs) and RSS; null in-process. */
+  usage(): Promise<{ cpuMicros: number; rssBytes: number } | null>;
+  stop(): Promise<void>;
+}
+
+const HELP = `Usage: npm run bench:agents -- [flags]   (env variable, default)
+  --agents N             simulated agents (CORRAL_BENCH_AGENTS, 500)
+  --heartbeat-ms MS      heartbeat interval the hub advertises (CORRAL_BENCH_HEARTBEAT_MS, 1000)
+  --duration-s S         measurement window of each run (CORRAL_BENCH_DURATION_S, 20)
+  --baseline-agents N    baseline fleet measured first, 0 = none; alias --baseline N
+                         (CORRAL_BENCH_BASELINE_AGENTS, 10)
+  --agents-in-child      agents in a child process, so hub CPU/RSS are the hub's own (default)
+  --in-process           agents in the hub's process instead
+  --shared-connection    all agents on one multiplexed connection (grpc-js's default sharing)
+5000 agents: ulimit -n 65536 && npm run bench:agents -- --agents 5000 --duration-s 30
+`;
+
+const MiB = 1024 * 1024;
+/** Event-loop delay sampling tick, ms; the histogram records whole ticks, so this is subtracted. */
+const LOOP_TICK_MS = 10;
+const JOIN_TOKEN = "bench-bootstrap-join-token-0001";
+const cleanups = new Set<() => void>();
+const progress = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "-h" || a === "--help") {
+      process.stdout.write(HELP);
+      process.exit(0);
+    }
+    const [name, inline] = a.split("=", 2) as [string, string | undefined];
+    if (name === "--in-process" || name === "--agents-in-child" || name === "--shared-connection")
+      flags.set(name, "1");
+    else if (
+      ["--agents", "--heartbeat-ms", "--duration-s", "--baseline-agents", "--baseline"].includes(name)
+    ) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) usage(`${name} needs a value`);
+      flags.set(name === "--baseline" ? "--baseline-agents" : name, value);
+    } else usage(`unknown argument ${a}`);
+  }
+  const int = (flag: string, envName: string, def: number, min: number): number => {
+    const raw = flags.get(flag) ?? env[envName];
+    if (raw === undefined || raw === "") return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min)
+      usage(`${flag} (${envName}) must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  return {
+    agents: int("--agents", "CORRAL_BENCH_AGENTS", 500, 1),
+    heartbeatMs: int("--heartbeat-ms", "CORRAL_BENCH_HEARTBEAT_MS", 1000, 50),
+    durationS: int("--duration-s", "CORRAL_BENCH_DURATION_S", 20, 1),
+    baselineAgents: int("--baseline-agents", "CORRAL_BENCH_BASELINE_AGENTS", 10, 0),
+    inChild: !flags.has("--in-process"),
+    sharedConnection: flags.has("--shared-connection"),
+  };
+}
+
+function usage(message: string): never {
+  process.stderr.write(`bench:agents: ${message} (see --help)\n`);
+  process.exit(2);
+}
+
+function childFleet(hub: string, agents: number, opts: BenchOptions, welcomeTimeoutMs: number): Fleet {
+  const args = [
+    "--hub",
+    hub,
+    "--token",
+    JOIN_TOKEN,
+    "--agents",
+    String(agents),
+    "--welcome-timeout-ms",
+    String(welcomeTimeoutMs),
+  ];
+  if (opts.sharedConnection) args.push("--shared-connection");
+  const child: ChildProcess = fork(path.join(__dirname, "agent-swarm.js"), args, {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const kill = () => child.kill("SIGKILL");
+  cleanups.add(kill);
+  const next = <T extends SwarmReport["type"]>(type: T): Promise<Extract<SwarmReport, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (msg: SwarmReport) => {
+        if (msg.type !== type) return;
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        resolve(msg as Extract<SwarmReport, { type: T }>);
+      };
+      const onExit = (code: number | null) =>
+        reject(new Error(`agent swarm exited (code ${code}) before "${type}"`));
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+    });
+  const ask = (req: SwarmRequest) => child.send(req);
+  const welcomed = next("welcomed");
+  return {
+    welcomed: () => welcomed,
+    usage: async () => {
+      const reply = next("usage");
+      ask({ type: "usage" });
+      return reply;
+    },
+    stop: async () => {
+      const exited = new Promise((r) => child.once("exit", r));
+      ask({ type: "stop" });
+      await exited;
+      cleanups.delete(kill);
+    },
+  };
+}
+
+function localFleet(hub: string, agents: number, opts: BenchOptions, welcomeTimeoutMs: number): Fleet {
+  const swarm = startSwarm({ hub, joinToken: JOIN_TOKEN, agents, sharedConnection: opts.sharedConnection });
+  const welcomed = swarm.allWelcomed(welcomeTimeoutMs);
+  return { welcomed: () => welcomed, usage: async () => null, stop: () => swarm.stop() };
+}
+
+/** One run: a fresh hub and `agents` agents, measured over the window. */
+async function run(agents: number, opts: BenchOptions): Promise<Row> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-bench-"));
+  const removeDir = () => fs.rmSync(dir, { recursive: true, force: true });
+  cleanups.add(removeDir);
+  try {
+    const config = loadHubConfig({
+      CORRAL_DATA_DIR: dir,
+      CORRAL_HTTP_HOST: "127.0.0.1",
+      CORRAL_HTTP_PORT: "0",
+      CORRAL_GRPC_HOST: "127.0.0.1",
+      CORRAL_GRPC_PORT: "0",
+      CORRAL_ADMIN_PASSWORD: "bench-admin-password",
+      CORRAL_BOOTSTRAP_JOIN_TOKEN: JOIN_TOKEN,
+      CORRAL_HEARTBEAT_INTERVAL_MS: String(opts.heartbeatMs),
+    });
+    const hub = await startHub(config, {
+      logger: pino({ level: process.env.CORRAL_LOG_LEVEL ?? "warn" }, pino.destination(2)),
+    });
+    const grpcPort = Number(hub.grpcAddress.slice(hub.grpcAddress.lastIndexOf(":") + 1));
+    // Bounded: a fleet that cannot all join is measured as it is, with "welcomed" saying how many did.
+    const welcomeTimeoutMs = Math.max(60_000, agents * 20);
+    progress(`${agents} agents ${opts.inChild ? "in a child process" : "in this process"}, joining...`);
+    const fleet = (opts.inChild ? childFleet : localFleet)(hub.grpcAddress, agents, opts, welcomeTimeoutMs);
+    const welcomed = await fleet.welcomed();
+    progress(
+      `${welcomed.welcomeMs.length}/${agents} welcomed after ${(welcomed.allAfterMs / 1000).toFixed(1)} s; warming up, then measuring ${opts.durationS} s`,
+    );
+    await sleep(2 * opts.heartbeatMs + 500);
+
+    const loop = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
+    loop.enable();
+    let peakRss = process.memoryUsage.rss();
+    const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 250);
+    const t0 = performance.now();
+    const elu0 = performance.eventLoopUtilization();
+    const beats0 = hub.gateway.heartbeatCount();
+    const cpu0 = process.cpuUsage();
+    const swarm0 = await fleet.usage();
+    await sleep(opts.durationS * 1000);
+    const swarm1 = await fleet.usage();
+    const cpu = process.cpuUsage(cpu0);
+    const beats1 = hub.gateway.heartbeatCount();
+    const wallMs = performance.now() - t0;
+    const elu = performance.eventLoopUtilization(elu0);
+    clearInterval(rssTimer);
+    loop.disable();
+    const rss = process.memoryUsage.rss();
+    // Live heap: collect first, so runs compare what the hub holds rather than when V8 last collected.
+    collectGarbage();
+    const heapUsed = process.memoryUsage().heapUsed;
+
+    const row: Row = {
+      agents,
+      welcomed: welcomed.welcomeMs.length,
+      streams: hub.gateway.sessions.size,
+      tcp: establishedOnPort(grpcPort),
+      ready: hub.core.nodes.list().filter((n) => n.status === "ready").length,
+      beatsPerS: ((beats1 - beats0) / wallMs) * 1000,
+      hubCpuPct: cpuPercent(cpu.user + cpu.system, wallMs),
+      hubRssMiB: rss / MiB,
+      hubPeakRssMiB: Math.max(peakRss, rss) / MiB,
+      hubHeapMiB: heapUsed / MiB,
+      loopUtilPct: elu.utilization * 100,
+      loopP99Ms: Math.max(0, loop.percentile(99) / 1e6 - LOOP_TICK_MS),
+      welcomeP50Ms: percentile(welcomed.welcomeMs, 50),
+      welcomeP99Ms: percentile(welcomed.welcomeMs, 99),
+      allWelcomedS: welcomed.allAfterMs / 1000,
+      swarmCpuPct: swarm0 && swarm1 ? cpuPercent(swarm1.cpuMicros - swarm0.cpuMicros, wallMs) : null,
+      swarmRssMiB: swarm1 ? swarm1.rssBytes / MiB : null,
+    };
+    await fleet.stop();
+    await hub.close();
+    return row;
+  } finally {
+    removeDir();
+    cleanups.delete(removeDir);
+  }
+}
+
+/** A full GC, through V8's gc() exposed at run time (no --expose-gc needed on the command line). */
+function collectGarbage(): void {
+  v8.setFlagsFromString("--expose-gc");
+  (vm.runInNewContext("gc") as () => void)();
+}
+
+function table(rows: Row[], opts: BenchOptions): string {
+  const f = (n: number | null, digits = 1) => (n === null || Number.isNaN(n) ? "n/a" : n.toFixed(digits));
+  const lines: Array<[string, (r: Row) => string]> = [
+    ["agents (welcomed)", (r) => `${r.agents} (${r.welcomed})`],
+    ["streams held", (r) => String(r.streams)],
+    ["TCP connections on gRPC port", (r) => (r.tcp === null ? "n/a" : String(r.tcp))],
+    ["nodes ready", (r) => String(r.ready)],
+    ["heartbeats/s (expected)", (r) => `${f(r.beatsPerS)} (${f((r.agents * 1000) / opts.heartbeatMs)})`],
+    [`hub CPU % of one core${opts.inChild ? "" : " *"}`, (r) => f(r.hubCpuPct, 2)],
+    [`hub RSS MiB (peak)${opts.inChild ? "" : " *"}`, (r) => `${f(r.hubRssMiB)} (${f(r.hubPeakRssMiB)})`],
+    [`hub live heap MiB (after GC)${opts.inChild ? "" : " *"}`, (r) => f(r.hubHeapMiB)],
+    [`hub event-loop utilisation %${opts.inChild ? "" : " *"}`, (r) => f(r.loopUtilPct)],
+    [`hub event-loop delay p99 ms${opts.inChild ? "" : " *"}`, (r) => f(r.loopP99Ms)],
+    ["connect -> Welcome p50 ms", (r) => f(r.welcomeP50Ms)],
+    ["connect -> Welcome p99 ms", (r) => f(r.welcomeP99Ms)],
+    ["all welcomed after s", (r) => f(r.allWelcomedS, 2)],
+    [
+      "agents' process CPU % / RSS MiB",
+      (r) => (r.swarmCpuPct === null ? "(same process)" : `${f(r.swarmCpuPct, 1)} / ${f(r.swarmRssMiB)}`),
+    ],
+  ];
+  const headers = rows.length > 1 ? ["baseline", "main"] : ["main"];
+  const width = Math.max(...lines.map(([l]) => l.length));
+  const cols = rows.map((r, i) =>
+    Math.max((headers[i] as string).length, ...lines.map(([, get]) => get(r).length)),
+  );
+  const pad = (cells: string[]) => cells.map((c, i) => c.padStart(cols[i] as number)).join("   ");
+  const out = [`${"".padEnd(width)}   ${pad(headers)}`];
+  for (const [label, get] of lines) out.push(`${label.padEnd(width)}   ${pad(rows.map(get))}`);
+  const [base, main] = rows.length > 1 ? rows : [undefined, rows[0]];
+  if (base && main && main.agents > base.agents) {
+    const d = main.agents - base.agents;
+    out.push("");
+    out.push(
+      `per agent, (main - baseline) / ${d}: hub CPU ${f((main.hubCpuPct - base.hubCpuPct) / d, 4)} % of a core, ` +
+        `hub RSS ${f(((main.hubRssMiB - base.hubRssMiB) * 1024) / d, 0)} KiB, heap ${f(((main.hubHeapMiB - base.hubHeapMiB) * 1024) / d, 0)} KiB`,
+    );
+  }
+  if (!opts.inChild)
+    out.push(
+      "* agents run in the hub's process: these figures include them (drop --in-process for the hub's own)",
+    );
+  return out.join("\n");
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2), process.env);
+  const onSignal = () => {
+    for (const c of cleanups) c();
+    process.exit(130);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const rows: Row[] = [];
+  if (opts.baselineAgents > 0) rows.push(await run(opts.baselineAgents, opts));
+  rows.push(await run(opts.agents, opts));
+  const mode = opts.inChild
+    ? "agents in a child process (hub CPU/RSS are its own)"
+    : "agents in the hub's process";
+  process.stdout.write(
+    `\nCorral agents benchmark: heartbeat ${opts.heartbeatMs} ms, window ${opts.durationS} s, ${mode}, ` +
+      `${opts.sharedConnection ? "one shared connection" : "one connection per agent"}; ` +
+      `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"})\n\n${table(rows, opts)}\n`,
+  );
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  for (const c of cleanups) c();
+  process.stderr.write(`bench:agents: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
