@@ -2,9 +2,12 @@ import { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
 import { DesiredState } from "./desired";
+import { GroupService } from "./groups";
 import { JoinTokenService } from "./join-tokens";
+import { NodePoolService } from "./node-pools";
 import { NodeService, type NodeServiceOptions } from "./nodes";
 import { PlacementLoop } from "./placement";
+import { QuotaUnitService } from "./quota-units";
 import type { Store } from "./repositories";
 import { CoreSignals } from "./signals";
 import { TaskLifecycle } from "./task-lifecycle";
@@ -25,6 +28,9 @@ export interface Core {
   workloads: WorkloadService;
   desired: DesiredState;
   placement: PlacementLoop;
+  nodePools: NodePoolService;
+  quotaUnits: QuotaUnitService;
+  groups: GroupService;
 }
 
 export function createCore(store: Store, clock: Clock, options: NodeServiceOptions): Core {
@@ -45,5 +51,8 @@ export function createCore(store: Store, clock: Clock, options: NodeServiceOptio
     workloads: new WorkloadService(store, clusters, lifecycle, clock, signals),
     desired: new DesiredState(store),
     placement: new PlacementLoop(store, nodes, clock, signals),
+    nodePools: new NodePoolService(store, clock, signals),
+    quotaUnits: new QuotaUnitService(store, clock, signals),
+    groups: new GroupService(store, clock),
   };
 }

@@ -9,7 +9,18 @@ export interface User {
   passwordHash: string;
   admin: boolean;
   email: string;
+  /** Group names (OpenPAI groups: admin rights and virtual-cluster access come from them). */
+  groups: string[];
   /** Surface-specific extras (OpenPAI extension, OTE status...) live here, keyed by surface. */
+  extension: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Group {
+  name: string;
+  description: string;
+  externalName: string;
   extension: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
@@ -114,6 +125,53 @@ export interface Node {
   metrics: NodeMetrics | null;
 }
 
+/**
+ * A node pool: the nodes carrying every label of its selector (`key=value` strings). The pool named
+ * `default` has an empty selector and holds the nodes no other pool selects.
+ */
+export interface NodePool {
+  id: string;
+  name: string;
+  labelSelector: string[];
+  meta: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One resource's quota in one node pool. Units: GPU devices, CPU millicores, memory MiB. */
+export interface QuotaAmount {
+  /** Guaranteed share. */
+  deserved: number;
+  /** Hard cap including borrowed capacity; null = unlimited. */
+  limit: number | null;
+  /** Share of idle capacity this unit may borrow, relative to others. @default 1 */
+  overQuotaWeight: number;
+}
+
+export interface QuotaAllocation {
+  nodePoolId: string;
+  gpu: QuotaAmount;
+  cpuMilli: QuotaAmount;
+  memoryMiB: QuotaAmount;
+}
+
+/**
+ * A tenant with per-node-pool allocations: an OpenPAI virtual cluster, a Run:ai project or
+ * department, an OTE business, a ModelArts workspace. `kind` says which; surfaces keep their own
+ * extra fields in `meta` under their name.
+ */
+export interface QuotaUnit {
+  id: string;
+  name: string;
+  kind: "project" | "department" | "virtual-cluster" | "business" | "workspace";
+  parentId: string | null;
+  clusterId: string | null;
+  allocations: QuotaAllocation[];
+  meta: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface Resources {
   cpuMilli: number;
   memoryMiB: number;
@@ -167,6 +225,14 @@ export interface Workload {
   ending: "stop" | "fail" | null;
   /** Surface-specific data (the submitted OpenPAI config...), keyed by surface. */
   meta: Record<string, unknown>;
+  /** The tenant whose quota this workload uses; null: none (unlimited, lowest precedence). */
+  quotaUnitId: string | null;
+  /** Node pool the workload must run in; null: any. */
+  nodePoolId: string | null;
+  /** Higher runs first; Run:ai-style priority classes map onto it. @default 0 */
+  priority: number;
+  /** May be stopped to give a tenant its deserved share back. @default false */
+  preemptible: boolean;
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;

@@ -5,6 +5,9 @@
  */
 import type {
   Cluster,
+  Group,
+  NodePool,
+  QuotaUnit,
   JoinToken,
   Node,
   NodeMetrics,
@@ -95,6 +98,29 @@ export interface EventRepository {
   byWorkload(workloadId: string, limit: number): WorkloadEvent[];
 }
 
+export interface NodePoolRepository {
+  /** Insert or update by id. */
+  save(pool: NodePool): void;
+  list(): NodePool[];
+  delete(id: string): void;
+}
+
+export interface QuotaUnitRepository {
+  /** Insert or update by id; (kind, name) is unique. */
+  save(unit: QuotaUnit): void;
+  byId(id: string): QuotaUnit | undefined;
+  byName(kind: QuotaUnit["kind"], name: string): QuotaUnit | undefined;
+  list(): QuotaUnit[];
+  delete(id: string): void;
+}
+
+export interface GroupRepository {
+  save(group: Group): void;
+  byName(name: string): Group | undefined;
+  list(): Group[];
+  delete(name: string): void;
+}
+
 export interface SettingsRepository {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
@@ -110,6 +136,9 @@ export interface Store {
   tasks: TaskRepository;
   events: EventRepository;
   settings: SettingsRepository;
+  nodePools: NodePoolRepository;
+  quotaUnits: QuotaUnitRepository;
+  groups: GroupRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

@@ -14,6 +14,7 @@ export interface NewUser {
   password: string;
   admin?: boolean;
   email?: string;
+  groups?: string[];
   extension?: Record<string, unknown>;
 }
 
@@ -41,6 +42,7 @@ export class UserService {
       passwordHash: await hashPassword(input.password),
       admin: input.admin ?? false,
       email: input.email ?? "",
+      groups: input.groups ?? [],
       extension: input.extension ?? {},
       createdAt: now,
       updatedAt: now,

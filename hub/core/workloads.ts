@@ -23,6 +23,12 @@ export interface NewWorkload {
   disconnectTimeoutSec?: number;
   stopGraceSec?: number;
   meta?: Record<string, unknown>;
+  quotaUnitId?: string | null;
+  nodePoolId?: string | null;
+  /** @default 0 */
+  priority?: number;
+  /** @default false */
+  preemptible?: boolean;
   /** Refuse a second live workload of the same owner and name (OpenPAI job names). @default false */
   uniqueName?: boolean;
 }
@@ -71,6 +77,10 @@ export class WorkloadService {
       state: "pending",
       ending: null,
       meta: input.meta ?? {},
+      quotaUnitId: input.quotaUnitId ?? null,
+      nodePoolId: input.nodePoolId ?? null,
+      priority: input.priority ?? 0,
+      preemptible: input.preemptible ?? false,
       createdAt: now,
       updatedAt: now,
       finishedAt: null,

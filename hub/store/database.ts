@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { MIGRATIONS, type Migration } from "./migrations";
+import { MIGRATIONS, type Migration } from "./migrations/index";
 
 export type Db = Database.Database;
 
@@ -22,16 +22,19 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
   return db;
 }
 
-/** Applies every migration newer than the recorded version; returns the versions applied. */
+/** Applies every migration not yet recorded, in version order; returns the versions applied. */
 export function migrate(db: Db, migrations: readonly Migration[]): number[] {
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
   );
-  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
-  const current = row.v ?? 0;
+  const done = new Set(
+    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map(
+      (r) => r.version,
+    ),
+  );
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
+    if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(

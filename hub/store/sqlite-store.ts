@@ -7,6 +7,7 @@ import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
 import { settingsRepository } from "./settings-repository";
 import { taskRepository } from "./task-repository";
+import { groupRepository, nodePoolRepository, quotaUnitRepository } from "./tenancy-repositories";
 import { tokenRepository } from "./token-repository";
 import { userRepository } from "./user-repository";
 import { workloadRepository } from "./workload-repository";
@@ -26,6 +27,9 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     tasks: taskRepository(db),
     events: eventRepository(db),
     settings: settingsRepository(db),
+    nodePools: nodePoolRepository(db),
+    quotaUnits: quotaUnitRepository(db),
+    groups: groupRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

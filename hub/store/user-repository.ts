@@ -9,6 +9,7 @@ interface UserRow {
   password_hash: string;
   admin: number;
   email: string;
+  groups: string;
   extension: string;
   created_at: number;
   updated_at: number;
@@ -20,6 +21,7 @@ const toUser = (r: UserRow): User => ({
   passwordHash: r.password_hash,
   admin: bool(r.admin),
   email: r.email,
+  groups: parseJson(r.groups, []),
   extension: parseJson(r.extension, {}),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -31,6 +33,7 @@ const params = (u: User) => ({
   password_hash: u.passwordHash,
   admin: int(u.admin),
   email: u.email,
+  groups: JSON.stringify(u.groups),
   extension: JSON.stringify(u.extension),
   created_at: u.createdAt,
   updated_at: u.updatedAt,
@@ -38,12 +41,12 @@ const params = (u: User) => ({
 
 export function userRepository(db: Db): UserRepository {
   const insert = db.prepare(
-    `INSERT INTO users (id, username, password_hash, admin, email, extension, created_at, updated_at)
-     VALUES (@id, @username, @password_hash, @admin, @email, @extension, @created_at, @updated_at)`,
+    `INSERT INTO users (id, username, password_hash, admin, email, groups, extension, created_at, updated_at)
+     VALUES (@id, @username, @password_hash, @admin, @email, @groups, @extension, @created_at, @updated_at)`,
   );
   const update = db.prepare(
     `UPDATE users SET username=@username, password_hash=@password_hash, admin=@admin, email=@email,
-     extension=@extension, updated_at=@updated_at WHERE id=@id`,
+     groups=@groups, extension=@extension, updated_at=@updated_at WHERE id=@id`,
   );
   const byId = db.prepare("SELECT * FROM users WHERE id = ?");
   const byUsername = db.prepare("SELECT * FROM users WHERE username = ?");

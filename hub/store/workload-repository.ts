@@ -17,6 +17,10 @@ interface WorkloadRow {
   state: Workload["state"];
   ending: Workload["ending"];
   meta: string;
+  quota_unit_id: string | null;
+  node_pool_id: string | null;
+  priority: number;
+  preemptible: number;
   created_at: number;
   updated_at: number;
   finished_at: number | null;
@@ -36,6 +40,10 @@ const toWorkload = (r: WorkloadRow): Workload => ({
   state: r.state,
   ending: r.ending,
   meta: parseJson(r.meta, {}),
+  quotaUnitId: r.quota_unit_id,
+  nodePoolId: r.node_pool_id,
+  priority: r.priority,
+  preemptible: bool(r.preemptible),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   finishedAt: r.finished_at,
@@ -55,6 +63,10 @@ const params = (w: Workload) => ({
   state: w.state,
   ending: w.ending,
   meta: JSON.stringify(w.meta),
+  quota_unit_id: w.quotaUnitId,
+  node_pool_id: w.nodePoolId,
+  priority: w.priority,
+  preemptible: int(w.preemptible),
   created_at: w.createdAt,
   updated_at: w.updatedAt,
   finished_at: w.finishedAt,
@@ -63,14 +75,17 @@ const params = (w: Workload) => ({
 export function workloadRepository(db: Db): WorkloadRepository {
   const insert = db.prepare(
     `INSERT INTO workloads (id, name, owner, kind, cluster_id, node_selector, roles, gang, disconnect_timeout_sec,
-       stop_grace_sec, state, ending, meta, created_at, updated_at, finished_at)
+       stop_grace_sec, state, ending, meta, quota_unit_id, node_pool_id, priority, preemptible, created_at, updated_at,
+       finished_at)
      VALUES (@id, @name, @owner, @kind, @cluster_id, @node_selector, @roles, @gang, @disconnect_timeout_sec,
-       @stop_grace_sec, @state, @ending, @meta, @created_at, @updated_at, @finished_at)`,
+       @stop_grace_sec, @state, @ending, @meta, @quota_unit_id, @node_pool_id, @priority, @preemptible, @created_at,
+       @updated_at, @finished_at)`,
   );
   const update = db.prepare(
     `UPDATE workloads SET name=@name, owner=@owner, kind=@kind, cluster_id=@cluster_id, node_selector=@node_selector,
        roles=@roles, gang=@gang, disconnect_timeout_sec=@disconnect_timeout_sec, stop_grace_sec=@stop_grace_sec,
-       state=@state, ending=@ending, meta=@meta, updated_at=@updated_at, finished_at=@finished_at
+       state=@state, ending=@ending, meta=@meta, quota_unit_id=@quota_unit_id, node_pool_id=@node_pool_id,
+       priority=@priority, preemptible=@preemptible, updated_at=@updated_at, finished_at=@finished_at
      WHERE id=@id`,
   );
   const byId = db.prepare("SELECT * FROM workloads WHERE id = ?");

@@ -1,18 +1,10 @@
-/**
- * Numbered schema migrations. Each runs once, in order, inside a transaction, and is recorded in
- * schema_migrations. Never edit a released migration: add the next number.
- */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from "./migration";
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: "foundation",
-    sql: `
+/** Users, tokens, join tokens, clusters, nodes and their metrics, workloads, tasks, events. */
+export const foundation: Migration = {
+  version: 1,
+  name: "foundation",
+  sql: `
       CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
       CREATE TABLE users (
@@ -136,5 +128,4 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX events_workload ON events(workload_id, id);
     `,
-  },
-];
+};

@@ -1,0 +1,85 @@
+import type { Clock } from "./clock";
+import { ConflictError, NotFoundError, ValidationError } from "./errors";
+import { checkLabel } from "./labels";
+import type { Node, NodePool } from "./model";
+import type { Store } from "./repositories";
+import { newId } from "./secrets";
+import type { CoreSignals } from "./signals";
+
+export const DEFAULT_POOL = "default";
+const POOL_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Node pools are label selectors over nodes. A node belongs to the oldest non-default pool whose
+ * every selector label it carries, else to `default` (which always exists and cannot be removed).
+ */
+export class NodePoolService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly signals: CoreSignals,
+  ) {
+    if (!this.find(DEFAULT_POOL)) this.insert(DEFAULT_POOL, []);
+  }
+
+  list(): NodePool[] {
+    return this.store.nodePools.list();
+  }
+
+  find(nameOrId: string): NodePool | undefined {
+    return this.list().find((p) => p.name === nameOrId || p.id === nameOrId);
+  }
+
+  get(nameOrId: string): NodePool {
+    const p = this.find(nameOrId);
+    if (!p) throw new NotFoundError("node pool", nameOrId);
+    return p;
+  }
+
+  defaultPool(): NodePool {
+    return this.get(DEFAULT_POOL);
+  }
+
+  create(name: string, labelSelector: string[], meta: Record<string, unknown> = {}): NodePool {
+    if (!POOL_NAME.test(name))
+      throw new ValidationError("name", "must be 1-63 lowercase letters, digits or '-'");
+    if (this.find(name)) throw new ConflictError(`node pool ${name} already exists`);
+    if (labelSelector.length === 0)
+      throw new ValidationError("labelSelector", "must name at least one label");
+    labelSelector.forEach((l, i) => checkLabel(l, `labelSelector.${i}`));
+    return this.insert(name, labelSelector, meta);
+  }
+
+  update(pool: NodePool, changes: { labelSelector?: string[]; meta?: Record<string, unknown> }): NodePool {
+    if (changes.labelSelector) {
+      if (pool.name === DEFAULT_POOL)
+        throw new ValidationError("labelSelector", "the default pool selects the remaining nodes");
+      changes.labelSelector.forEach((l, i) => checkLabel(l, `labelSelector.${i}`));
+    }
+    const updated: NodePool = { ...pool, ...changes, updatedAt: this.clock.now() };
+    this.store.nodePools.save(updated);
+    this.signals.schedulingNeeded.emit(`node pool ${pool.name} changed`);
+    return updated;
+  }
+
+  remove(pool: NodePool): void {
+    if (pool.name === DEFAULT_POOL) throw new ValidationError("name", "the default pool cannot be removed");
+    this.store.nodePools.delete(pool.id);
+    this.signals.schedulingNeeded.emit(`node pool ${pool.name} removed`);
+  }
+
+  /** The pool a node belongs to. */
+  poolOf(node: Pick<Node, "labels">, pools: readonly NodePool[] = this.list()): NodePool {
+    for (const p of pools) {
+      if (p.name !== DEFAULT_POOL && p.labelSelector.every((l) => node.labels.includes(l))) return p;
+    }
+    return pools.find((p) => p.name === DEFAULT_POOL) ?? this.defaultPool();
+  }
+
+  private insert(name: string, labelSelector: string[], meta: Record<string, unknown> = {}): NodePool {
+    const now = this.clock.now();
+    const pool: NodePool = { id: newId(), name, labelSelector, meta, createdAt: now, updatedAt: now };
+    this.store.nodePools.save(pool);
+    return pool;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Every schema migration, by number. Each surface's issue adds its own file and one line here;
+ * versions are applied by set (not by maximum), so numbers landing out of order still apply.
+ * Never edit a released migration: add the next number.
+ */
+import { foundation } from "./001-foundation";
+import { tenancy } from "./002-tenancy";
+import type { Migration } from "./migration";
+
+export type { Migration } from "./migration";
+
+export const MIGRATIONS: readonly Migration[] = [foundation, tenancy];
