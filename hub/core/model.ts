@@ -199,6 +199,8 @@ export interface TaskRole {
   ports: PortSpec[];
   /** Attempts a task may make before its failure fails the workload. @default 1 */
   maxAttempts: number;
+  /** Pins every task of this role to one node (a daemon-set member). */
+  nodeId?: string;
 }
 
 export type WorkloadKind = "batch" | "service" | "interactive";

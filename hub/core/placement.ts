@@ -112,6 +112,7 @@ export class PlacementLoop {
         gang: w.gang ? w.id : null,
         clusterId: w.clusterId,
         nodeSelector: w.nodeSelector,
+        nodeId: role.nodeId ?? null,
         cpuMilli: role.resources.cpuMilli,
         memoryMiB: role.resources.memoryMiB,
         gpu: role.resources.gpu,

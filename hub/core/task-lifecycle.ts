@@ -188,11 +188,14 @@ export class TaskLifecycle {
     let outcome: TaskState = state;
     // A stop nobody asked for (agent drained, container killed) counts as a failure of the attempt.
     if (state === "stopped" && workload.ending === null) outcome = "failed";
+    // A service task comes back whatever its exit (it should always be running); a batch task
+    // retries a failure while it has attempts left.
     const retry =
-      (outcome === "failed" || outcome === "lost") &&
       workload.ending === null &&
       role !== undefined &&
-      task.attempt < role.maxAttempts;
+      (workload.kind === "service"
+        ? outcome !== "stopped"
+        : (outcome === "failed" || outcome === "lost") && task.attempt < role.maxAttempts);
     const detail = `task ${label(task)} attempt ${task.attempt} ${outcome}${task.exitCode !== null ? ` with exit code ${task.exitCode}` : ""}${message ? `: ${message}` : ""}`;
     this.event(
       workload,

@@ -88,6 +88,10 @@ function choose(nodes: readonly NodeView[], free: Map<string, Free>, task: Pendi
   // names the real obstacle: "the one labelled node is cordoned" rather than "no node has the label".
   let candidates = nodes.filter((n) => task.clusterId === null || n.clusterId === task.clusterId);
   if (candidates.length === 0) return "no node in the workload's cluster";
+  if (task.nodeId !== null) {
+    candidates = candidates.filter((n) => n.id === task.nodeId);
+    if (candidates.length === 0) return "the node this task is pinned to is gone";
+  }
   const missing = task.nodeSelector.filter((l) => !candidates.some((n) => n.labels.includes(l)));
   candidates = candidates.filter((n) => task.nodeSelector.every((l) => n.labels.includes(l)));
   if (candidates.length === 0) {

@@ -26,6 +26,8 @@ export interface PendingTask {
   gang: string | null;
   clusterId: string | null;
   nodeSelector: readonly string[];
+  /** Only this node will do (a pinned task); null: any. */
+  nodeId: string | null;
   cpuMilli: number;
   memoryMiB: number;
   gpu: number;
