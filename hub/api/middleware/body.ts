@@ -6,7 +6,7 @@ import type { ApiMiddleware } from "../context";
  * A malformed JSON body is a 400 from the surface's error middleware.
  */
 export function bodyParser(): ApiMiddleware {
-  return koaBody({
+  const parse = koaBody({
     json: true,
     urlencoded: true,
     text: true,
@@ -16,4 +16,9 @@ export function bodyParser(): ApiMiddleware {
     textLimit: "4mb",
     jsonStrict: false,
   }) as unknown as ApiMiddleware;
+  // Parse once: a surface that hands a request on to another (shared paths) has parsed it already.
+  return async function bodyParser(ctx, next) {
+    if ((ctx.request as { body?: unknown }).body !== undefined) return next();
+    return parse(ctx, next);
+  };
 }
