@@ -26,6 +26,7 @@ function task(taskId: string, over: Partial<PendingTask> = {}): PendingTask {
     gang: null,
     clusterId: null,
     nodeSelector: [],
+    nodeId: null,
     cpuMilli: 1000,
     memoryMiB: 1024,
     gpu: 0,
@@ -48,7 +49,7 @@ describe("scheduler place()", () => {
       assert.deepEqual(placed(place([n], [task("t1", { cpuMilli: 1000 })])), { t1: "a" });
       const plan = place([n], [task("t2", { cpuMilli: 1001 })]);
       assert.deepEqual(plan.assignments, []);
-      assert.equal(plan.waiting.get("t2"), "insufficient cpu (1001m) on 1 matching node");
+      assert.equal(plan.waiting.get("t2"), "insufficient cpu (1001m) on 1 ready matching node");
     });
 
     it("places a task whose memory fits in the free MiB and refuses one MiB more", () => {
@@ -58,14 +59,14 @@ describe("scheduler place()", () => {
       });
       assert.deepEqual(placed(place([n], [task("t1", { memoryMiB: 3072 })])), { t1: "a" });
       const plan = place([n], [task("t2", { memoryMiB: 3073 })]);
-      assert.equal(plan.waiting.get("t2"), "insufficient memory (3073 MiB) on 1 matching node");
+      assert.equal(plan.waiting.get("t2"), "insufficient memory (3073 MiB) on 1 ready matching node");
     });
 
     it("names every short resource and counts the matching nodes", () => {
       const plan = place([node("a"), node("b")], [task("t", { cpuMilli: 9000, memoryMiB: 40000, gpu: 1 })]);
       assert.equal(
         plan.waiting.get("t"),
-        "insufficient cpu (9000m), memory (40000 MiB), gpu (1) on 2 matching nodes",
+        "insufficient cpu (9000m), memory (40000 MiB), gpu (1) on 2 ready matching nodes",
       );
     });
 
@@ -77,7 +78,7 @@ describe("scheduler place()", () => {
       assert.deepEqual(three.assignments[0]?.gpuUuids, ["MIG-1", "MIG-2", "GPU-3"]);
       assert.equal(
         place([n], [task("t4", { gpu: 4 })]).waiting.get("t4"),
-        "insufficient gpu (4) on 1 matching node",
+        "insufficient gpu (4) on 1 ready matching node",
       );
     });
 
@@ -89,7 +90,7 @@ describe("scheduler place()", () => {
       assert.deepEqual(place([n], [task("t", { gpu: 1 })]).assignments[0]?.gpuUuids, ["G1"]);
       assert.equal(
         place([n], [task("t2", { gpu: 2 })]).waiting.get("t2"),
-        "insufficient gpu (2) on 1 matching node",
+        "insufficient gpu (2) on 1 ready matching node",
       );
     });
 
@@ -102,7 +103,7 @@ describe("scheduler place()", () => {
         plan.assignments.map((a) => a.gpuUuids),
         [["G0"], ["G1"]],
       );
-      assert.equal(plan.waiting.get("t3"), "insufficient gpu (1) on 1 matching node");
+      assert.equal(plan.waiting.get("t3"), "insufficient gpu (1) on 1 ready matching node");
     });
 
     it("does not over-commit CPU or memory across tasks of the same plan", () => {
@@ -112,7 +113,7 @@ describe("scheduler place()", () => {
         [task("t1", { cpuMilli: 1500 }), task("t2", { cpuMilli: 1000 }), task("t3", { cpuMilli: 500 })],
       );
       assert.deepEqual(placed(plan), { t1: "a", t3: "a" });
-      assert.equal(plan.waiting.get("t2"), "insufficient cpu (1000m) on 1 matching node");
+      assert.equal(plan.waiting.get("t2"), "insufficient cpu (1000m) on 1 ready matching node");
       const mem = place(
         [n],
         [task("m1", { cpuMilli: 0, memoryMiB: 3000 }), task("m2", { cpuMilli: 0, memoryMiB: 1097 })],
@@ -130,14 +131,14 @@ describe("scheduler place()", () => {
       ];
       assert.deepEqual(placed(place(nodes, [task("t", { nodeSelector: ["gpu", "zone=a"] })])), { t: "b" });
       const noMatch = place(nodes, [task("u", { nodeSelector: ["zone"] })]);
-      assert.equal(noMatch.waiting.get("u"), 'no ready node carries the labels ["zone"]');
+      assert.equal(noMatch.waiting.get("u"), 'no node carries the labels ["zone"]');
       const partial = place(nodes, [task("v", { nodeSelector: ["zone=a", "ssd"] })]);
-      assert.equal(partial.waiting.get("v"), 'no ready node carries the labels ["ssd"]');
+      assert.equal(partial.waiting.get("v"), 'no node carries the labels ["ssd"]');
       const apart = place(
         [nodes[0] as NodeView, nodes[2] as NodeView],
         [task("w", { nodeSelector: ["gpu", "zone=a"] })],
       );
-      assert.equal(apart.waiting.get("w"), 'no ready node carries the labels ["gpu","zone=a"]');
+      assert.equal(apart.waiting.get("w"), 'no node carries the labels ["gpu","zone=a"]');
     });
 
     it("keeps a task in its cluster", () => {
@@ -156,13 +157,13 @@ describe("scheduler place()", () => {
     it("skips nodes that are not ready, saying so when none is", () => {
       const plan = place([node("a", { ready: false })], [task("t")]);
       assert.deepEqual(plan.assignments, []);
-      assert.equal(plan.waiting.get("t"), "no ready node");
+      assert.equal(plan.waiting.get("t"), "none of 1 matching node is ready");
       assert.deepEqual(placed(place([node("a", { ready: false }), node("z")], [task("t")])), { t: "z" });
     });
 
     it("skips cordoned nodes, saying so when every ready node is", () => {
       const plan = place([node("a", { schedulable: false }), node("b", { ready: false })], [task("t")]);
-      assert.equal(plan.waiting.get("t"), "every ready node is cordoned");
+      assert.equal(plan.waiting.get("t"), "every ready node of 2 matching nodes is cordoned");
       assert.deepEqual(placed(place([node("a", { schedulable: false }), node("z")], [task("t")])), {
         t: "z",
       });
@@ -170,11 +171,34 @@ describe("scheduler place()", () => {
 
     it("skips nodes whose container runtime is unavailable", () => {
       const plan = place([node("a", { runtimeAvailable: false })], [task("t")]);
-      assert.equal(plan.waiting.get("t"), "no ready node has a working container runtime");
+      assert.equal(plan.waiting.get("t"), "no ready node of 1 matching node has a working container runtime");
       assert.deepEqual(placed(place([node("a", { runtimeAvailable: false }), node("z")], [task("t")])), {
         t: "z",
       });
     });
+    it("narrows by cluster and labels before node state, so the reason names the real obstacle", () => {
+      const nodes = [
+        node("a", { labels: ["gpu"], schedulable: false }),
+        node("b"),
+        node("c", { clusterId: "c2", labels: ["gpu"] }),
+      ];
+      const plan = place(nodes, [task("t", { clusterId: "c1", nodeSelector: ["gpu"] })]);
+      assert.equal(plan.waiting.get("t"), "every ready node of 1 matching node is cordoned");
+      const down = place(
+        [node("a", { labels: ["gpu"], ready: false }), node("b")],
+        [task("u", { nodeSelector: ["gpu"] })],
+      );
+      assert.equal(down.waiting.get("u"), "none of 1 matching node is ready");
+    });
+  });
+
+  it("places a pinned task only on its node, and says so when that node is gone", () => {
+    const nodes = [node("a"), node("b", { capacity: { cpuMilli: 64000, memoryMiB: 1 << 20 } })];
+    assert.deepEqual(placed(place(nodes, [task("t", { nodeId: "id-a" })])), { t: "a" });
+    const gone = place(nodes, [task("u", { nodeId: "id-zz" })]);
+    assert.equal(gone.waiting.get("u"), "the node this task is pinned to is gone");
+    const full = place(nodes, [task("v", { nodeId: "id-a", cpuMilli: 9000 })]);
+    assert.equal(full.waiting.get("v"), "insufficient cpu (9000m) on 1 ready matching node");
   });
 
   describe("gangs", () => {
@@ -184,7 +208,8 @@ describe("scheduler place()", () => {
       assert.deepEqual(placed(ok), { g1: "a", g2: "b" });
       const tooBig = place(nodes, [task("g1", { gang: "w", gpu: 2 }), task("g2", { gang: "w", gpu: 2 })]);
       assert.deepEqual(tooBig.assignments, []);
-      const reason = "gang of 2 tasks cannot be placed together: insufficient gpu (2) on 2 matching nodes";
+      const reason =
+        "gang of 2 tasks cannot be placed together: insufficient gpu (2) on 2 ready matching nodes";
       assert.equal(tooBig.waiting.get("g1"), reason);
       assert.equal(tooBig.waiting.get("g2"), reason);
     });
@@ -213,7 +238,7 @@ describe("scheduler place()", () => {
         plan.assignments.map((a) => a.taskId),
         ["g1", "g2", "solo"],
       );
-      assert.equal(plan.waiting.get("late"), "insufficient cpu (1000m) on 1 matching node");
+      assert.equal(plan.waiting.get("late"), "insufficient cpu (1000m) on 1 ready matching node");
     });
   });
 
