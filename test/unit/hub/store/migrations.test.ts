@@ -4,9 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { migrate, openDatabase } from "../../../../hub/store/database";
 import type { Db } from "../../../../hub/store/database";
-import { MIGRATIONS } from "../../../../hub/store/migrations";
+import { MIGRATIONS } from "../../../../hub/store/migrations/index";
 
-const TABLES = [
+/** The tables of migration 1; later migrations add more. */
+const FOUNDATION_TABLES = [
   "clusters",
   "events",
   "join_tokens",
@@ -26,6 +27,8 @@ function tables(db: Db): string[] {
     .all() as { name: string }[];
   return rows.map((r) => r.name);
 }
+
+const ALL_VERSIONS = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
 
 function versions(db: Db): { version: number; name: string }[] {
   return db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all() as {
@@ -56,10 +59,15 @@ describe("store migrations", () => {
     it(`creates every table from empty and records version 1 (${where})`, () => {
       const file = where === ":memory:" ? ":memory:" : path.join(dir, "sub", "corral.db");
       const db = track(openDatabase(file));
-      assert.deepEqual(tables(db), TABLES);
-      assert.deepEqual(versions(db), [{ version: 1, name: "foundation" }]);
+      const have = tables(db);
+      for (const t of FOUNDATION_TABLES) assert.ok(have.includes(t), `table ${t}`);
+      assert.deepEqual(versions(db)[0], { version: 1, name: "foundation" });
+      assert.deepEqual(
+        versions(db).map((v) => v.version),
+        ALL_VERSIONS,
+      );
       assert.deepEqual(migrate(db, MIGRATIONS), [], "a second run applies nothing");
-      assert.equal(versions(db).length, 1);
+      assert.equal(versions(db).length, MIGRATIONS.length);
     });
   }
 
@@ -70,7 +78,10 @@ describe("store migrations", () => {
     first.close();
     const again = track(openDatabase(file));
     assert.deepEqual(migrate(again, MIGRATIONS), []);
-    assert.deepEqual(versions(again), [{ version: 1, name: "foundation" }]);
+    assert.deepEqual(
+      versions(again).map((v) => v.version),
+      ALL_VERSIONS,
+    );
     assert.deepEqual(again.prepare("SELECT value FROM settings WHERE key = 'k'").get(), { value: "v" });
   });
 
@@ -81,28 +92,37 @@ describe("store migrations", () => {
     assert.ok(fs.existsSync(path.join(dir, "corral.db-wal")), "WAL file beside the database");
   });
 
-  it("applies only migrations newer than the recorded version, in version order", () => {
-    const db = track(openDatabase(":memory:"));
+  it("applies only migrations not yet recorded, in version order", () => {
+    const db = track(openDatabase(":memory:", MIGRATIONS.slice(0, 1)));
     const later = [
-      { version: 3, name: "three", sql: "CREATE TABLE t3 (x INTEGER)" },
-      { version: 2, name: "two", sql: "CREATE TABLE t2 (x INTEGER)" },
+      { version: 1001, name: "b", sql: "CREATE TABLE t1001 (x INTEGER)" },
+      { version: 1000, name: "a", sql: "CREATE TABLE t1000 (x INTEGER)" },
     ];
-    assert.deepEqual(migrate(db, [...MIGRATIONS, ...later]), [2, 3]);
+    assert.deepEqual(migrate(db, [...MIGRATIONS, ...later]), [...ALL_VERSIONS.slice(1), 1000, 1001]);
     assert.deepEqual(
       versions(db).map((v) => v.version),
-      [1, 2, 3],
+      [...ALL_VERSIONS, 1000, 1001],
     );
     assert.deepEqual(migrate(db, [...MIGRATIONS, ...later]), []);
   });
 
+  it("applies a lower number that landed after a higher one (versions are a set, not a maximum)", () => {
+    const db = track(openDatabase(":memory:"));
+    const high = { version: 2000, name: "high", sql: "CREATE TABLE high (x INTEGER)" };
+    const low = { version: 1500, name: "low", sql: "CREATE TABLE low (x INTEGER)" };
+    assert.deepEqual(migrate(db, [...MIGRATIONS, high]), [2000]);
+    assert.deepEqual(migrate(db, [...MIGRATIONS, high, low]), [1500]);
+    assert.ok(tables(db).includes("low"));
+  });
+
   it("a failing migration leaves neither its tables nor its version behind", () => {
     const db = track(openDatabase(":memory:"));
-    const broken = { version: 2, name: "broken", sql: "CREATE TABLE half (x INTEGER); THIS IS NOT SQL" };
+    const broken = { version: 9999, name: "broken", sql: "CREATE TABLE half (x INTEGER); THIS IS NOT SQL" };
     assert.throws(() => migrate(db, [...MIGRATIONS, broken]));
     assert.ok(!tables(db).includes("half"));
     assert.deepEqual(
       versions(db).map((v) => v.version),
-      [1],
+      ALL_VERSIONS,
     );
   });
 });
