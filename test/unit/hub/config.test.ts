@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ConfigError, loadHubConfig } from "../../../hub/config";
+
+describe("hub config", () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-config-"));
+  });
+
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const file = (content: string): string => {
+    const f = path.join(dir, "hub.json");
+    fs.writeFileSync(f, content);
+    return f;
+  };
+
+  const refuses = (env: Record<string, string>, variable: string): void =>
+    assert.throws(
+      () => loadHubConfig(env),
+      (err: unknown) =>
+        err instanceof ConfigError && err.variable === variable && err.message.includes(variable),
+      `${JSON.stringify(env)} should name ${variable}`,
+    );
+
+  it("has a default for every setting and is frozen", () => {
+    const c = loadHubConfig({});
+    assert.deepEqual(c, {
+      dataDir: path.resolve("./data"),
+      httpHost: "0.0.0.0",
+      httpPort: 9080,
+      grpcHost: "0.0.0.0",
+      grpcPort: 9081,
+      adminUsername: "admin",
+      adminPassword: undefined,
+      bootstrapJoinToken: undefined,
+      heartbeatIntervalMs: 10_000,
+      nodeDownAfterMs: 300_000,
+      metricsSampleMs: 60_000,
+      logLevel: "info",
+    });
+    assert.ok(Object.isFrozen(c));
+  });
+
+  it("reads each variable, and an empty one counts as unset", () => {
+    const c = loadHubConfig({
+      CORRAL_DATA_DIR: dir,
+      CORRAL_HTTP_PORT: "0",
+      CORRAL_GRPC_PORT: "65535",
+      CORRAL_ADMIN_PASSWORD: "sixsix",
+      CORRAL_LOG_LEVEL: "debug",
+      CORRAL_HEARTBEAT_INTERVAL_MS: " 50 ",
+      CORRAL_HTTP_HOST: "",
+    });
+    assert.deepEqual(
+      [c.dataDir, c.httpPort, c.grpcPort, c.adminPassword, c.logLevel, c.heartbeatIntervalMs, c.httpHost],
+      [dir, 0, 65535, "sixsix", "debug", 50, "0.0.0.0"],
+    );
+  });
+
+  it("refuses a non-integer port, naming the variable", () => {
+    for (const v of ["http", "80.5", "1e3", "80a", "0x50"])
+      refuses({ CORRAL_HTTP_PORT: v }, "CORRAL_HTTP_PORT");
+    refuses({ CORRAL_GRPC_PORT: "nine" }, "CORRAL_GRPC_PORT");
+  });
+
+  it("refuses out-of-range numbers, naming the variable", () => {
+    refuses({ CORRAL_HTTP_PORT: "65536" }, "CORRAL_HTTP_PORT");
+    refuses({ CORRAL_GRPC_PORT: "-1" }, "CORRAL_GRPC_PORT");
+    refuses({ CORRAL_HEARTBEAT_INTERVAL_MS: "49" }, "CORRAL_HEARTBEAT_INTERVAL_MS");
+    refuses({ CORRAL_NODE_DOWN_AFTER_MS: "999" }, "CORRAL_NODE_DOWN_AFTER_MS");
+    refuses({ CORRAL_METRICS_SAMPLE_MS: "86400001" }, "CORRAL_METRICS_SAMPLE_MS");
+    refuses({ CORRAL_NODE_DOWN_AFTER_MS: "99999999999999999999" }, "CORRAL_NODE_DOWN_AFTER_MS");
+  });
+
+  it("refuses a bad log level, a short admin password, a bad admin name or bootstrap token", () => {
+    refuses({ CORRAL_LOG_LEVEL: "loud" }, "CORRAL_LOG_LEVEL");
+    refuses({ CORRAL_LOG_LEVEL: "INFO" }, "CORRAL_LOG_LEVEL");
+    refuses({ CORRAL_ADMIN_PASSWORD: "12345" }, "CORRAL_ADMIN_PASSWORD");
+    refuses({ CORRAL_ADMIN_USERNAME: "bad name" }, "CORRAL_ADMIN_USERNAME");
+    refuses({ CORRAL_BOOTSTRAP_JOIN_TOKEN: "short" }, "CORRAL_BOOTSTRAP_JOIN_TOKEN");
+  });
+
+  it("refuses a CORRAL_CONFIG_FILE that is missing, not JSON or not an object", () => {
+    refuses({ CORRAL_CONFIG_FILE: path.join(dir, "missing.json") }, "CORRAL_CONFIG_FILE");
+    refuses({ CORRAL_CONFIG_FILE: file("{not json") }, "CORRAL_CONFIG_FILE");
+    refuses({ CORRAL_CONFIG_FILE: file("[1, 2]") }, "CORRAL_CONFIG_FILE");
+    refuses({ CORRAL_CONFIG_FILE: file("null") }, "CORRAL_CONFIG_FILE");
+  });
+
+  it("reads the file, validates its values, and lets the environment win", () => {
+    const f = file(
+      JSON.stringify({ CORRAL_HTTP_PORT: 8080, CORRAL_LOG_LEVEL: "warn", CORRAL_GRPC_HOST: "127.0.0.1" }),
+    );
+    const fromFile = loadHubConfig({ CORRAL_CONFIG_FILE: f });
+    assert.deepEqual([fromFile.httpPort, fromFile.logLevel, fromFile.grpcHost], [8080, "warn", "127.0.0.1"]);
+    const envWins = loadHubConfig({
+      CORRAL_CONFIG_FILE: f,
+      CORRAL_HTTP_PORT: "7000",
+      CORRAL_LOG_LEVEL: "error",
+    });
+    assert.deepEqual([envWins.httpPort, envWins.logLevel, envWins.grpcHost], [7000, "error", "127.0.0.1"]);
+    refuses({ CORRAL_CONFIG_FILE: file(JSON.stringify({ CORRAL_HTTP_PORT: 70000 })) }, "CORRAL_HTTP_PORT");
+  });
+});
