@@ -42,7 +42,9 @@ export class AgentConfigError extends Error {
   }
 }
 
-export function loadAgentConfig(env: Record<string, string | undefined> = process.env): Readonly<AgentConfig> {
+export function loadAgentConfig(
+  env: Record<string, string | undefined> = process.env,
+): Readonly<AgentConfig> {
   const get = (n: string) => (env[n] === undefined || env[n] === "" ? undefined : env[n]);
   const hub = get("CORRAL_HUB");
   if (!hub) throw new AgentConfigError("CORRAL_HUB", "is required (host:port of the hub's gRPC endpoint)");
@@ -50,15 +52,23 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
     throw new AgentConfigError("CORRAL_HUB", `must be host:port, got ${JSON.stringify(hub)}`);
   }
   const runtime = get("CORRAL_RUNTIME") ?? "docker";
-  if (runtime !== "docker" && runtime !== "fake") throw new AgentConfigError("CORRAL_RUNTIME", `must be docker or fake, got ${JSON.stringify(runtime)}`);
-  const labels = (get("CORRAL_LABELS") ?? "").split(",").map((l) => l.trim()).filter(Boolean);
+  if (runtime !== "docker" && runtime !== "fake")
+    throw new AgentConfigError("CORRAL_RUNTIME", `must be docker or fake, got ${JSON.stringify(runtime)}`);
+  const labels = (get("CORRAL_LABELS") ?? "")
+    .split(",")
+    .map((l) => l.trim())
+    .filter(Boolean);
   for (const l of labels) {
     // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-    if (l.length > 253 || /[\s\u0000-\u001f]/.test(l)) throw new AgentConfigError("CORRAL_LABELS", `has an invalid label ${JSON.stringify(l)}`);
+    if (l.length > 253 || /[\s\u0000-\u001f]/.test(l))
+      throw new AgentConfigError("CORRAL_LABELS", `has an invalid label ${JSON.stringify(l)}`);
   }
   const nodeName = get("CORRAL_NODE_NAME") ?? os.hostname();
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/.test(nodeName)) {
-    throw new AgentConfigError("CORRAL_NODE_NAME", `must be letters, digits, '_', '.' or '-', got ${JSON.stringify(nodeName)}`);
+    throw new AgentConfigError(
+      "CORRAL_NODE_NAME",
+      `must be letters, digits, '_', '.' or '-', got ${JSON.stringify(nodeName)}`,
+    );
   }
   return Object.freeze({
     hub,
@@ -79,6 +89,7 @@ export function loadAgentConfig(env: Record<string, string | undefined> = proces
 function positive(get: (n: string) => string | undefined, name: string, def: number): number {
   const raw = get(name);
   if (raw === undefined) return def;
-  if (!/^\d+$/.test(raw)) throw new AgentConfigError(name, `must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw))
+    throw new AgentConfigError(name, `must be a non-negative integer, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }

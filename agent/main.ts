@@ -4,6 +4,7 @@ import { AgentConfigError, loadAgentConfig } from "./config";
 import { createHardwareCollector } from "./hardware";
 import { identityNodeKey } from "./runtime-identity";
 import { createRuntime } from "./runtime";
+import { loadIdentity } from "./state/identity";
 
 /** `corral-agent`: joins the hub named by CORRAL_HUB and runs its work until SIGTERM / SIGINT. */
 export async function main(_argv: string[]): Promise<void> {
@@ -17,6 +18,13 @@ export async function main(_argv: string[]): Promise<void> {
       return;
     }
     throw err;
+  }
+  if (!config.joinToken && !loadIdentity(config.dataDir)) {
+    process.stderr.write(
+      `corral-agent: invalid configuration: CORRAL_JOIN_TOKEN is required: no node credential is stored in ${config.dataDir}\n`,
+    );
+    process.exitCode = 2;
+    return;
   }
   const logger = pino({ level: config.logLevel, base: { service: "corral-agent", node: config.nodeName } });
   const hardware = createHardwareCollector({
@@ -32,7 +40,11 @@ export async function main(_argv: string[]): Promise<void> {
     logger: logger.child({ component: "runtime" }),
   });
   const status = await runtime.check();
-  if (!status.available) logger.warn({ reason: status.error }, "container runtime unavailable: this node will register but cannot run work");
+  if (!status.available)
+    logger.warn(
+      { reason: status.error },
+      "container runtime unavailable: this node will register but cannot run work",
+    );
   const agent = startAgent({
     hub: config.hub,
     cluster: config.cluster,

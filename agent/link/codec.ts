@@ -1,6 +1,10 @@
 /** Agent types <-> protocol messages, at the link's border. */
 import type { Hello } from "../../proto/gen/corral/v1/agent_link";
-import type { GpuMetrics, HardwareInventory as ProtoInventory, NodeMetrics } from "../../proto/gen/corral/v1/hardware";
+import type {
+  GpuMetrics,
+  HardwareInventory as ProtoInventory,
+  NodeMetrics,
+} from "../../proto/gen/corral/v1/hardware";
 import { TaskState, type TaskSpec as ProtoTaskSpec, type TaskUpdate } from "../../proto/gen/corral/v1/tasks";
 import type { GpuSample, HardwareInventory, NodeSample } from "../hardware/inventory";
 import type { TaskStatus } from "../reconciler";
@@ -34,7 +38,13 @@ export function inventoryToProto(h: HardwareInventory): ProtoInventory {
   return {
     cpu: { ...h.cpu },
     memory: { totalMib: h.memory.totalMiB },
-    disks: h.disks.map((d) => ({ name: d.name, mount: d.mount, fsType: d.fsType, sizeMib: d.sizeMiB, usedMib: d.usedMiB })),
+    disks: h.disks.map((d) => ({
+      name: d.name,
+      mount: d.mount,
+      fsType: d.fsType,
+      sizeMib: d.sizeMiB,
+      usedMib: d.usedMiB,
+    })),
     nics: h.nics.map((n) => ({ ...n })),
     os: { ...h.os },
     gpu: {
@@ -73,12 +83,20 @@ export function helloToProto(input: {
     agentVersion: input.agentVersion,
     labels: input.labels,
     hardware: inventoryToProto(input.hardware),
-    runtime: { name: input.runtime.name, available: input.runtime.available, error: input.runtime.error ?? "", version: input.runtime.version ?? "" },
+    runtime: {
+      name: input.runtime.name,
+      available: input.runtime.available,
+      error: input.runtime.error ?? "",
+      version: input.runtime.version ?? "",
+    },
     tasks: input.tasks.map(updateToProto),
   };
 }
 
-export function samplesToProto(node: NodeSample, gpus: GpuSample[]): { node: NodeMetrics; gpus: GpuMetrics[] } {
+export function samplesToProto(
+  node: NodeSample,
+  gpus: GpuSample[],
+): { node: NodeMetrics; gpus: GpuMetrics[] } {
   return {
     node: { cpuPercent: node.cpuPercent, memoryUsedMib: Math.round(node.memoryUsedMiB), load1: node.load1 },
     gpus: gpus.map((g) => ({
@@ -104,7 +122,12 @@ export function specFromProto(s: ProtoTaskSpec): TaskSpec {
     cpuMilli: s.cpuMilli,
     memoryMiB: s.memoryMib,
     gpuUuids: s.gpuUuids,
-    ports: s.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol === "udp" ? "udp" : "tcp", hostPort: p.hostPort })),
+    ports: s.ports.map((p) => ({
+      name: p.name,
+      containerPort: p.containerPort,
+      protocol: p.protocol === "udp" ? "udp" : "tcp",
+      hostPort: p.hostPort,
+    })),
     stopGraceSec: s.stopGraceSec,
   };
 }

@@ -1,7 +1,12 @@
 import { EventEmitter } from "node:events";
 import { credentials, Metadata, type ClientDuplexStream } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { AgentLinkClient, type AgentMessage, type HubMessage, type JoinResponse } from "../../proto/gen/corral/v1/agent_link";
+import {
+  AgentLinkClient,
+  type AgentMessage,
+  type HubMessage,
+  type JoinResponse,
+} from "../../proto/gen/corral/v1/agent_link";
 import type { GpuSample, HardwareInventory, NodeSample } from "../hardware/inventory";
 import type { Reconciler, TaskStatus } from "../reconciler";
 import type { Runtime } from "../runtime/runtime";
@@ -62,10 +67,15 @@ export class HubLink extends EventEmitter {
       "grpc.keepalive_time_ms": 20_000,
       "grpc.keepalive_timeout_ms": 10_000,
       "grpc.keepalive_permit_without_calls": 1,
+      // One connection per agent even when many agents share a process (simulations, tests);
+      // grpc-js would otherwise multiplex them all over one TCP connection.
+      "grpc.use_local_subchannel_pool": 1,
     });
+    // The identity belongs to the node (cluster + name), not to the address it used to reach the
+    // hub: a hub that moved keeps its nodes. A refused credential falls back to the join token.
     const stored = options.dataDir ? loadIdentity(options.dataDir) : null;
     this.identity =
-      stored && stored.hub === options.hub && stored.cluster === options.cluster && stored.nodeName === options.nodeName ? stored : null;
+      stored && stored.cluster === options.cluster && stored.nodeName === options.nodeName ? stored : null;
   }
 
   get nodeId(): string | null {
@@ -109,7 +119,10 @@ export class HubLink extends EventEmitter {
       } catch (err) {
         this.lastError = err as Error;
         if (isUnauthenticated(err) && this.identity && this.options.joinToken) {
-          this.options.logger.warn({ reason: (err as Error).message }, "hub refused the node credential; joining again");
+          this.options.logger.warn(
+            { reason: (err as Error).message },
+            "hub refused the node credential; joining again",
+          );
           this.identity = null;
         } else {
           this.options.logger.warn({ reason: (err as Error).message }, "hub link down");
@@ -152,7 +165,11 @@ export class HubLink extends EventEmitter {
 
   /** One stream, from Hello to its end. Resolves whether a Welcome was received; rejects on refusal. */
   private async session(identity: NodeIdentity): Promise<boolean> {
-    const [hardware, runtime, tasks] = await Promise.all([this.hardware.inventory(), this.runtime.check(), this.reconciler.statuses()]);
+    const [hardware, runtime, tasks] = await Promise.all([
+      this.hardware.inventory(),
+      this.runtime.check(),
+      this.reconciler.statuses(),
+    ]);
     if (this.stopped) return false;
     const metadata = new Metadata();
     metadata.set("authorization", `Bearer ${identity.credential}`);
@@ -202,7 +219,10 @@ export class HubLink extends EventEmitter {
         this.welcomed = true;
         this.lastError = null;
         this.startHeartbeats(w.heartbeatIntervalMs);
-        this.options.logger.info({ nodeId: w.nodeId, tasks: w.tasks.length, heartbeatMs: w.heartbeatIntervalMs }, "welcomed by the hub");
+        this.options.logger.info(
+          { nodeId: w.nodeId, tasks: w.tasks.length, heartbeatMs: w.heartbeatIntervalMs },
+          "welcomed by the hub",
+        );
         void this.reconciler.setDesired(w.tasks.map(specFromProto));
         this.emit("welcome", w.nodeId);
         return;
@@ -211,7 +231,12 @@ export class HubLink extends EventEmitter {
         void this.reconciler.applyDelta(msg.body.value.add.map(specFromProto), msg.body.value.remove);
         return;
       case "logRequest":
-        void this.answerLogs(msg.body.value.requestId, msg.body.value.taskId, msg.body.value.attempt, msg.body.value.tailLines);
+        void this.answerLogs(
+          msg.body.value.requestId,
+          msg.body.value.taskId,
+          msg.body.value.attempt,
+          msg.body.value.tailLines,
+        );
         return;
       case "drain":
         this.options.logger.info({ reason: msg.body.value.reason }, "hub asked this node to drain");
@@ -221,15 +246,32 @@ export class HubLink extends EventEmitter {
     }
   }
 
-  private async answerLogs(requestId: string, taskId: string, attempt: number, tailLines: number): Promise<void> {
+  private async answerLogs(
+    requestId: string,
+    taskId: string,
+    attempt: number,
+    tailLines: number,
+  ): Promise<void> {
     try {
       const data = Buffer.from(await this.reconciler.logs(taskId, attempt, tailLines), "utf8");
       for (let off = 0; off < data.length; off += LOG_CHUNK) {
-        this.write({ body: { $case: "logChunk", value: { requestId, data: data.subarray(off, off + LOG_CHUNK), eof: false, error: "" } } });
+        this.write({
+          body: {
+            $case: "logChunk",
+            value: { requestId, data: data.subarray(off, off + LOG_CHUNK), eof: false, error: "" },
+          },
+        });
       }
-      this.write({ body: { $case: "logChunk", value: { requestId, data: Buffer.alloc(0), eof: true, error: "" } } });
+      this.write({
+        body: { $case: "logChunk", value: { requestId, data: Buffer.alloc(0), eof: true, error: "" } },
+      });
     } catch (err) {
-      this.write({ body: { $case: "logChunk", value: { requestId, data: Buffer.alloc(0), eof: true, error: (err as Error).message } } });
+      this.write({
+        body: {
+          $case: "logChunk",
+          value: { requestId, data: Buffer.alloc(0), eof: true, error: (err as Error).message },
+        },
+      });
     }
   }
 
@@ -242,7 +284,9 @@ export class HubLink extends EventEmitter {
       try {
         const s = await this.hardware.sample();
         const { node, gpus } = samplesToProto(s.node, s.gpus);
-        this.write({ body: { $case: "heartbeat", value: { sequence: ++this.sequence, node, gpus, tasks: [] } } });
+        this.write({
+          body: { $case: "heartbeat", value: { sequence: ++this.sequence, node, gpus, tasks: [] } },
+        });
       } finally {
         busy = false;
       }

@@ -16,7 +16,11 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { initialMs: 500, multiplier: 2, maxMs: 30_000 };
 
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(policy.maxMs, policy.initialMs * policy.multiplier ** attempt);
   return Math.max(policy.initialMs / 2, Math.round(random() * cap));
 }

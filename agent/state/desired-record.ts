@@ -15,7 +15,9 @@ export class DesiredRecord {
   load(): TaskSpec[] {
     if (!this.dataDir) return [];
     try {
-      const parsed = JSON.parse(fs.readFileSync(path.join(this.dataDir, FILE), "utf8")) as { tasks?: TaskSpec[] };
+      const parsed = JSON.parse(fs.readFileSync(path.join(this.dataDir, FILE), "utf8")) as {
+        tasks?: TaskSpec[];
+      };
       return Array.isArray(parsed.tasks) ? parsed.tasks : [];
     } catch {
       return [];

@@ -16,7 +16,8 @@ const FILE = "node.json";
 export function loadIdentity(dataDir: string): NodeIdentity | null {
   try {
     const parsed = JSON.parse(fs.readFileSync(path.join(dataDir, FILE), "utf8")) as Partial<NodeIdentity>;
-    if (parsed.nodeId && parsed.credential && parsed.cluster && parsed.nodeName && parsed.hub) return parsed as NodeIdentity;
+    if (parsed.nodeId && parsed.credential && parsed.cluster && parsed.nodeName && parsed.hub)
+      return parsed as NodeIdentity;
     return null;
   } catch {
     return null;
