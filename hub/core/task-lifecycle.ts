@@ -110,7 +110,8 @@ export class TaskLifecycle {
       if (node && node.status === "ready") continue;
       const workload = this.store.workloads.byId(task.workloadId);
       if (!workload) continue;
-      const awaySince = node?.statusChangedAt ?? task.updatedAt;
+      // Away since its last sign of life: the notready -> down transition must not restart the clock.
+      const awaySince = node ? (node.lastSeenAt ?? node.statusChangedAt) : task.updatedAt;
       if (now - awaySince < workload.disconnectTimeoutSec * 1000) continue;
       this.store.transaction(() => {
         const msg = `node ${node?.name ?? task.nodeId} unreachable for more than ${workload.disconnectTimeoutSec}s`;
@@ -135,9 +136,14 @@ export class TaskLifecycle {
       ? workload.ending
       : (workload.ending ?? requestedEnding);
     if (ending === null && tasks.some((t) => t.state === "failed" || t.state === "lost")) ending = "fail";
+    const placedNodes = new Set(
+      tasks.filter((t) => PLACED_TASK_STATES.has(t.state)).flatMap((t) => t.nodeId ?? []),
+    );
     if (ending !== null) {
       tasks = tasks.map((t) => {
-        if (t.state !== "pending") return t;
+        // Pending and assigned-but-not-started tasks stop here and free their node's resources; if
+        // the agent did start one meanwhile, the task leaves its desired set and the agent stops it.
+        if (t.state !== "pending" && t.state !== "assigned") return t;
         const stopped: Task = { ...t, state: "stopped", reason: null, updatedAt: now, finishedAt: now };
         this.store.tasks.update(stopped);
         return stopped;
@@ -164,11 +170,7 @@ export class TaskLifecycle {
       });
     }
     if (ending !== workload.ending) {
-      for (const nodeId of new Set(
-        tasks.filter((t) => PLACED_TASK_STATES.has(t.state)).map((t) => t.nodeId),
-      )) {
-        if (nodeId) this.signals.desiredChanged.emit(nodeId);
-      }
+      for (const nodeId of placedNodes) this.signals.desiredChanged.emit(nodeId);
     }
     return updated;
   }
