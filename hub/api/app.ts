@@ -24,7 +24,14 @@ export function createApp(
   app.use(requestId());
   app.use(requestLog(logger));
   app.use(healthRoutes(core, gauges));
+  // Mount order matters where paths overlap: Run:ai before OpenPAI (both serve POST /api/v1/token,
+  // told apart by the body; Run:ai owns /api/v1/org-unit) and before OTE-stack (Run:ai owns
+  // /v1/k8s/...; OTE-stack answers the rest of /v1/...). OpenPAI answers every other /api/v1 and
+  // /api/v2 path, unknown ones with its NoApiError.
   app.use(nativeApi(core, logger));
+  // [runai] app.use(runaiApi(core, logger));
+  // [openpai] app.use(openpaiApi(core, logger));
+  // [otestack] app.use(otestackApi(core, logger));
   for (const s of extraSurfaces) app.use(s);
   app.use(async (ctx) => {
     ctx.status = 404;
