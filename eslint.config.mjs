@@ -2,7 +2,7 @@
 // import cycles. Generated protobuf code is excluded (it is never edited by hand).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
-import importX from "eslint-plugin-import-x";
+import importPlugin from "eslint-plugin-import";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "proto/gen/**", "data/**", "bin/**", ".corral-dev/**"] },
@@ -13,13 +13,14 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { project: "./tsconfig.json", tsconfigRootDir: import.meta.dirname },
     },
-    plugins: { "import-x": importX },
+    plugins: { import: importPlugin },
+    settings: { "import/resolver": { node: { extensions: [".ts", ".js"] } } },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       eqeqeq: ["error", "always"],
-      "import-x/no-cycle": "error",
+      "import/no-cycle": "error",
     },
   },
   {
