@@ -12,6 +12,7 @@ import { identityNodeKey } from "../../agent/runtime-identity";
 import { requireDocker, removeNodeContainers, TEST_IMAGE } from "../helpers/docker";
 import { fakeNvidiaSmiPath, sharedFixture } from "../helpers/fixtures";
 import { BuiltProcess, freePort, runCli } from "../helpers/processes";
+import { request } from "../helpers/http";
 import { waitFor } from "../helpers/wait";
 
 const JOIN = "e2e-join-token-0123456789";
@@ -43,28 +44,8 @@ describe("e2e: built hub + agents on real Docker", function () {
   const agents = new Map<string, BuiltProcess>();
   const cluster = `e2e-${process.pid}`;
 
-  const api = async <T>(
-    method: string,
-    url: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T; text: string }> => {
-    const res = await fetch(`${httpUrl}/api/corral/v1${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // text body (logs)
-    }
-    return { status: res.status, body: parsed as T, text };
-  };
+  const api = <T>(method: string, url: string, body?: unknown) =>
+    request<T>(`${httpUrl}/api/corral/v1${url}`, method, body, token);
   const workload = async (id: string) => (await api<Workload>("GET", `/workloads/${id}`)).body;
   const until = (id: string, pred: (w: Workload) => boolean, what: string) =>
     waitFor(

@@ -9,6 +9,7 @@ import type { Runtime } from "../../agent/runtime/runtime";
 import { loadHubConfig } from "../../hub/config";
 import { startHub, type RunningHub } from "../../hub/hub";
 import { fakeHardware } from "./fake-hardware";
+import { request } from "./http";
 import { testLogger } from "./logger";
 
 export const ADMIN = { username: "admin", password: "admin-password-1" };
@@ -45,25 +46,8 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     ...env,
   });
   const hub = await startHub(config, { logger: testLogger() });
-  const api: TestHub["api"] = async (method, url, body, token) => {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const t = token === undefined ? adminToken : token;
-    if (t) headers.authorization = `Bearer ${t}`;
-    const res = await fetch(`${hub.httpUrl}${url}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON (logs, metrics)
-    }
-    return { status: res.status, body: parsed as never, text };
-  };
+  const api: TestHub["api"] = (method, url, body, token) =>
+    request(`${hub.httpUrl}${url}`, method, body, token === undefined ? adminToken : token);
   let adminToken = "";
   const login = await api<{ token: string }>("POST", "/api/corral/v1/auth/login", ADMIN, null);
   adminToken = login.body.token;
