@@ -160,11 +160,7 @@ export class AgentGateway implements TaskLogSource {
     this.sessions.set(nodeId, session);
     previous?.end("replaced by a newer connection");
     const helloTimer = setTimeout(() => {
-      if (
-        !session.isClosed &&
-        session.heartbeats === 0 &&
-        this.core.nodes.findById(nodeId)?.status !== "ready"
-      ) {
+      if (!session.isClosed && !session.isWelcomed) {
         session.end("no Hello received in time");
       }
     }, this.options.helloTimeoutMs);

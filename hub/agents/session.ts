@@ -44,6 +44,11 @@ export class AgentSession {
     return this.closed;
   }
 
+  /** Whether this stream has had its Hello answered. */
+  get isWelcomed(): boolean {
+    return this.welcomed;
+  }
+
   send(msg: HubMessage): void {
     if (!this.closed) this.call.write(msg);
   }
