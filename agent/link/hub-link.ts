@@ -39,8 +39,8 @@ const LOG_CHUNK = 64 * 1024;
 /**
  * The agent's side of AgentLink: joins once, then keeps one stream to the hub, reconnecting with
  * jittered exponential backoff. Every connection starts with a full Hello, and every Welcome and
- * delta is handed to the reconciler. Emits "welcome" (nodeId), "disconnected" (reason) and
- * "joinRefused" (Error).
+ * delta is handed to the reconciler. Emits "hello" (sent), "welcome" (nodeId), "disconnected"
+ * (reason) and "joinRefused" (Error).
  */
 export class HubLink extends EventEmitter {
   private readonly client: AgentLinkClient;
@@ -209,6 +209,7 @@ export class HubLink extends EventEmitter {
           }),
         },
       });
+      this.emit("hello");
     });
   }
 

@@ -3,7 +3,7 @@
  * process CPU and RSS are the hub's own. Started with child_process.fork and driven over IPC.
  *
  * argv: --hub HOST:PORT --token JOIN_TOKEN --agents N [--shared-connection] [--welcome-timeout-ms MS]
- * Sends: {type:"welcomed", welcomeMs, allAfterMs} once all are welcomed (or at the timeout);
+ * Sends: {type:"welcomed", welcomeMs, helloToWelcomeMs, allAfterMs} once all are welcomed (or at the timeout);
  *        {type:"usage", cpuMicros, rssBytes} for each {type:"usage"} asked;
  *        {type:"stopped"} after {type:"stop"}, then exits.
  */
@@ -11,7 +11,7 @@ import { startSwarm } from "./swarm";
 
 export type SwarmRequest = { type: "usage" } | { type: "stop" };
 export type SwarmReport =
-  | { type: "welcomed"; welcomeMs: number[]; allAfterMs: number }
+  | { type: "welcomed"; welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number }
   | { type: "usage"; cpuMicros: number; rssBytes: number }
   | { type: "stopped" };
 

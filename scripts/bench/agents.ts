@@ -58,6 +58,8 @@ interface Row {
   loopP99Ms: number;
   welcomeP50Ms: number;
   welcomeP99Ms: number;
+  helloP50Ms: number;
+  helloP99Ms: number;
   allWelcomedS: number;
   swarmCpuPct: number | null;
   swarmRssMiB: number | null;
@@ -65,7 +67,7 @@ interface Row {
 
 /** Agents driven by this process: a child (default) or in-process. */
 interface Fleet {
-  welcomed(): Promise<{ welcomeMs: number[]; allAfterMs: number }>;
+  welcomed(): Promise<{ welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number }>;
   /** The agents' own process CPU time (µs) and RSS; null in-process. */
   usage(): Promise<{ cpuMicros: number; rssBytes: number } | null>;
   stop(): Promise<void>;
@@ -254,6 +256,8 @@ async function run(agents: number, opts: BenchOptions): Promise<Row> {
       loopP99Ms: Math.max(0, loop.percentile(99) / 1e6 - LOOP_TICK_MS),
       welcomeP50Ms: percentile(welcomed.welcomeMs, 50),
       welcomeP99Ms: percentile(welcomed.welcomeMs, 99),
+      helloP50Ms: percentile(welcomed.helloToWelcomeMs, 50),
+      helloP99Ms: percentile(welcomed.helloToWelcomeMs, 99),
       allWelcomedS: welcomed.allAfterMs / 1000,
       swarmCpuPct: swarm0 && swarm1 ? cpuPercent(swarm1.cpuMicros - swarm0.cpuMicros, wallMs) : null,
       swarmRssMiB: swarm1 ? swarm1.rssBytes / MiB : null,
@@ -288,6 +292,8 @@ function table(rows: Row[], opts: BenchOptions): string {
     [`hub event-loop delay p99 ms${opts.inChild ? "" : " *"}`, (r) => f(r.loopP99Ms)],
     ["connect -> Welcome p50 ms", (r) => f(r.welcomeP50Ms)],
     ["connect -> Welcome p99 ms", (r) => f(r.welcomeP99Ms)],
+    ["Hello -> Welcome p50 ms", (r) => f(r.helloP50Ms)],
+    ["Hello -> Welcome p99 ms", (r) => f(r.helloP99Ms)],
     ["all welcomed after s", (r) => f(r.allWelcomedS, 2)],
     [
       "agents' process CPU % / RSS MiB",

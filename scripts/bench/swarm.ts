@@ -26,7 +26,9 @@ export interface SwarmOptions {
 
 export interface Swarm {
   /** Resolves when every agent has been welcomed, or after `timeoutMs` with those that were. */
-  allWelcomed(timeoutMs: number): Promise<{ welcomeMs: number[]; allAfterMs: number }>;
+  allWelcomed(
+    timeoutMs: number,
+  ): Promise<{ welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export function startSwarm(options: SwarmOptions): Swarm {
   const logger = pino({ level: "silent" });
   const started = performance.now();
   const welcomeMs: number[] = [];
+  const helloToWelcomeMs: number[] = [];
   let lastWelcomeAt = started;
   let onWelcome: (() => void) | null = null;
   const agents: RunningAgent[] = [];
@@ -55,9 +58,12 @@ export function startSwarm(options: SwarmOptions): Swarm {
       logger,
       retry: { initialMs: 200, multiplier: 2, maxMs: 5_000 },
     });
+    let helloAt = t0;
+    agent.link.once("hello", () => (helloAt = performance.now()));
     agent.link.once("welcome", () => {
       lastWelcomeAt = performance.now();
       welcomeMs.push(lastWelcomeAt - t0);
+      helloToWelcomeMs.push(lastWelcomeAt - helloAt);
       onWelcome?.();
     });
     agents.push(agent);
@@ -68,7 +74,11 @@ export function startSwarm(options: SwarmOptions): Swarm {
         const done = () => {
           clearTimeout(timer);
           onWelcome = null;
-          resolve({ welcomeMs: [...welcomeMs], allAfterMs: lastWelcomeAt - started });
+          resolve({
+            welcomeMs: [...welcomeMs],
+            helloToWelcomeMs: [...helloToWelcomeMs],
+            allAfterMs: lastWelcomeAt - started,
+          });
         };
         const timer = setTimeout(done, timeoutMs);
         onWelcome = () => {
