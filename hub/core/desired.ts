@@ -31,6 +31,8 @@ export type EnvDecorator = (ctx: {
 
 export class DesiredState {
   private readonly decorators: EnvDecorator[] = [];
+  /** Placed tasks the agent must stop anyway (a task being preempted keeps its GPUs until it stops). */
+  private readonly excluded: ((task: Task) => boolean)[] = [];
 
   constructor(private readonly store: Store) {}
 
@@ -38,7 +40,11 @@ export class DesiredState {
     this.decorators.push(decorator);
   }
 
-  /** Tasks placed on the node whose workload is not ending. */
+  exclude(predicate: (task: Task) => boolean): void {
+    this.excluded.push(predicate);
+  }
+
+  /** Tasks placed on the node whose workload is not ending (and that are not excluded). */
   forNode(nodeId: string): DesiredTask[] {
     const out: DesiredTask[] = [];
     const workloads = new Map<string, Workload | undefined>();
@@ -47,6 +53,7 @@ export class DesiredState {
         workloads.set(task.workloadId, this.store.workloads.byId(task.workloadId));
       const workload = workloads.get(task.workloadId);
       if (!workload || workload.ending !== null) continue;
+      if (this.excluded.some((x) => x(task))) continue;
       const role = workload.roles.find((r) => r.name === task.role);
       if (!role) continue;
       out.push(this.build(workload, role, task));

@@ -7,6 +7,8 @@ import { JoinTokenService } from "./join-tokens";
 import { NodePoolService } from "./node-pools";
 import { NodeService, type NodeServiceOptions } from "./nodes";
 import { PlacementLoop } from "./placement";
+import { Preemptions } from "./preemption";
+import { ProjectMetrics } from "./project-metrics";
 import { QuotaUnitService } from "./quota-units";
 import type { Store } from "./repositories";
 import { CoreSignals } from "./signals";
@@ -31,6 +33,10 @@ export interface Core {
   nodePools: NodePoolService;
   quotaUnits: QuotaUnitService;
   groups: GroupService;
+  /** Fair-share reclaims in flight and past (Run:ai preemption). */
+  preemptions: Preemptions;
+  /** Per-project allocation / utilisation series (Run:ai metrics). */
+  projectMetrics: ProjectMetrics;
 }
 
 export function createCore(store: Store, clock: Clock, options: NodeServiceOptions): Core {
@@ -38,6 +44,14 @@ export function createCore(store: Store, clock: Clock, options: NodeServiceOptio
   const clusters = new ClusterService(store, clock);
   const nodes = new NodeService(store, clusters, clock, signals, options);
   const lifecycle = new TaskLifecycle(store, nodes, clock, signals);
+  const nodePools = new NodePoolService(store, clock, signals);
+  const preemptions = new Preemptions(store, clock, signals);
+  lifecycle.setPreemptionHook(
+    (task) => preemptions.ended(task),
+    (task) => preemptions.attemptsOf(task),
+  );
+  const desired = new DesiredState(store);
+  desired.exclude((task) => preemptions.isPreempting(task));
   return {
     store,
     clock,
@@ -49,10 +63,12 @@ export function createCore(store: Store, clock: Clock, options: NodeServiceOptio
     nodes,
     lifecycle,
     workloads: new WorkloadService(store, clusters, lifecycle, clock, signals),
-    desired: new DesiredState(store),
-    placement: new PlacementLoop(store, nodes, clock, signals),
-    nodePools: new NodePoolService(store, clock, signals),
+    desired,
+    placement: new PlacementLoop(store, nodes, nodePools, preemptions, clock, signals),
+    nodePools,
     quotaUnits: new QuotaUnitService(store, clock, signals),
     groups: new GroupService(store, clock),
+    preemptions,
+    projectMetrics: new ProjectMetrics(store, nodes, nodePools, clock),
   };
 }

@@ -1,22 +1,35 @@
-import { place } from "../scheduler/place";
-import type { NodeView, PendingTask } from "../scheduler/snapshot";
+import { planFairShare } from "../scheduler/fair-plan";
+import type {
+  FairNode,
+  FairPending,
+  FairUnit,
+  Quota,
+  ResourceKey,
+  RunningTask,
+} from "../scheduler/fair-snapshot";
 import { allocationsByNode } from "./allocation";
 import { allocatableGpus } from "./capacity";
 import type { Clock } from "./clock";
-import type { Task, Workload } from "./model";
+import type { QuotaUnit, Task, Workload } from "./model";
 import { PLACED_TASK_STATES } from "./model";
+import type { NodePoolService } from "./node-pools";
 import type { NodeService } from "./nodes";
+import type { Preemptions } from "./preemption";
 import type { Store } from "./repositories";
 import type { CoreSignals } from "./signals";
 
 /**
- * Runs the scheduler: builds a snapshot from current state, asks the pure placement function for a
- * plan, re-checks each assignment against fresh state and commits the plan in one transaction.
+ * Runs the scheduler: builds a snapshot from current state (nodes with their pool, quota units,
+ * running and pending work), asks the pure fair-share planner for a plan, re-checks each
+ * assignment against fresh state and commits the plan — placements, waiting reasons and
+ * preemptions — in one transaction.
  */
 export class PlacementLoop {
   constructor(
     private readonly store: Store,
     private readonly nodes: NodeService,
+    private readonly nodePools: NodePoolService,
+    private readonly preemptions: Preemptions,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
   ) {}
@@ -32,7 +45,15 @@ export class PlacementLoop {
         if (w) workloads.set(w.id, w);
       }
     }
-    const plan = place(this.nodeViews(), this.pendingViews(pending, workloads));
+    const pools = this.nodePools.list();
+    const nodes = this.nodeViews(pools);
+    const plan = planFairShare({
+      pools: pools.map((p) => ({ id: p.id, name: p.name })),
+      nodes,
+      units: this.store.quotaUnits.list().map(fairUnit),
+      running: this.runningViews(nodes),
+      pending: this.pendingViews(pending, workloads),
+    });
 
     const now = this.clock.now();
     const touchedNodes = new Set<string>();
@@ -76,15 +97,17 @@ export class PlacementLoop {
         const task = pendingById.get(taskId);
         if (task && task.reason !== reason) this.store.tasks.update({ ...task, reason, updatedAt: now });
       }
+      for (const p of plan.preemptions) this.preemptions.request(p.taskId, p.reason);
     });
     for (const nodeId of touchedNodes) this.signals.desiredChanged.emit(nodeId);
     return committed;
   }
 
-  private nodeViews(): NodeView[] {
+  private nodeViews(pools: ReturnType<NodePoolService["list"]>): FairNode[] {
     const used = allocationsByNode(this.store);
     return this.nodes.list().map((n) => ({
       id: n.id,
+      poolId: this.nodePools.poolOf(n, pools).id,
       name: n.name,
       clusterId: n.clusterId,
       labels: n.labels,
@@ -100,8 +123,40 @@ export class PlacementLoop {
     }));
   }
 
-  private pendingViews(pending: readonly Task[], workloads: Map<string, Workload>): PendingTask[] {
-    const out: PendingTask[] = [];
+  /** Placed tasks with their unit, pool and request (what reclaim may take back). */
+  private runningViews(nodes: readonly FairNode[]): RunningTask[] {
+    const poolOf = new Map(nodes.map((n) => [n.id, n.poolId]));
+    const workloads = new Map<string, Workload | undefined>();
+    const out: RunningTask[] = [];
+    for (const t of this.store.tasks.byStates([...PLACED_TASK_STATES])) {
+      if (!t.nodeId) continue;
+      if (!workloads.has(t.workloadId)) workloads.set(t.workloadId, this.store.workloads.byId(t.workloadId));
+      const w = workloads.get(t.workloadId);
+      const role = w?.roles.find((r) => r.name === t.role);
+      if (!w || !role) continue;
+      out.push({
+        taskId: t.id,
+        workloadId: w.id,
+        unitId: w.quotaUnitId,
+        poolId: poolOf.get(t.nodeId) ?? "",
+        nodeId: t.nodeId,
+        request: {
+          gpu: t.gpuUuids.length,
+          cpuMilli: role.resources.cpuMilli,
+          memoryMiB: role.resources.memoryMiB,
+        },
+        gpuUuids: t.gpuUuids,
+        priority: w.priority,
+        preemptible: w.preemptible && w.ending === null,
+        startedAt: t.startedAt ?? t.updatedAt,
+        preempting: this.preemptions.isPreempting(t),
+      });
+    }
+    return out;
+  }
+
+  private pendingViews(pending: readonly Task[], workloads: Map<string, Workload>): FairPending[] {
+    const out: FairPending[] = [];
     for (const t of pending) {
       const w = workloads.get(t.workloadId);
       const role = w?.roles.find((r) => r.name === t.role);
@@ -116,8 +171,20 @@ export class PlacementLoop {
         cpuMilli: role.resources.cpuMilli,
         memoryMiB: role.resources.memoryMiB,
         gpu: role.resources.gpu,
+        unitId: w.quotaUnitId,
+        poolId: w.nodePoolId,
+        priority: w.priority,
+        preemptible: w.preemptible,
       });
     }
     return out;
   }
+}
+
+function fairUnit(u: QuotaUnit): FairUnit {
+  const quotas = new Map<string, Record<ResourceKey, Quota>>();
+  for (const a of u.allocations) {
+    quotas.set(a.nodePoolId, { gpu: a.gpu, cpuMilli: a.cpuMilli, memoryMiB: a.memoryMiB });
+  }
+  return { id: u.id, name: u.name, kind: u.kind, parentId: u.parentId, quotas, defaultPools: [] };
 }

@@ -18,6 +18,8 @@ import type {
   Workload,
   WorkloadEvent,
 } from "./model";
+import type { PreemptionRepository } from "./preemption";
+import type { ProjectMetricsRepository } from "./project-metrics";
 
 export interface UserRepository {
   insert(user: User): void;
@@ -139,6 +141,10 @@ export interface Store {
   nodePools: NodePoolRepository;
   quotaUnits: QuotaUnitRepository;
   groups: GroupRepository;
+  /** Preemptions asked by the fair-share scheduler (migration 004). */
+  preemptions: PreemptionRepository;
+  /** Per-project metric samples (Run:ai metrics). */
+  projectMetrics: ProjectMetricsRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

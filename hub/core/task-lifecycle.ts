@@ -27,12 +27,22 @@ export interface TaskReport {
  * after placement.
  */
 export class TaskLifecycle {
+  /** Closes a task attempt's preemption; returns its reason when it was being preempted. */
+  private preemptionEnded: (task: Task) => string | null = () => null;
+  /** Attempts of the task that ended by preemption (they spend no retry budget). */
+  private preemptedAttempts: (task: Task) => number = () => 0;
+
   constructor(
     private readonly store: Store,
     private readonly nodes: NodeService,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
   ) {}
+
+  setPreemptionHook(ended: (task: Task) => string | null, attempts: (task: Task) => number): void {
+    this.preemptionEnded = ended;
+    this.preemptedAttempts = attempts;
+  }
 
   /** Applies one report from the node's agent. Reports about other nodes or old attempts are ignored. */
   applyReport(nodeId: string, report: TaskReport): void {
@@ -187,6 +197,11 @@ export class TaskLifecycle {
   ): void {
     const role = workload.roles.find((r) => r.name === task.role);
     const nodeId = task.nodeId;
+    const preempted = this.preemptionEnded(task);
+    if (preempted !== null && workload.ending === null && state !== "succeeded") {
+      this.requeuePreempted(workload, task, preempted);
+      return;
+    }
     let outcome: TaskState = state;
     // A stop nobody asked for (agent drained, container killed) counts as a failure of the attempt.
     if (state === "stopped" && workload.ending === null) outcome = "failed";
@@ -197,7 +212,8 @@ export class TaskLifecycle {
       role !== undefined &&
       (workload.kind === "service"
         ? outcome !== "stopped"
-        : (outcome === "failed" || outcome === "lost") && task.attempt < role.maxAttempts);
+        : (outcome === "failed" || outcome === "lost") &&
+          task.attempt - this.preemptedAttempts(task) < role.maxAttempts);
     const detail = `task ${label(task)} attempt ${task.attempt} ${outcome}${task.exitCode !== null ? ` with exit code ${task.exitCode}` : ""}${message ? `: ${message}` : ""}`;
     this.event(
       workload,
@@ -234,6 +250,37 @@ export class TaskLifecycle {
     }
     if (nodeId) this.signals.desiredChanged.emit(nodeId);
     this.signals.schedulingNeeded.emit(`task ${task.id} ${outcome}`);
+  }
+
+  /**
+   * A preempted attempt stopped: the task goes back to pending as its next attempt. Not a failure:
+   * no retry budget is spent, and the fair-share scheduler places it again when there is room.
+   */
+  private requeuePreempted(workload: Workload, task: Task, reason: string): void {
+    this.store.tasks.update({
+      ...task,
+      state: "pending",
+      attempt: task.attempt + 1,
+      nodeId: null,
+      gpuUuids: [],
+      containerId: null,
+      ip: null,
+      ports: [],
+      exitCode: null,
+      message: `attempt ${task.attempt} ${reason}`,
+      reason: "preempted; waiting for the scheduler",
+      startedAt: null,
+      finishedAt: null,
+    });
+    this.event(
+      workload,
+      task,
+      "Normal",
+      "Requeued",
+      `task ${label(task)} attempt ${task.attempt + 1} queued after preemption`,
+    );
+    if (task.nodeId) this.signals.desiredChanged.emit(task.nodeId);
+    this.signals.schedulingNeeded.emit(`task ${task.id} preempted`);
   }
 
   private event(

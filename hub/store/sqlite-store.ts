@@ -5,6 +5,7 @@ import { openDatabase, type Db } from "./database";
 import { eventRepository } from "./event-repository";
 import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
+import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
 import { settingsRepository } from "./settings-repository";
 import { taskRepository } from "./task-repository";
 import { groupRepository, nodePoolRepository, quotaUnitRepository } from "./tenancy-repositories";
@@ -30,6 +31,8 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     nodePools: nodePoolRepository(db),
     quotaUnits: quotaUnitRepository(db),
     groups: groupRepository(db),
+    preemptions: preemptionRepository(db),
+    projectMetrics: projectMetricsRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {
