@@ -6,6 +6,7 @@ import { healthRoutes, type HubGauges } from "./health";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { nativeApi } from "./native";
+import { openpaiApi } from "./openpai";
 
 /**
  * The hub's HTTP app: request id and log first, then health and each API surface. A surface is a
@@ -30,7 +31,7 @@ export function createApp(
   // /api/v2 path, unknown ones with its NoApiError.
   app.use(nativeApi(core, logger));
   // [runai] app.use(runaiApi(core, logger));
-  // [openpai] app.use(openpaiApi(core, logger));
+  app.use(openpaiApi(core, logger));
   // [otestack] app.use(otestackApi(core, logger));
   for (const s of extraSurfaces) app.use(s);
   app.use(async (ctx) => {

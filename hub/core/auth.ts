@@ -68,15 +68,28 @@ export class AuthService {
       revokedAt: null,
     };
     this.store.tokens.insert(record);
+    return { token: this.sign(user, record), record };
+  }
+
+  /**
+   * The token text of a record, signed again: the claims follow from the record, so the text is
+   * the one issued and no token needs to be stored (OpenPAI lists a user's tokens to the user).
+   */
+  tokenText(record: TokenRecord): string | undefined {
+    const user = this.store.users.byId(record.userId);
+    return user && this.sign(user, record);
+  }
+
+  private sign(user: User, record: TokenRecord): string {
     const claims: Omit<TokenClaims, "exp"> & { exp?: number } = {
       sub: user.id,
       username: user.username,
-      kind,
+      kind: record.kind,
       jti: record.id,
-      iat: Math.floor(now / 1000),
+      iat: Math.floor(record.createdAt / 1000),
     };
     if (record.expiresAt !== null) claims.exp = Math.floor(record.expiresAt / 1000);
-    return { token: jwt.sign(claims, this.key, { algorithm: "HS256", noTimestamp: true }), record };
+    return jwt.sign(claims, this.key, { algorithm: "HS256", noTimestamp: true });
   }
 
   /** Verifies signature, expiry and revocation; throws UnauthenticatedError otherwise. */

@@ -1,0 +1,72 @@
+import type { Core } from "../../core";
+import type { Group, User } from "../../core/model";
+
+/** OpenPAI's default config: `adminGroup` and the `default` group/VC every user belongs to. */
+export const ADMIN_GROUP = "admingroup";
+export const DEFAULT_VC = "default";
+/** Group and VC names (reference §6/§7). */
+export const GROUP_NAME = /^[A-Za-z0-9_]+$/;
+
+export interface Acls {
+  admin: boolean;
+  virtualClusters: string[];
+  storageConfigs: string[];
+}
+
+/** A group's OpenPAI `extension.acls`, with defaults for groups made elsewhere. */
+export function aclsOf(group: Pick<Group, "extension">): Acls {
+  const acls = (group.extension.acls ?? {}) as Partial<Acls>;
+  return {
+    admin: acls.admin === true,
+    virtualClusters: Array.isArray(acls.virtualClusters) ? acls.virtualClusters.map(String) : [],
+    storageConfigs: Array.isArray(acls.storageConfigs) ? acls.storageConfigs.map(String) : [],
+  };
+}
+
+export function withAcls(group: Group, acls: Partial<Acls>): Group {
+  return { ...group, extension: { ...group.extension, acls: { ...aclsOf(group), ...acls } } };
+}
+
+/** Admin and VC access come from groups (reference §6); User.admin is kept equal to it. */
+export class Access {
+  constructor(private readonly core: Core) {}
+
+  groupsOf(user: User): Group[] {
+    return user.groups.flatMap((g) => this.core.groups.find(g) ?? []);
+  }
+
+  isAdmin(user: User): boolean {
+    return user.admin || this.groupsOf(user).some((g) => aclsOf(g).admin);
+  }
+
+  /** Every VC name the user may submit to; admins get every VC. */
+  virtualClusters(user: User): string[] {
+    const all = this.allVcNames();
+    if (this.isAdmin(user)) return all;
+    const mine = new Set(this.groupsOf(user).flatMap((g) => aclsOf(g).virtualClusters));
+    return all.filter((vc) => mine.has(vc));
+  }
+
+  canUseVc(user: User, vc: string): boolean {
+    return this.virtualClusters(user).includes(vc);
+  }
+
+  allVcNames(): string[] {
+    return this.core.quotaUnits.list("virtual-cluster").map((u) => u.name);
+  }
+
+  /** Saves new memberships and recomputes User.admin from them. */
+  setGroups(user: User, groups: string[]): User {
+    const unique = [...new Set(groups)];
+    const admin = unique.some((g) => {
+      const group = this.core.groups.find(g);
+      return group !== undefined && aclsOf(group).admin;
+    });
+    return this.core.users.save({ ...user, groups: unique, admin });
+  }
+
+  /** Recomputes User.admin of every member after a group's acls changed. */
+  resyncMembers(groupName: string): void {
+    for (const u of this.core.groups.members(groupName)) this.setGroups(u, u.groups);
+  }
+}

@@ -1,0 +1,86 @@
+import type { Logger } from "pino";
+import { CorralError, NotFoundError, ValidationError } from "../../core/errors";
+import type { ApiMiddleware } from "../context";
+import { httpErrorStatus } from "../middleware/http-errors";
+
+/**
+ * An OpenPAI error: the rest-server's `{code, message}` body with its HTTP status. Codes and
+ * statuses follow the reference's table (utils/error.d.ts of microsoft/pai).
+ */
+export class PaiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PaiError";
+  }
+}
+
+export const guest = () => new PaiError(401, "UnauthorizedUserError", "Guest is not allowed to do this operation.");
+export const badToken = () => new PaiError(401, "UnauthorizedUserError", "Your token is invalid.");
+export const forbidden = (message: string) => new PaiError(403, "ForbiddenUserError", message);
+export const invalidParameters = (message: string) => new PaiError(400, "InvalidParametersError", message);
+export const invalidProtocol = (message: string) => new PaiError(400, "InvalidProtocolError", message);
+/** GET and login answer 400 for an unknown user; updates answer 404 (reference §2). */
+export const noUser = (username: string, status: 400 | 404) =>
+  new PaiError(status, "NoUserError", `User ${username} is not found.`);
+export const noGroup = (group: string, status: 400 | 404) =>
+  new PaiError(status, "NoGroupError", `Group ${group} is not found.`);
+export const noVc = (vc: string, status: 400 | 404) =>
+  new PaiError(status, "NoVirtualClusterError", `Virtual cluster ${vc} is not found.`);
+export const noJob = (fw: string) => new PaiError(404, "NoJobError", `Job ${fw} is not found.`);
+
+/** Core errors in OpenPAI words, by class; a NotFoundError's resource picks the code. */
+function fromCore(err: CorralError): PaiError {
+  if (err instanceof ValidationError) return invalidParameters(err.message);
+  if (err instanceof NotFoundError) {
+    if (err.resource === "user") return noUser(err.key, 404);
+    if (err.resource === "group") return noGroup(err.key, 404);
+    if (err.resource === "workload") return noJob(err.key);
+    if (err.resource === "task" || err.resource === "task logs")
+      return new PaiError(404, "NoTaskLogError", `Log of task ${err.key} is not found.`);
+    return new PaiError(404, "NoApiError", err.message);
+  }
+  switch (err.kind) {
+    case "unauthenticated":
+      return badToken();
+    case "forbidden":
+      return forbidden(err.message);
+    case "conflict":
+      return new PaiError(409, "ConflictError", err.message);
+    case "unavailable":
+      return new PaiError(502, "UnknownError", err.message);
+    default:
+      return invalidParameters(err.message);
+  }
+}
+
+/** The surface's error middleware: every answer is `{code, message}`; 500s name the request id. */
+export function paiErrors(logger: Logger): ApiMiddleware {
+  return async function paiErrors(ctx, next) {
+    try {
+      await next();
+    } catch (caught) {
+      let err: PaiError | null = null;
+      if (caught instanceof PaiError) err = caught;
+      else if (caught instanceof CorralError) err = fromCore(caught);
+      else {
+        const http = httpErrorStatus(caught);
+        if (http) err = new PaiError(http.status, "InvalidParametersError", http.message);
+      }
+      if (err) {
+        ctx.status = err.status;
+        ctx.body = { code: err.code, message: err.message };
+        return;
+      }
+      logger.error({ err: caught, requestId: ctx.state.requestId }, "unhandled error");
+      ctx.status = 500;
+      ctx.body = {
+        code: "UnknownError",
+        message: `internal error (request ${ctx.state.requestId})`,
+      };
+    }
+  };
+}

@@ -1,0 +1,108 @@
+import Router from "@koa/router";
+import type { Logger } from "pino";
+import type { Core } from "../../core";
+import type { ApiContext, ApiMiddleware, ApiState } from "../context";
+import { bodyParser } from "../middleware/body";
+import { surface } from "../middleware/compose";
+import { Access, ADMIN_GROUP, DEFAULT_VC, withAcls } from "./access";
+import { clusterRoutes } from "./cluster-routes";
+import { parseForm } from "./form";
+import { openpaiEnv } from "./env";
+import { PaiError, paiErrors } from "./errors";
+import { groupRoutes } from "./group-routes";
+import { jobRoutes } from "./job-routes";
+import { Jobs } from "./jobs";
+import { logRoutes } from "./log-routes";
+import { sessionRoutes } from "./session-routes";
+import { userRoutes } from "./user-routes";
+import { v1JobRoutes } from "./v1-job-routes";
+import { vcRoutes } from "./vc-routes";
+import { VirtualClusters } from "./vc-model";
+
+/**
+ * OpenPAI's bootstrap (reference §6): the admin group and the `default` group and VC exist, and
+ * every admin (the hub's bootstrap admin included) is in the admin group, every user in default.
+ */
+export function bootstrapOpenpai(core: Core, access: Access, vcs: VirtualClusters): void {
+  const adminGroup = core.groups.ensure(ADMIN_GROUP, "OpenPAI administrators");
+  core.groups.save(withAcls(adminGroup, { admin: true }));
+  const defaultGroup = core.groups.ensure(DEFAULT_VC, "every user");
+  const acls = withAcls(defaultGroup, {}).extension.acls as { virtualClusters: string[] };
+  if (!acls.virtualClusters.includes(DEFAULT_VC))
+    core.groups.save(withAcls(defaultGroup, { virtualClusters: [...acls.virtualClusters, DEFAULT_VC] }));
+  vcs.ensureDefault();
+  for (const u of core.users.list()) {
+    const groups = [...u.groups];
+    if (!groups.includes(DEFAULT_VC)) groups.push(DEFAULT_VC);
+    if (u.admin && !groups.includes(ADMIN_GROUP)) groups.push(ADMIN_GROUP);
+    if (groups.length !== u.groups.length) access.setGroups(u, groups);
+  }
+}
+
+/**
+ * The v1 SDK client posts job configs form-encoded under a JSON content type; read such bodies
+ * as forms so that client works unchanged.
+ */
+function formUnderJson(): ApiMiddleware {
+  return async function formUnderJson(ctx: ApiContext, next) {
+    if (ctx.method !== "POST" || !/^\/api\/v1\/(user\/[^/]+\/)?jobs\/?$/.test(ctx.path) || !ctx.is("json")) return next();
+    const chunks: Buffer[] = [];
+    for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    let parsed: unknown;
+    try {
+      parsed = text.trim() === "" ? {} : JSON.parse(text);
+    } catch {
+      if (!/^[^{[\s][^=]*=/.test(text)) throw new PaiError(400, "InvalidParametersError", "Request body is not valid JSON.");
+      parsed = parseForm(text);
+    }
+    (ctx.request as { body?: unknown }).body = parsed;
+    return next();
+  };
+}
+
+/** The OpenPAI REST surface: every /api/v1 and /api/v2 path not answered by a surface before it. */
+export function openpaiApi(core: Core, logger: Logger): ApiMiddleware {
+  const access = new Access(core);
+  const vcs = new VirtualClusters(core);
+  const jobs = new Jobs(core, access, vcs);
+  bootstrapOpenpai(core, access, vcs);
+  core.desired.addEnvDecorator(openpaiEnv(core));
+  // VC shares follow the cluster's size: recompute them when nodes come and go (saves only changes).
+  let queued = false;
+  core.signals.schedulingNeeded.on(() => {
+    if (queued) return;
+    queued = true;
+    setTimeout(() => {
+      queued = false;
+      try {
+        vcs.rebalance();
+      } catch (err) {
+        logger.error({ err }, "virtual cluster rebalance failed");
+      }
+    }, 50).unref();
+  });
+
+  const router = new Router<ApiState>();
+  sessionRoutes(router, core, access);
+  userRoutes(router, core, access);
+  groupRoutes(router, core, access);
+  vcRoutes(router, core, access, vcs);
+  jobRoutes(router, core, access, jobs);
+  logRoutes(router, core, access, jobs);
+  v1JobRoutes(router, core, access, jobs);
+  clusterRoutes(router, core, access);
+  const noApi: ApiMiddleware = async (ctx) => {
+    throw new PaiError(404, "NoApiError", `API ${ctx.url} is not found.`);
+  };
+  return surface(
+    (p) => /^\/api(\/|$)/.test(p) && !p.startsWith("/api/corral/"),
+    [
+      paiErrors(logger),
+      formUnderJson(),
+      bodyParser(),
+      router.routes() as unknown as ApiMiddleware,
+      noApi,
+    ],
+  );
+}

@@ -1,0 +1,126 @@
+import type Router from "@koa/router";
+import { parse as parseYaml, stringify } from "yaml";
+import { z } from "zod";
+import type { Core } from "../../core";
+import type { Workload } from "../../core/model";
+import type { ApiContext, ApiState } from "../context";
+import type { Access } from "./access";
+import { caller, paiAuth } from "./auth";
+import { invalidParameters, PaiError } from "./errors";
+import { body } from "./input";
+import { jobMeta } from "./job-meta";
+import { listJobs } from "./job-list";
+import type { Jobs } from "./jobs";
+import { presentDetail, presentListItem, type PresentContext } from "./presenters";
+import { maskSecrets } from "./protocol/render";
+import { parseV2 } from "./protocol/v2";
+
+const ExecutionType = z.looseObject({ value: z.enum(["START", "STOP"]) });
+const Tag = z.looseObject({ value: z.string().min(1).refine((v) => !v.includes(","), "must not contain commas") });
+
+/** The stored config as YAML, secrets masked (OpenPAI never hands secrets back). */
+export function configText(w: Workload): string {
+  const meta = jobMeta(w);
+  if (!meta || !meta.config) throw new PaiError(404, "NoJobConfigError", `Config of job ${w.owner}~${w.name} is not found.`);
+  const parsed: unknown = meta.format === "v2" ? parseYaml(meta.config) : JSON.parse(meta.config);
+  if (typeof parsed === "object" && parsed !== null && "secrets" in parsed && typeof parsed.secrets === "object" && parsed.secrets)
+    (parsed as { secrets: unknown }).secrets = maskSecrets(parsed.secrets as Record<string, unknown>);
+  return stringify(parsed);
+}
+
+/** Job routes of the v2 API (reference §1a), jobs named `<user>~<job>`. */
+export function jobRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
+  const token = paiAuth(core, access, "token");
+  const pc = (ctx: ApiContext): PresentContext => ({ core, origin: ctx.origin });
+  const job = (ctx: ApiContext) => jobs.get(ctx.params.fw as string);
+
+  router.get("/api/v2/jobs", token, (ctx) => {
+    const c = pc(ctx);
+    const items = jobs.list().map((w) => presentListItem(c, w, core.workloads.tasks(w.id)));
+    ctx.body = listJobs(items, ctx.query);
+  });
+  router.post("/api/v2/jobs", token, (ctx) => {
+    const raw = (ctx.request as { body?: unknown }).body;
+    const { spec } = parseV2(raw);
+    const text = typeof raw === "string" ? raw : stringify(raw);
+    const user = caller(ctx).user;
+    jobs.submit(user, spec, text);
+    ctx.status = 202;
+    ctx.set("Location", `/api/v2/jobs/${user.username}~${spec.name}`);
+    ctx.body = { status: 202, message: `Update job ${spec.name} for user ${user.username} successfully.` };
+  });
+  router.get("/api/v2/jobs/:fw", token, (ctx) => {
+    const w = job(ctx);
+    ctx.body = presentDetail(pc(ctx), w, core.workloads.tasks(w.id));
+  });
+  router.get("/api/v2/jobs/:fw/attempts/:attempt", token, (ctx) => {
+    const w = job(ctx);
+    if (ctx.params.attempt !== "0") throw new PaiError(404, "NoJobError", `Attempt ${ctx.params.attempt} of job ${ctx.params.fw} is not found.`);
+    ctx.body = presentDetail(pc(ctx), w, core.workloads.tasks(w.id));
+  });
+  router.put("/api/v2/jobs/:fw/executionType", token, (ctx) => {
+    const b = body(ctx, ExecutionType, invalidParameters);
+    const w = jobs.own(caller(ctx).user, job(ctx));
+    if (b.value === "STOP") core.workloads.stop(w);
+    ctx.status = 202;
+    ctx.body = { status: 202, message: `Execute job ${ctx.params.fw} successfully.` };
+  });
+  router.get("/api/v2/jobs/:fw/config", token, (ctx) => {
+    const text = configText(job(ctx));
+    ctx.type = "text/yaml";
+    ctx.body = text;
+  });
+  router.get("/api/v2/jobs/:fw/ssh", token, (ctx) => {
+    job(ctx);
+    throw new PaiError(404, "NoJobSshInfoError", `SSH info of job ${ctx.params.fw} is not found.`);
+  });
+  router.put("/api/v2/jobs/:fw/tag", token, (ctx) => {
+    const b = body(ctx, Tag, invalidParameters);
+    const w = jobs.own(caller(ctx).user, job(ctx));
+    const tags = jobMeta(w)?.tags ?? [];
+    jobs.setMeta(w, { tags: tags.includes(b.value) ? tags : [...tags, b.value] });
+    ctx.body = { message: `Add tag ${b.value} for job ${ctx.params.fw} successfully.` };
+  });
+  router.delete("/api/v2/jobs/:fw/tag", token, (ctx) => {
+    const b = body(ctx, Tag, invalidParameters);
+    const w = jobs.own(caller(ctx).user, job(ctx));
+    const tags = jobMeta(w)?.tags ?? [];
+    if (!tags.includes(b.value)) throw new PaiError(404, "NoTagError", `Tag ${b.value} is not found in job ${ctx.params.fw}.`);
+    jobs.setMeta(w, { tags: tags.filter((t) => t !== b.value) });
+    ctx.body = { message: `Delete tag ${b.value} from job ${ctx.params.fw} successfully.` };
+  });
+  router.get("/api/v2/jobs/:fw/events", token, (ctx) => {
+    const w = job(ctx);
+    const type = typeof ctx.query.type === "string" ? ctx.query.type : null;
+    const data = core.workloads
+      .events(w.id)
+      .filter((e) => type === null || e.type === type)
+      .map((e) => ({
+        uid: String(e.id),
+        type: e.type,
+        reason: e.reason,
+        message: e.message,
+        firstTimestamp: new Date(e.at).toISOString(),
+        lastTimestamp: new Date(e.at).toISOString(),
+        count: 1,
+        involvedObjectKind: e.taskId ? "Pod" : "Framework",
+        involvedObjectName: e.taskId ?? w.id,
+      }));
+    ctx.body = { totalCount: data.length, data };
+  });
+  router.get("/api/v2/jobs/:fw/job-attempts/healthz", token, (ctx) => {
+    ctx.body = { isHealthy: true };
+  });
+  const attempt = (ctx: ApiContext, w: Workload) => {
+    const d = presentDetail(pc(ctx), w, core.workloads.tasks(w.id));
+    return { jobName: w.name, frameworkName: d.frameworkName, userName: w.owner, attemptIndex: 0, isLatest: true, ...d.jobStatus, taskRoles: d.taskRoles };
+  };
+  router.get("/api/v2/jobs/:fw/job-attempts", token, (ctx) => {
+    ctx.body = [attempt(ctx, job(ctx))];
+  });
+  router.get("/api/v2/jobs/:fw/job-attempts/:idx", token, (ctx) => {
+    const w = job(ctx);
+    if (ctx.params.idx !== "0") throw new PaiError(404, "NoJobError", `Attempt ${ctx.params.idx} of job ${ctx.params.fw} is not found.`);
+    ctx.body = attempt(ctx, w);
+  });
+}

@@ -1,0 +1,108 @@
+import type { Core } from "../../core";
+import { ConflictError } from "../../core/errors";
+import type { PortSpec, TaskRole, User, Workload } from "../../core/model";
+import type { Access } from "./access";
+import { forbidden, noJob, noVc, PaiError } from "./errors";
+import { FIRST_CONTAINER_PORT, frameworkName, jobMeta, type JobMeta } from "./job-meta";
+import type { JobSpec } from "./protocol/job-spec";
+import type { VirtualClusters } from "./vc-model";
+
+/** Submits, finds and lists OpenPAI jobs: workloads with their OpenPAI metadata. */
+export class Jobs {
+  constructor(
+    private readonly core: Core,
+    private readonly access: Access,
+    private readonly vcs: VirtualClusters,
+  ) {}
+
+  /**
+   * Submit order as the rest-server: storages, duplicate (409), VC exists (404), user may use the
+   * VC (403), then the job is stored with every task pending, so GET sees it at once.
+   */
+  submit(user: User, spec: JobSpec, config: string): Workload {
+    for (const s of spec.storages) throw new PaiError(404, "NoStorageError", `Storage ${s} is not found.`);
+    const conflict = () => new PaiError(409, "ConflictJobError", `Job ${user.username}~${spec.name} already exists.`);
+    if (this.core.workloads.findByOwnerAndName(user.username, spec.name)) throw conflict();
+    const vc = this.vcs.find(spec.virtualCluster);
+    if (!vc) throw noVc(spec.virtualCluster, 404);
+    if (!this.access.canUseVc(user, vc.name))
+      throw forbidden(`User ${user.username} is not allowed to do operation in ${vc.name}`);
+    if (this.vcs.meta(vc).status !== "running") throw forbidden(`Virtual cluster ${vc.name} is stopped.`);
+    this.vcs.rebalance();
+    const portLabels: JobMeta["portLabels"] = {};
+    const roles: TaskRole[] = spec.roles.map((r) => {
+      const ports: PortSpec[] = [];
+      portLabels[r.name] = {};
+      for (const [label, count] of Object.entries(r.ports)) {
+        const names = Array.from({ length: count }, (_, k) => `${label}.${k}`);
+        portLabels[r.name]![label] = names;
+        for (const name of names)
+          ports.push({ name, containerPort: FIRST_CONTAINER_PORT + ports.length, protocol: "tcp", hostPort: 0 });
+      }
+      return {
+        name: r.name,
+        image: r.image,
+        command: ["sh", "-c", r.commands.join("\n")],
+        env: r.env,
+        instances: r.instances,
+        resources: { cpuMilli: r.cpu * 1000, memoryMiB: r.memoryMB, gpu: r.gpu },
+        ports,
+        maxAttempts: r.taskRetryCount + 1,
+      };
+    });
+    const meta: JobMeta = {
+      format: spec.format,
+      config,
+      virtualCluster: vc.name,
+      tags: [],
+      jobRetryCount: spec.jobRetryCount,
+      portLabels,
+    };
+    try {
+      return this.core.workloads.submit({
+        name: spec.name,
+        owner: user.username,
+        kind: "batch",
+        roles,
+        gang: spec.gang,
+        meta: { openpai: meta },
+        quotaUnitId: vc.id,
+        uniqueName: true,
+      }).workload;
+    } catch (err) {
+      if (err instanceof ConflictError) throw conflict();
+      throw err;
+    }
+  }
+
+  /** By framework name `<user>~<job>`; deleted (v1) jobs are gone. */
+  get(fw: string): Workload {
+    const i = fw.indexOf("~");
+    const w = i > 0 ? this.core.workloads.findByOwnerAndName(fw.slice(0, i), fw.slice(i + 1)) : undefined;
+    if (!w || jobMeta(w)?.deleted) throw noJob(fw);
+    return w;
+  }
+
+  /** Owner or admin, for writes (executionType, tags, delete). */
+  own(user: User, w: Workload): Workload {
+    if (w.owner !== user.username && !this.access.isAdmin(user))
+      throw forbidden(`User ${user.username} is not allowed to do operation on job ${frameworkName(w)}.`);
+    return w;
+  }
+
+  list(): Workload[] {
+    return this.core.workloads.list().filter((w) => !jobMeta(w)?.deleted);
+  }
+
+  setMeta(w: Workload, change: Partial<JobMeta>): Workload {
+    const meta = jobMeta(w) ?? {
+      format: "v2",
+      config: "",
+      virtualCluster: "unknown",
+      tags: [],
+      jobRetryCount: 0,
+      portLabels: {},
+    };
+    return this.core.workloads.updateMeta(w, { ...w.meta, openpai: { ...meta, ...change } });
+  }
+}

@@ -1,0 +1,98 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import type { Core } from "../../core";
+import type { TokenClaims } from "../../core/auth";
+import type { ApiState } from "../context";
+import type { Access } from "./access";
+import { caller, paiAuth } from "./auth";
+import { forbidden, invalidParameters, noUser, PaiError } from "./errors";
+import { body } from "./input";
+
+/** What /api/v1 and /api/v2/info say about this server. */
+export const SERVER_INFO = {
+  name: "PAI RESTful API",
+  version: "v1.8.0",
+  launcherType: "k8s",
+  authnMethod: "basic",
+};
+
+const int = (min: number, max: number) =>
+  z.preprocess((v) => (typeof v === "string" && v !== "" ? Number(v) : v), z.number().int().min(min).max(max));
+
+const Login = z.looseObject({
+  username: z.string().min(1),
+  password: z.string().min(1),
+  /** Seconds the token lives. @default 86400; honoured (OpenPAI validates it, then ignores it). */
+  expiration: int(60, 604800).default(86400),
+});
+
+/** Info, authn (basic; OIDC is not configured) and tokens, under both /api/v1 and /api/v2. */
+export function sessionRoutes(router: Router<ApiState>, core: Core, access: Access): void {
+  const user = paiAuth(core, access, "user");
+  const token = paiAuth(core, access, "token");
+
+  router.all(["/api/v1", "/api/v1/"], (ctx) => {
+    ctx.body = SERVER_INFO;
+  });
+  router.get("/api/v2/info", (ctx) => {
+    ctx.body = SERVER_INFO;
+  });
+  router.get(["/api/v1/authn/info", "/api/v2/authn/info"], (ctx) => {
+    ctx.body = { authnMethod: "basic", loginURI: "/api/v2/authn/basic/login", loginURIMethod: "post" };
+  });
+  // OIDC routes exist only when the server runs in OIDC mode; in basic mode they are unknown paths.
+  router.all(["/api/v1/authn/oidc/*rest", "/api/v2/authn/oidc/*rest"], (ctx) => {
+    throw new PaiError(404, "NoApiError", `API ${ctx.url} is not found.`);
+  });
+
+  router.post(
+    ["/api/v1/token", "/api/v2/tokens", "/api/v1/authn/basic/login", "/api/v2/authn/basic/login"],
+    async (ctx) => {
+      const b = body(ctx, Login, invalidParameters);
+      const u = core.users.find(b.username);
+      if (!u) throw noUser(b.username, 400);
+      let issued;
+      try {
+        issued = await core.auth.login(b.username, b.password, b.expiration);
+      } catch {
+        throw new PaiError(400, "IncorrectPasswordError", "Password is incorrect.");
+      }
+      ctx.body = { user: u.username, token: issued.token, admin: access.isAdmin(u), hasGitHubPAT: false };
+    },
+  );
+  router.delete(["/api/v1/authn/basic/logout", "/api/v2/authn/basic/logout"], user, (ctx) => {
+    core.auth.revoke(caller(ctx).token.id);
+    ctx.body = { message: "Logout successfully" };
+  });
+
+  router.get(["/api/v1/token", "/api/v2/tokens"], user, (ctx) => {
+    const p = caller(ctx);
+    ctx.body = { tokens: core.auth.liveTokens(p.user.id).flatMap((r) => core.auth.tokenText(r) ?? []) };
+  });
+  router.post(["/api/v1/token/application", "/api/v2/tokens/application"], user, (ctx) => {
+    const { token: t } = core.auth.issue(caller(ctx).user, "application", null);
+    ctx.body = { token: t, application: true };
+  });
+  router.get(["/api/v1/token/check", "/api/v2/tokens/check"], token, (ctx) => {
+    const p = caller(ctx);
+    const claims = core.auth.claims(core.auth.tokenText(p.token) ?? "") as TokenClaims;
+    ctx.body = {
+      ...claims,
+      username: p.user.username,
+      application: p.token.kind === "application",
+      admin: access.isAdmin(p.user),
+    };
+  });
+  router.delete(["/api/v1/token/:token", "/api/v2/tokens/:token"], user, (ctx) => {
+    const p = caller(ctx);
+    let target;
+    try {
+      target = core.auth.authenticate(ctx.params.token as string);
+    } catch {
+      target = null;
+    }
+    if (!target || target.user.id !== p.user.id) throw forbidden("This token does not belong to you.");
+    core.auth.revoke(target.token.id);
+    ctx.body = { message: "revoke successfully" };
+  });
+}

@@ -1,0 +1,101 @@
+import type Router from "@koa/router";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import type { Core } from "../../core";
+import type { Workload } from "../../core/model";
+import type { ApiContext, ApiMiddleware, ApiState } from "../context";
+import type { Access } from "./access";
+import { caller, paiAuth } from "./auth";
+import { forbidden, invalidParameters, noJob, PaiError } from "./errors";
+import { body } from "./input";
+import { configText } from "./job-routes";
+import type { Jobs } from "./jobs";
+import { presentDetail, presentListItem } from "./presenters";
+import { parseV1 } from "./protocol/v1";
+
+const ExecutionType = z.looseObject({ value: z.enum(["START", "STOP"]) });
+
+/** The YARN-era v1 job routes (reference §1b): reads need no token, writes do. */
+export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
+  const token = paiAuth(core, access, "token");
+  const byPath = (ctx: ApiContext): Workload => jobs.get(`${ctx.params.user as string}~${ctx.params.name as string}`);
+  const item = (ctx: ApiContext, w: Workload) => {
+    const { debugId: _d, tags: _t, waitingReason: _r, submissionTime: _s, ...rest } = presentListItem({ core, origin: ctx.origin }, w, core.workloads.tasks(w.id));
+    return rest;
+  };
+  const detail = (ctx: ApiContext, w: Workload) => presentDetail({ core, origin: ctx.origin }, w, core.workloads.tasks(w.id));
+  const list = (ctx: ApiContext, user: string | null) => {
+    ctx.body = jobs
+      .list()
+      .filter((w) => user === null || w.owner === user)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((w) => item(ctx, w));
+  };
+  const submit = (ctx: ApiContext, nameOverride?: string) => {
+    const user = caller(ctx).user;
+    const pathUser = ctx.params.user as string | undefined;
+    if (pathUser !== undefined && pathUser !== user.username && !access.isAdmin(user))
+      throw forbidden(`User ${user.username} is not allowed to submit jobs for ${pathUser}.`);
+    const raw = (ctx.request as { body?: unknown }).body;
+    const { config, spec } = parseV1(typeof raw === "object" && raw !== null ? raw : {}, user.username, nameOverride);
+    const w = jobs.submit(user, spec, JSON.stringify(config));
+    if (config.killAllOnCompletedTaskNumber !== undefined)
+      ctx.set("X-Warning", "killAllOnCompletedTaskNumber is deprecated; use minSucceededTaskCount");
+    ctx.status = 201;
+    ctx.set("Location", `/api/v1/user/${user.username}/jobs/${spec.name}`);
+    ctx.body = detail(ctx, w);
+  };
+  /** The 409 check that runs before auth on PUT (as in the rest-server). */
+  const notDuplicate: ApiMiddleware = async (ctx, next) => {
+    const w = core.workloads.findByOwnerAndName(ctx.params.user as string, ctx.params.name as string);
+    if (w) throw new PaiError(409, "ConflictJobError", `Job ${ctx.params.user}~${ctx.params.name} already exists.`);
+    await next();
+  };
+  const config = (ctx: ApiContext) => {
+    const w = byPath(ctx);
+    const text = configText(w);
+    if (ctx.accepts("json", "yaml", "text") === "json") {
+      ctx.body = parseYaml(text) as unknown;
+    } else {
+      ctx.type = "text/yaml";
+      ctx.body = text;
+    }
+  };
+  const noSsh = (ctx: ApiContext) => {
+    throw new PaiError(404, "NoJobSshInfoError", `SSH info of job ${ctx.params.name} is not found.`);
+  };
+
+  router.get("/api/v1/jobs", (ctx) => list(ctx, typeof ctx.query.username === "string" ? ctx.query.username : null));
+  router.get("/api/v1/user/:user/jobs", (ctx) => list(ctx, ctx.params.user as string));
+  router.post(["/api/v1/jobs", "/api/v1/user/:user/jobs"], token, (ctx) => submit(ctx));
+  router.put("/api/v1/user/:user/jobs/:name", notDuplicate, token, (ctx) => submit(ctx, ctx.params.name as string));
+  router.get("/api/v1/user/:user/jobs/:name", (ctx) => {
+    ctx.body = detail(ctx, byPath(ctx));
+  });
+  router.get("/api/v1/jobs/:fw", (ctx) => {
+    const fw = ctx.params.fw as string;
+    if (!fw.includes("~")) throw noJob(fw);
+    ctx.body = detail(ctx, jobs.get(fw));
+  });
+  router.delete("/api/v1/user/:user/jobs/:name", token, (ctx) => {
+    const w = jobs.own(caller(ctx).user, byPath(ctx));
+    const stopped = core.workloads.stop(w);
+    jobs.setMeta(stopped, { deleted: true });
+    ctx.status = 202;
+    ctx.body = { message: `deleted job ${w.name} successfully` };
+  });
+  router.put("/api/v1/user/:user/jobs/:name/executionType", (ctx, next) => {
+    // The body is checked before auth, as in the rest-server.
+    body(ctx, ExecutionType, invalidParameters);
+    return next();
+  }, token, (ctx) => {
+    const b = body(ctx, ExecutionType, invalidParameters);
+    const w = jobs.own(caller(ctx).user, byPath(ctx));
+    if (b.value === "STOP") core.workloads.stop(w);
+    ctx.status = 202;
+    ctx.body = { message: `execute job ${w.name} successfully` };
+  });
+  // The second path is the one the v1 SDK client's getConfig() calls.
+  router.get(["/api/v1/user/:user/jobs/:name/config", "/api/v1/jobs/:user/jobs/:name/config"], config);
+  router.get(["/api/v1/user/:user/jobs/:name/ssh", "/api/v1/jobs/:name/ssh"], noSsh);
+}
