@@ -22,15 +22,34 @@ export function clusterRoutes(router: Router<ApiState>, core: Core, access: Acce
       apiVersion: "v1",
       items: core.nodes.list().map((n) => {
         const c = nodeCapacity(n);
-        const capacity = { cpu: String(c.cpuMilli / 1000), memory: `${c.memoryMiB}Mi`, "nvidia.com/gpu": String(c.gpu) };
+        const capacity = {
+          cpu: String(c.cpuMilli / 1000),
+          memory: `${c.memoryMiB}Mi`,
+          "nvidia.com/gpu": String(c.gpu),
+        };
         return {
-          metadata: { name: n.name, uid: n.id, labels: Object.fromEntries(n.labels.map((l) => l.split("=", 2) as [string, string]).map(([k, v]) => [k, v ?? ""])) },
+          metadata: {
+            name: n.name,
+            uid: n.id,
+            labels: Object.fromEntries(
+              n.labels.map((l) => l.split("=", 2) as [string, string]).map(([k, v]) => [k, v ?? ""]),
+            ),
+          },
           spec: { unschedulable: !n.schedulable },
           status: {
             capacity,
             allocatable: capacity,
-            addresses: [{ type: "InternalIP", address: n.address }, { type: "Hostname", address: n.name }],
-            conditions: [{ type: "Ready", status: n.status === "ready" ? "True" : "False", lastTransitionTime: new Date(n.statusChangedAt).toISOString() }],
+            addresses: [
+              { type: "InternalIP", address: n.address },
+              { type: "Hostname", address: n.name },
+            ],
+            conditions: [
+              {
+                type: "Ready",
+                status: n.status === "ready" ? "True" : "False",
+                lastTransitionTime: new Date(n.statusChangedAt).toISOString(),
+              },
+            ],
           },
         };
       }),
@@ -52,9 +71,25 @@ export function clusterRoutes(router: Router<ApiState>, core: Core, access: Acce
           },
           spec: {
             nodeName: node?.name ?? null,
-            containers: [{ name: t.role, image: role?.image, resources: { limits: { cpu: String((role?.resources.cpuMilli ?? 0) / 1000), memory: `${role?.resources.memoryMiB ?? 0}Mi`, "nvidia.com/gpu": String(role?.resources.gpu ?? 0) } } }],
+            containers: [
+              {
+                name: t.role,
+                image: role?.image,
+                resources: {
+                  limits: {
+                    cpu: String((role?.resources.cpuMilli ?? 0) / 1000),
+                    memory: `${role?.resources.memoryMiB ?? 0}Mi`,
+                    "nvidia.com/gpu": String(role?.resources.gpu ?? 0),
+                  },
+                },
+              },
+            ],
           },
-          status: { phase: t.state === "running" ? "Running" : "Pending", hostIP: node?.address ?? null, podIP: t.ip },
+          status: {
+            phase: t.state === "running" ? "Running" : "Pending",
+            hostIP: node?.address ?? null,
+            podIP: t.ip,
+          },
         });
       }
     }
@@ -64,9 +99,13 @@ export function clusterRoutes(router: Router<ApiState>, core: Core, access: Acce
   router.get("/api/v2/storages", token, (ctx) => {
     ctx.body = { storages: [] };
   });
-  router.get(["/api/v2/storages/:name", "/api/v2/storage/config/:name", "/api/v2/storage/server/:name"], token, (ctx) => {
-    throw new PaiError(404, "NoStorageError", `Storage ${ctx.params.name} is not found.`);
-  });
+  router.get(
+    ["/api/v2/storages/:name", "/api/v2/storage/config/:name", "/api/v2/storage/server/:name"],
+    token,
+    (ctx) => {
+      throw new PaiError(404, "NoStorageError", `Storage ${ctx.params.name} is not found.`);
+    },
+  );
   router.get(["/api/v2/storage/config", "/api/v2/storage/server"], token, (ctx) => {
     ctx.body = [];
   });

@@ -69,4 +69,3 @@ export function openpaiEnv(core: Core): EnvDecorator {
     return env;
   };
 }
-

@@ -18,7 +18,8 @@ export class PaiError extends Error {
   }
 }
 
-export const guest = () => new PaiError(401, "UnauthorizedUserError", "Guest is not allowed to do this operation.");
+export const guest = () =>
+  new PaiError(401, "UnauthorizedUserError", "Guest is not allowed to do this operation.");
 export const badToken = () => new PaiError(401, "UnauthorizedUserError", "Your token is invalid.");
 export const forbidden = (message: string) => new PaiError(403, "ForbiddenUserError", message);
 export const invalidParameters = (message: string) => new PaiError(400, "InvalidParametersError", message);

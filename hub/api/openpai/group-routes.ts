@@ -59,12 +59,20 @@ export function groupRoutes(router: Router<ApiState>, core: Core, access: Access
     ctx.body = presentGroup(target(ctx));
   });
   router.get(paths("/:groupname/userlist"), token, (ctx) => {
-    ctx.body = core.groups.members(target(ctx).name).map((u) => ({ username: u.username, grouplist: u.groups, email: u.email }));
+    ctx.body = core.groups
+      .members(target(ctx).name)
+      .map((u) => ({ username: u.username, grouplist: u.groups, email: u.email }));
   });
   router.post(paths(""), admin, (ctx) => {
     const b = body(ctx, NewGroup, invalidParameters);
-    if (core.groups.find(b.groupname)) throw new PaiError(409, "ConflictGroupError", `Group name ${b.groupname} already exists.`);
-    core.groups.create({ name: b.groupname, description: b.description, externalName: b.externalName, extension: b.extension });
+    if (core.groups.find(b.groupname))
+      throw new PaiError(409, "ConflictGroupError", `Group name ${b.groupname} already exists.`);
+    core.groups.create({
+      name: b.groupname,
+      description: b.description,
+      externalName: b.externalName,
+      extension: b.extension,
+    });
     created(ctx, "group is created successfully");
   });
   router.put(paths(""), admin, (ctx) => {
@@ -81,7 +89,8 @@ export function groupRoutes(router: Router<ApiState>, core: Core, access: Access
   });
   router.delete(paths("/:groupname"), admin, (ctx) => {
     const g = target(ctx);
-    if (g.name === ADMIN_GROUP || g.name === DEFAULT_VC) throw forbidden(`Group ${g.name} cannot be removed.`);
+    if (g.name === ADMIN_GROUP || g.name === DEFAULT_VC)
+      throw forbidden(`Group ${g.name} cannot be removed.`);
     core.groups.remove(g.name);
     ctx.body = { message: "group is removed successfully" };
   });

@@ -45,7 +45,9 @@ export function bootstrapOpenpai(core: Core, access: Access, vcs: VirtualCluster
  */
 function formUnderJson(): ApiMiddleware {
   return async function formUnderJson(ctx: ApiContext, next) {
-    if (ctx.method !== "POST" || !/^\/api\/v1\/(user\/[^/]+\/)?jobs\/?$/.test(ctx.path) || !ctx.is("json")) return next();
+    const v1Submit = ctx.method === "POST" && /^\/api\/v1\/(user\/[^/]+\/)?jobs\/?$/.test(ctx.path);
+    // DELETE bodies ({groupname}, {value}) are not parsed by the shared body parser.
+    if ((!v1Submit && ctx.method !== "DELETE") || !ctx.is("json")) return next();
     const chunks: Buffer[] = [];
     for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
@@ -53,7 +55,8 @@ function formUnderJson(): ApiMiddleware {
     try {
       parsed = text.trim() === "" ? {} : JSON.parse(text);
     } catch {
-      if (!/^[^{[\s][^=]*=/.test(text)) throw new PaiError(400, "InvalidParametersError", "Request body is not valid JSON.");
+      if (!v1Submit || !/^[^{[\s][^=]*=/.test(text))
+        throw new PaiError(400, "InvalidParametersError", "Request body is not valid JSON.");
       parsed = parseForm(text);
     }
     (ctx.request as { body?: unknown }).body = parsed;
@@ -97,12 +100,6 @@ export function openpaiApi(core: Core, logger: Logger): ApiMiddleware {
   };
   return surface(
     (p) => /^\/api(\/|$)/.test(p) && !p.startsWith("/api/corral/"),
-    [
-      paiErrors(logger),
-      formUnderJson(),
-      bodyParser(),
-      router.routes() as unknown as ApiMiddleware,
-      noApi,
-    ],
+    [paiErrors(logger), formUnderJson(), bodyParser(), router.routes() as unknown as ApiMiddleware, noApi],
   );
 }

@@ -8,14 +8,22 @@ export const DEFAULT_LIMIT = 5000;
 export const MAX_LIMIT = 50000;
 
 const csv = (v: unknown): string[] | null =>
-  v === undefined || v === "" ? null : String(Array.isArray(v) ? v.join(",") : v).split(",").map((s) => s.trim()).filter(Boolean);
+  v === undefined || v === ""
+    ? null
+    : String(Array.isArray(v) ? v.join(",") : v)
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 /**
  * Filters (comma lists: username, vc, state, tagsContain, tagsNotContain, jobPriority; keyword is
  * a substring of user, job or VC name), `order=<field>,ASC|DESC` (default submissionTime,DESC),
  * paging (`offset`, `limit`), and `withTotalCount=true` for `{totalCount, data}`.
  */
-export function listJobs(items: Item[], query: Record<string, unknown>): Item[] | { totalCount: number; data: Item[] } {
+export function listJobs(
+  items: Item[],
+  query: Record<string, unknown>,
+): Item[] | { totalCount: number; data: Item[] } {
   const num = (name: string, dflt: number) => {
     const raw = query[name];
     if (raw === undefined || raw === "") return dflt;
@@ -56,5 +64,7 @@ export function listJobs(items: Item[], query: Record<string, unknown>): Item[] 
     return (x < y ? -1 : 1) * sign;
   });
   const page = out.slice(offset, offset + limit);
-  return query.withTotalCount === "true" || query.withTotalCount === true ? { totalCount: out.length, data: page } : page;
+  return query.withTotalCount === "true" || query.withTotalCount === true
+    ? { totalCount: out.length, data: page }
+    : page;
 }

@@ -11,19 +11,31 @@ import { body } from "./input";
 import { jobMeta } from "./job-meta";
 import { listJobs } from "./job-list";
 import type { Jobs } from "./jobs";
-import { presentDetail, presentListItem, type PresentContext } from "./presenters";
+import { originOf, presentDetail, presentListItem, type PresentContext } from "./presenters";
 import { maskSecrets } from "./protocol/render";
 import { parseV2 } from "./protocol/v2";
 
 const ExecutionType = z.looseObject({ value: z.enum(["START", "STOP"]) });
-const Tag = z.looseObject({ value: z.string().min(1).refine((v) => !v.includes(","), "must not contain commas") });
+const Tag = z.looseObject({
+  value: z
+    .string()
+    .min(1)
+    .refine((v) => !v.includes(","), "must not contain commas"),
+});
 
 /** The stored config as YAML, secrets masked (OpenPAI never hands secrets back). */
 export function configText(w: Workload): string {
   const meta = jobMeta(w);
-  if (!meta || !meta.config) throw new PaiError(404, "NoJobConfigError", `Config of job ${w.owner}~${w.name} is not found.`);
+  if (!meta || !meta.config)
+    throw new PaiError(404, "NoJobConfigError", `Config of job ${w.owner}~${w.name} is not found.`);
   const parsed: unknown = meta.format === "v2" ? parseYaml(meta.config) : JSON.parse(meta.config);
-  if (typeof parsed === "object" && parsed !== null && "secrets" in parsed && typeof parsed.secrets === "object" && parsed.secrets)
+  if (
+    typeof parsed === "object" &&
+    parsed !== null &&
+    "secrets" in parsed &&
+    typeof parsed.secrets === "object" &&
+    parsed.secrets
+  )
     (parsed as { secrets: unknown }).secrets = maskSecrets(parsed.secrets as Record<string, unknown>);
   return stringify(parsed);
 }
@@ -31,7 +43,7 @@ export function configText(w: Workload): string {
 /** Job routes of the v2 API (reference §1a), jobs named `<user>~<job>`. */
 export function jobRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
   const token = paiAuth(core, access, "token");
-  const pc = (ctx: ApiContext): PresentContext => ({ core, origin: ctx.origin });
+  const pc = (ctx: ApiContext): PresentContext => ({ core, origin: originOf(ctx) });
   const job = (ctx: ApiContext) => jobs.get(ctx.params.fw as string);
 
   router.get("/api/v2/jobs", token, (ctx) => {
@@ -55,7 +67,12 @@ export function jobRoutes(router: Router<ApiState>, core: Core, access: Access, 
   });
   router.get("/api/v2/jobs/:fw/attempts/:attempt", token, (ctx) => {
     const w = job(ctx);
-    if (ctx.params.attempt !== "0") throw new PaiError(404, "NoJobError", `Attempt ${ctx.params.attempt} of job ${ctx.params.fw} is not found.`);
+    if (ctx.params.attempt !== "0")
+      throw new PaiError(
+        404,
+        "NoJobError",
+        `Attempt ${ctx.params.attempt} of job ${ctx.params.fw} is not found.`,
+      );
     ctx.body = presentDetail(pc(ctx), w, core.workloads.tasks(w.id));
   });
   router.put("/api/v2/jobs/:fw/executionType", token, (ctx) => {
@@ -85,7 +102,8 @@ export function jobRoutes(router: Router<ApiState>, core: Core, access: Access, 
     const b = body(ctx, Tag, invalidParameters);
     const w = jobs.own(caller(ctx).user, job(ctx));
     const tags = jobMeta(w)?.tags ?? [];
-    if (!tags.includes(b.value)) throw new PaiError(404, "NoTagError", `Tag ${b.value} is not found in job ${ctx.params.fw}.`);
+    if (!tags.includes(b.value))
+      throw new PaiError(404, "NoTagError", `Tag ${b.value} is not found in job ${ctx.params.fw}.`);
     jobs.setMeta(w, { tags: tags.filter((t) => t !== b.value) });
     ctx.body = { message: `Delete tag ${b.value} from job ${ctx.params.fw} successfully.` };
   });
@@ -113,14 +131,27 @@ export function jobRoutes(router: Router<ApiState>, core: Core, access: Access, 
   });
   const attempt = (ctx: ApiContext, w: Workload) => {
     const d = presentDetail(pc(ctx), w, core.workloads.tasks(w.id));
-    return { jobName: w.name, frameworkName: d.frameworkName, userName: w.owner, attemptIndex: 0, isLatest: true, ...d.jobStatus, taskRoles: d.taskRoles };
+    return {
+      jobName: w.name,
+      frameworkName: d.frameworkName,
+      userName: w.owner,
+      attemptIndex: 0,
+      isLatest: true,
+      ...d.jobStatus,
+      taskRoles: d.taskRoles,
+    };
   };
   router.get("/api/v2/jobs/:fw/job-attempts", token, (ctx) => {
     ctx.body = [attempt(ctx, job(ctx))];
   });
   router.get("/api/v2/jobs/:fw/job-attempts/:idx", token, (ctx) => {
     const w = job(ctx);
-    if (ctx.params.idx !== "0") throw new PaiError(404, "NoJobError", `Attempt ${ctx.params.idx} of job ${ctx.params.fw} is not found.`);
+    if (ctx.params.idx !== "0")
+      throw new PaiError(
+        404,
+        "NoJobError",
+        `Attempt ${ctx.params.idx} of job ${ctx.params.fw} is not found.`,
+      );
     ctx.body = attempt(ctx, w);
   });
 }

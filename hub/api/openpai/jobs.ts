@@ -21,7 +21,8 @@ export class Jobs {
    */
   submit(user: User, spec: JobSpec, config: string): Workload {
     for (const s of spec.storages) throw new PaiError(404, "NoStorageError", `Storage ${s} is not found.`);
-    const conflict = () => new PaiError(409, "ConflictJobError", `Job ${user.username}~${spec.name} already exists.`);
+    const conflict = () =>
+      new PaiError(409, "ConflictJobError", `Job ${user.username}~${spec.name} already exists.`);
     if (this.core.workloads.findByOwnerAndName(user.username, spec.name)) throw conflict();
     const vc = this.vcs.find(spec.virtualCluster);
     if (!vc) throw noVc(spec.virtualCluster, 404);
@@ -37,7 +38,12 @@ export class Jobs {
         const names = Array.from({ length: count }, (_, k) => `${label}.${k}`);
         portLabels[r.name]![label] = names;
         for (const name of names)
-          ports.push({ name, containerPort: FIRST_CONTAINER_PORT + ports.length, protocol: "tcp", hostPort: 0 });
+          ports.push({
+            name,
+            containerPort: FIRST_CONTAINER_PORT + ports.length,
+            protocol: "tcp",
+            hostPort: 0,
+          });
       }
       return {
         name: r.name,

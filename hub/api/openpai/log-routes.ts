@@ -6,7 +6,7 @@ import type { Access } from "./access";
 import { paiAuth } from "./auth";
 import { PaiError } from "./errors";
 import type { Jobs } from "./jobs";
-import { logsPath, presentTask } from "./presenters";
+import { logsPath, originOf, presentTask } from "./presenters";
 
 const TASK = "/api/v2/jobs/:fw/attempts/:attempt/taskRoles/:role/taskIndex/:index/attempts";
 
@@ -17,7 +17,11 @@ const TASK = "/api/v2/jobs/:fw/attempts/:attempt/taskRoles/:role/taskIndex/:inde
 export function logRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
   const token = paiAuth(core, access, "token");
   const noLog = (ctx: ApiContext) =>
-    new PaiError(404, "NoTaskLogError", `Log of task ${ctx.params.role}[${ctx.params.index}] of job ${ctx.params.fw} is not found.`);
+    new PaiError(
+      404,
+      "NoTaskLogError",
+      `Log of task ${ctx.params.role}[${ctx.params.index}] of job ${ctx.params.fw} is not found.`,
+    );
   const locate = (ctx: ApiContext) => {
     const w = jobs.get(ctx.params.fw as string);
     const task = core.workloads
@@ -32,7 +36,7 @@ export function logRoutes(router: Router<ApiState>, core: Core, access: Access, 
 
   router.get(TASK, token, (ctx) => {
     const { w, task } = locate(ctx);
-    const status = presentTask({ core, origin: ctx.origin }, w, task);
+    const status = presentTask({ core, origin: originOf(ctx) }, w, task);
     ctx.body = {
       jobAttemptId: 0,
       taskRoleName: task.role,
@@ -44,7 +48,7 @@ export function logRoutes(router: Router<ApiState>, core: Core, access: Access, 
   router.get(`${TASK}/:taskAttempt/logs`, token, (ctx) => {
     const { w, task } = locate(ctx);
     attemptOf(ctx, task);
-    ctx.body = { locations: [{ name: "all", uri: `${ctx.origin}${logsPath(w, task)}/all` }] };
+    ctx.body = { locations: [{ name: "all", uri: `${originOf(ctx)}${logsPath(w, task)}/all` }] };
   });
   router.get(`${TASK}/:taskAttempt/logs/all`, token, async (ctx) => {
     const { w, task } = locate(ctx);

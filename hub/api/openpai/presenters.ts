@@ -25,6 +25,9 @@ const TASK_STATE: Record<TaskState, PaiState> = {
 /** OpenPAI's exit code of a job stopped by its user (k8s launcher). */
 export const STOPPED_EXIT_CODE = -210;
 
+/** Scheme and host the client used to reach the hub (log URLs point back at it). */
+export const originOf = (ctx: { protocol: string; host: string }): string => `${ctx.protocol}://${ctx.host}`;
+
 export const paiState = (w: Workload): PaiState => JOB_STATE[w.state];
 
 /** Looks up names the presenters need; built once per request. */
@@ -39,7 +42,11 @@ function exitOf(w: Workload, tasks: readonly Task[]) {
   if (w.state === "succeeded") return { code: 0, task: null, diagnostics: null };
   if (w.state === "stopped") return { code: STOPPED_EXIT_CODE, task: null, diagnostics: "Stopped by user" };
   if (w.state === "failed")
-    return { code: failed?.exitCode ?? -1, task: failed ?? null, diagnostics: failed?.message ?? "a task failed" };
+    return {
+      code: failed?.exitCode ?? -1,
+      task: failed ?? null,
+      diagnostics: failed?.message ?? "a task failed",
+    };
   return { code: null, task: null, diagnostics: null };
 }
 
@@ -99,7 +106,11 @@ export function presentTask(c: PresentContext, w: Workload, t: Task) {
   const containerPorts: Record<string, string> = {};
   for (const [label, names] of Object.entries(labels)) {
     containerPorts[label] = names
-      .map((n) => t.ports.find((p) => p.name === n)?.hostPort ?? w.roles.find((r) => r.name === t.role)?.ports.find((p) => p.name === n)?.containerPort)
+      .map(
+        (n) =>
+          t.ports.find((p) => p.name === n)?.hostPort ??
+          w.roles.find((r) => r.name === t.role)?.ports.find((p) => p.name === n)?.containerPort,
+      )
       .filter((p) => p !== undefined)
       .join(",");
   }
@@ -125,7 +136,10 @@ export function presentTask(c: PresentContext, w: Workload, t: Task) {
     containerGpuUuids: t.gpuUuids,
     containerLog: t.containerId ? `${c.origin}${logsPath(w, t)}` : null,
     containerExitCode: t.exitCode,
-    containerExitSpec: t.exitCode === null ? null : { code: t.exitCode, phrase: t.exitCode === 0 ? "Succeeded" : "ContainerExit" },
+    containerExitSpec:
+      t.exitCode === null
+        ? null
+        : { code: t.exitCode, phrase: t.exitCode === 0 ? "Succeeded" : "ContainerExit" },
     containerExitDiagnostics: TASK_STATE[t.state] === "FAILED" ? t.message : null,
     waitingReason: t.state === "pending" ? t.reason : null,
   };
@@ -168,7 +182,8 @@ export function presentDetail(c: PresentContext, w: Workload, tasks: readonly Ta
       appExitTriggerMessage: exit.diagnostics,
       appExitTriggerTaskRoleName: exit.task?.role ?? null,
       appExitTriggerTaskIndex: exit.task?.index ?? null,
-      appExitType: exit.code === null || exit.code === 0 ? null : w.state === "stopped" ? "USER_STOP" : "FAILED",
+      appExitType:
+        exit.code === null || exit.code === 0 ? null : w.state === "stopped" ? "USER_STOP" : "FAILED",
       waitingReason: item.waitingReason,
     },
     taskRoles: Object.fromEntries(
@@ -176,7 +191,10 @@ export function presentDetail(c: PresentContext, w: Workload, tasks: readonly Ta
         r.name,
         {
           taskRoleStatus: { name: r.name },
-          taskStatuses: tasks.filter((t) => t.role === r.name).sort((a, b) => a.index - b.index).map((t) => presentTask(c, w, t)),
+          taskStatuses: tasks
+            .filter((t) => t.role === r.name)
+            .sort((a, b) => a.index - b.index)
+            .map((t) => presentTask(c, w, t)),
         },
       ]),
     ),

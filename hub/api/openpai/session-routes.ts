@@ -17,7 +17,10 @@ export const SERVER_INFO = {
 };
 
 const int = (min: number, max: number) =>
-  z.preprocess((v) => (typeof v === "string" && v !== "" ? Number(v) : v), z.number().int().min(min).max(max));
+  z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  );
 
 const Login = z.looseObject({
   username: z.string().min(1),

@@ -79,7 +79,8 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     if (d.grouplist) checkGroups(d.grouplist);
     let next = u;
     if (d.email !== undefined) next = core.users.save({ ...next, email: d.email });
-    if (d.extension !== undefined) next = core.users.save({ ...next, extension: { ...next.extension, openpai: d.extension } });
+    if (d.extension !== undefined)
+      next = core.users.save({ ...next, extension: { ...next.extension, openpai: d.extension } });
     if (asAdmin && d.grouplist) next = access.setGroups(next, d.grouplist);
     if (asAdmin && d.virtualCluster) next = access.setGroups(next, withVcs(next, d.virtualCluster));
     if (asAdmin && d.admin !== undefined) next = setAdmin(next, d.admin);
@@ -100,10 +101,18 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
   });
   router.post([...paths(""), ...paths("/")], admin, async (ctx) => {
     const b = body(ctx, NewUser, invalidParameters);
-    if (core.users.find(b.username)) throw new PaiError(409, "ConflictUserError", `User name ${b.username} already exists.`);
+    if (core.users.find(b.username))
+      throw new PaiError(409, "ConflictUserError", `User name ${b.username} already exists.`);
     checkVcs(b.virtualCluster ?? []);
     checkGroups(b.grouplist ?? []);
-    const groups = [...new Set([DEFAULT_VC, ...(b.grouplist ?? []), ...(b.virtualCluster ?? []), ...(b.admin ? [ADMIN_GROUP] : [])])];
+    const groups = [
+      ...new Set([
+        DEFAULT_VC,
+        ...(b.grouplist ?? []),
+        ...(b.virtualCluster ?? []),
+        ...(b.admin ? [ADMIN_GROUP] : []),
+      ]),
+    ];
     const u = await core.users.create({
       username: b.username,
       password: b.password,
@@ -142,7 +151,8 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     const u = target(ctx);
     const asAdmin = access.isAdmin(me.user);
     if (!asAdmin && u.id !== me.user.id) throw forbidden("Non-admin is not allow to do this operation.");
-    if (!asAdmin && !(await passwordMatches(u, b.oldPassword))) throw forbidden("Pls input the correct password.");
+    if (!asAdmin && !(await passwordMatches(u, b.oldPassword)))
+      throw forbidden("Pls input the correct password.");
     await core.users.setPassword(u, b.newPassword);
     core.auth.revokeOtherLogins(u.id, u.id === me.user.id ? me.token.id : undefined);
     created(ctx, "update user password successfully.");
@@ -151,12 +161,19 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     const b = body(ctx, z.looseObject({ email: z.string() }), invalidParameters);
     const me = caller(ctx).user;
     const u = target(ctx);
-    if (!access.isAdmin(me) && u.id !== me.id) throw forbidden("Non-admin is not allow to do this operation.");
+    if (!access.isAdmin(me) && u.id !== me.id)
+      throw forbidden("Non-admin is not allow to do this operation.");
     core.users.save({ ...u, email: b.email });
     created(ctx, "Update user email data successfully.");
   });
   router.put(paths("/:username/admin"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ admin: z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean()) }), invalidParameters);
+    const b = body(
+      ctx,
+      z.looseObject({
+        admin: z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean()),
+      }),
+      invalidParameters,
+    );
     setAdmin(target(ctx), b.admin);
     created(ctx, "Update user admin permission successfully.");
   });
@@ -170,7 +187,8 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     const b = body(ctx, z.looseObject({ virtualCluster: z.array(z.string()) }), invalidParameters);
     const u = target(ctx);
     checkVcs(b.virtualCluster);
-    if (access.isAdmin(u)) throw forbidden("Admin's virtual clusters cannot be updated: admins use every virtual cluster.");
+    if (access.isAdmin(u))
+      throw forbidden("Admin's virtual clusters cannot be updated: admins use every virtual cluster.");
     access.setGroups(u, withVcs(u, b.virtualCluster));
     created(ctx, "Update user virtual cluster data successfully.");
   });
@@ -192,7 +210,10 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     const b = body(ctx, z.looseObject({ groupname: z.string() }), invalidParameters);
     const u = target(ctx);
     checkGroups([b.groupname]);
-    access.setGroups(u, u.groups.filter((g) => g !== b.groupname));
+    access.setGroups(
+      u,
+      u.groups.filter((g) => g !== b.groupname),
+    );
     created(ctx, `User ${u.username} is removed from group ${b.groupname}`);
   });
 }

@@ -10,7 +10,7 @@ import { forbidden, invalidParameters, noJob, PaiError } from "./errors";
 import { body } from "./input";
 import { configText } from "./job-routes";
 import type { Jobs } from "./jobs";
-import { presentDetail, presentListItem } from "./presenters";
+import { originOf, presentDetail, presentListItem } from "./presenters";
 import { parseV1 } from "./protocol/v1";
 
 const ExecutionType = z.looseObject({ value: z.enum(["START", "STOP"]) });
@@ -18,12 +18,20 @@ const ExecutionType = z.looseObject({ value: z.enum(["START", "STOP"]) });
 /** The YARN-era v1 job routes (reference §1b): reads need no token, writes do. */
 export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
   const token = paiAuth(core, access, "token");
-  const byPath = (ctx: ApiContext): Workload => jobs.get(`${ctx.params.user as string}~${ctx.params.name as string}`);
+  const byPath = (ctx: ApiContext): Workload =>
+    jobs.get(`${ctx.params.user as string}~${ctx.params.name as string}`);
   const item = (ctx: ApiContext, w: Workload) => {
-    const { debugId: _d, tags: _t, waitingReason: _r, submissionTime: _s, ...rest } = presentListItem({ core, origin: ctx.origin }, w, core.workloads.tasks(w.id));
+    const {
+      debugId: _d,
+      tags: _t,
+      waitingReason: _r,
+      submissionTime: _s,
+      ...rest
+    } = presentListItem({ core, origin: originOf(ctx) }, w, core.workloads.tasks(w.id));
     return rest;
   };
-  const detail = (ctx: ApiContext, w: Workload) => presentDetail({ core, origin: ctx.origin }, w, core.workloads.tasks(w.id));
+  const detail = (ctx: ApiContext, w: Workload) =>
+    presentDetail({ core, origin: originOf(ctx) }, w, core.workloads.tasks(w.id));
   const list = (ctx: ApiContext, user: string | null) => {
     ctx.body = jobs
       .list()
@@ -37,7 +45,11 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
     if (pathUser !== undefined && pathUser !== user.username && !access.isAdmin(user))
       throw forbidden(`User ${user.username} is not allowed to submit jobs for ${pathUser}.`);
     const raw = (ctx.request as { body?: unknown }).body;
-    const { config, spec } = parseV1(typeof raw === "object" && raw !== null ? raw : {}, user.username, nameOverride);
+    const { config, spec } = parseV1(
+      typeof raw === "object" && raw !== null ? raw : {},
+      user.username,
+      nameOverride,
+    );
     const w = jobs.submit(user, spec, JSON.stringify(config));
     if (config.killAllOnCompletedTaskNumber !== undefined)
       ctx.set("X-Warning", "killAllOnCompletedTaskNumber is deprecated; use minSucceededTaskCount");
@@ -48,7 +60,12 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
   /** The 409 check that runs before auth on PUT (as in the rest-server). */
   const notDuplicate: ApiMiddleware = async (ctx, next) => {
     const w = core.workloads.findByOwnerAndName(ctx.params.user as string, ctx.params.name as string);
-    if (w) throw new PaiError(409, "ConflictJobError", `Job ${ctx.params.user}~${ctx.params.name} already exists.`);
+    if (w)
+      throw new PaiError(
+        409,
+        "ConflictJobError",
+        `Job ${ctx.params.user}~${ctx.params.name} already exists.`,
+      );
     await next();
   };
   const config = (ctx: ApiContext) => {
@@ -65,10 +82,14 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
     throw new PaiError(404, "NoJobSshInfoError", `SSH info of job ${ctx.params.name} is not found.`);
   };
 
-  router.get("/api/v1/jobs", (ctx) => list(ctx, typeof ctx.query.username === "string" ? ctx.query.username : null));
+  router.get("/api/v1/jobs", (ctx) =>
+    list(ctx, typeof ctx.query.username === "string" ? ctx.query.username : null),
+  );
   router.get("/api/v1/user/:user/jobs", (ctx) => list(ctx, ctx.params.user as string));
   router.post(["/api/v1/jobs", "/api/v1/user/:user/jobs"], token, (ctx) => submit(ctx));
-  router.put("/api/v1/user/:user/jobs/:name", notDuplicate, token, (ctx) => submit(ctx, ctx.params.name as string));
+  router.put("/api/v1/user/:user/jobs/:name", notDuplicate, token, (ctx) =>
+    submit(ctx, ctx.params.name as string),
+  );
   router.get("/api/v1/user/:user/jobs/:name", (ctx) => {
     ctx.body = detail(ctx, byPath(ctx));
   });
@@ -84,17 +105,22 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
     ctx.status = 202;
     ctx.body = { message: `deleted job ${w.name} successfully` };
   });
-  router.put("/api/v1/user/:user/jobs/:name/executionType", (ctx, next) => {
-    // The body is checked before auth, as in the rest-server.
-    body(ctx, ExecutionType, invalidParameters);
-    return next();
-  }, token, (ctx) => {
-    const b = body(ctx, ExecutionType, invalidParameters);
-    const w = jobs.own(caller(ctx).user, byPath(ctx));
-    if (b.value === "STOP") core.workloads.stop(w);
-    ctx.status = 202;
-    ctx.body = { message: `execute job ${w.name} successfully` };
-  });
+  router.put(
+    "/api/v1/user/:user/jobs/:name/executionType",
+    (ctx, next) => {
+      // The body is checked before auth, as in the rest-server.
+      body(ctx, ExecutionType, invalidParameters);
+      return next();
+    },
+    token,
+    (ctx) => {
+      const b = body(ctx, ExecutionType, invalidParameters);
+      const w = jobs.own(caller(ctx).user, byPath(ctx));
+      if (b.value === "STOP") core.workloads.stop(w);
+      ctx.status = 202;
+      ctx.body = { message: `execute job ${w.name} successfully` };
+    },
+  );
   // The second path is the one the v1 SDK client's getConfig() calls.
   router.get(["/api/v1/user/:user/jobs/:name/config", "/api/v1/jobs/:user/jobs/:name/config"], config);
   router.get(["/api/v1/user/:user/jobs/:name/ssh", "/api/v1/jobs/:name/ssh"], noSsh);

@@ -99,11 +99,14 @@ export class VirtualClusters {
   rebalance(): void {
     const total = this.clusterTotal();
     const shared = this.shared();
-    const othersSum = shared.filter((u) => u.name !== DEFAULT_VC).reduce((s, u) => s + this.meta(u).capacity, 0);
+    const othersSum = shared
+      .filter((u) => u.name !== DEFAULT_VC)
+      .reduce((s, u) => s + this.meta(u).capacity, 0);
     const pool = this.core.nodePools.defaultPool().id;
     for (const unit of shared) {
       let meta = this.meta(unit);
-      if (unit.name === DEFAULT_VC) meta = { ...meta, capacity: round(Math.max(0, 100 - othersSum)), maxCapacity: 100 };
+      if (unit.name === DEFAULT_VC)
+        meta = { ...meta, capacity: round(Math.max(0, 100 - othersSum)), maxCapacity: 100 };
       const allocations = [allocation(pool, total, meta)];
       if (JSON.stringify(allocations) !== JSON.stringify(unit.allocations) || !sameMeta(unit, meta)) {
         this.core.quotaUnits.save({ ...unit, allocations, meta: { ...unit.meta, openpai: meta } });

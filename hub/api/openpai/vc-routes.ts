@@ -12,7 +12,10 @@ import type { VirtualClusters } from "./vc-model";
 const Capacity = z
   .looseObject({
     vcCapacity: z.preprocess(Number, z.number().min(0).max(100)),
-    vcMaxCapacity: z.preprocess((v) => (v === undefined ? undefined : Number(v)), z.number().max(100).optional()),
+    vcMaxCapacity: z.preprocess(
+      (v) => (v === undefined ? undefined : Number(v)),
+      z.number().max(100).optional(),
+    ),
   })
   .refine((b) => b.vcMaxCapacity === undefined || b.vcMaxCapacity >= b.vcCapacity, {
     message: "must be between vcCapacity and 100",
@@ -44,7 +47,11 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
     const live = jobs.filter((w) => LIVE.has(w.state));
     const share = (n: number, pct: number) => Math.round((n * pct) / 100);
     const usedCapacity =
-      total.gpu > 0 ? (used.GPUs / total.gpu) * 100 : total.cpuMilli > 0 ? ((used.vCores * 1000) / total.cpuMilli) * 100 : 0;
+      total.gpu > 0
+        ? (used.GPUs / total.gpu) * 100
+        : total.cpuMilli > 0
+          ? ((used.vCores * 1000) / total.cpuMilli) * 100
+          : 0;
     const res = (pct: number) => ({
       memory: share(total.memoryMiB, pct),
       vCores: share(total.cpuMilli / 1000, pct),
@@ -78,7 +85,8 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
     await next();
   };
   const writable = (unit: QuotaUnit) => {
-    if (vcs.dedicated(unit)) throw new PaiError(403, "ReadOnlyVcError", `Dedicated VC ${unit.name} is read-only.`);
+    if (vcs.dedicated(unit))
+      throw new PaiError(403, "ReadOnlyVcError", `Dedicated VC ${unit.name} is read-only.`);
   };
 
   const list = (ctx: ApiContext) => {
@@ -119,9 +127,18 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
     if (existing) writable(existing);
     const group = core.groups.find(name);
     if (!existing && group && !aclsOf(group).virtualClusters.includes(name))
-      throw new PaiError(409, "ConflictVcError", `Name ${name} is already used by a group that is not a virtual cluster.`);
+      throw new PaiError(
+        409,
+        "ConflictVcError",
+        `Name ${name} is already used by a group that is not a virtual cluster.`,
+      );
     vcs.setCapacity(name, b.vcCapacity, b.vcMaxCapacity ?? b.vcCapacity);
-    if (!group) core.groups.save(withAcls(core.groups.create({ name, description: `virtual cluster ${name}` }), { virtualClusters: [name] }));
+    if (!group)
+      core.groups.save(
+        withAcls(core.groups.create({ name, description: `virtual cluster ${name}` }), {
+          virtualClusters: [name],
+        }),
+      );
     ctx.status = 201;
     ctx.body = { message: `update vc: ${name} to capacity: ${b.vcCapacity} successfully` };
   });
@@ -137,7 +154,8 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
     const unit = find(ctx);
     writable(unit);
     const live = jobsOf(unit).filter((w) => LIVE.has(w.state)).length;
-    if (live > 0) throw new PaiError(403, "RemoveRunningVcError", `Removing a VC with jobs (${live}) is not allowed.`);
+    if (live > 0)
+      throw new PaiError(403, "RemoveRunningVcError", `Removing a VC with jobs (${live}) is not allowed.`);
     // Finished jobs keep their VC's name in their metadata; the quota unit itself goes.
     for (const w of jobsOf(unit)) core.workloads.updateMeta({ ...w, quotaUnitId: null }, w.meta);
     vcs.remove(unit);
@@ -146,7 +164,11 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
     ctx.body = { message: `remove vc: ${unit.name} successfully` };
   });
   const notImplemented = () => {
-    throw new PaiError(400, "NotImplementedError", "Virtual clusters are read-only over the v2 API; use /api/v1/virtual-clusters.");
+    throw new PaiError(
+      400,
+      "NotImplementedError",
+      "Virtual clusters are read-only over the v2 API; use /api/v1/virtual-clusters.",
+    );
   };
   router.put("/api/v2/virtual-clusters/:vc", nameCheck, admin, notImplemented);
   router.delete("/api/v2/virtual-clusters/:vc", nameCheck, admin, notImplemented);

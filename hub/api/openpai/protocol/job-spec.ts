@@ -36,7 +36,10 @@ export function envOf(value: unknown): Record<string, string> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && (typeof v === "string" || typeof v === "number" || typeof v === "boolean"))
+    if (
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) &&
+      (typeof v === "string" || typeof v === "number" || typeof v === "boolean")
+    )
       out[k] = String(v);
   }
   return out;

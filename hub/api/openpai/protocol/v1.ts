@@ -8,9 +8,13 @@ import { describeIssue } from "./v2";
  * defaults. Unknown keys are refused. Numbers may arrive as strings: the v1 SDK client posts the
  * config form-encoded.
  */
-const asNumber = (v: unknown) => (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v);
+const asNumber = (v: unknown) =>
+  typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v;
 const int = (min: number) => z.preprocess(asNumber, z.number().int().min(min));
-const nullableCount = z.preprocess((v) => (v === "" ? null : asNumber(v)), z.number().int().min(1).nullable());
+const nullableCount = z.preprocess(
+  (v) => (v === "" ? null : asNumber(v)),
+  z.number().int().min(1).nullable(),
+);
 
 const Port = z.strictObject({
   label: z.string().regex(/^[A-Za-z0-9_]+$/),
@@ -49,8 +53,15 @@ export const V1Config = z.strictObject({
 export type V1Config = z.infer<typeof V1Config>;
 
 /** Validates a v1 config (400 InvalidParametersError) and turns it into a JobSpec for `user`. */
-export function parseV1(body: unknown, user: string, nameOverride?: string): { config: V1Config; spec: JobSpec } {
-  const input = nameOverride !== undefined && typeof body === "object" && body !== null ? { ...body, jobName: nameOverride } : body;
+export function parseV1(
+  body: unknown,
+  user: string,
+  nameOverride?: string,
+): { config: V1Config; spec: JobSpec } {
+  const input =
+    nameOverride !== undefined && typeof body === "object" && body !== null
+      ? { ...body, jobName: nameOverride }
+      : body;
   const result = V1Config.safeParse(input ?? {});
   if (!result.success) throw invalidParameters(describeIssue(result.error, "body"));
   const c = result.data;

@@ -90,7 +90,9 @@ export const JobProtocol = z.strictObject({
     .record(z.string().regex(ROLE_NAME, "task role names must be valid C identifiers"), TaskRole)
     .refine((r) => Object.keys(r).length >= 1, "must have at least one task role"),
   deployments: z.array(Deployment).min(1).optional(),
-  defaults: z.looseObject({ deployment: z.string().optional(), virtualCluster: z.string().optional() }).optional(),
+  defaults: z
+    .looseObject({ deployment: z.string().optional(), virtualCluster: z.string().optional() })
+    .optional(),
   extras: z.record(z.string(), z.unknown()).optional(),
 });
 

@@ -50,7 +50,8 @@ function toSpec(p: JobProtocol): JobSpec {
     names.add(d.name);
   }
   const wanted = p.defaults?.deployment;
-  if (wanted !== undefined && !names.has(wanted)) throw invalidProtocol(`Default deployment ${wanted} does not exist.`);
+  if (wanted !== undefined && !names.has(wanted))
+    throw invalidProtocol(`Default deployment ${wanted} does not exist.`);
   const deployment = deployments.find((d) => d.name === wanted);
   const find = (name: string, types: PrerequisiteProtocol["type"][]): PrerequisiteProtocol => {
     const found = prerequisites.find((pr) => pr.name === name && types.includes(pr.type));
@@ -70,9 +71,13 @@ function toSpec(p: JobProtocol): JobSpec {
     const lines = [...(hooks?.preCommands ?? []), ...role.commands, ...(hooks?.postCommands ?? [])];
     const { minFailedInstances = null, minSucceededInstances = null } = role.completion ?? {};
     if (minFailedInstances !== null && minFailedInstances > role.instances)
-      throw invalidProtocol(`taskRoles.${name}.completion.minFailedInstances: exceeds instances (${role.instances}).`);
+      throw invalidProtocol(
+        `taskRoles.${name}.completion.minFailedInstances: exceeds instances (${role.instances}).`,
+      );
     if (minSucceededInstances !== null && minSucceededInstances > role.instances)
-      throw invalidProtocol(`taskRoles.${name}.completion.minSucceededInstances: exceeds instances (${role.instances}).`);
+      throw invalidProtocol(
+        `taskRoles.${name}.completion.minSucceededInstances: exceeds instances (${role.instances}).`,
+      );
     return {
       name,
       instances: role.instances,
@@ -90,7 +95,9 @@ function toSpec(p: JobProtocol): JobSpec {
     };
   });
   const storages = Array.isArray(extras.storages)
-    ? extras.storages.flatMap((s) => (typeof s === "object" && s !== null && "name" in s ? [String(s.name)] : []))
+    ? extras.storages.flatMap((s) =>
+        typeof s === "object" && s !== null && "name" in s ? [String(s.name)] : [],
+      )
     : [];
   return {
     format: "v2",
