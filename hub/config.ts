@@ -29,6 +29,12 @@ export interface HubConfig {
   nodeDownAfterMs: number;
   /** CORRAL_METRICS_SAMPLE_MS: spacing of stored metric samples per node. @default 60000 */
   metricsSampleMs: number;
+  /** CORRAL_REGISTRY_URL: OCI registry (http(s)://host[:port]) behind OTE-stack's /v1/repository; unset: none. */
+  registryUrl: string | undefined;
+  /** CORRAL_OTE_ADMIN_AUTO_DEPLOY: OTE administrators' deployments skip the audit. @default true */
+  oteAdminAutoDeploy: boolean;
+  /** CORRAL_OTE_HPA_INTERVAL_MS: spacing of OTE autoscaling decisions per deployment. @default 15000 */
+  oteHpaIntervalMs: number;
   /** CORRAL_LOG_LEVEL. @default info */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -63,6 +69,10 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     heartbeatIntervalMs: integer(get, "CORRAL_HEARTBEAT_INTERVAL_MS", 10_000, 50, 3_600_000),
     nodeDownAfterMs: integer(get, "CORRAL_NODE_DOWN_AFTER_MS", 300_000, 1_000, 86_400_000),
     metricsSampleMs: integer(get, "CORRAL_METRICS_SAMPLE_MS", 60_000, 0, 86_400_000),
+    registryUrl: get("CORRAL_REGISTRY_URL"),
+    oteAdminAutoDeploy:
+      oneOf(get, "CORRAL_OTE_ADMIN_AUTO_DEPLOY", ["true", "false"] as const, "true") === "true",
+    oteHpaIntervalMs: integer(get, "CORRAL_OTE_HPA_INTERVAL_MS", 15_000, 100, 3_600_000),
     logLevel: oneOf(
       get,
       "CORRAL_LOG_LEVEL",
@@ -75,6 +85,9 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
   }
   if (config.adminPassword !== undefined && config.adminPassword.length < 6) {
     throw new ConfigError("CORRAL_ADMIN_PASSWORD", "must be at least 6 characters");
+  }
+  if (config.registryUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(config.registryUrl)) {
+    throw new ConfigError("CORRAL_REGISTRY_URL", "must be http(s)://host[:port]");
   }
   if (config.bootstrapJoinToken !== undefined && config.bootstrapJoinToken.length < 16) {
     throw new ConfigError("CORRAL_BOOTSTRAP_JOIN_TOKEN", "must be at least 16 characters");

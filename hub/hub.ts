@@ -9,6 +9,7 @@ import type { ApiMiddleware } from "./api/context";
 import type { HubConfig } from "./config";
 import { createCore, type Core } from "./core";
 import { systemClock, type Clock } from "./core/clock";
+import { DEFAULT_PROJECT_SAMPLE_MS } from "./core/project-metrics";
 import { openSqliteStore } from "./store/sqlite-store";
 
 export interface RunningHub {
@@ -38,6 +39,9 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
   const core = createCore(store, options.clock ?? systemClock, {
     downAfterMs: config.nodeDownAfterMs,
     metricsSampleMs: config.metricsSampleMs,
+    hpaIntervalMs: config.oteHpaIntervalMs,
+    registryUrl: config.registryUrl ?? null,
+    adminAutoDeploy: config.oteAdminAutoDeploy,
   });
   const admin = await core.users.ensureAdmin(config.adminUsername, config.adminPassword);
   if (config.bootstrapJoinToken) core.joinTokens.ensureBootstrap(config.bootstrapJoinToken);
@@ -120,6 +124,16 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       1_000,
     ),
     setInterval(scheduleNow, 5_000),
+    // Per-project allocation / utilisation samples (Run:ai metrics), one batch per tick.
+    setInterval(
+      safely("project metrics", () => core.projectMetrics.sample()),
+      DEFAULT_PROJECT_SAMPLE_MS,
+    ),
+    // OTE deployments converge (rollouts, label following, autoscaling) on a short tick.
+    setInterval(
+      safely("deployment controller", () => core.deploymentController.tick()),
+      500,
+    ),
   ];
   for (const t of timers) t.unref();
   setImmediate(scheduleNow);

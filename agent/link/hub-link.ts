@@ -35,6 +35,8 @@ export interface HubLinkOptions {
 
 /** Bytes per LogChunk. @default 64 KiB */
 const LOG_CHUNK = 64 * 1024;
+/** Most running containers sampled per stats pass (docker stats takes ~1 s each). @default 32 */
+const MAX_TASK_STATS = 32;
 
 /**
  * The agent's side of AgentLink: joins once, then keeps one stream to the hub, reconnecting with
@@ -52,6 +54,9 @@ export class HubLink extends EventEmitter {
   private loop: Promise<void> | null = null;
   private sequence = 0;
   private welcomed = false;
+  /** Latest per-task usage (taskId -> usage), refreshed by one stats pass at a time. */
+  private taskUsage = new Map<string, { cpuPercent: number; memoryUsedMiB: number }>();
+  private collectingStats = false;
   /** Last error that kept the link down, for status output and tests. */
   lastError: Error | null = null;
 
@@ -283,10 +288,17 @@ export class HubLink extends EventEmitter {
       if (busy) return; // a slow sample (nvidia-smi) skips a beat rather than piling up
       busy = true;
       try {
+        void this.collectTaskStats();
         const s = await this.hardware.sample();
         const { node, gpus } = samplesToProto(s.node, s.gpus);
+        // The latest finished stats pass: beats never wait for docker stats.
+        const tasks = [...this.taskUsage].map(([taskId, u]) => ({
+          taskId,
+          cpuPercent: u.cpuPercent,
+          memoryUsedMib: Math.round(u.memoryUsedMiB),
+        }));
         this.write({
-          body: { $case: "heartbeat", value: { sequence: ++this.sequence, node, gpus, tasks: [] } },
+          body: { $case: "heartbeat", value: { sequence: ++this.sequence, node, gpus, tasks } },
         });
       } finally {
         busy = false;
@@ -294,6 +306,28 @@ export class HubLink extends EventEmitter {
     };
     this.heartbeatTimer = setInterval(() => void beat(), Math.max(10, intervalMs));
     void beat();
+  }
+
+  /** One pass of per-container stats over up to MAX_TASK_STATS running containers; never overlaps. */
+  private async collectTaskStats(): Promise<void> {
+    const stats = this.runtime.stats?.bind(this.runtime);
+    if (!stats || this.collectingStats) return;
+    this.collectingStats = true;
+    try {
+      const running = (await this.runtime.list())
+        .filter((c) => c.state === "running")
+        .slice(0, MAX_TASK_STATS);
+      const next = new Map<string, { cpuPercent: number; memoryUsedMiB: number }>();
+      for (const c of running) {
+        const usage = await stats(c.containerId);
+        if (usage) next.set(c.taskId, usage);
+      }
+      this.taskUsage = next;
+    } catch {
+      // best effort: an engine hiccup leaves the previous pass in place
+    } finally {
+      this.collectingStats = false;
+    }
   }
 
   private stopHeartbeats(): void {

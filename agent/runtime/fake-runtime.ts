@@ -12,6 +12,8 @@
  * - FAKE_START_ERROR: start() rejects with RuntimeError start_failed and this text; the container
  *   stays listed as exited (code 128), as Docker leaves a container that failed to start.
  * - FAKE_LOG: what logs() returns. @default "fake task <taskId> attempt <n>\n"
+ * - FAKE_CPU_PERCENT / FAKE_MEMORY_MIB: what stats() reports while running (percent of one core,
+ *   MiB). @default 0. setUsage() overrides them for every container (autoscaling tests).
  */
 import type { PortBinding, Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime.js";
 import { RuntimeError } from "./runtime.js";
@@ -47,6 +49,7 @@ const FIRST_FAKE_HOST_PORT = 32768;
 interface FakeContainer {
   container: TaskContainer;
   log: string;
+  usage: { cpuPercent: number; memoryUsedMiB: number };
   timer: NodeJS.Timeout | null;
 }
 
@@ -60,6 +63,7 @@ export class FakeRuntime implements Runtime {
   private readonly listeners: Array<(container: TaskContainer) => void> = [];
   private nextId = 1;
   private nextHostPort = FIRST_FAKE_HOST_PORT;
+  private usageOverride: { cpuPercent: number; memoryUsedMiB: number } | null = null;
 
   constructor(opts: FakeRuntimeOptions) {
     this.nodeId = opts.nodeId;
@@ -116,6 +120,10 @@ export class FakeRuntime implements Runtime {
         message: null,
       },
       log: behaviour.log ?? `fake task ${spec.taskId} attempt ${spec.attempt}\n`,
+      usage: {
+        cpuPercent: num(spec, "FAKE_CPU_PERCENT") ?? 0,
+        memoryUsedMiB: num(spec, "FAKE_MEMORY_MIB") ?? 0,
+      },
       timer: null,
     };
     this.byId.set(containerId, fake);
@@ -168,7 +176,13 @@ export class FakeRuntime implements Runtime {
 
   async stats(containerId: string): Promise<{ cpuPercent: number; memoryUsedMiB: number } | null> {
     const fake = this.byId.get(containerId);
-    return fake?.container.state === "running" ? { cpuPercent: 0, memoryUsedMiB: 0 } : null;
+    if (fake?.container.state !== "running") return null;
+    return this.usageOverride ? { ...this.usageOverride } : { ...fake.usage };
+  }
+
+  /** Scripts what stats() reports for every running container; null goes back to FAKE_* env. */
+  setUsage(usage: { cpuPercent: number; memoryUsedMiB: number } | null): void {
+    this.usageOverride = usage;
   }
 
   /** Forgets the listeners (the agent that registered them is going away). Containers keep
@@ -237,4 +251,11 @@ export class FakeRuntime implements Runtime {
       log: spec.env["FAKE_LOG"] ?? this.defaults.log,
     };
   }
+}
+
+/** A finite number from the task's env, or undefined. */
+function num(spec: TaskSpec, key: string): number | undefined {
+  const raw = spec.env[key];
+  const n = raw === undefined || raw.trim() === "" ? NaN : Number(raw);
+  return Number.isFinite(n) ? n : undefined;
 }

@@ -6,6 +6,7 @@ import type {
   GpuMetrics,
   HardwareInventory,
   NodeMetrics as ProtoNodeMetrics,
+  TaskMetrics,
 } from "../../proto/gen/corral/v1/hardware";
 import type { RuntimeStatus } from "../../proto/gen/corral/v1/agent_link";
 import { TaskState, type TaskSpec, type TaskUpdate } from "../../proto/gen/corral/v1/tasks";
@@ -95,6 +96,15 @@ export function metricsFromProto(
     sampledAt: at,
   };
 }
+
+/** One task's usage from a heartbeat: CPU percent of one core, memory MiB. */
+export const taskUsageFromProto = (
+  t: TaskMetrics,
+): { taskId: string; cpuPercent: number; memoryUsedMiB: number } => ({
+  taskId: t.taskId,
+  cpuPercent: t.cpuPercent,
+  memoryUsedMiB: t.memoryUsedMib,
+});
 
 const STATES: Partial<Record<TaskState, TaskReport["state"]>> = {
   [TaskState.TASK_STATE_STARTING]: "starting",

@@ -3,7 +3,14 @@ import type { Logger } from "pino";
 import type { AgentMessage, Hello, HubMessage, LogChunk } from "../../proto/gen/corral/v1/agent_link";
 import type { TaskSpec } from "../../proto/gen/corral/v1/tasks";
 import type { Core } from "../core";
-import { hardwareFromProto, metricsFromProto, reportFromProto, runtimeFromProto, specToProto } from "./codec";
+import {
+  hardwareFromProto,
+  metricsFromProto,
+  reportFromProto,
+  runtimeFromProto,
+  specToProto,
+  taskUsageFromProto,
+} from "./codec";
 
 export interface SessionOptions {
   heartbeatIntervalMs: number;
@@ -77,6 +84,8 @@ export class AgentSession {
         case "hello":
           return this.hello(msg.body.value);
         case "heartbeat":
+          // Per-task usage stays in memory (OTE autoscaling and health read it).
+          this.core.taskMetrics.record(this.nodeId, msg.body.value.tasks.map(taskUsageFromProto));
           return this.heartbeat(msg.body.value.node, msg.body.value.gpus);
         case "taskUpdate": {
           const report = reportFromProto(msg.body.value);

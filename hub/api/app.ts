@@ -6,7 +6,9 @@ import { healthRoutes, type HubGauges } from "./health";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { nativeApi } from "./native";
+import { runaiApi } from "./runai";
 import { openpaiApi } from "./openpai";
+import { otestackApi } from "./otestack";
 
 /**
  * The hub's HTTP app: request id and log first, then health and each API surface. A surface is a
@@ -30,9 +32,9 @@ export function createApp(
   // /v1/k8s/...; OTE-stack answers the rest of /v1/...). OpenPAI answers every other /api/v1 and
   // /api/v2 path, unknown ones with its NoApiError.
   app.use(nativeApi(core, logger));
-  // [runai] app.use(runaiApi(core, logger));
+  app.use(runaiApi(core, logger));
   app.use(openpaiApi(core, logger));
-  // [otestack] app.use(otestackApi(core, logger));
+  app.use(otestackApi(core, logger));
   for (const s of extraSurfaces) app.use(s);
   app.use(async (ctx) => {
     ctx.status = 404;

@@ -1,6 +1,8 @@
 import { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
+import { DeploymentController } from "./deployments/controller";
+import { DeploymentService } from "./deployments/service";
 import { DesiredState } from "./desired";
 import { GroupService } from "./groups";
 import { JoinTokenService } from "./join-tokens";
@@ -13,6 +15,7 @@ import { QuotaUnitService } from "./quota-units";
 import type { Store } from "./repositories";
 import { CoreSignals } from "./signals";
 import { TaskLifecycle } from "./task-lifecycle";
+import { TaskMetricsService } from "./task-metrics";
 import { UserService } from "./users";
 import { WorkloadService } from "./workloads";
 
@@ -37,9 +40,22 @@ export interface Core {
   preemptions: Preemptions;
   /** Per-project allocation / utilisation series (Run:ai metrics). */
   projectMetrics: ProjectMetrics;
+  /** Latest per-task CPU / memory usage from heartbeats (memory only). */
+  taskMetrics: TaskMetricsService;
+  /** OTE-stack apps and audited deployments, and the controller converging them. */
+  deployments: DeploymentService;
+  deploymentController: DeploymentController;
 }
 
-export function createCore(store: Store, clock: Clock, options: NodeServiceOptions): Core {
+/** Core options: node liveness plus OTE deployments (autoscaling spacing, @default 15_000 ms). */
+export type CoreOptions = NodeServiceOptions & {
+  hpaIntervalMs?: number;
+  registryUrl?: string | null;
+  /** @default true */
+  adminAutoDeploy?: boolean;
+};
+
+export function createCore(store: Store, clock: Clock, options: CoreOptions): Core {
   const signals = new CoreSignals();
   const clusters = new ClusterService(store, clock);
   const nodes = new NodeService(store, clusters, clock, signals, options);
@@ -52,6 +68,8 @@ export function createCore(store: Store, clock: Clock, options: NodeServiceOptio
   );
   const desired = new DesiredState(store);
   desired.exclude((task) => preemptions.isPreempting(task));
+  const workloads = new WorkloadService(store, clusters, lifecycle, clock, signals);
+  const taskMetrics = new TaskMetricsService(clock);
   return {
     store,
     clock,
@@ -62,7 +80,7 @@ export function createCore(store: Store, clock: Clock, options: NodeServiceOptio
     clusters,
     nodes,
     lifecycle,
-    workloads: new WorkloadService(store, clusters, lifecycle, clock, signals),
+    workloads,
     desired,
     placement: new PlacementLoop(store, nodes, nodePools, preemptions, clock, signals),
     nodePools,
@@ -70,5 +88,13 @@ export function createCore(store: Store, clock: Clock, options: NodeServiceOptio
     groups: new GroupService(store, clock),
     preemptions,
     projectMetrics: new ProjectMetrics(store, nodes, nodePools, clock),
+    taskMetrics,
+    deployments: new DeploymentService(store, clock, signals, {
+      registryUrl: options.registryUrl ?? null,
+      adminAutoDeploy: options.adminAutoDeploy ?? true,
+    }),
+    deploymentController: new DeploymentController(store, clusters, nodes, workloads, taskMetrics, clock, {
+      hpaIntervalMs: options.hpaIntervalMs ?? 15_000,
+    }),
   };
 }

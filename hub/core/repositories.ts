@@ -20,6 +20,7 @@ import type {
 } from "./model";
 import type { PreemptionRepository } from "./preemption";
 import type { ProjectMetricsRepository } from "./project-metrics";
+import type { OteStackRepository } from "./deployments/model";
 
 export interface UserRepository {
   insert(user: User): void;
@@ -145,6 +146,8 @@ export interface Store {
   preemptions: PreemptionRepository;
   /** Per-project metric samples (Run:ai metrics). */
   projectMetrics: ProjectMetricsRepository;
+  /** OTE-stack apps, deployments, external repositories and charts. */
+  otestack: OteStackRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

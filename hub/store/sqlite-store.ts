@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Store } from "../core/repositories";
 import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
+import { oteStackRepository } from "./otestack-repository";
 import { eventRepository } from "./event-repository";
 import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
@@ -33,6 +34,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     groups: groupRepository(db),
     preemptions: preemptionRepository(db),
     projectMetrics: projectMetricsRepository(db),
+    otestack: oteStackRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

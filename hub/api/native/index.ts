@@ -8,6 +8,7 @@ import { surface } from "../middleware/compose";
 import { authRoutes } from "./auth-routes";
 import { clusterRoutes, joinTokenRoutes } from "./cluster-routes";
 import { nativeErrors } from "./errors";
+import { nodePoolRoutes } from "./node-pool-routes";
 import { nodeRoutes } from "./node-routes";
 import { workloadRoutes } from "./workload-routes";
 
@@ -18,6 +19,7 @@ export function nativeApi(core: Core, logger: Logger): ApiMiddleware {
   const router = new Router<ApiState>({ prefix: NATIVE_PREFIX });
   authRoutes(router, core);
   nodeRoutes(router, core);
+  nodePoolRoutes(router, core);
   clusterRoutes(router, core);
   joinTokenRoutes(router, core);
   workloadRoutes(router, core);

@@ -55,6 +55,17 @@ export const WorkloadBody = z.object({
   gang: z.boolean().default(false),
   disconnectTimeoutSec: z.number().int().min(0).optional(),
   stopGraceSec: z.number().int().min(0).max(3600).optional(),
+  /** batch (default), service or interactive; interactive work is not preemptible by default. */
+  kind: z.enum(["batch", "service", "interactive"]).optional(),
+  /** Quota unit (a Run:ai project, by name; `quotaUnit` may name any unit as kind/name or id). */
+  project: z.string().min(1).optional(),
+  quotaUnit: z.string().min(1).optional(),
+  /** Node pool by name or id. */
+  nodePool: z.string().min(1).optional(),
+  /** Run:ai priority class (train 50, interactive-preemptible 75, build 100, inference 125) or a number. */
+  priorityClass: z.enum(["train", "interactive-preemptible", "build", "inference"]).optional(),
+  priority: z.number().int().optional(),
+  preemptible: z.boolean().optional(),
 });
 
 export const WorkloadListQuery = z.object({

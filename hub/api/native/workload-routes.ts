@@ -8,17 +8,24 @@ import { authenticate } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { presentWorkload } from "./presenters";
 import { LogsQuery, WorkloadBody, WorkloadListQuery } from "./schemas";
+import { quotaOptions } from "./workload-quota";
 
 export function workloadRoutes(router: Router<ApiState>, core: Core): void {
   const auth = authenticate(core.auth);
   const nodeName = (id: string) => core.nodes.findById(id)?.name ?? null;
-  const present = (w: Workload) =>
-    presentWorkload(
+  const present = (w: Workload) => ({
+    ...presentWorkload(
       w,
       core.workloads.tasks(w.id),
       w.clusterId ? (core.clusters.byId(w.clusterId)?.name ?? null) : null,
       nodeName,
-    );
+    ),
+    quotaUnit: w.quotaUnitId ? (core.quotaUnits.find(w.quotaUnitId)?.name ?? null) : null,
+    nodePool: w.nodePoolId ? (core.nodePools.find(w.nodePoolId)?.name ?? null) : null,
+    priority: w.priority,
+    preemptible: w.preemptible,
+    preemptions: core.preemptions.count(w),
+  });
   /** Owners see their workloads; admins see all. */
   const visible = (ctx: ApiContext, w: Workload): Workload => {
     const user = ctx.state.principal!.user;
@@ -35,6 +42,7 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
       names.add(p.name);
     }
     const { workload } = core.workloads.submit({
+      ...quotaOptions(core, b),
       name: b.name,
       owner: ctx.state.principal!.user.username,
       cluster: b.cluster ?? null,

@@ -41,6 +41,9 @@ describe("hub config", () => {
       heartbeatIntervalMs: 10_000,
       nodeDownAfterMs: 300_000,
       metricsSampleMs: 60_000,
+      registryUrl: undefined,
+      oteAdminAutoDeploy: true,
+      oteHpaIntervalMs: 15_000,
       logLevel: "info",
     });
     assert.ok(Object.isFrozen(c));

@@ -1,0 +1,61 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import type { Core } from "../../core";
+import { nodeCapacity } from "../../core/capacity";
+import type { NodePool } from "../../core/model";
+import type { ApiState } from "../context";
+import { authenticate, requireAdmin } from "../middleware/auth";
+import { input, validate } from "../middleware/validate";
+
+const NodePoolBody = z.object({
+  name: z.string().min(1, "is required"),
+  /** `key=value` labels; a node carrying all of them is in the pool. */
+  labelSelector: z.array(z.string().min(1)).min(1, "must name at least one label"),
+});
+const NodePoolUpdate = z.object({
+  labelSelector: z.array(z.string().min(1)).min(1, "must name at least one label"),
+});
+
+/** Node pools (docs/native-api.md "Node pools"): label selectors over nodes, `default` for the rest. */
+export function nodePoolRoutes(router: Router<ApiState>, core: Core): void {
+  const auth = authenticate(core.auth);
+  const admin = [auth, requireAdmin()];
+  const present = (p: NodePool) => {
+    const pools = core.nodePools.list();
+    const nodes = core.nodes.list().filter((n) => core.nodePools.poolOf(n, pools).id === p.id);
+    const cap = nodes.map(nodeCapacity);
+    return {
+      id: p.id,
+      name: p.name,
+      labelSelector: p.labelSelector,
+      nodes: nodes.map((n) => n.name),
+      capacity: {
+        cpuMilli: cap.reduce((s, c) => s + c.cpuMilli, 0),
+        memoryMiB: cap.reduce((s, c) => s + c.memoryMiB, 0),
+        gpu: cap.reduce((s, c) => s + c.gpu, 0),
+      },
+      createdAt: new Date(p.createdAt).toISOString(),
+      updatedAt: new Date(p.updatedAt).toISOString(),
+    };
+  };
+  router.get("/node-pools", auth, (ctx) => {
+    ctx.body = { items: core.nodePools.list().map(present) };
+  });
+  router.post("/node-pools", ...admin, validate(NodePoolBody), (ctx) => {
+    const b = input(ctx, NodePoolBody);
+    ctx.status = 201;
+    ctx.body = present(core.nodePools.create(b.name, b.labelSelector));
+  });
+  router.get("/node-pools/:pool", auth, (ctx) => {
+    ctx.body = present(core.nodePools.get(ctx.params.pool as string));
+  });
+  router.patch("/node-pools/:pool", ...admin, validate(NodePoolUpdate), (ctx) => {
+    const p = core.nodePools.get(ctx.params.pool as string);
+    ctx.body = present(core.nodePools.update(p, { labelSelector: input(ctx, NodePoolUpdate).labelSelector }));
+  });
+  router.delete("/node-pools/:pool", ...admin, (ctx) => {
+    const p = core.nodePools.get(ctx.params.pool as string);
+    core.nodePools.remove(p);
+    ctx.body = present(p);
+  });
+}

@@ -1,0 +1,80 @@
+import { HttpMethodEnum, koaBody } from "koa-body";
+import type { Logger } from "pino";
+import { CorralError, ValidationError } from "../../core/errors";
+import type { ApiContext, ApiMiddleware } from "../context";
+import { httpErrorStatus } from "../middleware/http-errors";
+
+/** OTE-stack's envelope: `{code, message, data?, total?}`; code repeats the HTTP status. */
+export function ok(ctx: ApiContext, data?: unknown, extra: Record<string, unknown> = {}): void {
+  ctx.status = 200;
+  ctx.body = { code: 200, message: "success", ...(data === undefined ? {} : { data }), ...extra };
+}
+
+/** A page of `items`: `page` from 1, `pageSize` 0 = everything. Sets `total` to the filtered count. */
+export function okPage<T>(
+  ctx: ApiContext,
+  items: readonly T[],
+  page: number,
+  pageSize: number,
+  extra = {},
+): void {
+  const slice = pageSize === 0 ? items : items.slice((page - 1) * pageSize, page * pageSize);
+  ok(ctx, slice, { total: items.length, ...extra });
+}
+
+/** Unix seconds from Unix ms (OTE timestamps). */
+export const unix = (ms: number | null): number | null => (ms === null ? null : Math.floor(ms / 1000));
+
+const BY_KIND: Record<CorralError["kind"], number> = {
+  invalid: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 502,
+};
+
+/** Errors in the envelope: 422 names the field and the reason; 500s carry the request id only. */
+export function oteErrors(logger: Logger): ApiMiddleware {
+  return async function oteErrors(ctx, next) {
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof CorralError) {
+        const status = BY_KIND[err.kind];
+        ctx.status = status;
+        ctx.body =
+          err instanceof ValidationError
+            ? { code: status, message: err.message, field: err.field, reason: err.reason }
+            : { code: status, message: err.message };
+        return;
+      }
+      const http = httpErrorStatus(err);
+      if (http) {
+        const status = http.status === 400 ? 422 : http.status;
+        ctx.status = status;
+        ctx.body = { code: status, message: http.message, field: "body" };
+        return;
+      }
+      logger.error({ err, requestId: ctx.state.requestId }, "unhandled error");
+      ctx.status = 500;
+      ctx.body = { code: 500, message: "internal error", requestId: ctx.state.requestId };
+    }
+  };
+}
+
+/**
+ * OTE clients send bodies with DELETE (labels to remove); the shared parser reads POST/PUT/PATCH
+ * only, so DELETE routes with a body mount this first.
+ */
+export function deleteBody(): ApiMiddleware {
+  const parse = koaBody({
+    json: true,
+    jsonLimit: "1mb",
+    parsedMethods: [HttpMethodEnum.DELETE],
+  }) as unknown as ApiMiddleware;
+  return async function deleteBody(ctx, next) {
+    if ((ctx.request as { body?: unknown }).body !== undefined) return next();
+    return parse(ctx, next);
+  };
+}

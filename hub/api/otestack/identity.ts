@@ -1,0 +1,79 @@
+import type { Core } from "../../core";
+import { ForbiddenError, UnauthenticatedError } from "../../core/errors";
+import type { User } from "../../core/model";
+import type { ApiContext, ApiMiddleware } from "../context";
+import { tokenFrom } from "../middleware/auth";
+
+/** OTE user status: 0 pending review, 1 approved, 2 not approved, 3 forbidden. */
+export type OteStatus = 0 | 1 | 2 | 3;
+/**
+ * OTE roles as the authorization info reports them: 0 unauthorised, 1 general user, 2 general
+ * (business) administrator, 3 super administrator, 4 system administrator (the hub's bootstrap admin).
+ */
+export type OteRole = 0 | 1 | 2 | 3 | 4;
+
+/** What OTE keeps about a user, in User.extension.otestack. */
+export interface OteProfile {
+  status: OteStatus;
+  role: OteRole;
+  phone: string;
+  /** Business namespaces (`ns<id>`) the user works in. */
+  namespaces: string[];
+  /** Registered asking for administrator rights (role 2 on approval). */
+  wantsAdmin: boolean;
+  comment: string;
+}
+
+/** The user's OTE profile; users from other surfaces count as approved (admins as role 4). */
+export function profile(user: User): OteProfile {
+  const p = user.extension["otestack"] as Partial<OteProfile> | undefined;
+  return {
+    status: p?.status ?? 1,
+    role: p?.role ?? (user.admin ? 4 : 1),
+    phone: p?.phone ?? "",
+    namespaces: p?.namespaces ?? [],
+    wantsAdmin: p?.wantsAdmin ?? false,
+    comment: p?.comment ?? "",
+  };
+}
+
+export function withProfile(user: User, patch: Partial<OteProfile>): User {
+  return { ...user, extension: { ...user.extension, otestack: { ...profile(user), ...patch } } };
+}
+
+export const isAdmin = (u: User): boolean => profile(u).role >= 2;
+/** Super and system administrators see every namespace. */
+export const seesAll = (u: User): boolean => profile(u).role >= 3;
+
+/** Whether `viewer` may see things of `namespace` (general administrators and users: their own). */
+export const canSee = (viewer: User, namespace: string): boolean =>
+  seesAll(viewer) || profile(viewer).namespaces.includes(namespace);
+
+/** The authenticated caller (after oteAuth). */
+export function caller(ctx: ApiContext): User {
+  const user = ctx.state.principal?.user;
+  if (!user) throw new UnauthenticatedError("not logged in");
+  return user;
+}
+
+/**
+ * Token in `Authorization` with no scheme (or `Bearer`), valid and unrevoked, of an approved user.
+ */
+export function oteAuth(core: Core): ApiMiddleware {
+  return async function oteAuth(ctx, next) {
+    const token = tokenFrom(ctx);
+    if (!token) throw new UnauthenticatedError("missing token: send Authorization: <token>");
+    const principal = core.auth.authenticate(token);
+    if (profile(principal.user).status !== 1) throw new ForbiddenError("user is not approved");
+    ctx.state.principal = principal;
+    await next();
+  };
+}
+
+/** Requires role >= `min` (2: any administrator). */
+export function oteRole(min: OteRole): ApiMiddleware {
+  return async function oteRole(ctx, next) {
+    if (profile(caller(ctx)).role < min) throw new ForbiddenError(`role ${min} or higher required`);
+    await next();
+  };
+}

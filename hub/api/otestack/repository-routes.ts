@@ -1,0 +1,157 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import type { Core } from "../../core";
+import type { SecretBox } from "../../core/deployments/secret-box";
+import type { ExternalRepo } from "../../core/deployments/model";
+import { AgentUnavailableError, ConflictError, NotFoundError, ValidationError } from "../../core/errors";
+import { RegistryClient, RegistryError } from "../../registry/client";
+import type { ApiState } from "../context";
+import { input, validate } from "../middleware/validate";
+import { ok, okPage, unix } from "./envelope";
+import { caller, oteAuth, oteRole, profile } from "./identity";
+import { paging } from "./schemas";
+
+const ImageQuery = z.object({ imageName: z.string().optional(), ...paging(10) });
+const ImageRef = z.object({ imageName: z.string().min(1, "is required") });
+const TagRef = z.object({
+  imageName: z.string().min(1, "is required"),
+  tag: z.string().min(1, "is required"),
+});
+const ExternalBody = z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "must be 1-63 letters, digits, '_' or '-'"),
+  address: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "must be a registry host[:port]"),
+  username: z.string().min(1, "is required"),
+  password: z.string().min(1, "is required"),
+});
+
+/** External repositories never show their password. */
+const presentExternal = (r: ExternalRepo) => ({
+  id: r.id,
+  name: r.name,
+  address: r.address,
+  username: r.username,
+  userName: r.owner,
+  createTime: unix(r.createdAt),
+});
+
+/** Registry failures are the registry's, not the caller's: 502 with its words. */
+async function registryCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof RegistryError) throw new AgentUnavailableError(err.message, { cause: err });
+    throw err;
+  }
+}
+
+export function repositoryRoutes(router: Router<ApiState>, core: Core, box: SecretBox): void {
+  const auth = oteAuth(core);
+  const admin = [auth, oteRole(2)];
+  const url = core.deployments.settings.registryUrl;
+  const registry = (): RegistryClient => {
+    if (!url) throw new ConflictError("no registry configured: set CORRAL_REGISTRY_URL on the hub");
+    return new RegistryClient(url);
+  };
+
+  router.get("/repository/image", auth, validate(ImageQuery, "query"), async (ctx) => {
+    const q = input(ctx, ImageQuery);
+    const r = registry();
+    const names = (await registryCall(() => r.catalog())).filter(
+      (n) => !q.imageName || n.includes(q.imageName),
+    );
+    const items = [];
+    for (const name of names) {
+      const tags = await registryCall(() => r.tags(name));
+      if (tags.length > 0)
+        items.push({ imageName: name, tagCount: tags.length, address: `${r.host}/${name}` });
+    }
+    okPage(ctx, items, q.page, q.pageSize);
+  });
+  router.delete("/repository/image", ...admin, validate(ImageRef, "query"), async (ctx) => {
+    const { imageName } = input(ctx, ImageRef);
+    const r = registry();
+    const tags = await registryCall(() => r.tags(imageName));
+    if (tags.length === 0) throw new NotFoundError("image", imageName);
+    for (const t of tags) await registryCall(() => r.deleteTag(imageName, t));
+    ok(ctx);
+  });
+  router.get("/repository/image/tag", auth, validate(ImageRef, "query"), async (ctx) => {
+    const { imageName } = input(ctx, ImageRef);
+    const r = registry();
+    const tags = await registryCall(() => r.tags(imageName));
+    const items = [];
+    for (const tag of tags)
+      items.push({
+        tag,
+        digest: await registryCall(() => r.digest(imageName, tag)),
+        image: `${r.host}/${imageName}:${tag}`,
+      });
+    ok(ctx, items, { total: items.length });
+  });
+  router.delete("/repository/image/tag", ...admin, validate(TagRef, "query"), async (ctx) => {
+    const { imageName, tag } = input(ctx, TagRef);
+    if (!(await registryCall(() => registry().deleteTag(imageName, tag))))
+      throw new NotFoundError("tag", `${imageName}:${tag}`);
+    ok(ctx);
+  });
+  // The hub's users are the registry's users (it has no accounts of its own).
+  router.get("/repository/user", ...admin, (ctx) => {
+    const users = core.users.list().filter((u) => profile(u).status === 1);
+    ok(
+      ctx,
+      users.map((u) => ({ username: u.username, role: profile(u).role, namespaces: profile(u).namespaces })),
+      {
+        total: users.length,
+      },
+    );
+  });
+  // Projects are the first path segment of repository names (Harbor-style `project/image`).
+  router.get("/repository/project", auth, async (ctx) => {
+    const names = await registryCall(() => registry().catalog());
+    const projects = new Map<string, number>();
+    for (const n of names) {
+      const p = n.includes("/") ? (n.split("/")[0] as string) : "library";
+      projects.set(p, (projects.get(p) ?? 0) + 1);
+    }
+    ok(
+      ctx,
+      [...projects].map(([projectName, repoCount]) => ({ projectName, repoCount })),
+      { total: projects.size },
+    );
+  });
+
+  router.post("/repository/external", ...admin, validate(ExternalBody), (ctx) => {
+    const body = input(ctx, ExternalBody);
+    if (core.store.otestack.externalRepos().some((r) => r.name === body.name))
+      throw new ConflictError(`external repository ${body.name} already exists`);
+    const repo = core.store.otestack.insertExternalRepo({
+      name: body.name,
+      address: body.address,
+      username: body.username,
+      passwordSealed: box.seal(body.password),
+      owner: caller(ctx).username,
+      createdAt: core.clock.now(),
+    });
+    ok(ctx, presentExternal(repo));
+  });
+  router.get("/repository/external", auth, (ctx) => {
+    const repos = core.store.otestack.externalRepos();
+    ok(ctx, repos.map(presentExternal), { total: repos.length });
+  });
+  const external = (raw: string | undefined): ExternalRepo => {
+    const id = Number(raw);
+    if (!Number.isInteger(id) || id < 1) throw new ValidationError("id", "must be a positive integer");
+    const repo = core.store.otestack.externalRepos().find((r) => r.id === id);
+    if (!repo) throw new NotFoundError("external repository", String(raw));
+    return repo;
+  };
+  router.get("/repository/external/:id", auth, (ctx) => ok(ctx, presentExternal(external(ctx.params["id"]))));
+  router.delete("/repository/external/:id", ...admin, (ctx) => {
+    const repo = external(ctx.params["id"]);
+    const user = core.deployments.apps().find((a) => a.externalRepoId === repo.id);
+    if (user)
+      throw new ConflictError(`external repository ${repo.name} is used by app ${user.name}:${user.version}`);
+    core.store.otestack.deleteExternalRepo(repo.id);
+    ok(ctx);
+  });
+}

@@ -1,0 +1,186 @@
+import type Router from "@koa/router";
+import type { Core } from "../../core";
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from "../../core/errors";
+import type { User } from "../../core/model";
+import { verifyPassword } from "../../core/passwords";
+import type { ApiState } from "../context";
+import { tokenFrom } from "../middleware/auth";
+import { input, validate } from "../middleware/validate";
+import { ok, okPage, unix } from "./envelope";
+import { caller, canSee, oteAuth, oteRole, profile, seesAll, withProfile } from "./identity";
+import {
+  LoginBody,
+  PasswordChangeBody,
+  PasswordResetBody,
+  RegisterBody,
+  SubUserBody,
+  UserAuditBody,
+  UserListQuery,
+} from "./schemas";
+
+/** OTE tokens last one hour (jwtExpiredSeconds=3600). */
+export const OTE_TOKEN_TTL_SEC = 3600;
+
+export const presentUser = (u: User) => {
+  const p = profile(u);
+  return {
+    uid: u.id,
+    username: u.username,
+    email: u.email,
+    phone: p.phone,
+    role: p.role,
+    status: p.status,
+    isAdmin: p.role >= 2,
+    namespaces: p.namespaces,
+    comment: p.comment,
+    createTime: unix(u.createdAt),
+    updateTime: unix(u.updatedAt),
+  };
+};
+
+/** Whether `admin` may manage `target`: super/system admins anyone below them, general admins their namespaces' users. */
+function manageable(admin: User, target: User): boolean {
+  const a = profile(admin);
+  const t = profile(target);
+  if (admin.id === target.id) return false;
+  if (a.role >= 3) return t.role < a.role || a.role === 4;
+  return t.role < 2 && (t.namespaces.length === 0 || t.namespaces.some((ns) => a.namespaces.includes(ns)));
+}
+
+export function authorizationRoutes(router: Router<ApiState>, core: Core): void {
+  const auth = oteAuth(core);
+  router.post("/authorization", validate(LoginBody), async (ctx) => {
+    const body = input(ctx, LoginBody);
+    const user = core.users.find(body.username);
+    if (!user || !(await verifyPassword(body.password, user.passwordHash)))
+      throw new UnauthenticatedError("invalid username or password");
+    const status = profile(user).status;
+    if (status !== 1)
+      throw new ForbiddenError(
+        status === 0 ? "user is waiting for approval" : "user is not allowed to log in",
+      );
+    ok(ctx, undefined, { token: core.auth.issue(user, "login", OTE_TOKEN_TTL_SEC).token });
+  });
+  router.put("/authorization", auth, (ctx) => {
+    const p = ctx.state.principal;
+    if (!p) throw new UnauthenticatedError("not logged in");
+    const token = core.auth.issue(p.user, "login", OTE_TOKEN_TTL_SEC).token;
+    core.auth.revoke(p.token.id);
+    ok(ctx, undefined, { token });
+  });
+  router.delete("/authorization", auth, (ctx) => {
+    if (ctx.state.principal) core.auth.revoke(ctx.state.principal.token.id);
+    ok(ctx);
+  });
+  router.get("/authorization", auth, (ctx) => {
+    const token = tokenFrom(ctx) ?? "";
+    const exp = core.auth.claims(token).exp ?? null;
+    ok(ctx, { ...presentUser(caller(ctx)), expireTime: exp });
+  });
+}
+
+export function userRoutes(router: Router<ApiState>, core: Core): void {
+  const auth = oteAuth(core);
+  const admin = [auth, oteRole(2)];
+
+  router.post("/user", validate(RegisterBody), async (ctx) => {
+    const body = input(ctx, RegisterBody);
+    const user = await core.users.create({
+      username: body.username,
+      password: body.password,
+      email: body.email ?? "",
+      extension: {
+        otestack: {
+          status: 0,
+          role: 0,
+          phone: body.phone ?? "",
+          namespaces: body.namespace ? [body.namespace] : [],
+          wantsAdmin: body.isAdmin,
+          comment: "",
+        },
+      },
+    });
+    ok(ctx, presentUser(user));
+  });
+  router.put("/user/password", auth, validate(PasswordChangeBody), async (ctx) => {
+    const body = input(ctx, PasswordChangeBody);
+    const user = caller(ctx);
+    if (!(await verifyPassword(body.oldPassword, user.passwordHash)))
+      throw new ForbiddenError("old password is wrong");
+    await core.users.setPassword(user, body.newPassword);
+    core.auth.revokeOtherLogins(user.id, ctx.state.principal?.token.id);
+    ok(ctx);
+  });
+
+  router.get("/admin/user", ...admin, validate(UserListQuery, "query"), (ctx) => {
+    const q = input(ctx, UserListQuery);
+    const me = caller(ctx);
+    const users = core.users
+      .list()
+      .filter((u) => q.status === undefined || profile(u).status === q.status)
+      .filter(
+        (u) =>
+          seesAll(me) ||
+          u.id === me.id ||
+          profile(u).namespaces.some((ns) => canSee(me, ns)) ||
+          profile(u).namespaces.length === 0,
+      )
+      .map(presentUser);
+    okPage(ctx, users, q.page, q.pageSize);
+  });
+  router.post("/admin/user", ...admin, validate(SubUserBody), async (ctx) => {
+    const body = input(ctx, SubUserBody);
+    const me = caller(ctx);
+    if (!canSee(me, body.namespace)) throw new ForbiddenError(`namespace ${body.namespace} is not yours`);
+    if (body.role >= profile(me).role && profile(me).role < 4)
+      throw new ForbiddenError("a sub-user's role must be below yours");
+    const user = await core.users.create({
+      username: body.username,
+      password: body.password,
+      email: body.email ?? "",
+      extension: {
+        otestack: {
+          status: 1,
+          role: body.role,
+          phone: body.phone ?? "",
+          namespaces: [body.namespace],
+          wantsAdmin: false,
+          comment: `created by ${me.username}`,
+        },
+      },
+    });
+    ok(ctx, presentUser(user));
+  });
+  const target = (ctx: { params: Record<string, string | undefined> }, me: User): User => {
+    const user = core.users.find(ctx.params["username"] ?? "");
+    if (!user) throw new NotFoundError("user", ctx.params["username"] ?? "");
+    if (!manageable(me, user)) throw new ForbiddenError(`user ${user.username} is not yours to manage`);
+    return user;
+  };
+  router.delete("/admin/user/:username", ...admin, (ctx) => {
+    const user = target(ctx, caller(ctx));
+    if (core.deployments.list().some((d) => d.deletedAt === null && d.owner === user.username))
+      throw new ConflictError(`user ${user.username} still owns deployments`);
+    core.auth.revokeOtherLogins(user.id);
+    core.users.remove(user);
+    ok(ctx);
+  });
+  router.put("/admin/user/:username/password", ...admin, validate(PasswordResetBody), async (ctx) => {
+    const user = target(ctx, caller(ctx));
+    await core.users.setPassword(user, input(ctx, PasswordResetBody).password);
+    core.auth.revokeOtherLogins(user.id);
+    ok(ctx);
+  });
+  router.put("/admin/user/:username/status", ...admin, validate(UserAuditBody), (ctx) => {
+    const body = input(ctx, UserAuditBody);
+    const me = caller(ctx);
+    const user = target(ctx, me);
+    const p = profile(user);
+    const role = body.role ?? (body.status === 1 ? (p.role > 0 ? p.role : p.wantsAdmin ? 2 : 1) : p.role);
+    if (role >= profile(me).role && profile(me).role < 4)
+      throw new ForbiddenError("cannot grant a role as high as yours");
+    const saved = core.users.save(withProfile(user, { status: body.status, role, comment: body.comment }));
+    if (body.status !== 1) core.auth.revokeOtherLogins(user.id);
+    ok(ctx, presentUser(saved));
+  });
+}

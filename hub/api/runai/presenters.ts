@@ -1,0 +1,235 @@
+/** Core quota units -> Run:ai project and department JSON (new and deprecated shapes). */
+import type { Core } from "../../core";
+import type { QuotaAllocation, QuotaAmount, QuotaUnit } from "../../core/model";
+import type { ProjectSample } from "../../core/project-metrics";
+import { runaiMeta, toMB } from "./projects";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const lim = (q: QuotaAmount) => (q.limit === null ? -1 : q.limit);
+const DEFAULT_RANK = "MediumLow";
+
+export interface PresentEnv {
+  core: Core;
+  /** Current per-pool usage of every unit (ProjectMetrics.current()). */
+  samples: readonly ProjectSample[];
+  /** Memory in MB (true) or MiB (false) where the shape allows both. */
+  memoryMb?: boolean;
+}
+
+type Status = { gpu: number; cpu: number; memory: number };
+const status = (a: { gpu: number; cpuMilli: number; memoryMiB: number }): Status => ({
+  gpu: a.gpu,
+  cpu: a.cpuMilli,
+  memory: toMB(a.memoryMiB),
+});
+
+function usage(unitId: string, env: PresentEnv, descendants: readonly string[] = []) {
+  const ids = new Set([unitId, ...descendants]);
+  return env.samples.filter((s) => ids.has(s.unitId));
+}
+
+function sum(
+  samples: readonly ProjectSample[],
+  key: "allocated" | "allocatedNonPreemptible" | "requested",
+  poolId?: string,
+): Status {
+  const t = { gpu: 0, cpuMilli: 0, memoryMiB: 0 };
+  for (const s of samples) {
+    if (poolId !== undefined && s.poolId !== poolId) continue;
+    t.gpu += s[key].gpu;
+    t.cpuMilli += s[key].cpuMilli;
+    t.memoryMiB += s[key].memoryMiB;
+  }
+  return status(t);
+}
+
+export function presentResources(u: QuotaUnit, core: Core) {
+  const meta = runaiMeta(u);
+  return u.allocations.map((a: QuotaAllocation) => {
+    const pool = core.nodePools.find(a.nodePoolId);
+    return {
+      nodePool: { id: a.nodePoolId, name: pool?.name ?? a.nodePoolId },
+      gpu: { deserved: a.gpu.deserved, limit: lim(a.gpu), overQuotaWeight: a.gpu.overQuotaWeight },
+      cpu: {
+        deserved: a.cpuMilli.deserved,
+        limit: lim(a.cpuMilli),
+        overQuotaWeight: a.cpuMilli.overQuotaWeight,
+      },
+      memory: {
+        deserved: a.memoryMiB.deserved,
+        limit: lim(a.memoryMiB),
+        overQuotaWeight: a.memoryMiB.overQuotaWeight,
+        units: "Mib",
+      },
+      priority: meta.ranks[a.nodePoolId] ?? DEFAULT_RANK,
+    };
+  });
+}
+
+/** The swagger `Project` (or department: the same fields, the projects' usage summed). */
+export function presentProject(u: QuotaUnit, env: PresentEnv) {
+  const { core } = env;
+  const meta = runaiMeta(u);
+  const parent = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
+  const kids = u.kind === "department" ? core.quotaUnits.children(u.id).map((c) => c.id) : [];
+  const mine = usage(u.id, env, kids);
+  const pools = new Set([...u.allocations.map((a) => a.nodePoolId), ...mine.map((s) => s.poolId)]);
+  const quotaStatus = () => ({
+    allocated: sum(mine, "allocated"),
+    allocatedNonPreemptible: sum(mine, "allocatedNonPreemptible"),
+    requested: sum(mine, "requested"),
+  });
+  const total = u.allocations.reduce(
+    (t, a) => ({
+      gpuQuota: t.gpuQuota + a.gpu.deserved,
+      cpuQuota: t.cpuQuota + a.cpuMilli.deserved,
+      memoryQuota: t.memoryQuota + toMB(a.memoryMiB.deserved),
+    }),
+    { gpuQuota: 0, cpuQuota: 0, memoryQuota: 0 },
+  );
+  const effective = {
+    schedulingRules: meta.schedulingRules ?? (parent ? runaiMeta(parent).schedulingRules : null),
+    defaultNodePools: meta.defaultNodePools ?? (parent ? runaiMeta(parent).defaultNodePools : null),
+    nodeTypes: meta.nodeTypes ?? (parent ? runaiMeta(parent).nodeTypes : null),
+  };
+  return {
+    id: String(meta.intId),
+    name: u.name,
+    clusterId: u.clusterId ?? "",
+    parentId: parent ? String(runaiMeta(parent).intId) : null,
+    description: meta.description,
+    requestedNamespace: meta.requestedNamespace,
+    enforceRunaiScheduler: meta.enforceRunaiScheduler,
+    schedulingRules: meta.schedulingRules,
+    defaultNodePools: meta.defaultNodePools,
+    nodeTypes: meta.nodeTypes,
+    resources: presentResources(u, core),
+    status: {
+      namespace: meta.requestedNamespace ?? `runai-${u.name}`,
+      phase: "Ready",
+      phaseMessage: "",
+      lastUpdatedTime: iso(u.updatedAt),
+      quotaStatus: quotaStatus(),
+      nodePoolQuotaStatuses: [...pools].map((poolId) => ({
+        nodePoolId: poolId,
+        nodePoolName: core.nodePools.find(poolId)?.name ?? poolId,
+        allocated: sum(mine, "allocated", poolId),
+        allocatedNonPreemptible: sum(mine, "allocatedNonPreemptible", poolId),
+        requested: sum(mine, "requested", poolId),
+      })),
+    },
+    totalResources: total,
+    effective,
+    overtimeData: overtime(u, core, kids),
+    parent: parent ? { id: String(runaiMeta(parent).intId), name: parent.name } : null,
+    createdAt: iso(u.createdAt),
+    updatedAt: iso(u.updatedAt),
+    createdBy: meta.createdBy,
+    updatedBy: meta.updatedBy,
+  };
+}
+export type ProjectJson = ReturnType<typeof presentProject>;
+
+const RANGES = { range24hData: 24, range7dData: 24 * 7, range30dData: 24 * 30 } as const;
+
+/** Average GPU allocation / utilisation over the last 24 h, 7 d and 30 d of stored samples. */
+function overtime(u: QuotaUnit, core: Core, kids: readonly string[]) {
+  const now = core.clock.now();
+  const all = [u.id, ...kids].flatMap((id) =>
+    core.projectMetrics.range(id, now - RANGES.range30dData * 3600_000, now),
+  );
+  const out: Record<
+    string,
+    {
+      averageGpuAllocation: number;
+      averageGpuUtilization: number;
+      averageGpuMemoryUtilization: number;
+      updatedAt: string;
+    }
+  > = {};
+  for (const [key, hours] of Object.entries(RANGES)) {
+    const xs = all.filter((s) => s.at >= now - hours * 3600_000);
+    const instants = new Set(xs.map((s) => s.at)).size || 1;
+    const util = xs.flatMap((s) => (s.utilization.gpu === null ? [] : [s.utilization.gpu]));
+    const mem = xs.flatMap((s) => (s.utilization.gpuMemory === null ? [] : [s.utilization.gpuMemory]));
+    const avg = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+    out[key] = {
+      averageGpuAllocation: xs.reduce((a, s) => a + s.allocated.gpu, 0) / instants,
+      averageGpuUtilization: avg(util) * 100,
+      averageGpuMemoryUtilization: avg(mem) * 100,
+      updatedAt: iso(now),
+    };
+  }
+  return out;
+}
+
+/** The deprecated `Project2` shape: integer ids, per-pool gpu/cpu/memory with maxAllowed. */
+export function presentDeprecated(u: QuotaUnit, env: PresentEnv, excludePermissions: boolean) {
+  const { core } = env;
+  const meta = runaiMeta(u);
+  const parent = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
+  const mine = usage(u.id, env);
+  const mem = (mib: number) => (env.memoryMb ? toMB(mib) : Math.round(mib));
+  const memQ = (q: QuotaAmount) => ({
+    deserved: mem(q.deserved),
+    maxAllowed: q.limit === null ? -1 : mem(q.limit),
+    overQuotaWeight: q.overQuotaWeight,
+  });
+  const q = (a: QuotaAmount) => ({
+    deserved: a.deserved,
+    maxAllowed: lim(a),
+    overQuotaWeight: a.overQuotaWeight,
+  });
+  const rules = meta.schedulingRules ?? {};
+  const poolInt = (id: string) => core.nodePools.list().findIndex((p) => p.id === id) + 1;
+  const gpuTotal = u.allocations.reduce((s, a) => s + a.gpu.deserved, 0);
+  const maxTotal = u.allocations.some((a) => a.gpu.limit === null)
+    ? -1
+    : u.allocations.reduce((s, a) => s + (a.gpu.limit ?? 0), 0);
+  const affinity = { affinityType: "no_limit", selectedTypes: [] as { id: number; name: string }[] };
+  const out = {
+    id: meta.intId,
+    name: u.name,
+    namespace: meta.requestedNamespace ?? `runai-${u.name}`,
+    departmentId: parent ? runaiMeta(parent).intId : 0,
+    departmentName: parent?.name ?? "",
+    tenantId: 1,
+    clusterUuid: u.clusterId ?? "",
+    createdAt: iso(u.createdAt),
+    phase: "Ready",
+    status: {
+      namespace: meta.requestedNamespace ?? `runai-${u.name}`,
+      message: "",
+      quotaStatuses: [
+        ...new Set([...u.allocations.map((a) => a.nodePoolId), ...mine.map((s) => s.poolId)]),
+      ].map((poolId) => ({
+        nodePoolName: core.nodePools.find(poolId)?.name ?? poolId,
+        allocated: sum(mine, "allocated", poolId),
+        allocatedNonPreemptible: sum(mine, "allocatedNonPreemptible", poolId),
+        requested: sum(mine, "requested", poolId),
+      })),
+    },
+    nodePoolsResources: u.allocations.map((a) => ({
+      id: poolInt(a.nodePoolId),
+      nodePool: { id: poolInt(a.nodePoolId), name: core.nodePools.find(a.nodePoolId)?.name ?? a.nodePoolId },
+      gpu: q(a.gpu),
+      cpu: q(a.cpuMilli),
+      memory: memQ(a.memoryMiB),
+    })),
+    deservedGpus: gpuTotal,
+    maxAllowedGpus: maxTotal,
+    gpuOverQuotaWeight: Math.min(3, Math.round(u.allocations[0]?.gpu.overQuotaWeight ?? 2)),
+    defaultNodePools: meta.defaultNodePools ?? [],
+    interactiveJobTimeLimitSecs: rules.interactiveJobTimeLimitSeconds ?? null,
+    interactiveJobMaxIdleDurationSecs: rules.interactiveJobMaxIdleDurationSeconds ?? null,
+    interactivePreemptibleJobMaxIdleDurationSecs: rules.interactiveJobPreemptIdleDurationSeconds ?? null,
+    trainingJobTimeLimitSecs: rules.trainingJobTimeLimitSeconds ?? null,
+    trainingJobMaxIdleDurationSecs: rules.trainingJobMaxIdleDurationSeconds ?? null,
+    interactiveNodeAffinity: "",
+    trainNodeAffinity: "",
+    nodeAffinity: { train: affinity, interactive: affinity },
+  };
+  return excludePermissions
+    ? out
+    : { ...out, permissions: { users: [meta.createdBy].filter(Boolean), groups: [], applications: [] } };
+}

@@ -1,0 +1,126 @@
+import type Router from "@koa/router";
+import type { Core } from "../../core";
+import { ConflictError } from "../../core/errors";
+import type { QuotaUnit } from "../../core/model";
+import type { ApiContext, ApiState } from "../context";
+import { authenticate, requireAdmin } from "../middleware/auth";
+import { input, validate } from "../middleware/validate";
+import { presentProject, presentResources } from "./presenters";
+import type { RunaiKind, RunaiMeta, RunaiProjects } from "./projects";
+import { filter, page } from "./query";
+import { DepartmentCreate, ProjectCreate, ProjectUpdate, ResourcesList } from "./schemas";
+
+export const ORG = "/api/v1/org-unit";
+
+/** /api/v1/org-unit/projects and /departments: the new Run:ai API (reference §1.1-1.4). */
+export function projectRoutes(router: Router<ApiState>, core: Core, projects: RunaiProjects): void {
+  const auth = authenticate(core.auth);
+  const admin = [auth, requireAdmin()];
+  const env = () => ({ core, samples: core.projectMetrics.current() });
+  const user = (ctx: ApiContext) => ctx.state.principal?.user.username ?? "";
+  const listed = (kind: RunaiKind) => {
+    const e = env();
+    return projects.list(kind).map((u) => presentProject(u, e));
+  };
+
+  for (const kind of ["project", "department"] as const) {
+    const base = `${ORG}/${kind}s`;
+    router.get(`${base}/count`, auth, (ctx) => {
+      ctx.body = { count: filter(listed(kind), ctx.query).length };
+    });
+    router.get(base, auth, (ctx) => {
+      const { items, next } = page(filter(listed(kind), ctx.query), ctx.query);
+      ctx.body = next === undefined ? { [`${kind}s`]: items } : { [`${kind}s`]: items, next };
+    });
+    router.get(`${base}/:id`, auth, (ctx) => {
+      ctx.body = presentProject(projects.get(kind, ctx.params.id as string), env());
+    });
+    router.delete(`${base}/:id`, ...admin, (ctx) => {
+      core.quotaUnits.remove(projects.get(kind, ctx.params.id as string));
+      ctx.status = 204;
+    });
+    const resources = (patch: boolean) => (ctx: ApiContext) => {
+      const u = projects.get(kind, ctx.params.id as string);
+      const body = input(ctx, ResourcesList);
+      const { allocations, ranks } = projects.allocations(body, patch ? u.allocations : [], "resources");
+      const meta = runaiRanks(u, ranks, patch);
+      ctx.body = presentResources(projects.update(u, allocations, meta, user(ctx), "resources"), core);
+    };
+    router.put(`${base}/:id/resources`, ...admin, validate(ResourcesList), resources(false));
+    router.patch(`${base}/:id/resources`, ...admin, validate(ResourcesList), resources(true));
+  }
+
+  router.post(`${ORG}/projects`, ...admin, validate(ProjectCreate), (ctx) => {
+    const b = input(ctx, ProjectCreate);
+    const clusterId = projects.clusterId(b.clusterId);
+    if (core.quotaUnits.byName("project", b.name))
+      throw new ConflictError(`project ${b.name} already exists`);
+    const parent = b.parentId
+      ? projects.get("department", b.parentId)
+      : projects.defaultDepartment(clusterId);
+    const { allocations, ranks } = projects.allocations(b.resources);
+    const u = projects.create(
+      "project",
+      b.name,
+      clusterId,
+      parent.id,
+      allocations,
+      { ...common(b), ranks },
+      user(ctx),
+    );
+    ctx.status = 201;
+    ctx.body = presentProject(u, env());
+  });
+  router.put(`${ORG}/projects/:id`, ...admin, validate(ProjectUpdate), (ctx) => {
+    const u = projects.get("project", ctx.params.id as string);
+    const b = input(ctx, ProjectUpdate);
+    const { allocations, ranks } = projects.allocations(b.resources);
+    ctx.body = presentProject(projects.update(u, allocations, { ...common(b), ranks }, user(ctx)), env());
+  });
+  router.post(`${ORG}/departments`, ...admin, validate(DepartmentCreate), (ctx) => {
+    const b = input(ctx, DepartmentCreate);
+    const clusterId = projects.clusterId(b.clusterId);
+    if (core.quotaUnits.byName("department", b.name))
+      throw new ConflictError(`department ${b.name} already exists`);
+    const { allocations, ranks } = projects.allocations(b.resources);
+    const u = projects.create(
+      "department",
+      b.name,
+      clusterId,
+      null,
+      allocations,
+      { description: b.description ?? "", ranks },
+      user(ctx),
+    );
+    ctx.status = 201;
+    ctx.body = presentProject(u, env());
+  });
+}
+
+function common(b: {
+  description?: string;
+  requestedNamespace?: string | null;
+  enforceRunaiScheduler?: boolean;
+  schedulingRules?: Record<string, number | null | undefined> | null;
+  defaultNodePools?: string[] | null;
+  nodeTypes?: RunaiMeta["nodeTypes"];
+}): Partial<RunaiMeta> {
+  const out: Partial<RunaiMeta> = {};
+  if (b.description !== undefined) out.description = b.description;
+  if (b.requestedNamespace !== undefined) out.requestedNamespace = b.requestedNamespace;
+  if (b.enforceRunaiScheduler !== undefined) out.enforceRunaiScheduler = b.enforceRunaiScheduler;
+  if (b.schedulingRules !== undefined) {
+    out.schedulingRules =
+      b.schedulingRules === null
+        ? null
+        : Object.fromEntries(Object.entries(b.schedulingRules).map(([k, v]) => [k, v ?? null]));
+  }
+  if (b.defaultNodePools !== undefined) out.defaultNodePools = b.defaultNodePools;
+  if (b.nodeTypes !== undefined) out.nodeTypes = b.nodeTypes;
+  return out;
+}
+
+function runaiRanks(u: QuotaUnit, ranks: Record<string, string>, patch: boolean): Partial<RunaiMeta> {
+  const old = ((u.meta.runai ?? {}) as Partial<RunaiMeta>).ranks ?? {};
+  return { ranks: patch ? { ...old, ...ranks } : ranks };
+}

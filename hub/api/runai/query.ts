@@ -1,0 +1,151 @@
+/**
+ * Run:ai's list grammar (reference §1.4): `filterBy` = comma-joined `field op value` with ops
+ * == != <= >= =@ (contains) !@ (does not contain) =^ (starts with) =$ (ends with); dates take only
+ * == != <= >=. `sortBy` a field of the same list, `sortOrder` asc|desc; `offset`, `limit` 1..500
+ * (default 50) and `next` (the offset of the next page, present only when more items remain).
+ */
+import { ValidationError } from "../../core/errors";
+import type { ProjectJson } from "./presenters";
+
+type Value = string | number | null;
+type Op = "==" | "!=" | "<=" | ">=" | "=@" | "!@" | "=^" | "=$";
+
+const avg = (p: ProjectJson, range: string, key: string): number =>
+  (p.overtimeData as unknown as Record<string, Record<string, number> | undefined>)[range]?.[key] ?? 0;
+
+/** Filterable / sortable fields and how to read them from a presented project. */
+export const FIELDS: Record<string, (p: ProjectJson) => Value> = {
+  name: (p) => p.name,
+  clusterId: (p) => p.clusterId,
+  departmentId: (p) => p.parentId,
+  parentId: (p) => p.parentId,
+  parentName: (p) => p.parent?.name ?? null,
+  phase: (p) => p.status.phase,
+  totalGpuQuota: (p) => p.totalResources.gpuQuota,
+  gpuAllocated: (p) => p.status.quotaStatus.allocated.gpu,
+  createdAt: (p) => p.createdAt,
+};
+for (const [suffix, range] of [
+  ["24h", "range24hData"],
+  ["7d", "range7dData"],
+  ["30d", "range30dData"],
+] as const) {
+  FIELDS[`avgGpuAllocation${suffix}`] = (p) => avg(p, range, "averageGpuAllocation");
+  FIELDS[`avgGpuUtilization${suffix}`] = (p) => avg(p, range, "averageGpuUtilization");
+  FIELDS[`avgGpuMemoryUtilization${suffix}`] = (p) => avg(p, range, "averageGpuMemoryUtilization");
+}
+const DATE_FIELDS = new Set(["createdAt"]);
+const NUMERIC = /^(totalGpuQuota|gpuAllocated|avgGpu.*)$/;
+
+interface Filter {
+  field: string;
+  op: Op;
+  value: string;
+}
+
+const list = (v: unknown): string[] =>
+  v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(",")).filter(Boolean);
+
+export function parseFilters(raw: unknown): Filter[] {
+  const fields = Object.keys(FIELDS).join("|");
+  const re = new RegExp(`^(${fields})(==|!=|<=|>=|=@|!@|=\\^|=\\$)(.+)$`);
+  return list(raw).map((f) => {
+    const m = re.exec(f);
+    if (!m)
+      throw new ValidationError(
+        "filterBy",
+        `"${f}" is not <field><op><value> with a known field and ==, !=, <=, >=, =@, !@, =^ or =$`,
+      );
+    const [, field, op, value] = m as unknown as [string, string, Op, string];
+    if (DATE_FIELDS.has(field)) {
+      if (!["==", "!=", "<=", ">="].includes(op))
+        throw new ValidationError("filterBy", `dates take only ==, !=, <= or >= (${f})`);
+      if (Number.isNaN(Date.parse(value)))
+        throw new ValidationError("filterBy", `${value} is not an ISO-8601 date`);
+    }
+    return { field, op, value };
+  });
+}
+
+function compare(a: Value, b: string, field: string): number {
+  if (a === null) return -1;
+  if (DATE_FIELDS.has(field)) return Date.parse(String(a)) - Date.parse(b);
+  if (NUMERIC.test(field) || (typeof a === "number" && !Number.isNaN(Number(b))))
+    return Number(a) - Number(b);
+  return String(a).localeCompare(b);
+}
+
+function matches(p: ProjectJson, f: Filter): boolean {
+  const v = (FIELDS[f.field] as (p: ProjectJson) => Value)(p);
+  const s = v === null ? "" : String(v);
+  switch (f.op) {
+    case "==":
+      return compare(v, f.value, f.field) === 0;
+    case "!=":
+      return compare(v, f.value, f.field) !== 0;
+    case "<=":
+      return compare(v, f.value, f.field) <= 0;
+    case ">=":
+      return compare(v, f.value, f.field) >= 0;
+    case "=@":
+      return s.includes(f.value);
+    case "!@":
+      return !s.includes(f.value);
+    case "=^":
+      return s.startsWith(f.value);
+    case "=$":
+      return s.endsWith(f.value);
+  }
+}
+
+export interface ListQuery {
+  filterBy?: unknown;
+  search?: unknown;
+  sortBy?: unknown;
+  sortOrder?: unknown;
+  offset?: unknown;
+  limit?: unknown;
+}
+
+/** Filters and searches (for list and count). */
+export function filter(items: ProjectJson[], q: ListQuery): ProjectJson[] {
+  const filters = parseFilters(q.filterBy);
+  const search = typeof q.search === "string" ? q.search.toLowerCase() : "";
+  return items.filter(
+    (p) =>
+      filters.every((f) => matches(p, f)) &&
+      (!search || p.name.toLowerCase().includes(search) || p.description.toLowerCase().includes(search)),
+  );
+}
+
+const int = (v: unknown, field: string, dflt: number, min: number, max: number): number => {
+  if (v === undefined || v === "") return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ValidationError(field, `must be an integer ${min}..${max}`);
+  return n;
+};
+
+/** Sorts and pages; `next` only when more items remain. */
+export function page<T extends ProjectJson>(items: T[], q: ListQuery): { items: T[]; next?: number } {
+  const offset = int(q.offset, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+  const limit = int(q.limit, "limit", 50, 1, 500);
+  if (q.sortOrder !== undefined && q.sortOrder !== "asc" && q.sortOrder !== "desc")
+    throw new ValidationError("sortOrder", "must be asc or desc");
+  if (q.sortBy !== undefined) {
+    const get = FIELDS[String(q.sortBy)];
+    if (!get) throw new ValidationError("sortBy", `must be one of ${Object.keys(FIELDS).join(", ")}`);
+    const dir = q.sortOrder === "desc" ? -1 : 1;
+    items = [...items].sort((a, b) => {
+      const x = get(a);
+      const y = get(b);
+      const c =
+        typeof x === "number" && typeof y === "number"
+          ? x - y
+          : String(x ?? "").localeCompare(String(y ?? ""));
+      return dir * c;
+    });
+  }
+  const slice = items.slice(offset, offset + limit);
+  return offset + limit < items.length ? { items: slice, next: offset + limit } : { items: slice };
+}

@@ -1,0 +1,292 @@
+import type { Clock } from "../clock";
+import type { ClusterService } from "../clusters";
+import type { Task, Workload } from "../model";
+import type { NodeService } from "../nodes";
+import type { Store } from "../repositories";
+import type { TaskMetricsService } from "../task-metrics";
+import type { WorkloadService } from "../workloads";
+import { DeployStatus, type OteApp, type OteDeployment } from "./model";
+import { desiredPerNode, selectedClusters } from "./targets";
+
+/** Where a replica workload keeps its deployment (Workload.meta.otestack). */
+export interface ReplicaMeta {
+  deployId: number;
+  version: string;
+  nodeId: string;
+  /** The app version's minReadySeconds, kept here so readiness needs no app lookup. */
+  minReadySeconds: number;
+}
+
+/** One replica: a single-task service workload pinned to a node. */
+export interface Replica {
+  workload: Workload;
+  task: Task | undefined;
+  meta: ReplicaMeta;
+  /** Running for at least the app's minReadySeconds. */
+  ready: boolean;
+  running: boolean;
+  /** Restarting after its container failed, or failed for good. */
+  error: boolean;
+}
+
+export interface ControllerOptions {
+  /** Spacing of autoscaling decisions per deployment, ms. @default 15_000 */
+  hpaIntervalMs: number;
+}
+
+/** Utilisation within this fraction of the target changes nothing (Kubernetes' HPA tolerance). */
+const HPA_TOLERANCE = 0.1;
+const LIVE_STATES = ["pending", "running", "stopping"];
+
+export const replicaMeta = (w: Workload): ReplicaMeta | undefined => {
+  const m = w.meta["otestack"] as Partial<ReplicaMeta> | undefined;
+  return m && typeof m.deployId === "number" && typeof m.version === "string" && typeof m.nodeId === "string"
+    ? (m as ReplicaMeta)
+    : undefined;
+};
+
+/**
+ * Converges every OTE deployment towards its version on the nodes its labels select:
+ * - desired replicas per node come from targets.ts (daemonsets follow node labels as they change);
+ * - while replicas of another version remain, it rolls: at most desired + maxSurge replicas live,
+ *   at least desired - maxUnavailable available (running for minReadySeconds) at any pass;
+ * - without an old version it creates and stops replicas freely (scale, labels, new nodes);
+ * - autoscaled apps get their per-cluster replicas from reported CPU / memory utilisation.
+ * Runs on a timer and soon after node changes; every pass re-reads state, so it is restart-safe.
+ */
+export class DeploymentController {
+  private readonly lastHpa = new Map<number, number>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clusters: ClusterService,
+    private readonly nodes: NodeService,
+    private readonly workloads: WorkloadService,
+    private readonly metrics: TaskMetricsService,
+    private readonly clock: Clock,
+    private readonly options: ControllerOptions,
+  ) {}
+
+  /** One pass over every deployment. Returns how many replicas were created or stopped. */
+  tick(): number {
+    const deployments = this.store.otestack.deployments();
+    if (deployments.length === 0) return 0; // hubs without OTE work pay nothing
+    const byDeploy = this.liveReplicas();
+    let changes = 0;
+    for (const d of deployments) {
+      const replicas = byDeploy.get(d.id) ?? [];
+      if (d.deletedAt !== null || d.version === null) {
+        for (const r of replicas) changes += this.stopReplica(r);
+        continue;
+      }
+      changes += this.reconcile(d, replicas);
+    }
+    return changes;
+  }
+
+  /** Live replicas of one deployment, with their readiness. */
+  replicas(deployId: number): Replica[] {
+    return this.liveReplicas().get(deployId) ?? [];
+  }
+
+  /** Replicas wanted per node for the deployment as it stands. */
+  desired(d: OteDeployment): Map<string, number> {
+    return desiredPerNode(
+      { kind: d.kind, replicas: d.replicas, clusterLabel: d.clusterLabel, nodeLabel: d.nodeLabel },
+      this.clusters.list(),
+      this.nodes.list(),
+    );
+  }
+
+  /** `{running, error, total}` from the replicas' real task states (OTE errorMessage). */
+  health(d: OteDeployment): { running: number; error: number; total: number } {
+    if (d.deletedAt !== null || d.version === null) return { running: 0, error: 0, total: 0 };
+    const replicas = this.replicas(d.id);
+    const total = [...this.desired(d).values()].reduce((a, b) => a + b, 0);
+    return {
+      running: replicas.filter((r) => r.running && r.meta.version === d.version).length,
+      error: replicas.filter((r) => r.error).length,
+      total,
+    };
+  }
+
+  private reconcile(d: OteDeployment, replicas: Replica[]): number {
+    const app = this.app(d, d.version as string);
+    if (!app) return 0;
+    let changes = 0;
+    if (app.isHPA && d.kind === "deployment") d = this.autoscale(d, app, replicas);
+    const desired = this.desired(d);
+    const current = replicas.filter((r) => r.meta.version === d.version);
+    const old = replicas.filter((r) => r.meta.version !== d.version);
+
+    // Same-version replicas beyond a node's want go first (scale down, label removed), unready first.
+    const kept: Replica[] = [];
+    const byNode = groupBy(current, (r) => r.meta.nodeId);
+    for (const [nodeId, onNode] of byNode) {
+      const want = desired.get(nodeId) ?? 0;
+      const order = [...onNode].sort((a, b) => Number(a.ready) - Number(b.ready));
+      order.slice(0, Math.max(0, order.length - want)).forEach((r) => (changes += this.stopReplica(r)));
+      kept.push(...order.slice(Math.max(0, order.length - want)));
+    }
+
+    const total = [...desired.values()].reduce((a, b) => a + b, 0);
+    const deficits: string[] = [];
+    for (const [nodeId, want] of desired) {
+      const have = kept.filter((r) => r.meta.nodeId === nodeId).length;
+      for (let i = have; i < want; i++) deficits.push(nodeId);
+    }
+
+    if (old.length === 0) {
+      for (const nodeId of deficits) changes += this.startReplica(d, app, nodeId);
+    } else {
+      // Rolling: surge first within maxSurge, then retire old replicas while availability allows.
+      let live = kept.length + old.length;
+      for (const nodeId of deficits) {
+        if (live >= total + app.maxSurge) break;
+        changes += this.startReplica(d, app, nodeId);
+        live++;
+      }
+      let available = kept.filter((r) => r.ready).length + old.filter((r) => r.ready).length;
+      const minAvailable = Math.max(0, total - app.maxUnavailable);
+      const oldOrder = [...old].sort((a, b) => Number(a.ready) - Number(b.ready));
+      for (const r of oldOrder) {
+        if (!r.ready) {
+          changes += this.stopReplica(r);
+          continue;
+        }
+        if (available - 1 < minAvailable) break;
+        changes += this.stopReplica(r);
+        available--;
+      }
+    }
+
+    const converged =
+      old.length === 0 && deficits.length === 0 && kept.length === total && kept.every((r) => r.ready);
+    if (converged && d.status === DeployStatus.deploying) this.save({ ...d, status: DeployStatus.running });
+    else if (!converged && d.status === DeployStatus.running && old.length > 0)
+      this.save({ ...d, status: DeployStatus.deploying });
+    return changes;
+  }
+
+  /**
+   * Kubernetes' HPA rule on the ready replicas' reported usage: wanted = ceil(replicas * ratio) where
+   * ratio is the larger of CPU and memory utilisation over their targets, clamped to min/max.
+   * Utilisation is against the app's limits: CPU percent of one core * 10 / cpu millicores.
+   */
+  private autoscale(d: OteDeployment, app: OteApp, replicas: Replica[]): OteDeployment {
+    const now = this.clock.now();
+    const clamp = (n: number) => Math.min(app.maxReplicas, Math.max(app.minReplicas, n));
+    if (d.replicas !== clamp(d.replicas)) return this.save({ ...d, replicas: clamp(d.replicas) });
+    if (now - (this.lastHpa.get(d.id) ?? 0) < this.options.hpaIntervalMs) return d;
+    if (replicas.some((r) => r.meta.version !== d.version)) return d; // not during a rollout
+    const samples = replicas.flatMap((r) => (r.ready && r.task ? (this.metrics.get(r.task.id) ?? []) : []));
+    if (samples.length === 0) return d;
+    this.lastHpa.set(d.id, now);
+    const cpu = avg(samples.map((s) => ((s.cpuPercent * 10) / Math.max(1, app.cpu)) * 100));
+    const mem = avg(samples.map((s) => (s.memoryUsedMiB / Math.max(1, app.memory)) * 100));
+    const ratio = Math.max(cpu / app.hpaCpuTarget, mem / app.hpaMemoryTarget);
+    if (Math.abs(ratio - 1) <= HPA_TOLERANCE) return d;
+    const clusters = Math.max(1, selectedClusters(this.clusters.list(), d.clusterLabel).length);
+    const perCluster = clamp(Math.ceil((samples.length / clusters) * ratio));
+    if (perCluster === d.replicas) return d;
+    return this.save({ ...d, replicas: perCluster });
+  }
+
+  private startReplica(d: OteDeployment, app: OteApp, nodeId: string): number {
+    const node = this.nodes.findById(nodeId);
+    if (!node) return 0;
+    const meta: ReplicaMeta = {
+      deployId: d.id,
+      version: app.version,
+      nodeId,
+      minReadySeconds: app.minReadySeconds,
+    };
+    this.workloads.submit({
+      name: `${d.name}-${app.version}`,
+      owner: d.owner,
+      kind: "service",
+      cluster: this.clusters.byId(node.clusterId)?.name ?? null,
+      roles: [
+        {
+          name: d.name,
+          image: app.image,
+          command: [...app.command, ...app.args],
+          env: app.env,
+          instances: 1,
+          resources: { cpuMilli: app.cpu, memoryMiB: app.memory, gpu: 0 },
+          ports: app.ports.map((p, i) => ({ name: `p${i}`, ...p })),
+          maxAttempts: 1,
+          nodeId,
+        },
+      ],
+      meta: { otestack: meta },
+      quotaUnitId: this.quotaUnitOf(d.namespace),
+    });
+    return 1;
+  }
+
+  /**
+   * The business whose approval created the namespace (QuotaUnit.meta.namespace = "ns<id>"), when
+   * it has quota allocations. OTE businesses carry no quota of their own: charging replicas to a
+   * unit without allocations would leave them waiting on a zero share, so they run unlimited
+   * until an administrator gives the business quota (native / Run:ai surfaces).
+   */
+  private quotaUnitOf(namespace: string): string | null {
+    const unit = this.store.quotaUnits
+      .list()
+      .find((u) => u.kind === "business" && u.meta["namespace"] === namespace);
+    return unit && unit.allocations.length > 0 ? unit.id : null;
+  }
+
+  private stopReplica(r: Replica): number {
+    if (r.workload.ending !== null) return 0;
+    this.workloads.stop(r.workload);
+    if (r.task) this.metrics.forget(r.task.id);
+    return 1;
+  }
+
+  private liveReplicas(): Map<number, Replica[]> {
+    const out = new Map<number, Replica[]>();
+    const now = this.clock.now();
+    for (const w of this.workloads.list({ states: LIVE_STATES })) {
+      const meta = replicaMeta(w);
+      if (!meta || w.ending !== null) continue;
+      const task = this.workloads.tasks(w.id)[0];
+      const minReady = meta.minReadySeconds ?? 0;
+      const running = task?.state === "running";
+      const since = task?.startedAt ?? task?.updatedAt ?? now;
+      const replica: Replica = {
+        workload: w,
+        task,
+        meta,
+        running,
+        ready: running && now - since >= minReady * 1000,
+        error: task !== undefined && !running && task.attempt > 1,
+      };
+      const list = out.get(meta.deployId) ?? [];
+      list.push(replica);
+      out.set(meta.deployId, list);
+    }
+    return out;
+  }
+
+  private app(d: OteDeployment, version: string): OteApp | undefined {
+    return this.store.otestack
+      .apps()
+      .find((a) => a.namespace === d.namespace && a.name === d.appName && a.version === version);
+  }
+
+  private save(d: OteDeployment): OteDeployment {
+    const updated = { ...d, updatedAt: this.clock.now() };
+    this.store.otestack.updateDeployment(updated);
+    return updated;
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const i of items) out.set(key(i), [...(out.get(key(i)) ?? []), i]);
+  return out;
+}
+
+const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
