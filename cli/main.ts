@@ -5,6 +5,10 @@ import { Command, CommanderError } from "commander";
 import * as clusterLabelAdd from "./commands/cluster/label-add";
 import * as clusterLabelRemove from "./commands/cluster/label-remove";
 import * as clusterList from "./commands/cluster/list";
+import * as nodePoolCreate from "./commands/nodepool/create";
+import * as nodePoolDelete from "./commands/nodepool/delete";
+import * as nodePoolList from "./commands/nodepool/list";
+import * as nodePoolShow from "./commands/nodepool/show";
 import * as login from "./commands/login";
 import * as logout from "./commands/logout";
 import * as nodeCordon from "./commands/node/cordon";
@@ -58,6 +62,14 @@ export function buildProgram(ctx: CliContext): Command {
     ctx,
     clusterLabelAdd,
     clusterLabelRemove,
+  );
+  add(
+    program.command("nodepool").description("node pools: label selectors over nodes"),
+    ctx,
+    nodePoolList,
+    nodePoolShow,
+    nodePoolCreate,
+    nodePoolDelete,
   );
   add(
     program.command("token").description("join tokens that let new nodes join (admin)"),
