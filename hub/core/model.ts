@@ -201,6 +201,12 @@ export interface TaskRole {
   maxAttempts: number;
   /** Pins every task of this role to one node (a daemon-set member). */
   nodeId?: string;
+  /**
+   * When this role's tasks end the workload (FrameworkController's completion policy): it fails
+   * once `minFailed` tasks failed for good, and succeeds once `minSucceeded` tasks succeeded; -1
+   * means never. Absent: fail on the first failure, succeed when every task has completed.
+   */
+  completion?: { minFailed: number; minSucceeded: number };
 }
 
 export type WorkloadKind = "batch" | "service" | "interactive";
@@ -223,8 +229,15 @@ export interface Workload {
   /** Seconds between SIGTERM and SIGKILL. @default 10 */
   stopGraceSec: number;
   state: WorkloadState;
-  /** Set by a stop request or a fatal task failure: remaining tasks are being stopped. */
-  ending: "stop" | "fail" | null;
+  /**
+   * Set by a stop request, a fatal failure or a completion policy met early: the remaining tasks
+   * are being stopped.
+   */
+  ending: "stop" | "fail" | "succeed" | null;
+  /** Attempts of the whole workload (OpenPAI jobRetryCount + 1). @default 1 */
+  maxJobAttempts: number;
+  /** The current whole-workload attempt, from 1. */
+  jobAttempt: number;
   /** Surface-specific data (the submitted OpenPAI config...), keyed by surface. */
   meta: Record<string, unknown>;
   /** The tenant whose quota this workload uses; null: none (unlimited, lowest precedence). */
@@ -251,6 +264,19 @@ export const TERMINAL_TASK_STATES: ReadonlySet<TaskState> = new Set([
 ]);
 /** States in which a task holds resources on its node. */
 export const PLACED_TASK_STATES: ReadonlySet<TaskState> = new Set(["assigned", "starting", "running"]);
+
+/** The fields of a task that belong to one placement; a new attempt starts from these. */
+export const UNPLACED = {
+  nodeId: null,
+  gpuUuids: [] as string[],
+  containerId: null,
+  ip: null,
+  ports: [] as PortBinding[],
+  exitCode: null,
+  reason: null,
+  startedAt: null,
+  finishedAt: null,
+} as const satisfies Partial<Task>;
 
 export interface Task {
   id: string;

@@ -1,10 +1,10 @@
 import type { Clock } from "./clock";
 import type { PortBinding, Task, TaskState, Workload } from "./model";
-import { PLACED_TASK_STATES, TERMINAL_TASK_STATES } from "./model";
+import { PLACED_TASK_STATES, TERMINAL_TASK_STATES, UNPLACED } from "./model";
 import type { NodeService } from "./nodes";
 import type { Store } from "./repositories";
 import type { CoreSignals } from "./signals";
-import { deriveWorkloadState, isTerminalWorkloadState } from "./workload-state";
+import { completionOutcome, deriveWorkloadState, isTerminalWorkloadState } from "./workload-state";
 
 /** What an agent says about one task container (the protocol's TaskUpdate, in core words). */
 export interface TaskReport {
@@ -145,10 +145,13 @@ export class TaskLifecycle {
     let ending = isTerminalWorkloadState(workload.state)
       ? workload.ending
       : (workload.ending ?? requestedEnding);
-    if (ending === null && tasks.some((t) => t.state === "failed" || t.state === "lost")) ending = "fail";
     const placedNodes = new Set(
       tasks.filter((t) => PLACED_TASK_STATES.has(t.state)).flatMap((t) => t.nodeId ?? []),
     );
+    if (ending === null) ending = completionOutcome(workload.roles, tasks);
+    if (ending === "fail" && workload.ending === null && workload.jobAttempt < workload.maxJobAttempts) {
+      return this.retryJob(workload, tasks, placedNodes);
+    }
     if (ending !== null) {
       tasks = tasks.map((t) => {
         // Pending and assigned-but-not-started tasks stop here and free their node's resources; if
@@ -182,6 +185,43 @@ export class TaskLifecycle {
     if (ending !== workload.ending) {
       for (const nodeId of placedNodes) this.signals.desiredChanged.emit(nodeId);
     }
+    return updated;
+  }
+
+  /**
+   * A failed workload with whole-workload attempts left starts over: every task goes back to
+   * pending as its next attempt (live containers leave their nodes' desired sets and are stopped).
+   */
+  private retryJob(workload: Workload, tasks: readonly Task[], placedNodes: ReadonlySet<string>): Workload {
+    const now = this.clock.now();
+    for (const t of tasks) {
+      if (t.state === "pending") continue;
+      this.store.tasks.update({
+        ...t,
+        ...UNPLACED,
+        state: "pending",
+        attempt: t.attempt + 1,
+        message: `job attempt ${workload.jobAttempt + 1}`,
+        updatedAt: now,
+      });
+    }
+    const updated: Workload = {
+      ...workload,
+      jobAttempt: workload.jobAttempt + 1,
+      state: "pending",
+      updatedAt: now,
+    };
+    this.store.workloads.update(updated);
+    this.store.events.append({
+      workloadId: workload.id,
+      taskId: null,
+      type: "Warning",
+      reason: "Retrying",
+      message: `workload attempt ${workload.jobAttempt} failed; starting attempt ${updated.jobAttempt} of ${workload.maxJobAttempts}`,
+      at: now,
+    });
+    for (const nodeId of placedNodes) this.signals.desiredChanged.emit(nodeId);
+    this.signals.schedulingNeeded.emit(`workload ${workload.id} retrying`);
     return updated;
   }
 
@@ -225,18 +265,10 @@ export class TaskLifecycle {
     if (retry) {
       this.store.tasks.update({
         ...task,
+        ...UNPLACED,
         state: "pending",
         attempt: task.attempt + 1,
-        nodeId: null,
-        gpuUuids: [],
-        containerId: null,
-        ip: null,
-        ports: [],
-        exitCode: null,
         message: `retrying after attempt ${task.attempt} ${outcome}`,
-        reason: null,
-        startedAt: null,
-        finishedAt: null,
       });
       this.event(
         workload,

@@ -2,6 +2,7 @@ import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
 import type { ClusterService } from "./clusters";
 import type { Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
+import { UNPLACED } from "./model";
 import type { Store, WorkloadQuery } from "./repositories";
 import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
@@ -29,6 +30,8 @@ export interface NewWorkload {
   priority?: number;
   /** @default false */
   preemptible?: boolean;
+  /** Attempts of the whole workload before a failure is final. @default 1 */
+  maxJobAttempts?: number;
   /** Refuse a second live workload of the same owner and name (OpenPAI job names). @default false */
   uniqueName?: boolean;
 }
@@ -81,6 +84,8 @@ export class WorkloadService {
       nodePoolId: input.nodePoolId ?? null,
       priority: input.priority ?? 0,
       preemptible: input.preemptible ?? false,
+      maxJobAttempts: input.maxJobAttempts ?? 1,
+      jobAttempt: 1,
       createdAt: now,
       updatedAt: now,
       finishedAt: null,
@@ -93,18 +98,11 @@ export class WorkloadService {
         index,
         attempt: 1,
         state: "pending",
-        nodeId: null,
-        gpuUuids: [],
-        containerId: null,
-        ip: null,
-        ports: [],
-        exitCode: null,
+        ...UNPLACED,
         message: null,
         reason: "waiting for the scheduler",
         createdAt: now,
         updatedAt: now,
-        startedAt: null,
-        finishedAt: null,
       })),
     );
     this.store.transaction(() => {

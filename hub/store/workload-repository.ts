@@ -21,6 +21,8 @@ interface WorkloadRow {
   node_pool_id: string | null;
   priority: number;
   preemptible: number;
+  max_job_attempts: number;
+  job_attempt: number;
   created_at: number;
   updated_at: number;
   finished_at: number | null;
@@ -44,6 +46,8 @@ const toWorkload = (r: WorkloadRow): Workload => ({
   nodePoolId: r.node_pool_id,
   priority: r.priority,
   preemptible: bool(r.preemptible),
+  maxJobAttempts: r.max_job_attempts,
+  jobAttempt: r.job_attempt,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   finishedAt: r.finished_at,
@@ -67,6 +71,8 @@ const params = (w: Workload) => ({
   node_pool_id: w.nodePoolId,
   priority: w.priority,
   preemptible: int(w.preemptible),
+  max_job_attempts: w.maxJobAttempts,
+  job_attempt: w.jobAttempt,
   created_at: w.createdAt,
   updated_at: w.updatedAt,
   finished_at: w.finishedAt,
@@ -75,17 +81,18 @@ const params = (w: Workload) => ({
 export function workloadRepository(db: Db): WorkloadRepository {
   const insert = db.prepare(
     `INSERT INTO workloads (id, name, owner, kind, cluster_id, node_selector, roles, gang, disconnect_timeout_sec,
-       stop_grace_sec, state, ending, meta, quota_unit_id, node_pool_id, priority, preemptible, created_at, updated_at,
-       finished_at)
+       stop_grace_sec, state, ending, meta, quota_unit_id, node_pool_id, priority, preemptible, max_job_attempts, job_attempt, created_at,
+       updated_at, finished_at)
      VALUES (@id, @name, @owner, @kind, @cluster_id, @node_selector, @roles, @gang, @disconnect_timeout_sec,
-       @stop_grace_sec, @state, @ending, @meta, @quota_unit_id, @node_pool_id, @priority, @preemptible, @created_at,
-       @updated_at, @finished_at)`,
+       @stop_grace_sec, @state, @ending, @meta, @quota_unit_id, @node_pool_id, @priority, @preemptible, @max_job_attempts,
+       @job_attempt, @created_at, @updated_at, @finished_at)`,
   );
   const update = db.prepare(
     `UPDATE workloads SET name=@name, owner=@owner, kind=@kind, cluster_id=@cluster_id, node_selector=@node_selector,
        roles=@roles, gang=@gang, disconnect_timeout_sec=@disconnect_timeout_sec, stop_grace_sec=@stop_grace_sec,
        state=@state, ending=@ending, meta=@meta, quota_unit_id=@quota_unit_id, node_pool_id=@node_pool_id,
-       priority=@priority, preemptible=@preemptible, updated_at=@updated_at, finished_at=@finished_at
+       priority=@priority, preemptible=@preemptible, max_job_attempts=@max_job_attempts, job_attempt=@job_attempt,
+       updated_at=@updated_at, finished_at=@finished_at
      WHERE id=@id`,
   );
   const byId = db.prepare("SELECT * FROM workloads WHERE id = ?");

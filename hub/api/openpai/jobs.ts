@@ -54,6 +54,12 @@ export class Jobs {
         resources: { cpuMilli: r.cpu * 1000, memoryMiB: r.memoryMB, gpu: r.gpu },
         ports,
         maxAttempts: r.taskRetryCount + 1,
+        // OpenPAI's defaults: the first failure fails the job; it succeeds when every instance of a
+        // role succeeded (minSucceededInstances = instances); -1 turns a trigger off.
+        completion: {
+          minFailed: r.minFailedInstances ?? 1,
+          minSucceeded: r.minSucceededInstances ?? r.instances,
+        },
       };
     });
     const meta: JobMeta = {
@@ -73,6 +79,8 @@ export class Jobs {
         gang: spec.gang,
         meta: { openpai: meta },
         quotaUnitId: vc.id,
+        // -2 (v1) disables retries; otherwise the count of whole-job retries.
+        maxJobAttempts: Math.max(0, spec.jobRetryCount) + 1,
         uniqueName: true,
       }).workload;
     } catch (err) {

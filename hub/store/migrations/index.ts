@@ -5,10 +5,11 @@
  */
 import { foundation } from "./001-foundation";
 import { tenancy } from "./002-tenancy";
+import { jobAttempts } from "./003-job-attempts";
 import { runai } from "./004-runai";
 import { otestack } from "./005-otestack";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
 
-export const MIGRATIONS: readonly Migration[] = [foundation, tenancy, runai, otestack];
+export const MIGRATIONS: readonly Migration[] = [foundation, tenancy, jobAttempts, runai, otestack];

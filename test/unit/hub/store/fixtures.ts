@@ -144,6 +144,8 @@ export const workload = (id: string, over: Partial<Workload> = {}): Workload => 
   nodePoolId: null,
   priority: 0,
   preemptible: false,
+  maxJobAttempts: 1,
+  jobAttempt: 1,
   createdAt: 1000,
   updatedAt: 1000,
   finishedAt: null,
