@@ -32,8 +32,9 @@ export class RegistryClient {
     return new URL(this.baseUrl).host;
   }
 
+  /** Repository names (the first 1000: the registry's page limit). */
   async catalog(): Promise<string[]> {
-    const body = (await this.json("/v2/_catalog?n=10000")) as { repositories?: string[] | null };
+    const body = (await this.json("/v2/_catalog?n=1000")) as { repositories?: string[] | null };
     return body.repositories ?? [];
   }
 
