@@ -21,6 +21,7 @@ interface JobDetail {
     appExitCode: number | null;
     executionType: string;
     waitingReason: string | null;
+    retries: number;
   };
   taskRoles: Record<
     string,
@@ -236,6 +237,61 @@ describe("integration: OpenPAI surface through the official SDK", function () {
     assert.equal(j.jobStatus.appExitCode, 3);
   });
 
+  it("retries a failing job jobRetryCount times, then reports FAILED with its retries", async () => {
+    await admin.job.createJob(
+      job("retry_job", { FAKE_RUN_FOR_MS: "30", FAKE_EXIT_CODE: "4" }, { jobRetryCount: 1 }) as never,
+    );
+    const j = await until(
+      admin,
+      ADMIN.username,
+      "retry_job",
+      (x) => x.jobStatus.state === "FAILED",
+      "retry_job failed after its retry",
+    );
+    assert.equal(j.jobStatus.retries, 1);
+    assert.equal(j.jobStatus.appExitCode, 4);
+  });
+
+  it("succeeds when a role meets minSucceededInstances, stopping the role that runs forever", async () => {
+    await admin.job.createJob({
+      ...job("ps_worker", {}),
+      taskRoles: {
+        ps: {
+          instances: 1,
+          dockerImage: "img",
+          resourcePerInstance: { cpu: 1, memoryMB: 256, gpu: 0 },
+          commands: ["serve"],
+          completion: { minSucceededInstances: -1 },
+        },
+        worker: {
+          instances: 2,
+          dockerImage: "img",
+          resourcePerInstance: { cpu: 1, memoryMB: 256, gpu: 0 },
+          commands: ["train"],
+          completion: { minFailedInstances: 1, minSucceededInstances: 2 },
+        },
+      },
+      extras: {
+        corral: {
+          taskRoles: { ps: { env: { FAKE_RUN_FOR_MS: "-1" } }, worker: { env: { FAKE_RUN_FOR_MS: "100" } } },
+        },
+      },
+    } as never);
+    const j = await until(
+      admin,
+      ADMIN.username,
+      "ps_worker",
+      (x) => x.jobStatus.state === "SUCCEEDED",
+      "ps_worker succeeded on its workers",
+    );
+    const ps = j.taskRoles.ps?.taskStatuses[0];
+    assert.ok(ps);
+    await waitFor(
+      () => hub.hub.core.store.tasks.byStates(["running", "starting", "assigned"]).length === 0,
+      "the ps task stopped",
+    );
+  });
+
   it("stops a running job (STOP) and every container with it", async () => {
     await admin.job.createJob(job("long_job", { FAKE_RUN_FOR_MS: "-1" }) as never);
     await until(
@@ -274,7 +330,7 @@ describe("integration: OpenPAI surface through the official SDK", function () {
     }[];
     assert.deepEqual(
       failed.map((j) => j.name),
-      ["bad_job", "long_job"],
+      ["bad_job", "long_job", "retry_job"],
     );
     const page = (await admin.job.listJobs({
       offset: 1,
