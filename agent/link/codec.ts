@@ -129,5 +129,6 @@ export function specFromProto(s: ProtoTaskSpec): TaskSpec {
       hostPort: p.hostPort,
     })),
     stopGraceSec: s.stopGraceSec,
+    ...(s.registryAuth ? { registryAuth: { ...s.registryAuth } } : {}),
   };
 }

@@ -103,7 +103,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async start(spec: TaskSpec): Promise<TaskContainer> {
-    await this.ensureImage(spec.image);
+    await this.ensureImage(spec.image, spec.registryAuth);
     const name = containerName(this.nodeId, spec);
     let found = await this.existing(name, spec);
     if (found && found.startedAt !== null) {
@@ -195,7 +195,7 @@ export class DockerRuntime implements Runtime {
   }
 
   /** Present locally, else pulled; any pull failure is image_unavailable naming the image. */
-  private async ensureImage(image: string): Promise<void> {
+  private async ensureImage(image: string, auth?: TaskSpec["registryAuth"]): Promise<void> {
     try {
       await this.docker.getImage(image).inspect();
       return;
@@ -204,7 +204,19 @@ export class DockerRuntime implements Runtime {
     }
     this.logger.info({ nodeId: this.nodeId, image }, "pulling image");
     try {
-      const stream = await this.docker.pull(image, { abortSignal: AbortSignal.timeout(this.pullTimeoutMs) });
+      const stream = await this.docker.pull(image, {
+        abortSignal: AbortSignal.timeout(this.pullTimeoutMs),
+        // The engine's X-Registry-Auth: credentials for this pull only, never logged.
+        ...(auth
+          ? {
+              authconfig: {
+                username: auth.username,
+                password: auth.password,
+                serveraddress: auth.serverAddress,
+              },
+            }
+          : {}),
+      });
       await new Promise<void>((resolve, reject) => {
         this.docker.modem.followProgress(stream, (err, output: Array<{ error?: string }>) => {
           const failed = output.find((o) => typeof o.error === "string");

@@ -69,6 +69,8 @@ export interface TaskSpec {
   ports: PortSpec[];
   /** Seconds between SIGTERM and SIGKILL. @default 10 */
   stopGraceSec: number;
+  /** Credentials for pulling `image` from a private registry. Secret: never logged. */
+  registryAuth?: { serverAddress: string; username: string; password: string };
 }
 
 export type ContainerState = "starting" | "running" | "exited";

@@ -156,5 +156,6 @@ export function specToProto(t: DesiredTask): TaskSpec {
       hostPort: p.hostPort,
     })),
     stopGraceSec: t.stopGraceSec,
+    registryAuth: t.registryAuth ?? undefined,
   };
 }

@@ -16,7 +16,18 @@ export interface DesiredTask {
   gpuUuids: string[];
   ports: PortSpec[];
   stopGraceSec: number;
+  /** Credentials for a private registry; null for public or the hub's own registry. Secret. */
+  registryAuth: RegistryAuth | null;
 }
+
+export interface RegistryAuth {
+  serverAddress: string;
+  username: string;
+  password: string;
+}
+
+/** Turns a role's pullSecret name into credentials; null when it names nothing (any more). */
+export type PullSecretResolver = (name: string) => RegistryAuth | null;
 
 /**
  * Adds surface-specific environment to a task's container (OpenPAI's PAI_* variables...). Each
@@ -31,10 +42,16 @@ export type EnvDecorator = (ctx: {
 
 export class DesiredState {
   private readonly decorators: EnvDecorator[] = [];
+  private pullSecrets: PullSecretResolver = () => null;
   /** Placed tasks the agent must stop anyway (a task being preempted keeps its GPUs until it stops). */
   private readonly excluded: ((task: Task) => boolean)[] = [];
 
   constructor(private readonly store: Store) {}
+
+  /** The resolver of pullSecret names; one per hub (the OTE-stack surface registers it). */
+  setPullSecretResolver(resolver: PullSecretResolver): void {
+    this.pullSecrets = resolver;
+  }
 
   addEnvDecorator(decorator: EnvDecorator): void {
     this.decorators.push(decorator);
@@ -88,6 +105,7 @@ export class DesiredState {
       gpuUuids: task.gpuUuids,
       ports: role.ports,
       stopGraceSec: workload.stopGraceSec,
+      registryAuth: role.pullSecret ? this.pullSecrets(role.pullSecret) : null,
     };
   }
 }

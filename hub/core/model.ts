@@ -202,6 +202,12 @@ export interface TaskRole {
   /** Pins every task of this role to one node (a daemon-set member). */
   nodeId?: string;
   /**
+   * Names stored registry credentials for pulling `image` (e.g. an OTE external repository). Only
+   * the name is stored with the workload; DesiredState resolves it when the task is sent to its
+   * agent, so no password sits in workload rows.
+   */
+  pullSecret?: string;
+  /**
    * When this role's tasks end the workload (FrameworkController's completion policy): it fails
    * once `minFailed` tasks failed for good, and succeeds once `minSucceeded` tasks succeeded; -1
    * means never. Absent: fail on the first failure, succeed when every task has completed.

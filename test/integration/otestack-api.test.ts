@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { RunningAgent } from "../../agent/agent";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
+import type { TaskSpec } from "../../agent/runtime/runtime";
 import { fakeHardware } from "../helpers/fake-hardware";
 import { OteClient } from "../helpers/otestack-client";
 import { ADMIN, startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
@@ -395,6 +396,62 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
     for (const r of runtimes.values()) r.setUsage({ cpuPercent: 1, memoryUsedMiB: 10 });
     await settled("hpa", (x) => x.replicas === 1 && (x.replicaList ?? []).length === 1, "scaled down to min");
     await admin.call("DELETE", "/v1/deploy/hpa");
+  });
+
+  it("hands a replica of an external-repository app its stored pull credentials, and only then", async () => {
+    const seen: TaskSpec[] = [];
+    for (const r of runtimes.values()) {
+      const start = r.start.bind(r);
+      r.start = (spec: TaskSpec) => {
+        seen.push(spec);
+        return start(spec);
+      };
+    }
+    const repo = await admin.call<{ id: number }>("POST", "/v1/repository/external", {
+      name: "private1",
+      address: "registry.private.example:5000",
+      username: "puller",
+      password: "Pull-Secret-9",
+    });
+    assert.equal(repo.status, 200, JSON.stringify(repo.body));
+    const app = await admin.call("POST", "/v1/app", {
+      appName: "priv",
+      version: "1.0",
+      namespace: ns,
+      image: "registry.private.example:5000/edge/priv:1",
+      externalRepoId: repo.body.data?.id,
+      minReadySeconds: 0,
+    });
+    assert.equal(app.status, 200, JSON.stringify(app.body));
+    await admin.call("POST", "/v1/deploy", {
+      deployName: "priv",
+      appName: "priv",
+      version: "1.0.0",
+      namespace: ns,
+      clusterLabel: "guangzhou",
+      replicas: 1,
+    });
+    await settled("priv", (x) => running(x).length === 1, "priv running");
+    const spec = seen.find((x) => x.image.startsWith("registry.private.example:5000/"));
+    assert.deepEqual(spec?.registryAuth, {
+      serverAddress: "registry.private.example:5000",
+      username: "puller",
+      password: "Pull-Secret-9",
+    });
+    assert.ok(
+      seen
+        .filter((x) => !x.image.startsWith("registry.private.example"))
+        .every((x) => x.registryAuth === undefined),
+      "other images get no credentials",
+    );
+    const rows = JSON.stringify(hub.hub.core.workloads.list().map((w) => w.roles));
+    assert.ok(!rows.includes("Pull-Secret-9"), "workload rows name the secret, never hold it");
+    await admin.call("DELETE", "/v1/deploy/priv");
+    await waitFor(
+      async () => (await admin.call("DELETE", `/v1/app/priv?namespace=${ns}`)).status === 200,
+      "app deletable once its deployment is gone",
+    );
+    assert.equal((await admin.call("DELETE", `/v1/repository/external/${repo.body.data?.id}`)).status, 200);
   });
 
   it("keeps external repository passwords sealed and stores helm charts it will not deploy", async () => {

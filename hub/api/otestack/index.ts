@@ -1,6 +1,7 @@
 import Router from "@koa/router";
 import type { Logger } from "pino";
 import type { Core } from "../../core";
+import { externalRepoSecret } from "../../core/deployments/controller";
 import { SecretBox } from "../../core/deployments/secret-box";
 import { NotFoundError } from "../../core/errors";
 import type { ApiMiddleware, ApiState } from "../context";
@@ -27,6 +28,14 @@ export function otestackApi(core: Core, logger: Logger): ApiMiddleware {
       core.users.save(withProfile(u, { ...profile(u), role: 4, status: 1 }));
   }
   const box = new SecretBox(core.store.settings);
+  // Replicas of apps with an external repository pull with its stored credentials, opened only
+  // when a task is sent to its agent.
+  core.desired.setPullSecretResolver((name) => {
+    const repo = core.store.otestack.externalRepos().find((r) => externalRepoSecret(r.id) === name);
+    return repo
+      ? { serverAddress: repo.address, username: repo.username, password: box.open(repo.passwordSealed) }
+      : null;
+  });
   const router = new Router<ApiState>({ prefix: "/v1" });
   authorizationRoutes(router, core);
   userRoutes(router, core);

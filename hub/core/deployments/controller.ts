@@ -8,6 +8,9 @@ import type { WorkloadService } from "../workloads";
 import { DeployStatus, type OteApp, type OteDeployment } from "./model";
 import { desiredPerNode, selectedClusters } from "./targets";
 
+/** The pullSecret name of an external repository's stored credentials. */
+export const externalRepoSecret = (id: number): string => `otestack/external-repo/${id}`;
+
 /** Where a replica workload keeps its deployment (Workload.meta.otestack). */
 export interface ReplicaMeta {
   deployId: number;
@@ -217,6 +220,7 @@ export class DeploymentController {
           ports: app.ports.map((p, i) => ({ name: `p${i}`, ...p })),
           maxAttempts: 1,
           nodeId,
+          ...(app.externalRepoId !== null ? { pullSecret: externalRepoSecret(app.externalRepoId) } : {}),
         },
       ],
       meta: { otestack: meta },

@@ -107,11 +107,23 @@ export interface TaskSpec {
   /** Seconds between SIGTERM and SIGKILL when stopping. */
   stopGraceSec: number;
   name: string;
+  /**
+   * Credentials for pulling `image` from a private registry; absent for public images. Secret:
+   * the agent never logs it.
+   */
+  registryAuth?: RegistryAuth | undefined;
 }
 
 export interface TaskSpec_EnvEntry {
   key: string;
   value: string;
+}
+
+export interface RegistryAuth {
+  /** Registry host[:port], as at the start of the image reference. */
+  serverAddress: string;
+  username: string;
+  password: string;
 }
 
 export interface TaskUpdate {
@@ -482,6 +494,7 @@ function createBaseTaskSpec(): TaskSpec {
     ports: [],
     stopGraceSec: 0,
     name: "",
+    registryAuth: undefined,
   };
 }
 
@@ -522,6 +535,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     }
     if (message.name !== "") {
       writer.uint32(98).string(message.name);
+    }
+    if (message.registryAuth !== undefined) {
+      RegistryAuth.encode(message.registryAuth, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -638,6 +654,14 @@ export const TaskSpec: MessageFns<TaskSpec> = {
             message.name = reader.string();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.registryAuth = RegistryAuth.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -701,6 +725,11 @@ export const TaskSpec: MessageFns<TaskSpec> = {
         ? globalThis.Number(object.stop_grace_sec)
         : 0,
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      registryAuth: isSet(object.registryAuth)
+        ? RegistryAuth.fromJSON(object.registryAuth)
+        : isSet(object.registry_auth)
+        ? RegistryAuth.fromJSON(object.registry_auth)
+        : undefined,
     };
   },
 
@@ -748,6 +777,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.registryAuth !== undefined) {
+      obj.registryAuth = RegistryAuth.toJSON(message.registryAuth);
+    }
     return obj;
   },
 
@@ -776,6 +808,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     message.ports = object.ports?.map((e) => PortSpec.fromPartial(e)) || [];
     message.stopGraceSec = object.stopGraceSec ?? 0;
     message.name = object.name ?? "";
+    message.registryAuth = (object.registryAuth !== undefined && object.registryAuth !== null)
+      ? RegistryAuth.fromPartial(object.registryAuth)
+      : undefined;
     return message;
   },
 };
@@ -861,6 +896,111 @@ export const TaskSpec_EnvEntry: MessageFns<TaskSpec_EnvEntry> = {
     const message = createBaseTaskSpec_EnvEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseRegistryAuth(): RegistryAuth {
+  return { serverAddress: "", username: "", password: "" };
+}
+
+export const RegistryAuth: MessageFns<RegistryAuth> = {
+  encode(message: RegistryAuth, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.serverAddress !== "") {
+      writer.uint32(10).string(message.serverAddress);
+    }
+    if (message.username !== "") {
+      writer.uint32(18).string(message.username);
+    }
+    if (message.password !== "") {
+      writer.uint32(26).string(message.password);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RegistryAuth {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRegistryAuth();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.serverAddress = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.username = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RegistryAuth {
+    return {
+      serverAddress: isSet(object.serverAddress)
+        ? globalThis.String(object.serverAddress)
+        : isSet(object.server_address)
+        ? globalThis.String(object.server_address)
+        : "",
+      username: isSet(object.username) ? globalThis.String(object.username) : "",
+      password: isSet(object.password) ? globalThis.String(object.password) : "",
+    };
+  },
+
+  toJSON(message: RegistryAuth): unknown {
+    const obj: any = {};
+    if (message.serverAddress !== "") {
+      obj.serverAddress = message.serverAddress;
+    }
+    if (message.username !== "") {
+      obj.username = message.username;
+    }
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RegistryAuth>, I>>(base?: I): RegistryAuth {
+    return RegistryAuth.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RegistryAuth>, I>>(object: I): RegistryAuth {
+    const message = createBaseRegistryAuth();
+    message.serverAddress = object.serverAddress ?? "";
+    message.username = object.username ?? "";
+    message.password = object.password ?? "";
     return message;
   },
 };
