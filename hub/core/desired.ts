@@ -42,15 +42,17 @@ export type EnvDecorator = (ctx: {
 
 export class DesiredState {
   private readonly decorators: EnvDecorator[] = [];
-  private pullSecrets: PullSecretResolver = () => null;
+  private readonly pullSecrets: { prefix: string; resolver: PullSecretResolver }[] = [];
   /** Placed tasks the agent must stop anyway (a task being preempted keeps its GPUs until it stops). */
   private readonly excluded: ((task: Task) => boolean)[] = [];
 
   constructor(private readonly store: Store) {}
 
-  /** The resolver of pullSecret names; one per hub (the OTE-stack surface registers it). */
-  setPullSecretResolver(resolver: PullSecretResolver): void {
-    this.pullSecrets = resolver;
+  /**
+   * Resolves pullSecret names that start with `prefix` (each surface owns one, e.g. "otestack/").
+   */
+  addPullSecretResolver(prefix: string, resolver: PullSecretResolver): void {
+    this.pullSecrets.push({ prefix, resolver });
   }
 
   addEnvDecorator(decorator: EnvDecorator): void {
@@ -76,6 +78,10 @@ export class DesiredState {
       out.push(this.build(workload, role, task));
     }
     return out;
+  }
+
+  private registryAuth(name: string): RegistryAuth | null {
+    return this.pullSecrets.find((p) => name.startsWith(p.prefix))?.resolver(name) ?? null;
   }
 
   private build(workload: Workload, role: TaskRole, task: Task): DesiredTask {
@@ -105,7 +111,7 @@ export class DesiredState {
       gpuUuids: task.gpuUuids,
       ports: role.ports,
       stopGraceSec: workload.stopGraceSec,
-      registryAuth: role.pullSecret ? this.pullSecrets(role.pullSecret) : null,
+      registryAuth: role.pullSecret ? this.registryAuth(role.pullSecret) : null,
     };
   }
 }

@@ -30,7 +30,7 @@ export function otestackApi(core: Core, logger: Logger): ApiMiddleware {
   const box = new SecretBox(core.store.settings);
   // Replicas of apps with an external repository pull with its stored credentials, opened only
   // when a task is sent to its agent.
-  core.desired.setPullSecretResolver((name) => {
+  core.desired.addPullSecretResolver("otestack/", (name) => {
     const repo = core.store.otestack.externalRepos().find((r) => externalRepoSecret(r.id) === name);
     return repo
       ? { serverAddress: repo.address, username: repo.username, password: box.open(repo.passwordSealed) }
