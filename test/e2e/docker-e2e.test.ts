@@ -11,7 +11,7 @@ import type Dockerode from "dockerode";
 import { identityNodeKey } from "../../agent/runtime-identity";
 import { requireDocker, removeNodeContainers, TEST_IMAGE } from "../helpers/docker";
 import { fakeNvidiaSmiPath, sharedFixture } from "../helpers/fixtures";
-import { BuiltProcess, freePort, runCli } from "../helpers/processes";
+import { BuiltProcess, runCli, startBuiltHub } from "../helpers/processes";
 import { request } from "../helpers/http";
 import { waitFor } from "../helpers/wait";
 
@@ -89,20 +89,14 @@ describe("e2e: built hub + agents on real Docker", function () {
   before(async function () {
     docker = await requireDocker(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-e2e-"));
-    const [httpPort, grpcPort] = [await freePort(), await freePort()];
-    httpUrl = `http://127.0.0.1:${httpPort}`;
-    grpc = `127.0.0.1:${grpcPort}`;
-    hub = BuiltProcess.start("corral-hub", [], {
-      CORRAL_DATA_DIR: path.join(dir, "hub"),
-      CORRAL_HTTP_HOST: "127.0.0.1",
-      CORRAL_HTTP_PORT: String(httpPort),
-      CORRAL_GRPC_HOST: "127.0.0.1",
-      CORRAL_GRPC_PORT: String(grpcPort),
+    const started = await startBuiltHub(path.join(dir, "hub"), {
       CORRAL_ADMIN_PASSWORD: PASSWORD,
       CORRAL_BOOTSTRAP_JOIN_TOKEN: JOIN,
       CORRAL_HEARTBEAT_INTERVAL_MS: "500",
     });
-    await hub.waitForOutput(/hub started/, "hub started");
+    hub = started.process;
+    httpUrl = started.httpUrl;
+    grpc = started.grpcAddress;
     const login = await fetch(`${httpUrl}/api/corral/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },

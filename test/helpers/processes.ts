@@ -82,3 +82,27 @@ export async function runCli(
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   return { code, stdout, stderr };
 }
+
+export interface BuiltHub {
+  process: BuiltProcess;
+  httpUrl: string;
+  grpcAddress: string;
+}
+
+/**
+ * The built corral-hub on free loopback ports with its data in `dataDir`, started and answering.
+ * `env` adds or overrides settings (admin password, bootstrap join token, heartbeat...).
+ */
+export async function startBuiltHub(dataDir: string, env: Record<string, string> = {}): Promise<BuiltHub> {
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const process = BuiltProcess.start("corral-hub", [], {
+    CORRAL_DATA_DIR: dataDir,
+    CORRAL_HTTP_HOST: "127.0.0.1",
+    CORRAL_HTTP_PORT: String(httpPort),
+    CORRAL_GRPC_HOST: "127.0.0.1",
+    CORRAL_GRPC_PORT: String(grpcPort),
+    ...env,
+  });
+  await process.waitForOutput(/hub started/, "hub started");
+  return { process, httpUrl: `http://127.0.0.1:${httpPort}`, grpcAddress: `127.0.0.1:${grpcPort}` };
+}

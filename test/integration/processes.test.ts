@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BuiltProcess, freePort } from "../helpers/processes";
+import { BuiltProcess, startBuiltHub } from "../helpers/processes";
 import { request } from "../helpers/http";
 
 describe("integration: built processes start-up", function () {
@@ -41,30 +41,19 @@ describe("integration: built processes start-up", function () {
   });
 
   it("prints a generated admin password once, at the first start only, and it logs in", async () => {
-    const env = async () => ({
-      CORRAL_DATA_DIR: path.join(dir, "hub"),
-      CORRAL_HTTP_HOST: "127.0.0.1",
-      CORRAL_HTTP_PORT: String(await freePort()),
-      CORRAL_GRPC_HOST: "127.0.0.1",
-      CORRAL_GRPC_PORT: String(await freePort()),
+    const first = await startBuiltHub(path.join(dir, "hub"));
+    const password = /password: (\S+)/.exec(first.process.output)?.[1];
+    assert.ok(password, first.process.output);
+    const login = await request<{ token: string }>(`${first.httpUrl}/api/corral/v1/auth/login`, "POST", {
+      username: "admin",
+      password,
     });
-    const firstEnv = await env();
-    const first = BuiltProcess.start("corral-hub", [], firstEnv);
-    await first.waitForOutput(/hub started/, "first start");
-    const password = /password: (\S+)/.exec(first.output)?.[1];
-    assert.ok(password, first.output);
-    const login = await request<{ token: string }>(
-      `http://127.0.0.1:${firstEnv.CORRAL_HTTP_PORT}/api/corral/v1/auth/login`,
-      "POST",
-      { username: "admin", password },
-    );
     assert.equal(login.status, 200);
-    assert.equal(await first.stop(), 0, "SIGTERM drains and exits 0");
+    assert.equal(await first.process.stop(), 0, "SIGTERM drains and exits 0");
 
-    const second = BuiltProcess.start("corral-hub", [], await env());
-    await second.waitForOutput(/hub started/, "second start");
-    assert.doesNotMatch(second.output, /password:/);
-    assert.ok(!second.output.includes(password), "the password never reaches the log");
-    await second.stop();
+    const second = await startBuiltHub(path.join(dir, "hub"));
+    assert.doesNotMatch(second.process.output, /password:/);
+    assert.ok(!second.process.output.includes(password), "the password never reaches the log");
+    await second.process.stop();
   });
 });
