@@ -10,9 +10,9 @@ import type {
 import { allocationsByNode } from "./allocation";
 import { allocatableGpus } from "./capacity";
 import type { Clock } from "./clock";
-import type { QuotaUnit, Task, Workload } from "./model";
+import type { NodePool, QuotaUnit, Task, Workload } from "./model";
 import { PLACED_TASK_STATES } from "./model";
-import type { NodePoolService } from "./node-pools";
+import { DEFAULT_POOL, type NodePoolService } from "./node-pools";
 import type { NodeService } from "./nodes";
 import type { Preemptions } from "./preemption";
 import type { Store } from "./repositories";
@@ -50,7 +50,7 @@ export class PlacementLoop {
     const plan = planFairShare({
       pools: pools.map((p) => ({ id: p.id, name: p.name })),
       nodes,
-      units: this.store.quotaUnits.list().map(fairUnit),
+      units: fairUnits(this.store.quotaUnits.list(), pools),
       running: this.runningViews(nodes),
       pending: this.pendingViews(pending, workloads),
     });
@@ -181,10 +181,33 @@ export class PlacementLoop {
   }
 }
 
-function fairUnit(u: QuotaUnit): FairUnit {
-  const quotas = new Map<string, Record<ResourceKey, Quota>>();
-  for (const a of u.allocations) {
-    quotas.set(a.nodePoolId, { gpu: a.gpu, cpuMilli: a.cpuMilli, memoryMiB: a.memoryMiB });
-  }
-  return { id: u.id, name: u.name, kind: u.kind, parentId: u.parentId, quotas, defaultPools: [] };
+/** Run:ai kinds: work naming no pool follows the effective defaultNodePools (reference §2). */
+const POOL_POLICY_KINDS: ReadonlySet<QuotaUnit["kind"]> = new Set(["project", "department"]);
+
+/** The Run:ai fields the scheduler reads from a unit's `meta.runai` (pool names or ids). */
+function runaiPools(u: QuotaUnit | undefined): string[] | null {
+  const m = u?.meta.runai as { defaultNodePools?: unknown } | undefined;
+  const list = m?.defaultNodePools;
+  return Array.isArray(list) && list.length > 0
+    ? list.filter((x): x is string => typeof x === "string")
+    : null;
+}
+
+function fairUnits(all: readonly QuotaUnit[], pools: readonly NodePool[]): FairUnit[] {
+  const byId = new Map(all.map((u) => [u.id, u]));
+  const poolId = (nameOrId: string) => pools.find((p) => p.name === nameOrId || p.id === nameOrId)?.id;
+  const fallback = pools.find((p) => p.name === DEFAULT_POOL)?.id;
+  return all.map((u) => {
+    const quotas = new Map<string, Record<ResourceKey, Quota>>();
+    for (const a of u.allocations) {
+      quotas.set(a.nodePoolId, { gpu: a.gpu, cpuMilli: a.cpuMilli, memoryMiB: a.memoryMiB });
+    }
+    let defaultPools: string[] | null = null;
+    if (POOL_POLICY_KINDS.has(u.kind)) {
+      // Effective value: the project's own list, else its department's, else `default` only.
+      const names = runaiPools(u) ?? runaiPools(u.parentId ? byId.get(u.parentId) : undefined);
+      defaultPools = names ? names.flatMap((n) => poolId(n) ?? []) : fallback !== undefined ? [fallback] : [];
+    }
+    return { id: u.id, name: u.name, kind: u.kind, parentId: u.parentId, quotas, defaultPools };
+  });
 }

@@ -25,7 +25,7 @@ import { amountText, quotaOf, RESOURCES, zero } from "./fair-snapshot";
 import { Ledger } from "./ledger";
 import { NodeUsage } from "./node-usage";
 import { place } from "./place";
-import { chooseVictims } from "./reclaim";
+import { chooseVictims, type Reclaim } from "./reclaim";
 import type { Assignment } from "./snapshot";
 
 const EPS = 1e-9;
@@ -160,6 +160,29 @@ export function planFairShare(s: FairSnapshot): FairPlan {
     );
   const fits = (g: Group, plan: ReturnType<typeof place>) => plan.assignments.length === g.tasks.length;
 
+  /** Why a group waits: every pool it may use, for whom, and the first obstacle. */
+  const explain = (g: Group, first: string | null): string => {
+    if (g.pools.length === 0) return `no node pool to run in for ${name(g.unitId)}`;
+    const why = first ?? "does not fit";
+    if (g.pools.length === 1) return why;
+    return `no room in pools ${g.pools.map(poolName).join(", ")} for ${name(g.unitId)}: ${why}`;
+  };
+  const preempt = (g: Group, poolId: string, r: Reclaim, what: string, amount: number) => {
+    for (const v of r.victims) {
+      chosen.add(v.taskId);
+      planned.add(poolId, v.unitId, v.request, -1);
+      usageNodes.free(v.nodeId, { ...v.request, gpuUuids: v.gpuUuids });
+      preemptions.push({
+        taskId: v.taskId,
+        reason: `preempted to give ${name(g.unitId)} ${what} (${amountText(main(g), amount)}) in pool ${poolName(poolId)}`,
+      });
+    }
+    commit(g, poolId, r.plan.assignments, true);
+    const owners = [...new Set(r.owners.map(name))].join(", ");
+    wait(g, `waiting for preempted tasks of ${owners} to stop`);
+    heldFor.set(poolId, name(g.unitId));
+  };
+
   // Round 1: within fair share, starved units first; reclaim when the pool is full.
   const round2: Group[] = [];
   const round1 = groups
@@ -169,6 +192,8 @@ export function planFairShare(s: FairSnapshot): FairPlan {
     let first: string | null = null;
     let deferred = false;
     let done = false;
+    // The first listed pool where it fits within its quota rules wins; reclaim only when none does.
+    const full: string[] = [];
     for (const poolId of g.pools) {
       const blocked = gate(g, poolId);
       if (blocked) {
@@ -185,6 +210,10 @@ export function planFairShare(s: FairSnapshot): FairPlan {
         done = true;
         break;
       }
+      full.push(poolId);
+      first ??= plan.waiting.get(g.tasks[0]?.taskId ?? "") ?? "does not fit";
+    }
+    for (const poolId of done ? [] : full) {
       const r = chooseVictims({
         group: g,
         poolId,
@@ -196,27 +225,14 @@ export function planFairShare(s: FairSnapshot): FairPlan {
         fits: (p) => fits(g, p),
       });
       if (r) {
-        for (const v of r.victims) {
-          chosen.add(v.taskId);
-          planned.add(poolId, v.unitId, v.request, -1);
-          usageNodes.free(v.nodeId, { ...v.request, gpuUuids: v.gpuUuids });
-          preemptions.push({
-            taskId: v.taskId,
-            reason: `preempted to give ${name(g.unitId)} its fair share (${amountText(main(g), fairOf(poolId, g.unitId)[main(g)])}) in pool ${poolName(poolId)}`,
-          });
-        }
-        commit(g, poolId, r.plan.assignments, true);
-        const owners = [...new Set(r.owners.map(name))].join(", ");
-        wait(g, `waiting for preempted tasks of ${owners} to stop`);
-        heldFor.set(poolId, name(g.unitId));
+        preempt(g, poolId, r, "its fair share", fairOf(poolId, g.unitId)[main(g)]);
         done = true;
         break;
       }
-      first ??= plan.waiting.get(g.tasks[0]?.taskId ?? "") ?? "does not fit";
     }
     if (done) continue;
     if (deferred) round2.push(g);
-    else wait(g, first ?? "no node pool to run in");
+    else wait(g, explain(g, first));
   }
 
   // Round 2: lend what is idle, least served units first, no-quota work last.
@@ -245,7 +261,7 @@ export function planFairShare(s: FairSnapshot): FairPlan {
         ? `${name(g.unitId)} is over its fair share (${amountText(main(g), f)}) in pool ${poolName(poolId)} and nothing idle fits: ${why}`
         : why;
     }
-    if (!done) wait(g, first ?? "no node pool to run in");
+    if (!done) wait(g, explain(g, first));
   }
   return { assignments, waiting, preemptions, fairShares: fair };
 }
@@ -277,7 +293,10 @@ function groupPending(s: FairSnapshot, units: Map<string, FairUnit>): Group[] {
   return out;
 }
 
-/** The pool asked for; else the unit's default pools, pools where it has quota, default, the rest. */
+/**
+ * The pool asked for; else the unit's default pools only, in order; else (no pool policy) pools
+ * where it has quota, default, the rest.
+ */
 function poolOrder(
   t: FairPending,
   unit: FairUnit | undefined,
@@ -285,10 +304,12 @@ function poolOrder(
   defaultPool?: string,
 ): string[] {
   if (t.poolId !== null) return [t.poolId];
-  const order: string[] = [...(unit?.defaultPools ?? [])];
+  const known = (id: string) => s.pools.some((p) => p.id === id);
+  if (unit?.defaultPools) return [...new Set(unit.defaultPools)].filter(known);
+  const order: string[] = [];
   for (const [poolId, q] of unit?.quotas ?? [])
     if (RESOURCES.some((r) => q[r].deserved > 0)) order.push(poolId);
   if (defaultPool) order.push(defaultPool);
   order.push(...s.pools.map((p) => p.id));
-  return [...new Set(order)].filter((id) => s.pools.some((p) => p.id === id));
+  return [...new Set(order)].filter(known);
 }

@@ -24,8 +24,13 @@ export interface FairUnit {
   parentId: string | null;
   /** Quota per pool id; a pool not listed: deserved 0, no limit, weight 1. */
   quotas: ReadonlyMap<string, Record<ResourceKey, Quota>>;
-  /** Pool ids to try, in order, for work that names no pool (Run:ai defaultNodePools). */
-  defaultPools: readonly string[];
+  /**
+   * Pool ids that work naming no pool may use, tried in order (Run:ai's effective
+   * defaultNodePools: the project's, else its department's, else the `default` pool). It never
+   * spills into a pool not listed. null: no pool policy (pools where the unit has quota, then
+   * `default`, then the rest).
+   */
+  defaultPools: readonly string[] | null;
 }
 
 export interface FairNode extends NodeView {

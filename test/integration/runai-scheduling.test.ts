@@ -59,7 +59,7 @@ describe("integration: Run:ai fair-share scheduling across agents (FakeRuntime, 
       image: "fake",
       resources: { gpu: 1 },
       env: { FAKE_RUN_FOR_MS: "-1" },
-      // Work that names no pool may wrap around to other pools (Run:ai); these scenarios pin it.
+      // Most scenarios pin the pool; work naming none follows the project's defaultNodePools.
       nodePool: "default",
       ...body,
     });
@@ -234,6 +234,29 @@ describe("integration: Run:ai fair-share scheduling across agents (FakeRuntime, 
     );
     assert.equal(lower.status, 400);
     assert.match(lower.body.message, /non-preemptible/);
+  });
+
+  it("runs work that names no pool in the project's defaultNodePools, in order, and nowhere else", async () => {
+    const res = await hub.api("POST", "/api/v1/org-unit/projects", {
+      name: "small-first",
+      clusterId,
+      resources: [gpu("small", 2)],
+      defaultNodePools: ["small"],
+    });
+    assert.equal(res.status, 201, res.text);
+    const w = await submit("small-first", { project: "small-first", nodePool: undefined, instances: 3 });
+    await settle(w, 2, "two in pool small");
+    const tasks = (await get(w)).tasks;
+    assert.deepEqual(
+      tasks.flatMap((t) => (t.node ? [t.node] : [])).sort(),
+      ["p100", "rtx4080"],
+      "never spills into the idle default pool",
+    );
+    const plain = await project("default-only", [gpu("default", 1)]);
+    assert.ok(plain);
+    const d = await submit("default-only", { project: "default-only", nodePool: undefined, instances: 5 });
+    await settle(d, 4, "four in pool default");
+    assert.ok((await get(d)).tasks.every((t) => t.node === null || t.node === "h100"));
   });
 
   it("runs work in the node pool it names", async () => {

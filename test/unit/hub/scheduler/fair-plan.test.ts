@@ -38,7 +38,7 @@ function unit(id: string, gpu: Quota, parentId: string | null = null): FairUnit 
     kind: parentId === null && id.startsWith("d") ? "department" : "project",
     parentId,
     quotas: new Map([[POOL, { gpu, cpuMilli: quota(0), memoryMiB: quota(0) }]]),
-    defaultPools: [],
+    defaultPools: null,
   };
 }
 function pending(taskId: string, unitId: string | null, over: Partial<FairPending> = {}): FairPending {
@@ -217,5 +217,57 @@ describe("scheduler fair-share planner", () => {
       plan.assignments.map((a) => a.nodeId),
       ["m", "m"],
     );
+  });
+
+  describe("work that names no pool (Run:ai defaultNodePools)", () => {
+    const GPU = "p-gpu";
+    const pools = [
+      { id: POOL, name: "default" },
+      { id: GPU, name: "gpu" },
+    ];
+    const twoPools = (defaultPools: string[] | null, busy: string[] = []) => ({
+      ...snapshot({
+        nodes: [node("n", 1), node("m", 1, { poolId: GPU })],
+        units: [{ ...unit("a", quota(1)), defaultPools }],
+        running: busy.map((g) => ({
+          ...running(`x-${g}`, "x", g),
+          poolId: g.startsWith("m") ? GPU : POOL,
+          preemptible: false,
+        })),
+        pending: [pending("a1", "a")],
+      }),
+      pools,
+    });
+
+    it("tries the project's pools in order", () => {
+      const plan = planFairShare(twoPools([GPU, POOL]));
+      assert.deepEqual(
+        plan.assignments.map((a) => a.nodeId),
+        ["m"],
+      );
+      assert.deepEqual(
+        planFairShare(twoPools([GPU, POOL], ["m-g0"])).assignments.map((a) => a.nodeId),
+        ["n"],
+      );
+    });
+
+    it("never spills into a pool the project does not list", () => {
+      const plan = planFairShare(twoPools([POOL], ["n-g0"]));
+      assert.deepEqual(plan.assignments, []);
+      assert.match(plan.waiting.get("a1") ?? "", /insufficient gpu/);
+    });
+
+    it("names every pool it tried when none has room", () => {
+      const plan = planFairShare(twoPools([POOL, GPU], ["n-g0", "m-g0"]));
+      assert.deepEqual(plan.assignments, []);
+      assert.match(plan.waiting.get("a1") ?? "", /^no room in pools default, gpu for project a: /);
+    });
+
+    it("without a pool policy, may use any pool", () => {
+      assert.deepEqual(
+        planFairShare(twoPools(null, ["n-g0"])).assignments.map((a) => a.nodeId),
+        ["m"],
+      );
+    });
   });
 });
