@@ -35,6 +35,12 @@ export interface HubConfig {
   oteAdminAutoDeploy: boolean;
   /** CORRAL_OTE_HPA_INTERVAL_MS: spacing of OTE autoscaling decisions per deployment. @default 15000 */
   oteHpaIntervalMs: number;
+  /** CORRAL_OTE_CRASH_LOOP_RESTARTS: restarts of one replica within the window that fail its deployment. @default 3 */
+  oteCrashLoopRestarts: number;
+  /** CORRAL_OTE_CRASH_LOOP_WINDOW_MS: window those restarts are counted over. @default 300000 */
+  oteCrashLoopWindowMs: number;
+  /** CORRAL_OTE_NO_TARGET_TIMEOUT_MS: a deployment selecting no ready node this long is failed. @default 300000 */
+  oteNoTargetTimeoutMs: number;
   /** CORRAL_LOG_LEVEL. @default info */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -73,6 +79,9 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     oteAdminAutoDeploy:
       oneOf(get, "CORRAL_OTE_ADMIN_AUTO_DEPLOY", ["true", "false"] as const, "true") === "true",
     oteHpaIntervalMs: integer(get, "CORRAL_OTE_HPA_INTERVAL_MS", 15_000, 100, 3_600_000),
+    oteCrashLoopRestarts: integer(get, "CORRAL_OTE_CRASH_LOOP_RESTARTS", 3, 1, 1_000),
+    oteCrashLoopWindowMs: integer(get, "CORRAL_OTE_CRASH_LOOP_WINDOW_MS", 300_000, 100, 86_400_000),
+    oteNoTargetTimeoutMs: integer(get, "CORRAL_OTE_NO_TARGET_TIMEOUT_MS", 300_000, 0, 86_400_000),
     logLevel: oneOf(
       get,
       "CORRAL_LOG_LEVEL",

@@ -40,6 +40,11 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     downAfterMs: config.nodeDownAfterMs,
     metricsSampleMs: config.metricsSampleMs,
     hpaIntervalMs: config.oteHpaIntervalMs,
+    oteFailure: {
+      crashLoopRestarts: config.oteCrashLoopRestarts,
+      crashLoopWindowMs: config.oteCrashLoopWindowMs,
+      noTargetTimeoutMs: config.oteNoTargetTimeoutMs,
+    },
     registryUrl: config.registryUrl ?? null,
     adminAutoDeploy: config.oteAdminAutoDeploy,
   });

@@ -2,6 +2,7 @@ import { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
 import { DeploymentController } from "./deployments/controller";
+import type { FailurePolicy } from "./deployments/health";
 import { DeploymentService } from "./deployments/service";
 import { DesiredState } from "./desired";
 import { GroupService } from "./groups";
@@ -50,6 +51,8 @@ export interface Core {
 /** Core options: node liveness plus OTE deployments (autoscaling spacing, @default 15_000 ms). */
 export type CoreOptions = NodeServiceOptions & {
   hpaIntervalMs?: number;
+  /** When an OTE deployment is failed (status 4). @default DEFAULT_FAILURE_POLICY */
+  oteFailure?: Partial<FailurePolicy>;
   registryUrl?: string | null;
   /** @default true */
   adminAutoDeploy?: boolean;
@@ -95,6 +98,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     }),
     deploymentController: new DeploymentController(store, clusters, nodes, workloads, taskMetrics, clock, {
       hpaIntervalMs: options.hpaIntervalMs ?? 15_000,
+      ...(options.oteFailure ? { failure: options.oteFailure } : {}),
     }),
   };
 }

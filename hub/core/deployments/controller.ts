@@ -5,6 +5,7 @@ import type { NodeService } from "../nodes";
 import type { Store } from "../repositories";
 import type { TaskMetricsService } from "../task-metrics";
 import type { WorkloadService } from "../workloads";
+import { DEFAULT_FAILURE_POLICY, failureReason, RestartTracker, type FailurePolicy } from "./health";
 import { DeployStatus, type OteApp, type OteDeployment } from "./model";
 import { desiredPerNode, selectedClusters } from "./targets";
 
@@ -28,13 +29,26 @@ export interface Replica {
   /** Running for at least the app's minReadySeconds. */
   ready: boolean;
   running: boolean;
-  /** Restarting after its container failed, or failed for good. */
+  /** Restarting after its container failed, failed for good, or crash-looping. */
   error: boolean;
+  /** Restarted FailurePolicy.crashLoopRestarts times within its window. */
+  crashLooping: boolean;
+}
+
+/** `{running, error, total}` from the replicas' real task states (OTE errorMessage), and why failed. */
+export interface DeploymentHealth {
+  running: number;
+  error: number;
+  total: number;
+  /** Present while the deployment is failed (status 4). */
+  reason?: string;
 }
 
 export interface ControllerOptions {
   /** Spacing of autoscaling decisions per deployment, ms. @default 15_000 */
   hpaIntervalMs: number;
+  /** When a deployment counts as failed (status 4). @default DEFAULT_FAILURE_POLICY */
+  failure?: Partial<FailurePolicy>;
 }
 
 /** Utilisation within this fraction of the target changes nothing (Kubernetes' HPA tolerance). */
@@ -59,6 +73,10 @@ export const replicaMeta = (w: Workload): ReplicaMeta | undefined => {
  */
 export class DeploymentController {
   private readonly lastHpa = new Map<number, number>();
+  private readonly restarts = new RestartTracker();
+  /** Since when each deployment has selected no eligible node (ms). */
+  private readonly noTargetSince = new Map<number, number>();
+  private readonly failure: FailurePolicy;
 
   constructor(
     private readonly store: Store,
@@ -68,13 +86,15 @@ export class DeploymentController {
     private readonly metrics: TaskMetricsService,
     private readonly clock: Clock,
     private readonly options: ControllerOptions,
-  ) {}
+  ) {
+    this.failure = { ...DEFAULT_FAILURE_POLICY, ...options.failure };
+  }
 
   /** One pass over every deployment. Returns how many replicas were created or stopped. */
   tick(): number {
     const deployments = this.store.otestack.deployments();
     if (deployments.length === 0) return 0; // hubs without OTE work pay nothing
-    const byDeploy = this.liveReplicas();
+    const byDeploy = this.liveReplicas(true);
     let changes = 0;
     for (const d of deployments) {
       const replicas = byDeploy.get(d.id) ?? [];
@@ -102,15 +122,28 @@ export class DeploymentController {
   }
 
   /** `{running, error, total}` from the replicas' real task states (OTE errorMessage). */
-  health(d: OteDeployment): { running: number; error: number; total: number } {
+  health(d: OteDeployment): DeploymentHealth {
     if (d.deletedAt !== null || d.version === null) return { running: 0, error: 0, total: 0 };
     const replicas = this.replicas(d.id);
     const total = [...this.desired(d).values()].reduce((a, b) => a + b, 0);
+    const reason = d.status === DeployStatus.failed ? this.failureOf(d, replicas) : null;
     return {
       running: replicas.filter((r) => r.running && r.meta.version === d.version).length,
       error: replicas.filter((r) => r.error).length,
       total,
+      ...(reason !== null ? { reason } : {}),
     };
+  }
+
+  private failureOf(d: OteDeployment, replicas: Replica[]): string | null {
+    return failureReason(
+      {
+        crashLooping: replicas.filter((r) => r.crashLooping).length,
+        noTargetSince: this.noTargetSince.get(d.id) ?? null,
+        now: this.clock.now(),
+      },
+      this.failure,
+    );
   }
 
   private reconcile(d: OteDeployment, replicas: Replica[]): number {
@@ -163,11 +196,21 @@ export class DeploymentController {
       }
     }
 
+    if (total === 0) {
+      if (!this.noTargetSince.has(d.id)) this.noTargetSince.set(d.id, this.clock.now());
+    } else this.noTargetSince.delete(d.id);
+    const failed = this.failureOf(d, replicas) !== null;
     const converged =
       old.length === 0 && deficits.length === 0 && kept.length === total && kept.every((r) => r.ready);
-    if (converged && d.status === DeployStatus.deploying) this.save({ ...d, status: DeployStatus.running });
-    else if (!converged && d.status === DeployStatus.running && old.length > 0)
-      this.save({ ...d, status: DeployStatus.deploying });
+    let status = d.status;
+    if (failed) {
+      if (status === DeployStatus.deploying || status === DeployStatus.running) status = DeployStatus.failed;
+    } else if (converged) {
+      if (status === DeployStatus.deploying || status === DeployStatus.failed) status = DeployStatus.running;
+    } else if (status === DeployStatus.failed || (status === DeployStatus.running && old.length > 0)) {
+      status = DeployStatus.deploying;
+    }
+    if (status !== d.status) this.save({ ...d, status });
     return changes;
   }
 
@@ -249,13 +292,22 @@ export class DeploymentController {
     return 1;
   }
 
-  private liveReplicas(): Map<number, Replica[]> {
+  /** Live replicas by deployment; `observe` records restarts (the controller's pass only). */
+  private liveReplicas(observe = false): Map<number, Replica[]> {
     const out = new Map<number, Replica[]>();
     const now = this.clock.now();
+    const window = this.failure.crashLoopWindowMs;
+    const seen = new Set<string>();
     for (const w of this.workloads.list({ states: LIVE_STATES })) {
       const meta = replicaMeta(w);
       if (!meta || w.ending !== null) continue;
       const task = this.workloads.tasks(w.id)[0];
+      if (task && observe) {
+        this.restarts.observe(task.id, task.attempt, now, window);
+        seen.add(task.id);
+      }
+      const crashLooping =
+        task !== undefined && this.restarts.restarts(task.id, now, window) >= this.failure.crashLoopRestarts;
       const minReady = meta.minReadySeconds ?? 0;
       const running = task?.state === "running";
       const since = task?.startedAt ?? task?.updatedAt ?? now;
@@ -265,12 +317,14 @@ export class DeploymentController {
         meta,
         running,
         ready: running && now - since >= minReady * 1000,
-        error: task !== undefined && !running && task.attempt > 1,
+        error: crashLooping || (task !== undefined && !running && task.attempt > 1),
+        crashLooping,
       };
       const list = out.get(meta.deployId) ?? [];
       list.push(replica);
       out.set(meta.deployId, list);
     }
+    if (observe) this.restarts.retain(seen);
     return out;
   }
 
