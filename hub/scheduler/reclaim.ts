@@ -2,7 +2,8 @@
  * Reclaim (Run:ai cross-project preemption): when work that keeps its unit within its fair share
  * does not fit, stop preemptible tasks of units above their fair share until it fits. Victims come
  * from the unit furthest above its share first (saturation = used / fair share), then the lowest
- * priority, then the newest task. No thrashing: a victim's unit never falls below its own fair
+ * priority, then the newest task; only victims that make room count: the fewest on one node where
+ * the group then fits, else a pool-wide walk pruned of every victim the placement does not need. No thrashing: a victim's unit never falls below its own fair
  * share. Work of another unit's own, and tasks already being preempted, are never chosen.
  */
 import type { Amounts, Group, ResourceKey, RunningTask } from "./fair-snapshot";
@@ -44,8 +45,7 @@ export function chooseVictims(input: ReclaimInput): Reclaim | null {
   if (pending.length > 0 && input.fits(already)) {
     return { victims: [], owners: pending.map((t) => t.unitId), plan: already };
   }
-  const projected = new Map<string | null, number>();
-  const used = (u: string | null) => projected.get(u) ?? input.planned.get(poolId, u)[r];
+  const used = (u: string | null) => input.planned.get(poolId, u)[r];
   const saturation = (u: string | null) => {
     const f = input.fairOf(poolId, u)[r];
     return f > EPS ? used(u) / f : Number.POSITIVE_INFINITY;
@@ -68,19 +68,68 @@ export function chooseVictims(input: ReclaimInput): Reclaim | null {
         b.startedAt - a.startedAt ||
         a.taskId.localeCompare(b.taskId),
     );
-  const victims: RunningTask[] = [];
-  for (const v of candidates) {
-    const fair = input.fairOf(poolId, v.unitId)[r];
-    // A unit without quota has a fair share of 0: its preemptible work can always be reclaimed.
-    if (used(v.unitId) - v.request[r] < fair - EPS) continue;
-    victims.push(v);
-    projected.set(v.unitId, used(v.unitId) - v.request[r]);
-    const plan = input.tryPlace(
-      victims.map((t) => ({ nodeId: t.nodeId, ...t.request, gpuUuids: t.gpuUuids })),
-    );
-    if (input.fits(plan)) {
-      return { victims, owners: [...victims, ...pending].map((t) => t.unitId), plan };
+  const tryWith = (vs: readonly RunningTask[]) =>
+    input.tryPlace(vs.map((t) => ({ nodeId: t.nodeId, ...t.request, gpuUuids: t.gpuUuids })));
+  const done = (victims: RunningTask[], plan: Plan): Reclaim => ({
+    victims,
+    owners: [...victims, ...pending].map((t) => t.unitId),
+    plan,
+  });
+  const found = pickVictims(candidates, r, used, input, tryWith, byNode(candidates));
+  return found ? done(found.victims, found.plan) : null;
+}
+
+/** Candidates per node, in preference order, nodes in the order their best candidate appears. */
+function byNode(candidates: readonly RunningTask[]): RunningTask[][] {
+  const m = new Map<string, RunningTask[]>();
+  for (const c of candidates) m.set(c.nodeId, [...(m.get(c.nodeId) ?? []), c]);
+  return [...m.values()];
+}
+
+/**
+ * Victims that actually make room: first the fewest on one node (the node the group will use),
+ * else a greedy walk over the whole pool pruned of every victim the placement does not need.
+ * `used` gives a unit's use before any victim; a unit never falls below its fair share.
+ */
+export function pickVictims(
+  candidates: readonly RunningTask[],
+  r: ResourceKey,
+  used: (unitId: string | null) => number,
+  input: Pick<ReclaimInput, "fairOf" | "poolId" | "fits">,
+  tryWith: (victims: readonly RunningTask[]) => Plan,
+  nodes: readonly (readonly RunningTask[])[],
+): { victims: RunningTask[]; plan: Plan } | null {
+  const greedy = (list: readonly RunningTask[]) => {
+    const projected = new Map<string | null, number>();
+    const now = (u: string | null) => projected.get(u) ?? used(u);
+    const victims: RunningTask[] = [];
+    for (const v of list) {
+      // A unit without quota has a fair share of 0: its preemptible work can always be reclaimed.
+      if (now(v.unitId) - v.request[r] < input.fairOf(input.poolId, v.unitId)[r] - EPS) continue;
+      victims.push(v);
+      projected.set(v.unitId, now(v.unitId) - v.request[r]);
+      const plan = tryWith(victims);
+      if (input.fits(plan)) return { victims, plan };
+    }
+    return null;
+  };
+  let best: { victims: RunningTask[]; plan: Plan } | null = null;
+  for (const list of nodes) {
+    const f = greedy(list);
+    if (f && (!best || f.victims.length < best.victims.length)) best = f;
+  }
+  if (best) return best;
+  const wide = greedy(candidates);
+  if (!wide) return null;
+  // Prune: drop, least preferred first, each victim the group still fits without.
+  let { victims, plan } = wide;
+  for (let i = victims.length - 1; i >= 0; i--) {
+    const fewer = victims.filter((_, j) => j !== i);
+    const p = tryWith(fewer);
+    if (input.fits(p)) {
+      victims = fewer;
+      plan = p;
     }
   }
-  return null;
+  return { victims, plan };
 }

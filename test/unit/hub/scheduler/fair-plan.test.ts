@@ -219,6 +219,37 @@ describe("scheduler fair-share planner", () => {
     );
   });
 
+  describe("victims free what the starved task needs", () => {
+    // n1: b's newest task and c's non-preemptible one; n2: two older tasks of b. a asks for 2 GPUs
+    // on one node: only n2 can hold it. Greedy by preference stops b1 first, which frees nothing usable.
+    const scene = (bWeight: number) =>
+      planFairShare(
+        snapshot({
+          nodes: [node("n1", 2), node("n2", 2)],
+          units: [unit("a", quota(2)), unit("b", quota(0, null, bWeight)), unit("c", quota(1))],
+          running: [
+            running("b1", "b", "n1-g0", { startedAt: 30 }),
+            running("c1", "c", "n1-g1", { preemptible: false }),
+            running("b2", "b", "n2-g0", { startedAt: 10 }),
+            running("b3", "b", "n2-g1", { startedAt: 20 }),
+          ],
+          pending: [pending("a1", "a", { gpu: 2 })],
+        }),
+      );
+
+    it("stops only tasks on the node where the task will fit", () => {
+      const plan = scene(0);
+      assert.deepEqual(plan.preemptions.map((p) => p.taskId).sort(), ["b2", "b3"]);
+    });
+
+    it("finds them even when a useless victim would have used up what may be reclaimed", () => {
+      // b's fair share is 1 GPU: stopping b1 first would leave room to stop only one task on n2.
+      const plan = scene(1);
+      assert.deepEqual(plan.preemptions.map((p) => p.taskId).sort(), ["b2", "b3"]);
+      assert.match(plan.waiting.get("a1") ?? "", /waiting for preempted tasks of project b/);
+    });
+  });
+
   describe("work that names no pool (Run:ai defaultNodePools)", () => {
     const GPU = "p-gpu";
     const pools = [
