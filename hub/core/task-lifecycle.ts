@@ -194,6 +194,7 @@ export class TaskLifecycle {
    */
   private retryJob(workload: Workload, tasks: readonly Task[], placedNodes: ReadonlySet<string>): Workload {
     const now = this.clock.now();
+    this.signals.jobAttemptFailed.emit({ workload, tasks });
     for (const t of tasks) {
       if (t.state === "pending") continue;
       this.store.tasks.update({

@@ -173,16 +173,24 @@ export class WorkloadService {
     return updated;
   }
 
-  /** Logs of one task, fetched from the agent that ran it. */
+  /**
+   * Logs of one task, fetched from the agent that ran it: its current attempt, or `attempt` (a past
+   * one, whose container its agent may still keep) on `nodeId`, the node that ran it.
+   */
   async logs(
     workload: Workload,
     index: number,
-    options: { role?: string; tailLines?: number } = {},
+    options: { role?: string; tailLines?: number; attempt?: { attempt: number; nodeId: string } } = {},
   ): Promise<string> {
     const task = this.tasks(workload.id).find(
       (t) => t.index === index && (options.role === undefined || t.role === options.role),
     );
     if (!task) throw new NotFoundError("task", `${options.role ?? "*"}[${index}]`);
+    if (options.attempt && options.attempt.attempt !== task.attempt) {
+      const { attempt, nodeId } = options.attempt;
+      if (!this.logSource) throw new Error("no log source configured");
+      return this.logSource.fetch(nodeId, task.id, attempt, options.tailLines ?? 0);
+    }
     if (!task.nodeId || !task.containerId) {
       throw new NotFoundError("task logs", `${task.role}[${index}] has not started a container yet`);
     }

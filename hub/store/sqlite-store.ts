@@ -6,6 +6,7 @@ import { oteStackRepository } from "./otestack-repository";
 import { eventRepository } from "./event-repository";
 import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
+import { openpaiAttemptRepository } from "./openpai-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
 import { settingsRepository } from "./settings-repository";
 import { taskRepository } from "./task-repository";
@@ -35,6 +36,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     preemptions: preemptionRepository(db),
     projectMetrics: projectMetricsRepository(db),
     otestack: oteStackRepository(db),
+    openpaiAttempts: openpaiAttemptRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -8,8 +8,16 @@ import { tenancy } from "./002-tenancy";
 import { jobAttempts } from "./003-job-attempts";
 import { runai } from "./004-runai";
 import { otestack } from "./005-otestack";
+import { openpaiAttempts } from "./006-openpai-attempts";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
 
-export const MIGRATIONS: readonly Migration[] = [foundation, tenancy, jobAttempts, runai, otestack];
+export const MIGRATIONS: readonly Migration[] = [
+  foundation,
+  tenancy,
+  jobAttempts,
+  runai,
+  otestack,
+  openpaiAttempts,
+];
