@@ -184,6 +184,13 @@ export class PlacementLoop {
 /** Run:ai kinds: work naming no pool follows the effective defaultNodePools (reference §2). */
 const POOL_POLICY_KINDS: ReadonlySet<QuotaUnit["kind"]> = new Set(["project", "department"]);
 
+/** Run:ai ranks, lowest first; MediumLow (the default) is 0. Unknown values (the spec's "Normal") too. */
+const RANKS = ["VeryLow", "Low", "MediumLow", "Medium", "MediumHigh", "High", "VeryHigh"];
+const rankOf = (v: unknown): number => {
+  const i = typeof v === "string" ? RANKS.indexOf(v) : -1;
+  return i < 0 ? 0 : i - RANKS.indexOf("MediumLow");
+};
+
 /** The Run:ai fields the scheduler reads from a unit's `meta.runai` (pool names or ids). */
 function runaiPools(u: QuotaUnit | undefined): string[] | null {
   const m = u?.meta.runai as { defaultNodePools?: unknown } | undefined;
@@ -208,6 +215,8 @@ function fairUnits(all: readonly QuotaUnit[], pools: readonly NodePool[]): FairU
       const names = runaiPools(u) ?? runaiPools(u.parentId ? byId.get(u.parentId) : undefined);
       defaultPools = names ? names.flatMap((n) => poolId(n) ?? []) : fallback !== undefined ? [fallback] : [];
     }
-    return { id: u.id, name: u.name, kind: u.kind, parentId: u.parentId, quotas, defaultPools };
+    const meta = u.meta.runai as { ranks?: Record<string, unknown> } | undefined;
+    const ranks = new Map(Object.entries(meta?.ranks ?? {}).map(([p, v]) => [p, rankOf(v)]));
+    return { id: u.id, name: u.name, kind: u.kind, parentId: u.parentId, quotas, defaultPools, ranks };
   });
 }

@@ -25,7 +25,7 @@ import { amountText, quotaOf, RESOURCES, zero } from "./fair-snapshot";
 import { Ledger } from "./ledger";
 import { NodeUsage } from "./node-usage";
 import { place } from "./place";
-import { chooseVictims, type Reclaim } from "./reclaim";
+import { chooseOwnVictims, chooseVictims, type Reclaim } from "./reclaim";
 import type { Assignment } from "./snapshot";
 
 const EPS = 1e-9;
@@ -72,12 +72,14 @@ export function planFairShare(s: FairSnapshot): FairPlan {
             limit: q.limit,
             weight: q.overQuotaWeight,
             demand: demand.get(pool.id, u.id)[r],
+            rank: u.ranks?.get(pool.id) ?? 0,
           };
         });
       const own = new Map<string, ParentQuota>();
       for (const id of parents) {
         const q = units.get(id)?.quotas.get(pool.id)?.[r];
-        if (q) own.set(id, { id, deserved: q.deserved, limit: q.limit, weight: q.overQuotaWeight });
+        const rank = units.get(id)?.ranks?.get(pool.id);
+        if (q) own.set(id, { id, deserved: q.deserved, limit: q.limit, weight: q.overQuotaWeight, rank });
       }
       for (const [id, share] of fairShares(cap[r], queues, own)) {
         const a = byUnit.get(id) ?? zero();
@@ -167,20 +169,40 @@ export function planFairShare(s: FairSnapshot): FairPlan {
     if (g.pools.length === 1) return why;
     return `no room in pools ${g.pools.map(poolName).join(", ")} for ${name(g.unitId)}: ${why}`;
   };
-  const preempt = (g: Group, poolId: string, r: Reclaim, what: string, amount: number) => {
+  const preempt = (g: Group, poolId: string, r: Reclaim, why: string) => {
     for (const v of r.victims) {
       chosen.add(v.taskId);
       planned.add(poolId, v.unitId, v.request, -1);
       usageNodes.free(v.nodeId, { ...v.request, gpuUuids: v.gpuUuids });
       preemptions.push({
         taskId: v.taskId,
-        reason: `preempted to give ${name(g.unitId)} ${what} (${amountText(main(g), amount)}) in pool ${poolName(poolId)}`,
+        reason: `preempted ${why} in pool ${poolName(poolId)}`,
       });
     }
     commit(g, poolId, r.plan.assignments, true);
     const owners = [...new Set(r.owners.map(name))].join(", ");
     wait(g, `waiting for preempted tasks of ${owners} to stop`);
     heldFor.set(poolId, name(g.unitId));
+  };
+
+  /** Stops lower-priority preemptible work of the group's own unit in the first pool where that helps. */
+  const ownPriority = (g: Group, poolIds: readonly string[]): boolean => {
+    for (const poolId of poolIds) {
+      const r = chooseOwnVictims({
+        group: g,
+        poolId,
+        running: s.running,
+        alreadyChosen: chosen,
+        fairOf,
+        planned,
+        tryPlace: (extra) => place(usageNodes.reclaimViews(poolId, extra), g.tasks),
+        fits: (p) => fits(g, p),
+      });
+      if (!r) continue;
+      preempt(g, poolId, r, `for higher-priority work (${g.priority}) of ${name(g.unitId)}`);
+      return true;
+    }
+    return false;
   };
 
   // Round 1: within fair share, starved units first; reclaim when the pool is full.
@@ -225,12 +247,13 @@ export function planFairShare(s: FairSnapshot): FairPlan {
         fits: (p) => fits(g, p),
       });
       if (r) {
-        preempt(g, poolId, r, "its fair share", fairOf(poolId, g.unitId)[main(g)]);
+        const f = amountText(main(g), fairOf(poolId, g.unitId)[main(g)]);
+        preempt(g, poolId, r, `to give ${name(g.unitId)} its fair share (${f})`);
         done = true;
         break;
       }
     }
-    if (done) continue;
+    if (done || (!deferred && ownPriority(g, full))) continue;
     if (deferred) round2.push(g);
     else wait(g, explain(g, first));
   }
@@ -241,6 +264,7 @@ export function planFairShare(s: FairSnapshot): FairPlan {
   for (const g of round2) {
     let first: string | null = null;
     let done = false;
+    const full: string[] = [];
     for (const poolId of g.pools) {
       const blocked = gate(g, poolId);
       const held = heldFor.get(poolId);
@@ -255,13 +279,14 @@ export function planFairShare(s: FairSnapshot): FairPlan {
         done = true;
         break;
       }
+      full.push(poolId);
       const why = plan.waiting.get(g.tasks[0]?.taskId ?? "") ?? "does not fit";
       const f = g.unitId ? fairOf(poolId, g.unitId)[main(g)] : 0;
       first ??= g.unitId
         ? `${name(g.unitId)} is over its fair share (${amountText(main(g), f)}) in pool ${poolName(poolId)} and nothing idle fits: ${why}`
         : why;
     }
-    if (!done) wait(g, explain(g, first));
+    if (!done && !ownPriority(g, full)) wait(g, explain(g, first));
   }
   return { assignments, waiting, preemptions, fairShares: fair };
 }

@@ -31,6 +31,11 @@ export interface FairUnit {
    * `default`, then the rest).
    */
   defaultPools: readonly string[] | null;
+  /**
+   * Rank per pool id (Run:ai's per-pool `priority`): higher ranks get over-quota capacity strictly
+   * first. @default 0 (MediumLow)
+   */
+  ranks?: ReadonlyMap<string, number>;
 }
 
 export interface FairNode extends NodeView {

@@ -79,6 +79,40 @@ export function chooseVictims(input: ReclaimInput): Reclaim | null {
   return found ? done(found.victims, found.plan) : null;
 }
 
+/**
+ * Priority inside one project (Run:ai): a higher-priority group may stop lower-priority
+ * preemptible tasks of its own unit in the same pool. The unit's use does not grow by it, so no
+ * fair-share rule applies; the lowest priority, then the newest, goes first.
+ */
+export function chooseOwnVictims(input: ReclaimInput): Reclaim | null {
+  const { group, poolId } = input;
+  if (group.unitId === null) return null;
+  const r: ResourceKey = group.request.gpu > 0 ? "gpu" : "cpuMilli";
+  const candidates = input.running
+    .filter(
+      (t) =>
+        t.poolId === poolId &&
+        t.unitId === group.unitId &&
+        t.preemptible &&
+        !t.preempting &&
+        !input.alreadyChosen.has(t.taskId) &&
+        t.priority < group.priority &&
+        t.request[r] > 0,
+    )
+    .sort((a, b) => a.priority - b.priority || b.startedAt - a.startedAt || a.taskId.localeCompare(b.taskId));
+  const tryWith = (vs: readonly RunningTask[]) =>
+    input.tryPlace(vs.map((t) => ({ nodeId: t.nodeId, ...t.request, gpuUuids: t.gpuUuids })));
+  const found = pickVictims(
+    candidates,
+    r,
+    () => Number.POSITIVE_INFINITY,
+    { ...input, fairOf: () => ({ gpu: 0, cpuMilli: 0, memoryMiB: 0 }) },
+    tryWith,
+    byNode(candidates),
+  );
+  return found ? { ...found, owners: found.victims.map((t) => t.unitId) } : null;
+}
+
 /** Candidates per node, in preference order, nodes in the order their best candidate appears. */
 function byNode(candidates: readonly RunningTask[]): RunningTask[][] {
   const m = new Map<string, RunningTask[]>();

@@ -4,14 +4,16 @@ import type { Core } from "../../core";
 import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { surface } from "../middleware/compose";
+import { SecretBox } from "../../core/deployments/secret-box";
 import { Access, ADMIN_GROUP, DEFAULT_VC, withAcls } from "./access";
+import { AttemptHistory } from "./attempts";
 import { clusterRoutes } from "./cluster-routes";
 import { parseForm } from "./form";
 import { openpaiEnv } from "./env";
 import { PaiError, paiErrors } from "./errors";
 import { groupRoutes } from "./group-routes";
 import { jobRoutes } from "./job-routes";
-import { Jobs } from "./jobs";
+import { Jobs, PULL_SECRET_PREFIX } from "./jobs";
 import { logRoutes } from "./log-routes";
 import { sessionRoutes } from "./session-routes";
 import { userRoutes } from "./user-routes";
@@ -68,9 +70,13 @@ function formUnderJson(): ApiMiddleware {
 export function openpaiApi(core: Core, logger: Logger): ApiMiddleware {
   const access = new Access(core);
   const vcs = new VirtualClusters(core);
-  const jobs = new Jobs(core, access, vcs);
+  // Shares its key (store settings) with the OTE surface's box.
+  const jobs = new Jobs(core, access, vcs, new SecretBox(core.store.settings));
+  const history = new AttemptHistory(core, logger);
   bootstrapOpenpai(core, access, vcs);
   core.desired.addEnvDecorator(openpaiEnv(core));
+  // Jobs whose image prerequisite carries `auth` pull with it, opened only when sent to an agent.
+  core.desired.addPullSecretResolver(PULL_SECRET_PREFIX, (name) => jobs.registryAuth(name));
   // VC shares follow the cluster's size: recompute them when nodes come and go (saves only changes).
   let queued = false;
   core.signals.schedulingNeeded.on(() => {
@@ -91,8 +97,8 @@ export function openpaiApi(core: Core, logger: Logger): ApiMiddleware {
   userRoutes(router, core, access);
   groupRoutes(router, core, access);
   vcRoutes(router, core, access, vcs);
-  jobRoutes(router, core, access, jobs);
-  logRoutes(router, core, access, jobs);
+  jobRoutes(router, core, access, jobs, history);
+  logRoutes(router, core, access, jobs, history);
   v1JobRoutes(router, core, access, jobs);
   clusterRoutes(router, core, access);
   const noApi: ApiMiddleware = async (ctx) => {

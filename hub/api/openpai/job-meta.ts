@@ -10,6 +10,11 @@ export interface JobMeta {
   jobRetryCount: number;
   /** role -> port label -> the port names of that label, in order (`<label>.<k>`). */
   portLabels: Record<string, Record<string, string[]>>;
+  /**
+   * Registry credentials of dockerimage prerequisites, by prerequisite name; the password sealed
+   * (SecretBox), never stored in clear.
+   */
+  registryAuth?: Record<string, { serverAddress: string; username: string; passwordSealed: string }>;
   /** v1 DELETE: the job is stopped and hidden from every view. */
   deleted?: boolean;
 }

@@ -5,14 +5,15 @@ import type { Core } from "../../core";
 import type { Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import type { Access } from "./access";
+import type { AttemptHistory, JobAttemptView } from "./attempts";
 import { caller, paiAuth } from "./auth";
 import { invalidParameters, PaiError } from "./errors";
 import { body } from "./input";
 import { jobMeta } from "./job-meta";
 import { listJobs } from "./job-list";
 import type { Jobs } from "./jobs";
-import { originOf, presentDetail, presentListItem, type PresentContext } from "./presenters";
-import { maskSecrets } from "./protocol/render";
+import { originOf, presentAttempt, presentDetail, presentListItem, type PresentContext } from "./presenters";
+import { hasSecrets, maskConfig } from "./protocol/render";
 import { parseV2 } from "./protocol/v2";
 
 const ExecutionType = z.looseObject({ value: z.enum(["START", "STOP"]) });
@@ -23,28 +24,32 @@ const Tag = z.looseObject({
     .refine((v) => !v.includes(","), "must not contain commas"),
 });
 
-/** The stored config as YAML, secrets masked (OpenPAI never hands secrets back). */
+/** The stored config as YAML, secrets and registry passwords masked (OpenPAI never hands them back). */
 export function configText(w: Workload): string {
   const meta = jobMeta(w);
   if (!meta || !meta.config)
     throw new PaiError(404, "NoJobConfigError", `Config of job ${w.owner}~${w.name} is not found.`);
   const parsed: unknown = meta.format === "v2" ? parseYaml(meta.config) : JSON.parse(meta.config);
-  if (
-    typeof parsed === "object" &&
-    parsed !== null &&
-    "secrets" in parsed &&
-    typeof parsed.secrets === "object" &&
-    parsed.secrets
-  )
-    (parsed as { secrets: unknown }).secrets = maskSecrets(parsed.secrets as Record<string, unknown>);
-  return stringify(parsed);
+  return stringify(maskConfig(parsed));
 }
 
 /** Job routes of the v2 API (reference §1a), jobs named `<user>~<job>`. */
-export function jobRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
+export function jobRoutes(
+  router: Router<ApiState>,
+  core: Core,
+  access: Access,
+  jobs: Jobs,
+  history: AttemptHistory,
+): void {
   const token = paiAuth(core, access, "token");
   const pc = (ctx: ApiContext): PresentContext => ({ core, origin: originOf(ctx) });
   const job = (ctx: ApiContext) => jobs.get(ctx.params.fw as string);
+  const attemptOf = (ctx: ApiContext, w: Workload, index: string | undefined): JobAttemptView => {
+    const found = history.find(w, index);
+    if (!found)
+      throw new PaiError(404, "NoJobError", `Attempt ${index} of job ${ctx.params.fw} is not found.`);
+    return found;
+  };
 
   router.get("/api/v2/jobs", token, (ctx) => {
     const c = pc(ctx);
@@ -54,7 +59,9 @@ export function jobRoutes(router: Router<ApiState>, core: Core, access: Access, 
   router.post("/api/v2/jobs", token, (ctx) => {
     const raw = (ctx.request as { body?: unknown }).body;
     const { spec } = parseV2(raw);
-    const text = typeof raw === "string" ? raw : stringify(raw);
+    // Stored as submitted, except that secrets and registry passwords never reach the store.
+    const parsed: unknown = typeof raw === "string" ? parseYaml(raw) : raw;
+    const text = typeof raw === "string" && !hasSecrets(parsed) ? raw : stringify(maskConfig(parsed));
     const user = caller(ctx).user;
     jobs.submit(user, spec, text);
     ctx.status = 202;
@@ -66,14 +73,8 @@ export function jobRoutes(router: Router<ApiState>, core: Core, access: Access, 
     ctx.body = presentDetail(pc(ctx), w, core.workloads.tasks(w.id));
   });
   router.get("/api/v2/jobs/:fw/attempts/:attempt", token, (ctx) => {
-    const w = job(ctx);
-    if (ctx.params.attempt !== "0")
-      throw new PaiError(
-        404,
-        "NoJobError",
-        `Attempt ${ctx.params.attempt} of job ${ctx.params.fw} is not found.`,
-      );
-    ctx.body = presentDetail(pc(ctx), w, core.workloads.tasks(w.id));
+    const a = attemptOf(ctx, job(ctx), ctx.params.attempt);
+    ctx.body = presentDetail(pc(ctx), a.workload, a.tasks);
   });
   router.put("/api/v2/jobs/:fw/executionType", token, (ctx) => {
     const b = body(ctx, ExecutionType, invalidParameters);
@@ -129,29 +130,11 @@ export function jobRoutes(router: Router<ApiState>, core: Core, access: Access, 
   router.get("/api/v2/jobs/:fw/job-attempts/healthz", token, (ctx) => {
     ctx.body = { isHealthy: true };
   });
-  const attempt = (ctx: ApiContext, w: Workload) => {
-    const d = presentDetail(pc(ctx), w, core.workloads.tasks(w.id));
-    return {
-      jobName: w.name,
-      frameworkName: d.frameworkName,
-      userName: w.owner,
-      attemptIndex: 0,
-      isLatest: true,
-      ...d.jobStatus,
-      taskRoles: d.taskRoles,
-    };
-  };
   router.get("/api/v2/jobs/:fw/job-attempts", token, (ctx) => {
-    ctx.body = [attempt(ctx, job(ctx))];
+    const c = pc(ctx);
+    ctx.body = history.list(job(ctx)).map((a) => presentAttempt(c, a));
   });
   router.get("/api/v2/jobs/:fw/job-attempts/:idx", token, (ctx) => {
-    const w = job(ctx);
-    if (ctx.params.idx !== "0")
-      throw new PaiError(
-        404,
-        "NoJobError",
-        `Attempt ${ctx.params.idx} of job ${ctx.params.fw} is not found.`,
-      );
-    ctx.body = attempt(ctx, w);
+    ctx.body = presentAttempt(pc(ctx), attemptOf(ctx, job(ctx), ctx.params.idx));
   });
 }

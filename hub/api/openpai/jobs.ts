@@ -1,11 +1,18 @@
 import type { Core } from "../../core";
 import { ConflictError } from "../../core/errors";
 import type { PortSpec, TaskRole, User, Workload } from "../../core/model";
+import type { RegistryAuth } from "../../core/desired";
+import type { SecretBox } from "../../core/deployments/secret-box";
 import type { Access } from "./access";
 import { forbidden, noJob, noVc, PaiError } from "./errors";
 import { FIRST_CONTAINER_PORT, frameworkName, jobMeta, type JobMeta } from "./job-meta";
 import type { JobSpec } from "./protocol/job-spec";
 import type { VirtualClusters } from "./vc-model";
+
+/** The pullSecret name of a job's registry credentials, resolved by Jobs.registryAuth. */
+export const pullSecretName = (user: string, job: string, prerequisite: string): string =>
+  `${PULL_SECRET_PREFIX}${user}~${job}/${prerequisite}`;
+export const PULL_SECRET_PREFIX = "openpai/";
 
 /** Submits, finds and lists OpenPAI jobs: workloads with their OpenPAI metadata. */
 export class Jobs {
@@ -13,6 +20,7 @@ export class Jobs {
     private readonly core: Core,
     private readonly access: Access,
     private readonly vcs: VirtualClusters,
+    private readonly box: SecretBox,
   ) {}
 
   /**
@@ -31,6 +39,14 @@ export class Jobs {
     if (this.vcs.meta(vc).status !== "running") throw forbidden(`Virtual cluster ${vc.name} is stopped.`);
     this.vcs.rebalance();
     const portLabels: JobMeta["portLabels"] = {};
+    // Registry credentials are kept sealed in the job's meta; roles name them (pullSecret), and
+    // they are opened only when a task is sent to its agent (registryAuth below).
+    const registryAuth: NonNullable<JobMeta["registryAuth"]> = {};
+    for (const r of spec.roles) {
+      if (!r.imageAuth) continue;
+      const { prerequisite, serverAddress, username, password } = r.imageAuth;
+      registryAuth[prerequisite] = { serverAddress, username, passwordSealed: this.box.seal(password) };
+    }
     const roles: TaskRole[] = spec.roles.map((r) => {
       const ports: PortSpec[] = [];
       portLabels[r.name] = {};
@@ -46,6 +62,9 @@ export class Jobs {
           });
       }
       return {
+        ...(r.imageAuth
+          ? { pullSecret: pullSecretName(user.username, spec.name, r.imageAuth.prerequisite) }
+          : {}),
         name: r.name,
         image: r.image,
         command: ["sh", "-c", r.commands.join("\n")],
@@ -69,6 +88,7 @@ export class Jobs {
       tags: [],
       jobRetryCount: spec.jobRetryCount,
       portLabels,
+      ...(Object.keys(registryAuth).length ? { registryAuth } : {}),
     };
     try {
       return this.core.workloads.submit({
@@ -87,6 +107,17 @@ export class Jobs {
       if (err instanceof ConflictError) throw conflict();
       throw err;
     }
+  }
+
+  /** Opens the registry credentials a pullSecret name (`openpai/<user>~<job>/<prerequisite>`) names. */
+  registryAuth(name: string): RegistryAuth | null {
+    const m = /^openpai\/([^~/]+)~([^/]+)\/(.+)$/.exec(name);
+    if (!m) return null;
+    const w = this.core.workloads.findByOwnerAndName(m[1]!, m[2]!);
+    const stored = w ? jobMeta(w)?.registryAuth?.[m[3]!] : undefined;
+    if (!stored) return null;
+    const { serverAddress, username, passwordSealed } = stored;
+    return { serverAddress, username, password: this.box.open(passwordSealed) };
   }
 
   /** By framework name `<user>~<job>`; deleted (v1) jobs are gone. */

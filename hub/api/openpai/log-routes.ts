@@ -3,6 +3,7 @@ import type { Core } from "../../core";
 import type { Task } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import type { Access } from "./access";
+import type { AttemptHistory } from "./attempts";
 import { paiAuth } from "./auth";
 import { PaiError } from "./errors";
 import type { Jobs } from "./jobs";
@@ -11,10 +12,17 @@ import { logsPath, originOf, presentTask } from "./presenters";
 const TASK = "/api/v2/jobs/:fw/attempts/:attempt/taskRoles/:role/taskIndex/:index/attempts";
 
 /**
- * Task attempts and logs. Logs are served by the hub itself: the locations point back to it, and
- * the text is fetched from the agent that ran the task (its current attempt).
+ * Task attempts and logs, per job attempt. Logs are served by the hub itself: the locations point
+ * back to it, and the text is fetched from the agent that ran that attempt (agents keep exited
+ * containers for an hour).
  */
-export function logRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
+export function logRoutes(
+  router: Router<ApiState>,
+  core: Core,
+  access: Access,
+  jobs: Jobs,
+  history: AttemptHistory,
+): void {
   const token = paiAuth(core, access, "token");
   const noLog = (ctx: ApiContext) =>
     new PaiError(
@@ -24,21 +32,24 @@ export function logRoutes(router: Router<ApiState>, core: Core, access: Access, 
     );
   const locate = (ctx: ApiContext) => {
     const w = jobs.get(ctx.params.fw as string);
-    const task = core.workloads
-      .tasks(w.id)
-      .find((t) => t.role === ctx.params.role && String(t.index) === ctx.params.index);
-    if (!task || ctx.params.attempt !== "0") throw noLog(ctx);
-    return { w, task };
+    const attempt = history.find(w, ctx.params.attempt);
+    const task = attempt?.tasks.find(
+      (t) => t.role === ctx.params.role && String(t.index) === ctx.params.index,
+    );
+    if (!attempt || !task) throw noLog(ctx);
+    return { w, attempt, task };
   };
   const attemptOf = (ctx: ApiContext, task: Task) => {
-    if (String(task.attempt - 1) !== ctx.params.taskAttempt || !task.containerId) throw noLog(ctx);
+    if (String(task.attempt - 1) !== ctx.params.taskAttempt || !task.containerId || !task.nodeId)
+      throw noLog(ctx);
+    return { attempt: task.attempt, nodeId: task.nodeId };
   };
 
   router.get(TASK, token, (ctx) => {
-    const { w, task } = locate(ctx);
-    const status = presentTask({ core, origin: originOf(ctx) }, w, task);
+    const { attempt, task } = locate(ctx);
+    const status = presentTask({ core, origin: originOf(ctx) }, attempt.workload, task);
     ctx.body = {
-      jobAttemptId: 0,
+      jobAttemptId: attempt.index,
       taskRoleName: task.role,
       taskIndex: task.index,
       taskUid: task.id,
@@ -46,14 +57,14 @@ export function logRoutes(router: Router<ApiState>, core: Core, access: Access, 
     };
   });
   router.get(`${TASK}/:taskAttempt/logs`, token, (ctx) => {
-    const { w, task } = locate(ctx);
+    const { attempt, task } = locate(ctx);
     attemptOf(ctx, task);
-    ctx.body = { locations: [{ name: "all", uri: `${originOf(ctx)}${logsPath(w, task)}/all` }] };
+    const uri = `${originOf(ctx)}${logsPath(attempt.workload, task)}/all`;
+    ctx.body = { locations: [{ name: "all", uri }] };
   });
   router.get(`${TASK}/:taskAttempt/logs/all`, token, async (ctx) => {
     const { w, task } = locate(ctx);
-    attemptOf(ctx, task);
-    const text = await core.workloads.logs(w, task.index, { role: task.role });
+    const text = await core.workloads.logs(w, task.index, { role: task.role, attempt: attemptOf(ctx, task) });
     ctx.type = "text/plain; charset=utf-8";
     ctx.body = text;
   });

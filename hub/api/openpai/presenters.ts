@@ -1,5 +1,6 @@
 import type { Core } from "../../core";
 import type { Task, TaskState, Workload } from "../../core/model";
+import type { JobAttemptView } from "./attempts";
 import { frameworkName, jobMeta } from "./job-meta";
 
 export type PaiState = "WAITING" | "RUNNING" | "STOPPING" | "SUCCEEDED" | "STOPPED" | "FAILED";
@@ -98,7 +99,7 @@ export function presentListItem(c: PresentContext, w: Workload, tasks: readonly 
 }
 
 export function logsPath(w: Workload, t: Task): string {
-  return `/api/v2/jobs/${encodeURIComponent(frameworkName(w))}/attempts/0/taskRoles/${encodeURIComponent(t.role)}/taskIndex/${t.index}/attempts/${t.attempt - 1}/logs`;
+  return `/api/v2/jobs/${encodeURIComponent(frameworkName(w))}/attempts/${w.jobAttempt - 1}/taskRoles/${encodeURIComponent(t.role)}/taskIndex/${t.index}/attempts/${t.attempt - 1}/logs`;
 }
 
 export function presentTask(c: PresentContext, w: Workload, t: Task) {
@@ -199,5 +200,37 @@ export function presentDetail(c: PresentContext, w: Workload, tasks: readonly Ta
         },
       ]),
     ),
+  };
+}
+
+/**
+ * One job attempt (GET /job-attempts[/:idx], OpenPAI's job history shape): the attempt's identity,
+ * state and exit, then its jobStatus fields and task roles as the job detail shows them.
+ */
+export function presentAttempt(c: PresentContext, a: JobAttemptView) {
+  const d = presentDetail(c, a.workload, a.tasks);
+  const s = d.jobStatus;
+  return {
+    jobName: a.workload.name,
+    frameworkName: d.frameworkName,
+    userName: a.workload.owner,
+    jobId: a.workload.id,
+    attemptIndex: a.index,
+    isLatest: a.isLatest,
+    ...s,
+    attemptState: s.state,
+    originState: s.subState,
+    maxAttemptCount: a.workload.maxJobAttempts,
+    jobStartedTime: a.workload.createdAt,
+    attemptStartedTime: a.startedAt,
+    attemptCompletedTime: a.workload.finishedAt,
+    exitCode: s.appExitCode,
+    exitPhrase: s.appExitSpec?.phrase ?? null,
+    exitType: s.appExitType,
+    exitDiagnostics: s.appExitDiagnostics,
+    totalGpuNumber: a.workload.roles.reduce((n, r) => n + r.resources.gpu * r.instances, 0),
+    totalTaskNumber: a.workload.roles.reduce((n, r) => n + r.instances, 0),
+    totalTaskRoleNumber: a.workload.roles.length,
+    taskRoles: d.taskRoles,
   };
 }

@@ -16,6 +16,18 @@ export interface RoleSpec {
   /** null: the OpenPAI default (all instances); -1: only when every task has completed. */
   minSucceededInstances: number | null;
   env: Record<string, string>;
+  /** The image prerequisite's registry credentials (`auth`), secrets rendered; absent: none. */
+  imageAuth?: ImageAuth;
+}
+
+/** Registry credentials of a dockerimage prerequisite (v2 `auth`). */
+export interface ImageAuth {
+  /** The prerequisite's name. */
+  prerequisite: string;
+  /** The registry host (and port) the credentials are for. */
+  serverAddress: string;
+  username: string;
+  password: string;
 }
 
 export interface JobSpec {

@@ -26,3 +26,27 @@ export function render(text: string, scopes: Scopes): string {
 export function maskSecrets(secrets: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.keys(secrets).map((k) => [k, "******"]));
 }
+
+/**
+ * A job config with every secret value and every registry password (`prerequisites[].auth`)
+ * masked: the form in which a config is stored and served back. Returns a copy.
+ */
+export function maskConfig(config: unknown): unknown {
+  if (typeof config !== "object" || config === null || Array.isArray(config)) return config;
+  const out: Record<string, unknown> = { ...(config as Record<string, unknown>) };
+  if (typeof out.secrets === "object" && out.secrets !== null)
+    out.secrets = maskSecrets(out.secrets as Record<string, unknown>);
+  if (Array.isArray(out.prerequisites))
+    out.prerequisites = out.prerequisites.map((p: unknown) => {
+      if (typeof p !== "object" || p === null || !("auth" in p)) return p;
+      const auth = (p as { auth: unknown }).auth;
+      if (typeof auth !== "object" || auth === null || !("password" in auth)) return p;
+      return { ...p, auth: { ...auth, password: "******" } };
+    });
+  return out;
+}
+
+/** Whether a config holds anything maskConfig would mask. */
+export function hasSecrets(config: unknown): boolean {
+  return JSON.stringify(maskConfig(config)) !== JSON.stringify(config);
+}

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { invalidProtocol } from "../errors";
-import { envOf, type JobSpec, type RoleSpec } from "./job-spec";
+import { envOf, type ImageAuth, type JobSpec, type RoleSpec } from "./job-spec";
 import { render, type Scopes } from "./render";
 import { JobProtocol, type PrerequisiteProtocol } from "./v2-schema";
 
@@ -78,7 +78,9 @@ function toSpec(p: JobProtocol): JobSpec {
       throw invalidProtocol(
         `taskRoles.${name}.completion.minSucceededInstances: exceeds instances (${role.instances}).`,
       );
+    const auth = image.type === "dockerimage" ? imageAuth(image, p.secrets ?? {}) : undefined;
     return {
+      ...(auth ? { imageAuth: auth } : {}),
       name,
       instances: role.instances,
       image: (image as { uri: string }).uri,
@@ -108,4 +110,37 @@ function toSpec(p: JobProtocol): JobSpec {
     roles,
     storages,
   };
+}
+
+/**
+ * A dockerimage prerequisite's `auth`, `<% $secrets.x %>` references rendered (the only place
+ * secrets are rendered). The server is `registryuri`'s host, else the image's registry host.
+ */
+function imageAuth(
+  image: { name: string; uri: string; auth?: { username?: string; password?: string; registryuri?: string } },
+  secrets: Record<string, unknown>,
+): ImageAuth | undefined {
+  const auth = image.auth;
+  if (!auth || auth.username === undefined || auth.password === undefined) return undefined;
+  const field = (v: string) => render(v, { secrets }).trim();
+  const registry = auth.registryuri === undefined ? "" : field(auth.registryuri);
+  return {
+    prerequisite: image.name,
+    serverAddress: registry !== "" ? registryHost(registry) : imageRegistry(image.uri),
+    username: field(auth.username),
+    password: field(auth.password),
+  };
+}
+
+/** `https://reg.example.com:5000/v2/` -> `reg.example.com:5000`. */
+export function registryHost(uri: string): string {
+  return uri.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").split("/")[0] ?? uri;
+}
+
+/** The registry of an image reference: its first path part when that names a host, else docker.io. */
+function imageRegistry(uri: string): string {
+  const first = uri.split("/")[0] ?? "";
+  return uri.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")
+    ? first
+    : "docker.io";
 }

@@ -219,6 +219,38 @@ describe("scheduler fair-share planner", () => {
     );
   });
 
+  it("lets higher-priority work of a project at its share stop the project's own lower-priority work", () => {
+    const plan = planFairShare(
+      snapshot({
+        nodes: [node("n", 2)],
+        units: [unit("a", quota(1, 2)), unit("b", quota(1, 1))],
+        running: [
+          running("low", "a", "n-g0", { priority: 10 }),
+          running("b1", "b", "n-g1", { preemptible: false }),
+        ],
+        pending: [pending("hi", "a", { priority: 50 }), pending("same", "a", { priority: 10 })],
+      }),
+    );
+    assert.deepEqual(
+      plan.preemptions.map((p) => p.taskId),
+      ["low"],
+    );
+    assert.match(plan.preemptions[0]?.reason ?? "", /higher-priority work \(50\) of project a/);
+    assert.match(plan.waiting.get("same") ?? "", /held for project a/, JSON.stringify([...plan.waiting]));
+  });
+
+  it("lends idle GPUs to the higher-ranked project first", () => {
+    const ranked = (id: string, rank: number) => ({ ...unit(id, quota(0)), ranks: new Map([[POOL, rank]]) });
+    const plan = planFairShare(
+      snapshot({
+        nodes: [node("n", 2)],
+        units: [ranked("a", 0), ranked("b", 2)],
+        pending: ["a1", "a2", "b1", "b2"].map((t) => pending(t, t.slice(0, 1))),
+      }),
+    );
+    assert.deepEqual(placedBy(plan), ["b1", "b2"]);
+  });
+
   describe("victims free what the starved task needs", () => {
     // n1: b's newest task and c's non-preemptible one; n2: two older tasks of b. a asks for 2 GPUs
     // on one node: only n2 can hold it. Greedy by preference stops b1 first, which frees nothing usable.

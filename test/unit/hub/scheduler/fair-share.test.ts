@@ -53,4 +53,23 @@ describe("scheduler fair shares (water-filling)", () => {
     assert.equal(s.get("a"), 3);
     assert.equal(s.get("c"), 6);
   });
+
+  it("caps a department's projects at its share when their quotas over-subscribe it", () => {
+    const units = [
+      { ...q("a", 2, 2), parentId: "d" },
+      { ...q("b", 2, 2), parentId: "d" },
+      { ...q("x", 6, 6), parentId: null },
+    ];
+    const s = fairShares(8, units, new Map([["d", { id: "d", deserved: 2, limit: null, weight: 1 }]]));
+    assert.deepEqual([s.get("a"), s.get("b"), s.get("x")], [1, 1, 6]);
+  });
+
+  it("gives over-quota to higher ranks strictly first; weights split within a rank", () => {
+    const s = waterFill(8, [
+      { ...q("low", 0, 8, 3), rank: 0 },
+      { ...q("high", 0, 6, 1), rank: 2 },
+      { ...q("high2", 0, 1, 1), rank: 2 },
+    ]);
+    assert.deepEqual([s.get("high"), s.get("high2"), s.get("low")], [6, 1, 1]);
+  });
 });
