@@ -98,6 +98,74 @@ describe("integration: OTE-stack failed deployments and maxUnavailable rollouts"
     await hub.close();
   });
 
+  it("rolls 3 replicas with maxSurge 0 / maxUnavailable 1: never < 2 available nor > 3 live", async () => {
+    const v1 = await app("roll", { replicas: 3, maxSurge: 0, maxUnavailable: 1, minReadySeconds: 1 });
+    const v2 = await app("roll", {
+      replicas: 3,
+      maxSurge: 0,
+      maxUnavailable: 1,
+      minReadySeconds: 1,
+      envs: { V: "2" },
+    });
+    await deploy("roll", v1);
+    await until(
+      "roll",
+      (d) => d.status === 3 && (d.replicaList ?? []).filter((r) => r.ready).length === 3,
+      "3 ready replicas of the first version",
+    );
+    /** Containers of this deployment the agents really run, whatever the hub's view. */
+    const containersRunning = () => {
+      const ids = new Set(
+        hub.hub.core.workloads
+          .list()
+          .filter((w) => w.name.startsWith("roll-"))
+          .map((w) => w.id),
+      );
+      return [...runtimes.values()]
+        .flatMap((r) => r.containers())
+        .filter((c) => c.state === "running" && ids.has(c.workloadId)).length;
+    };
+    // Containers take 1.5 s to stop (a slow SIGTERM): a stopping replica still holds its slot.
+    const stops = new Map<FakeRuntime, FakeRuntime["stop"]>();
+    for (const r of runtimes.values()) {
+      const stop = r.stop.bind(r);
+      stops.set(r, r.stop);
+      r.stop = async (id, grace) => {
+        await new Promise((res) => setTimeout(res, 1500));
+        return stop(id, grace);
+      };
+    }
+    assert.equal((await client.call("PUT", "/v1/deploy/roll/upgrade", { version: v2 })).status, 200);
+    let minAvailable = Infinity;
+    let maxListed = 0;
+    let maxContainers = 0;
+    let samples = 0;
+    const done = await waitFor(
+      async () => {
+        const d = await get("roll");
+        const list = d.replicaList ?? [];
+        samples++;
+        minAvailable = Math.min(minAvailable, list.filter((r) => r.ready).length);
+        maxListed = Math.max(maxListed, list.length);
+        maxContainers = Math.max(maxContainers, containersRunning());
+        return d.status === 3 && list.length === 3 && list.every((r) => r.version === v2 && r.ready)
+          ? d
+          : null;
+      },
+      "rolled onto the new version",
+      30_000,
+      20,
+    );
+    assert.ok(samples > 50, `sampled the rollout (${samples} samples)`);
+    assert.ok(minAvailable >= 2, `never fewer than 2 available, saw ${minAvailable}`);
+    assert.ok(maxListed <= 3, `never more than 3 replicas listed, saw ${maxListed}`);
+    assert.ok(maxContainers <= 3, `never more than 3 containers running, saw ${maxContainers}`);
+    assert.deepEqual(health(done), { running: 3, error: 0, total: 3 });
+    for (const [r, stop] of stops) r.stop = stop;
+    await client.call("DELETE", "/v1/deploy/roll");
+    await waitFor(() => containersRunning() === 0, "roll's containers stopped");
+  });
+
   it("fails a deployment whose replicas crash-loop (status 4) and recovers when an upgrade runs", async () => {
     const bad = await app("loop", { replicas: 2, envs: { FAKE_RUN_FOR_MS: "50", FAKE_EXIT_CODE: "1" } });
     const good = await app("loop", { replicas: 2 });

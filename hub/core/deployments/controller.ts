@@ -1,12 +1,13 @@
 import type { Clock } from "../clock";
 import type { ClusterService } from "../clusters";
-import type { Task, Workload } from "../model";
+import { TERMINAL_TASK_STATES, type Task, type Workload } from "../model";
 import type { NodeService } from "../nodes";
 import type { Store } from "../repositories";
 import type { TaskMetricsService } from "../task-metrics";
 import type { WorkloadService } from "../workloads";
 import { DEFAULT_FAILURE_POLICY, failureReason, RestartTracker, type FailurePolicy } from "./health";
 import { DeployStatus, type OteApp, type OteDeployment } from "./model";
+import { rolloutStep } from "./rollout";
 import { desiredPerNode, selectedClusters } from "./targets";
 
 /** The pullSecret name of an external repository's stored credentials. */
@@ -65,9 +66,12 @@ export const replicaMeta = (w: Workload): ReplicaMeta | undefined => {
 /**
  * Converges every OTE deployment towards its version on the nodes its labels select:
  * - desired replicas per node come from targets.ts (daemonsets follow node labels as they change);
- * - while replicas of another version remain, it rolls: at most desired + maxSurge replicas live,
- *   at least desired - maxUnavailable available (running for minReadySeconds) at any pass;
- * - without an old version it creates and stops replicas freely (scale, labels, new nodes);
+ * - while replicas of another version remain, it rolls (rollout.ts): at most desired + maxSurge
+ *   replicas live, counting those still stopping, and at least desired - maxUnavailable available
+ *   (running for minReadySeconds) at any pass;
+ * - without an old version it creates and stops replicas freely (scale, labels, new nodes), still
+ *   within maxSurge while stopped replicas' containers wind down;
+ * - a deployment whose replicas crash-loop, or that selects no node for long, is failed (health.ts);
  * - autoscaled apps get their per-cluster replicas from reported CPU / memory utilisation.
  * Runs on a timer and soon after node changes; every pass re-reads state, so it is restart-safe.
  */
@@ -77,6 +81,8 @@ export class DeploymentController {
   /** Since when each deployment has selected no eligible node (ms). */
   private readonly noTargetSince = new Map<number, number>();
   private readonly failure: FailurePolicy;
+  /** Replicas told to stop whose task has not ended yet, by deployment (last pass). */
+  private stopping = new Map<number, number>();
 
   constructor(
     private readonly store: Store,
@@ -172,29 +178,19 @@ export class DeploymentController {
       for (let i = have; i < want; i++) deficits.push(nodeId);
     }
 
-    if (old.length === 0) {
-      for (const nodeId of deficits) changes += this.startReplica(d, app, nodeId);
-    } else {
-      // Rolling: surge first within maxSurge, then retire old replicas while availability allows.
-      let live = kept.length + old.length;
-      for (const nodeId of deficits) {
-        if (live >= total + app.maxSurge) break;
-        changes += this.startReplica(d, app, nodeId);
-        live++;
-      }
-      let available = kept.filter((r) => r.ready).length + old.filter((r) => r.ready).length;
-      const minAvailable = Math.max(0, total - app.maxUnavailable);
-      const oldOrder = [...old].sort((a, b) => Number(a.ready) - Number(b.ready));
-      for (const r of oldOrder) {
-        if (!r.ready) {
-          changes += this.stopReplica(r);
-          continue;
-        }
-        if (available - 1 < minAvailable) break;
-        changes += this.stopReplica(r);
-        available--;
-      }
-    }
+    // Start within maxSurge (counting replicas still stopping), retire old replicas while
+    // availability allows. Without old or stopping replicas this starts every deficit.
+    const step = rolloutStep({
+      total,
+      maxSurge: app.maxSurge,
+      maxUnavailable: app.maxUnavailable,
+      deficits,
+      current: kept,
+      old,
+      stopping: this.stopping.get(d.id) ?? 0,
+    });
+    for (const nodeId of step.start) changes += this.startReplica(d, app, nodeId);
+    for (const r of step.stop) changes += this.stopReplica(r);
 
     if (total === 0) {
       if (!this.noTargetSince.has(d.id)) this.noTargetSince.set(d.id, this.clock.now());
@@ -298,10 +294,17 @@ export class DeploymentController {
     const now = this.clock.now();
     const window = this.failure.crashLoopWindowMs;
     const seen = new Set<string>();
+    const stopping = new Map<number, number>();
     for (const w of this.workloads.list({ states: LIVE_STATES })) {
       const meta = replicaMeta(w);
-      if (!meta || w.ending !== null) continue;
+      if (!meta) continue;
       const task = this.workloads.tasks(w.id)[0];
+      if (w.ending !== null) {
+        // Still holds its node (and counts against maxSurge) until its container has stopped.
+        if (task && task.state !== "pending" && !TERMINAL_TASK_STATES.has(task.state))
+          stopping.set(meta.deployId, (stopping.get(meta.deployId) ?? 0) + 1);
+        continue;
+      }
       if (task && observe) {
         this.restarts.observe(task.id, task.attempt, now, window);
         seen.add(task.id);
@@ -324,7 +327,10 @@ export class DeploymentController {
       list.push(replica);
       out.set(meta.deployId, list);
     }
-    if (observe) this.restarts.retain(seen);
+    if (observe) {
+      this.restarts.retain(seen);
+      this.stopping = stopping;
+    }
     return out;
   }
 
