@@ -3,7 +3,7 @@
  * storage in a temp dir, deletes enabled. Without the binary it skips with a notice, except in CI
  * (CI=true or CORRAL_REQUIRE_DOCKER=1) where it fails. Install: apt-get install -y docker-registry.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,7 +21,33 @@ export interface TestRegistry {
   stop(): Promise<void>;
 }
 
-export async function requireRegistry(ctx: Mocha.Context): Promise<TestRegistry> {
+export interface RegistryOptions {
+  /** The only user the registry lets in (htpasswd, bcrypt); unset: no authentication. */
+  auth?: { username: string; password: string };
+}
+
+/** A bcrypt ($2b$) htpasswd line, made offline by python3's crypt (libxcrypt). */
+function htpasswdLine(username: string, password: string): string {
+  const hash = execFileSync(
+    "python3",
+    [
+      "-W",
+      "ignore",
+      "-c",
+      "import crypt,sys; print(crypt.crypt(sys.stdin.read(), crypt.mksalt(crypt.METHOD_BLOWFISH)))",
+    ],
+    { input: password },
+  )
+    .toString()
+    .trim();
+  if (!hash.startsWith("$2")) throw new Error(`[registry] python3 crypt gave no bcrypt hash: ${hash}`);
+  return `${username}:${hash}\n`;
+}
+
+export async function requireRegistry(
+  ctx: Mocha.Context,
+  options: RegistryOptions = {},
+): Promise<TestRegistry> {
   if (!fs.existsSync(BIN)) {
     const reason = `${BIN} is missing (run: apt-get install -y docker-registry)`;
     if (process.env["CI"] === "true" || process.env["CORRAL_REQUIRE_DOCKER"] === "1")
@@ -32,6 +58,12 @@ export async function requireRegistry(ctx: Mocha.Context): Promise<TestRegistry>
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-registry-"));
   const port = await freePort();
   const config = path.join(dir, "config.yml");
+  const auth: string[] = [];
+  if (options.auth) {
+    const file = path.join(dir, "htpasswd");
+    fs.writeFileSync(file, htpasswdLine(options.auth.username, options.auth.password));
+    auth.push("auth:", `  htpasswd: { realm: corral-test, path: ${file} }`);
+  }
   fs.writeFileSync(
     config,
     [
@@ -42,6 +74,7 @@ export async function requireRegistry(ctx: Mocha.Context): Promise<TestRegistry>
       "  delete: { enabled: true }",
       "http:",
       `  addr: 127.0.0.1:${port}`,
+      ...auth,
       "",
     ].join("\n"),
   );
@@ -51,7 +84,8 @@ export async function requireRegistry(ctx: Mocha.Context): Promise<TestRegistry>
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
-    async () => (await fetch(`${url}/v2/`)).status === 200,
+    // 401 is the authenticated registry's answer to an anonymous /v2/.
+    async () => [200, 401].includes((await fetch(`${url}/v2/`)).status),
     `registry on ${url}\n${output.slice(-1000)}`,
     15_000,
     100,
