@@ -41,6 +41,10 @@ export interface HubConfig {
   oteCrashLoopWindowMs: number;
   /** CORRAL_OTE_NO_TARGET_TIMEOUT_MS: a deployment selecting no ready node this long is failed. @default 300000 */
   oteNoTargetTimeoutMs: number;
+  /** CORRAL_OPENPAI_LIST_RATE_PER_MIN: OpenPAI job list requests per user per minute; 0 = unlimited. @default 120 */
+  openpaiListRatePerMin: number;
+  /** CORRAL_OPENPAI_SUBMIT_RATE_PER_HOUR: OpenPAI job submits per user per hour; 0 = unlimited. @default 3600 */
+  openpaiSubmitRatePerHour: number;
   /** CORRAL_LOG_LEVEL. @default info */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -79,6 +83,8 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     oteAdminAutoDeploy:
       oneOf(get, "CORRAL_OTE_ADMIN_AUTO_DEPLOY", ["true", "false"] as const, "true") === "true",
     oteHpaIntervalMs: integer(get, "CORRAL_OTE_HPA_INTERVAL_MS", 15_000, 100, 3_600_000),
+    openpaiListRatePerMin: integer(get, "CORRAL_OPENPAI_LIST_RATE_PER_MIN", 120, 0, 1_000_000),
+    openpaiSubmitRatePerHour: integer(get, "CORRAL_OPENPAI_SUBMIT_RATE_PER_HOUR", 3600, 0, 1_000_000),
     oteCrashLoopRestarts: integer(get, "CORRAL_OTE_CRASH_LOOP_RESTARTS", 3, 1, 1_000),
     oteCrashLoopWindowMs: integer(get, "CORRAL_OTE_CRASH_LOOP_WINDOW_MS", 300_000, 100, 86_400_000),
     oteNoTargetTimeoutMs: integer(get, "CORRAL_OTE_NO_TARGET_TIMEOUT_MS", 300_000, 0, 86_400_000),

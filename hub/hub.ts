@@ -79,6 +79,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       heartbeatsTotal: () => gateway.heartbeatCount(),
     },
     options.surfaces?.(core) ?? [],
+    { listPerMin: config.openpaiListRatePerMin, submitPerHour: config.openpaiSubmitRatePerHour },
   );
   const httpServer = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { requestLog } from "./middleware/request-log";
 import { nativeApi } from "./native";
 import { runaiApi } from "./runai";
 import { openpaiApi } from "./openpai";
+import type { OpenpaiRateLimits } from "./openpai/rate-limit";
 import { otestackApi } from "./otestack";
 
 /**
@@ -20,6 +21,7 @@ export function createApp(
   logger: Logger,
   gauges: HubGauges,
   extraSurfaces: ApiMiddleware[] = [],
+  openpaiLimits?: OpenpaiRateLimits,
 ): Koa<ApiState> {
   const app = new Koa<ApiState>();
   app.proxy = false;
@@ -33,7 +35,7 @@ export function createApp(
   // /api/v2 path, unknown ones with its NoApiError.
   app.use(nativeApi(core, logger));
   app.use(runaiApi(core, logger));
-  app.use(openpaiApi(core, logger));
+  app.use(openpaiApi(core, logger, openpaiLimits));
   app.use(otestackApi(core, logger));
   for (const s of extraSurfaces) app.use(s);
   app.use(async (ctx) => {

@@ -1,7 +1,7 @@
 /**
  * OpenPAI job features beyond the SDK walk-through: whole-job attempt history (job-attempts,
- * per-attempt detail and logs) and registry credentials from a dockerimage prerequisite's
- * `auth`. A real hub, FakeRuntime agents over gRPC.
+ * per-attempt detail and logs), registry credentials from a dockerimage prerequisite's `auth`,
+ * and the per-user job list and submit rate limits. A real hub, FakeRuntime agents over gRPC.
  */
 import assert from "node:assert/strict";
 import type { RunningAgent } from "../../agent/agent";
@@ -185,5 +185,62 @@ describe("integration: OpenPAI job attempts and registry credentials", function 
     assert.ok(!config.text.includes(password), config.text);
     assert.match(config.text, /password: "\*\*\*\*\*\*"/);
     await hub.api("PUT", "/api/v2/jobs/admin~private_img/executionType", { value: "STOP" });
+  });
+});
+
+describe("integration: OpenPAI job API rate limits", function () {
+  this.timeout(30_000);
+  let hub: TestHub;
+
+  before(async () => {
+    hub = await startTestHub({
+      CORRAL_OPENPAI_LIST_RATE_PER_MIN: "3",
+      CORRAL_OPENPAI_SUBMIT_RATE_PER_HOUR: "2",
+    });
+    const created = await hub.api("POST", "/api/v2/users", {
+      username: "carol",
+      password: "carol-pass",
+      email: "",
+    });
+    assert.equal(created.status, 201, created.text);
+  });
+  after(() => hub.close());
+
+  it("answers 429 TooManyRequestsError with Retry-After past a user's list and submit limits", async () => {
+    const login = await hub.api<{ token: string }>(
+      "POST",
+      "/api/v2/authn/basic/login",
+      { username: "carol", password: "carol-pass" },
+      null,
+    );
+    const carol = login.body.token;
+    for (let i = 0; i < 3; i++) assert.equal((await hub.api("GET", "/api/v2/jobs")).status, 200);
+    const res = await fetch(`${hub.hub.httpUrl}/api/v2/jobs`, {
+      headers: { authorization: `Bearer ${hub.adminToken}` },
+    });
+    assert.equal(res.status, 429);
+    assert.deepEqual(await res.json(), {
+      code: "TooManyRequestsError",
+      message: "Too many requests, please try again later.",
+    });
+    const wait = Number(res.headers.get("retry-after"));
+    assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+    // Per user: carol still lists.
+    assert.equal((await hub.api("GET", "/api/v2/jobs", undefined, carol)).status, 200);
+
+    for (const name of ["r1", "r2"])
+      assert.equal((await hub.api("POST", "/api/v2/jobs", job(name, {}), carol)).status, 202);
+    const third = await hub.api<{ code: string }>("POST", "/api/v2/jobs", job("r3", {}), carol);
+    assert.equal(third.status, 429);
+    assert.equal(third.body.code, "TooManyRequestsError");
+    assert.equal(hub.hub.core.workloads.findByOwnerAndName("carol", "r3"), undefined);
+    assert.equal((await hub.api("POST", "/api/v2/jobs", job("a1", {}))).status, 202);
+  });
+
+  it("refuses a bad limit at start, naming the variable", async () => {
+    await assert.rejects(
+      startTestHub({ CORRAL_OPENPAI_LIST_RATE_PER_MIN: "many" }),
+      /CORRAL_OPENPAI_LIST_RATE_PER_MIN/,
+    );
   });
 });

@@ -15,6 +15,7 @@ import { groupRoutes } from "./group-routes";
 import { jobRoutes } from "./job-routes";
 import { Jobs, PULL_SECRET_PREFIX } from "./jobs";
 import { logRoutes } from "./log-routes";
+import { DEFAULT_RATE_LIMITS, type OpenpaiRateLimits } from "./rate-limit";
 import { sessionRoutes } from "./session-routes";
 import { userRoutes } from "./user-routes";
 import { v1JobRoutes } from "./v1-job-routes";
@@ -67,7 +68,11 @@ function formUnderJson(): ApiMiddleware {
 }
 
 /** The OpenPAI REST surface: every /api/v1 and /api/v2 path not answered by a surface before it. */
-export function openpaiApi(core: Core, logger: Logger): ApiMiddleware {
+export function openpaiApi(
+  core: Core,
+  logger: Logger,
+  limits: OpenpaiRateLimits = DEFAULT_RATE_LIMITS,
+): ApiMiddleware {
   const access = new Access(core);
   const vcs = new VirtualClusters(core);
   // Shares its key (store settings) with the OTE surface's box.
@@ -97,7 +102,7 @@ export function openpaiApi(core: Core, logger: Logger): ApiMiddleware {
   userRoutes(router, core, access);
   groupRoutes(router, core, access);
   vcRoutes(router, core, access, vcs);
-  jobRoutes(router, core, access, jobs, history);
+  jobRoutes(router, core, access, jobs, history, limits);
   logRoutes(router, core, access, jobs, history);
   v1JobRoutes(router, core, access, jobs);
   clusterRoutes(router, core, access);

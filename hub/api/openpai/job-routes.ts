@@ -15,6 +15,7 @@ import type { Jobs } from "./jobs";
 import { originOf, presentAttempt, presentDetail, presentListItem, type PresentContext } from "./presenters";
 import { hasSecrets, maskConfig } from "./protocol/render";
 import { parseV2 } from "./protocol/v2";
+import { rateLimit, RateLimiter, type OpenpaiRateLimits } from "./rate-limit";
 
 const ExecutionType = z.looseObject({ value: z.enum(["START", "STOP"]) });
 const Tag = z.looseObject({
@@ -40,8 +41,11 @@ export function jobRoutes(
   access: Access,
   jobs: Jobs,
   history: AttemptHistory,
+  limits: OpenpaiRateLimits,
 ): void {
   const token = paiAuth(core, access, "token");
+  const listLimit = rateLimit(new RateLimiter(limits.listPerMin, 60_000));
+  const submitLimit = rateLimit(new RateLimiter(limits.submitPerHour, 3_600_000));
   const pc = (ctx: ApiContext): PresentContext => ({ core, origin: originOf(ctx) });
   const job = (ctx: ApiContext) => jobs.get(ctx.params.fw as string);
   const attemptOf = (ctx: ApiContext, w: Workload, index: string | undefined): JobAttemptView => {
@@ -51,12 +55,12 @@ export function jobRoutes(
     return found;
   };
 
-  router.get("/api/v2/jobs", token, (ctx) => {
+  router.get("/api/v2/jobs", token, listLimit, (ctx) => {
     const c = pc(ctx);
     const items = jobs.list().map((w) => presentListItem(c, w, core.workloads.tasks(w.id)));
     ctx.body = listJobs(items, ctx.query);
   });
-  router.post("/api/v2/jobs", token, (ctx) => {
+  router.post("/api/v2/jobs", token, submitLimit, (ctx) => {
     const raw = (ctx.request as { body?: unknown }).body;
     const { spec } = parseV2(raw);
     // Stored as submitted, except that secrets and registry passwords never reach the store.

@@ -47,6 +47,8 @@ describe("hub config", () => {
       oteCrashLoopRestarts: 3,
       oteCrashLoopWindowMs: 300_000,
       oteNoTargetTimeoutMs: 300_000,
+      openpaiListRatePerMin: 120,
+      openpaiSubmitRatePerHour: 3600,
       logLevel: "info",
     });
     assert.ok(Object.isFrozen(c));
