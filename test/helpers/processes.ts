@@ -60,7 +60,7 @@ export class BuiltProcess {
     await waitFor(
       () => pattern.test(this.output),
       `${this.name}: ${what}\n--- output ---\n${this.output.slice(-2000)}`,
-      20_000,
+      45_000, // a bound, not a timing: a loaded CI machine may start slowly
     );
   }
 }
