@@ -6,6 +6,7 @@ import type { Store } from "../repositories";
 import type { TaskMetricsService } from "../task-metrics";
 import type { WorkloadService } from "../workloads";
 import { DEFAULT_FAILURE_POLICY, failureReason, RestartTracker, type FailurePolicy } from "./health";
+import { hpaReplicas } from "./hpa";
 import { DeployStatus, type OteApp, type OteDeployment } from "./model";
 import { rolloutStep } from "./rollout";
 import { desiredPerNode, selectedClusters } from "./targets";
@@ -52,8 +53,6 @@ export interface ControllerOptions {
   failure?: Partial<FailurePolicy>;
 }
 
-/** Utilisation within this fraction of the target changes nothing (Kubernetes' HPA tolerance). */
-const HPA_TOLERANCE = 0.1;
 const LIVE_STATES = ["pending", "running", "stopping"];
 
 export const replicaMeta = (w: Workload): ReplicaMeta | undefined => {
@@ -226,11 +225,17 @@ export class DeploymentController {
     this.lastHpa.set(d.id, now);
     const cpu = avg(samples.map((s) => ((s.cpuPercent * 10) / Math.max(1, app.cpu)) * 100));
     const mem = avg(samples.map((s) => (s.memoryUsedMiB / Math.max(1, app.memory)) * 100));
-    const ratio = Math.max(cpu / app.hpaCpuTarget, mem / app.hpaMemoryTarget);
-    if (Math.abs(ratio - 1) <= HPA_TOLERANCE) return d;
     const clusters = Math.max(1, selectedClusters(this.clusters.list(), d.clusterLabel).length);
-    const perCluster = clamp(Math.ceil((samples.length / clusters) * ratio));
-    if (perCluster === d.replicas) return d;
+    const perCluster = hpaReplicas({
+      current: samples.length / clusters,
+      cpuPercent: cpu,
+      memoryPercent: mem,
+      cpuTarget: app.hpaCpuTarget,
+      memoryTarget: app.hpaMemoryTarget,
+      min: app.minReplicas,
+      max: app.maxReplicas,
+    });
+    if (perCluster === null || perCluster === d.replicas) return d;
     return this.save({ ...d, replicas: perCluster });
   }
 
