@@ -10,7 +10,7 @@ import path from "node:path";
 import type Dockerode from "dockerode";
 import { identityNodeKey } from "../../agent/runtime-identity";
 import { removeNodeContainers, requireDocker, TEST_IMAGE } from "../helpers/docker";
-import { BuiltProcess, freePort } from "../helpers/processes";
+import { BuiltProcess, startBuiltHub } from "../helpers/processes";
 import { waitFor } from "../helpers/wait";
 
 const JOIN = "e2e-openpai-join-token-0123";
@@ -56,19 +56,13 @@ describe("e2e: OpenPAI v2 job on real Docker", function () {
   before(async function () {
     docker = await requireDocker(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-pai-e2e-"));
-    const [httpPort, grpcPort] = [await freePort(), await freePort()];
-    httpUrl = `http://127.0.0.1:${httpPort}`;
-    hub = BuiltProcess.start("corral-hub", [], {
-      CORRAL_DATA_DIR: path.join(dir, "hub"),
-      CORRAL_HTTP_HOST: "127.0.0.1",
-      CORRAL_HTTP_PORT: String(httpPort),
-      CORRAL_GRPC_HOST: "127.0.0.1",
-      CORRAL_GRPC_PORT: String(grpcPort),
+    const started = await startBuiltHub(path.join(dir, "hub"), {
       CORRAL_ADMIN_PASSWORD: PASSWORD,
       CORRAL_BOOTSTRAP_JOIN_TOKEN: JOIN,
       CORRAL_HEARTBEAT_INTERVAL_MS: "500",
     });
-    await hub.waitForOutput(/hub started/, "hub started");
+    hub = started.process;
+    httpUrl = started.httpUrl;
     // OpenPAI login: form-encoded, as the SDK sends it.
     const login = await fetch(`${httpUrl}/api/v2/authn/basic/login`, {
       method: "POST",
@@ -77,7 +71,7 @@ describe("e2e: OpenPAI v2 job on real Docker", function () {
     });
     token = ((await login.json()) as { token: string }).token;
     agent = BuiltProcess.start("corral-agent", [], {
-      CORRAL_HUB: `127.0.0.1:${grpcPort}`,
+      CORRAL_HUB: started.grpcAddress,
       CORRAL_JOIN_TOKEN: JOIN,
       CORRAL_CLUSTER: cluster,
       CORRAL_NODE_NAME: "paibox",

@@ -14,7 +14,7 @@ import type Dockerode from "dockerode";
 import { identityNodeKey } from "../../agent/runtime-identity";
 import { removeNodeContainers, requireDocker, TEST_IMAGE } from "../helpers/docker";
 import { OteClient } from "../helpers/otestack-client";
-import { BuiltProcess, freePort } from "../helpers/processes";
+import { BuiltProcess, startBuiltHub } from "../helpers/processes";
 import { requireRegistry, type TestRegistry } from "../helpers/registry";
 import { waitFor } from "../helpers/wait";
 
@@ -67,23 +67,17 @@ describe("e2e: OTE-stack daemonset from a real registry on real Docker", functio
       // Agents must pull it from the registry, not find it locally.
       execFileSync("docker", ["rmi", `${image}:${tag}`]);
     }
-    const [httpPort, grpcPort] = [await freePort(), await freePort()];
-    hub = BuiltProcess.start("corral-hub", [], {
-      CORRAL_DATA_DIR: path.join(dir, "hub"),
-      CORRAL_HTTP_HOST: "127.0.0.1",
-      CORRAL_HTTP_PORT: String(httpPort),
-      CORRAL_GRPC_HOST: "127.0.0.1",
-      CORRAL_GRPC_PORT: String(grpcPort),
+    const started = await startBuiltHub(path.join(dir, "hub"), {
       CORRAL_ADMIN_PASSWORD: PASSWORD,
       CORRAL_BOOTSTRAP_JOIN_TOKEN: JOIN,
       CORRAL_HEARTBEAT_INTERVAL_MS: "500",
       CORRAL_REGISTRY_URL: registry.url,
     });
-    await hub.waitForOutput(/hub started/, "hub started");
+    hub = started.process;
     for (const name of NODES) {
       agents.push(
         BuiltProcess.start("corral-agent", [], {
-          CORRAL_HUB: `127.0.0.1:${grpcPort}`,
+          CORRAL_HUB: started.grpcAddress,
           CORRAL_JOIN_TOKEN: JOIN,
           CORRAL_CLUSTER: cluster,
           CORRAL_NODE_NAME: name,
@@ -92,7 +86,7 @@ describe("e2e: OTE-stack daemonset from a real registry on real Docker", functio
         }),
       );
     }
-    admin = new OteClient(`http://127.0.0.1:${httpPort}`);
+    admin = new OteClient(started.httpUrl);
     alice = new OteClient(admin.baseUrl);
     await admin.login("admin", PASSWORD);
     await waitFor(

@@ -15,7 +15,7 @@ import { identityNodeKey } from "../../agent/runtime-identity";
 import { removeNodeContainers, requireDocker, TEST_IMAGE } from "../helpers/docker";
 import { request } from "../helpers/http";
 import { OteClient } from "../helpers/otestack-client";
-import { BuiltProcess, freePort } from "../helpers/processes";
+import { BuiltProcess, startBuiltHub } from "../helpers/processes";
 import { requireRegistry, type TestRegistry } from "../helpers/registry";
 import { waitFor } from "../helpers/wait";
 
@@ -62,27 +62,21 @@ describe("e2e: OTE-stack app pulled from a private registry with stored credenti
     dockerCli(["logout", registry.host]);
     execFileSync("docker", ["rmi", image]);
 
-    const [httpPort, grpcPort] = [await freePort(), await freePort()];
-    hub = BuiltProcess.start("corral-hub", [], {
-      CORRAL_DATA_DIR: path.join(dir, "hub"),
-      CORRAL_HTTP_HOST: "127.0.0.1",
-      CORRAL_HTTP_PORT: String(httpPort),
-      CORRAL_GRPC_HOST: "127.0.0.1",
-      CORRAL_GRPC_PORT: String(grpcPort),
+    const started = await startBuiltHub(path.join(dir, "hub"), {
       CORRAL_ADMIN_PASSWORD: PASSWORD,
       CORRAL_BOOTSTRAP_JOIN_TOKEN: JOIN,
       CORRAL_HEARTBEAT_INTERVAL_MS: "500",
     });
-    await hub.waitForOutput(/hub started/, "hub started");
+    hub = started.process;
     agent = BuiltProcess.start("corral-agent", [], {
-      CORRAL_HUB: `127.0.0.1:${grpcPort}`,
+      CORRAL_HUB: started.grpcAddress,
       CORRAL_JOIN_TOKEN: JOIN,
       CORRAL_CLUSTER: cluster,
       CORRAL_NODE_NAME: NODE,
       CORRAL_AGENT_DATA_DIR: path.join(dir, "agent"),
       CORRAL_NVIDIA_SMI: path.join(dir, "no-such-nvidia-smi"),
     });
-    httpUrl = `http://127.0.0.1:${httpPort}`;
+    httpUrl = started.httpUrl;
     admin = new OteClient(httpUrl);
     await admin.login("admin", PASSWORD);
     await waitFor(
