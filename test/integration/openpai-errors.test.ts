@@ -285,6 +285,21 @@ describe("integration: OpenPAI error codes", function () {
     );
   });
 
+  it("UnknownError (500, naming the request id, no stack) for an unexpected failure", async () => {
+    const workloads = hub.hub.core.workloads;
+    const list = workloads.list.bind(workloads);
+    workloads.list = () => {
+      throw new Error("disk on fire at /var/lib/secret-path");
+    };
+    try {
+      const res = call("GET", "/api/v2/jobs");
+      await expectError(res, 500, "UnknownError", /request /);
+      assert.ok(!JSON.stringify((await res).body).includes("secret-path"), "no internals leak");
+    } finally {
+      workloads.list = list;
+    }
+  });
+
   it("NoApiError for unknown paths", async () => {
     await expectError(
       call("GET", "/api/v2/no/such/thing"),
