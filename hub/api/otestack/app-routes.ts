@@ -227,7 +227,8 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
     );
   });
 
-  router.get("/app/:appName", auth, validate(VersionQuery, "query"), (ctx) => {
+  /** The caller's visible versions of the app named in the path, narrowed by the query; 404 when none. */
+  const namedVersions = (ctx: ApiContext) => {
     const q = input(ctx, VersionQuery);
     const name = ctx.params["appName"] as string;
     const versions = visibleApps(ctx).filter(
@@ -237,19 +238,14 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
         (!q.namespace || a.namespace === q.namespace),
     );
     if (versions.length === 0) throw new NotFoundError("app", name);
+    return versions;
+  };
+  router.get("/app/:appName", auth, validate(VersionQuery, "query"), (ctx) => {
+    const versions = namedVersions(ctx);
     ok(ctx, versions.map(presentApp), { total: versions.length });
   });
   router.delete("/app/:appName", auth, validate(VersionQuery, "query"), (ctx) => {
-    const q = input(ctx, VersionQuery);
-    const name = ctx.params["appName"] as string;
-    const versions = visibleApps(ctx).filter(
-      (a) =>
-        a.name === name &&
-        (!q.version || a.version === q.version) &&
-        (!q.namespace || a.namespace === q.namespace),
-    );
-    if (versions.length === 0) throw new NotFoundError("app", name);
-    for (const a of versions) core.deployments.deleteApp(a);
+    for (const a of namedVersions(ctx)) core.deployments.deleteApp(a);
     ok(ctx);
   });
 }
