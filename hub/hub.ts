@@ -40,6 +40,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     downAfterMs: config.nodeDownAfterMs,
     metricsSampleMs: config.metricsSampleMs,
     hpaIntervalMs: config.oteHpaIntervalMs,
+    restartBackoffMs: config.restartBackoffMs,
     oteFailure: {
       crashLoopRestarts: config.oteCrashLoopRestarts,
       crashLoopWindowMs: config.oteCrashLoopWindowMs,

@@ -15,7 +15,7 @@ import { ProjectMetrics } from "./project-metrics";
 import { QuotaUnitService } from "./quota-units";
 import type { Store } from "./repositories";
 import { CoreSignals } from "./signals";
-import { TaskLifecycle } from "./task-lifecycle";
+import { DEFAULT_RESTART_BACKOFF, TaskLifecycle } from "./task-lifecycle";
 import { TaskMetricsService } from "./task-metrics";
 import { UserService } from "./users";
 import { WorkloadService } from "./workloads";
@@ -56,13 +56,18 @@ export type CoreOptions = NodeServiceOptions & {
   registryUrl?: string | null;
   /** @default true */
   adminAutoDeploy?: boolean;
+  /** First crash-loop back-off of a restarted service task. @default 10_000 ms (0: off) */
+  restartBackoffMs?: number;
 };
 
 export function createCore(store: Store, clock: Clock, options: CoreOptions): Core {
   const signals = new CoreSignals();
   const clusters = new ClusterService(store, clock);
   const nodes = new NodeService(store, clusters, clock, signals, options);
-  const lifecycle = new TaskLifecycle(store, nodes, clock, signals);
+  const lifecycle = new TaskLifecycle(store, nodes, clock, signals, {
+    ...DEFAULT_RESTART_BACKOFF,
+    initialMs: options.restartBackoffMs ?? DEFAULT_RESTART_BACKOFF.initialMs,
+  });
   const nodePools = new NodePoolService(store, clock, signals);
   const preemptions = new Preemptions(store, clock, signals);
   lifecycle.setPreemptionHook(

@@ -300,6 +300,10 @@ export interface Task {
   message: string | null;
   /** Why a pending task waits (scheduler's explanation). */
   reason: string | null;
+  /** A restarted service task is not placed before this time (crash-loop back-off); null: now. */
+  retryAt: number | null;
+  /** The back-off that set retryAt, doubled on each quick exit. 0: none. */
+  backoffMs: number;
   createdAt: number;
   updatedAt: number;
   startedAt: number | null;

@@ -36,7 +36,12 @@ export class PlacementLoop {
 
   /** One pass. Returns how many tasks were placed. */
   runOnce(): number {
-    const pending = this.store.tasks.byStates(["pending"]);
+    // Restarted service tasks still in their crash-loop back-off sit this pass out (they keep
+    // the reason the lifecycle gave them, and the lifecycle asks for scheduling when it ends).
+    const now = this.clock.now();
+    const pending = this.store.tasks
+      .byStates(["pending"])
+      .filter((t) => t.retryAt === null || t.retryAt <= now);
     if (pending.length === 0) return 0;
     const workloads = new Map<string, Workload>();
     for (const t of pending) {
@@ -55,7 +60,6 @@ export class PlacementLoop {
       pending: this.pendingViews(pending, workloads),
     });
 
-    const now = this.clock.now();
     const touchedNodes = new Set<string>();
     let committed = 0;
     this.store.transaction(() => {

@@ -6,6 +6,22 @@ import type { Store } from "./repositories";
 import type { CoreSignals } from "./signals";
 import { completionOutcome, deriveWorkloadState, isTerminalWorkloadState } from "./workload-state";
 
+/** Crash-loop back-off of service restarts. Units: ms. */
+export interface RestartBackoff {
+  /** @default 10_000 (0 turns the back-off off) */
+  initialMs: number;
+  /** @default 300_000 */
+  maxMs: number;
+  /** An attempt that ran this long counts as healthy. @default 600_000 */
+  resetAfterMs: number;
+}
+
+export const DEFAULT_RESTART_BACKOFF: RestartBackoff = {
+  initialMs: 10_000,
+  maxMs: 300_000,
+  resetAfterMs: 600_000,
+};
+
 /** What an agent says about one task container (the protocol's TaskUpdate, in core words). */
 export interface TaskReport {
   taskId: string;
@@ -37,6 +53,7 @@ export class TaskLifecycle {
     private readonly nodes: NodeService,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
+    private readonly backoff: RestartBackoff = DEFAULT_RESTART_BACKOFF,
   ) {}
 
   setPreemptionHook(ended: (task: Task) => string | null, attempts: (task: Task) => number): void {
@@ -227,6 +244,18 @@ export class TaskLifecycle {
   }
 
   /**
+   * Crash-loop back-off of a service task, as Kubernetes does: the first quick exit waits
+   * `initialMs`, each further one doubles it up to `maxMs`; an attempt that ran `resetAfterMs` or
+   * longer restarts at once and clears it.
+   */
+  private nextBackoff(task: Task): number {
+    if (this.backoff.initialMs <= 0) return 0;
+    const ended = task.finishedAt ?? this.clock.now();
+    if (task.startedAt !== null && ended - task.startedAt >= this.backoff.resetAfterMs) return 0;
+    return task.backoffMs === 0 ? this.backoff.initialMs : Math.min(task.backoffMs * 2, this.backoff.maxMs);
+  }
+
+  /**
    * Ends one attempt. A failed or lost attempt with attempts left goes back to pending as the next
    * attempt, unless the workload is ending.
    */
@@ -264,13 +293,23 @@ export class TaskLifecycle {
       detail,
     );
     if (retry) {
+      const backoffMs = workload.kind === "service" ? this.nextBackoff(task) : 0;
       this.store.tasks.update({
         ...task,
         ...UNPLACED,
         state: "pending",
         attempt: task.attempt + 1,
         message: `retrying after attempt ${task.attempt} ${outcome}`,
+        retryAt: backoffMs > 0 ? this.clock.now() + backoffMs : null,
+        backoffMs,
+        reason: backoffMs > 0 ? `restarting in ${Math.ceil(backoffMs / 1000)}s (crash-loop back-off)` : null,
       });
+      if (backoffMs > 0) {
+        setTimeout(
+          () => this.signals.schedulingNeeded.emit(`task ${task.id} back-off over`),
+          backoffMs,
+        ).unref();
+      }
       this.event(
         workload,
         task,

@@ -101,6 +101,8 @@ export class WorkloadService {
         ...UNPLACED,
         message: null,
         reason: "waiting for the scheduler",
+        retryAt: null,
+        backoffMs: 0,
         createdAt: now,
         updatedAt: now,
       })),

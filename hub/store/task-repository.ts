@@ -18,6 +18,8 @@ interface TaskRow {
   exit_code: number | null;
   message: string | null;
   reason: string | null;
+  retry_at: number | null;
+  backoff_ms: number;
   created_at: number;
   updated_at: number;
   started_at: number | null;
@@ -39,6 +41,8 @@ const toTask = (r: TaskRow): Task => ({
   exitCode: r.exit_code,
   message: r.message,
   reason: r.reason,
+  retryAt: r.retry_at,
+  backoffMs: r.backoff_ms,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   startedAt: r.started_at,
@@ -60,6 +64,8 @@ const params = (t: Task) => ({
   exit_code: t.exitCode,
   message: t.message,
   reason: t.reason,
+  retry_at: t.retryAt,
+  backoff_ms: t.backoffMs,
   created_at: t.createdAt,
   updated_at: t.updatedAt,
   started_at: t.startedAt,
@@ -69,13 +75,14 @@ const params = (t: Task) => ({
 export function taskRepository(db: Db): TaskRepository {
   const insert = db.prepare(
     `INSERT INTO tasks (id, workload_id, role, idx, attempt, state, node_id, gpu_uuids, container_id, ip, ports,
-       exit_code, message, reason, created_at, updated_at, started_at, finished_at)
+       exit_code, message, reason, retry_at, backoff_ms, created_at, updated_at, started_at, finished_at)
      VALUES (@id, @workload_id, @role, @idx, @attempt, @state, @node_id, @gpu_uuids, @container_id, @ip, @ports,
-       @exit_code, @message, @reason, @created_at, @updated_at, @started_at, @finished_at)`,
+       @exit_code, @message, @reason, @retry_at, @backoff_ms, @created_at, @updated_at, @started_at, @finished_at)`,
   );
   const update = db.prepare(
     `UPDATE tasks SET attempt=@attempt, state=@state, node_id=@node_id, gpu_uuids=@gpu_uuids,
        container_id=@container_id, ip=@ip, ports=@ports, exit_code=@exit_code, message=@message, reason=@reason,
+       retry_at=@retry_at, backoff_ms=@backoff_ms,
        updated_at=@updated_at, started_at=@started_at, finished_at=@finished_at
      WHERE id=@id`,
   );

@@ -43,6 +43,8 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     CORRAL_BOOTSTRAP_JOIN_TOKEN: JOIN_TOKEN,
     CORRAL_HEARTBEAT_INTERVAL_MS: "100",
     CORRAL_METRICS_SAMPLE_MS: "0",
+    // Crash-looping services restart after 20 ms, 40 ms... so tests need not wait out real back-offs.
+    CORRAL_RESTART_BACKOFF_MS: "20",
     ...env,
   });
   const hub = await startHub(config, { logger: testLogger() });

@@ -10,7 +10,7 @@ import { BuiltProcess, startBuiltHub } from "../helpers/processes";
 import { request } from "../helpers/http";
 
 describe("integration: built processes start-up", function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-proc-"));
 
   const refuses = async (

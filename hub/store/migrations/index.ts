@@ -9,6 +9,7 @@ import { jobAttempts } from "./003-job-attempts";
 import { runai } from "./004-runai";
 import { otestack } from "./005-otestack";
 import { openpaiAttempts } from "./006-openpai-attempts";
+import { restartBackoff } from "./007-restart-backoff";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   runai,
   otestack,
   openpaiAttempts,
+  restartBackoff,
 ];

@@ -44,6 +44,7 @@ describe("hub config", () => {
       registryUrl: undefined,
       oteAdminAutoDeploy: true,
       oteHpaIntervalMs: 15_000,
+      restartBackoffMs: 10_000,
       oteCrashLoopRestarts: 3,
       oteCrashLoopWindowMs: 300_000,
       oteNoTargetTimeoutMs: 300_000,

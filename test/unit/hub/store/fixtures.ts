@@ -167,6 +167,8 @@ export const task = (id: string, workloadId: string, over: Partial<Task> = {}): 
   exitCode: null,
   message: null,
   reason: "waiting for the scheduler",
+  retryAt: null,
+  backoffMs: 0,
   createdAt: 1000,
   updatedAt: 1000,
   startedAt: null,
