@@ -1,12 +1,12 @@
 /**
- * N simulated agents in this process: real startAgent() wiring with FakeRuntime and benchHardware,
+ * N simulated agents in this process: real startAgent() wiring with FakeRuntime and simulatedHardware,
  * no data dir, talking real gRPC to the hub over loopback.
  */
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { startAgent, type RunningAgent } from "../../agent/agent";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
-import { benchHardware } from "./fake-hardware";
+import { simulatedHardware } from "./fake-hardware";
 
 export interface SwarmOptions {
   /** The hub's gRPC address, host:port. */
@@ -54,7 +54,7 @@ export function startSwarm(options: SwarmOptions): Swarm {
       dataDir: null,
       keepExitedMs: 3_600_000,
       runtime: new FakeRuntime({ nodeId: name }),
-      hardware: benchHardware(name),
+      hardware: simulatedHardware({ hostname: name }),
       logger,
       retry: { initialMs: 200, multiplier: 2, maxMs: 5_000 },
     });
