@@ -161,6 +161,13 @@ export function planFairShare(s: FairSnapshot): FairPlan {
         planned.get(poolId, g.unitId)[r] + g.request[r] <= fairOf(poolId, g.unitId)[r] + EPS,
     );
   const fits = (g: Group, plan: ReturnType<typeof place>) => plan.assignments.length === g.tasks.length;
+  /** Places the whole group in the pool's idle capacity and commits it; null when done, else why not. */
+  const placeIdle = (g: Group, poolId: string): string | null => {
+    const plan = place(usageNodes.views(poolId), g.tasks);
+    if (!fits(g, plan)) return plan.waiting.get(g.tasks[0]?.taskId ?? "") ?? "does not fit";
+    commit(g, poolId, plan.assignments, false);
+    return null;
+  };
 
   /** Why a group waits: every pool it may use, for whom, and the first obstacle. */
   const explain = (g: Group, first: string | null): string => {
@@ -226,14 +233,13 @@ export function planFairShare(s: FairSnapshot): FairPlan {
         deferred = true;
         continue;
       }
-      const plan = place(usageNodes.views(poolId), g.tasks);
-      if (fits(g, plan)) {
-        commit(g, poolId, plan.assignments, false);
+      const why = placeIdle(g, poolId);
+      if (why === null) {
         done = true;
         break;
       }
       full.push(poolId);
-      first ??= plan.waiting.get(g.tasks[0]?.taskId ?? "") ?? "does not fit";
+      first ??= why;
     }
     for (const poolId of done ? [] : full) {
       const r = chooseVictims({
@@ -273,14 +279,12 @@ export function planFairShare(s: FairSnapshot): FairPlan {
           blocked ?? `idle capacity in pool ${poolName(poolId)} is held for ${held}, below its fair share`;
         continue;
       }
-      const plan = place(usageNodes.views(poolId), g.tasks);
-      if (fits(g, plan)) {
-        commit(g, poolId, plan.assignments, false);
+      const why = placeIdle(g, poolId);
+      if (why === null) {
         done = true;
         break;
       }
       full.push(poolId);
-      const why = plan.waiting.get(g.tasks[0]?.taskId ?? "") ?? "does not fit";
       const f = g.unitId ? fairOf(poolId, g.unitId)[main(g)] : 0;
       first ??= g.unitId
         ? `${name(g.unitId)} is over its fair share (${amountText(main(g), f)}) in pool ${poolName(poolId)} and nothing idle fits: ${why}`
