@@ -12,7 +12,7 @@ export function healthRoutes(core: Core, gauges: HubGauges): ApiMiddleware {
   return async function health(ctx, next) {
     if (ctx.method !== "GET" && ctx.method !== "HEAD") return next();
     if (ctx.path === "/healthz") {
-      const ok = core.store.ping();
+      const ok = core.ping();
       ctx.status = ok ? 200 : 503;
       ctx.body = { status: ok ? "ok" : "store unavailable" };
       return;

@@ -13,6 +13,7 @@ import { PlacementLoop } from "./placement";
 import { Preemptions } from "./preemption";
 import { ProjectMetrics } from "./project-metrics";
 import { QuotaUnitService } from "./quota-units";
+import { SecretBox } from "./secret-box";
 import type { Store } from "./repositories";
 import { CoreSignals } from "./signals";
 import { DEFAULT_RESTART_BACKOFF, TaskLifecycle } from "./task-lifecycle";
@@ -24,6 +25,10 @@ import { WorkloadService } from "./workloads";
 export interface Core {
   store: Store;
   clock: Clock;
+  /** True when the store answers (for /healthz). */
+  ping(): boolean;
+  /** Seals and opens stored secrets (registry passwords, job secrets) with the hub's key. */
+  secretBox: SecretBox;
   signals: CoreSignals;
   auth: AuthService;
   users: UserService;
@@ -81,6 +86,8 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   return {
     store,
     clock,
+    ping: () => store.ping(),
+    secretBox: new SecretBox(store.settings),
     signals,
     auth: new AuthService(store, clock),
     users: new UserService(store, clock),

@@ -4,7 +4,6 @@ import type { Core } from "../../core";
 import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { surface } from "../middleware/compose";
-import { SecretBox } from "../../core/deployments/secret-box";
 import { Access, ADMIN_GROUP, DEFAULT_VC, withAcls } from "./access";
 import { AttemptHistory } from "./attempts";
 import { clusterRoutes } from "./cluster-routes";
@@ -76,7 +75,7 @@ export function openpaiApi(
   const access = new Access(core);
   const vcs = new VirtualClusters(core);
   // Shares its key (store settings) with the OTE surface's box.
-  const jobs = new Jobs(core, access, vcs, new SecretBox(core.store.settings));
+  const jobs = new Jobs(core, access, vcs, core.secretBox);
   const history = new AttemptHistory(core, logger);
   bootstrapOpenpai(core, access, vcs);
   core.desired.addEnvDecorator(openpaiEnv(core));

@@ -2,7 +2,7 @@ import type { Core } from "../../core";
 import { ConflictError } from "../../core/errors";
 import type { PortSpec, TaskRole, User, Workload } from "../../core/model";
 import type { RegistryAuth } from "../../core/desired";
-import type { SecretBox } from "../../core/deployments/secret-box";
+import type { SecretBox } from "../../core/secret-box";
 import type { Access } from "./access";
 import { forbidden, noJob, noVc, PaiError } from "./errors";
 import { FIRST_CONTAINER_PORT, frameworkName, jobMeta, type JobMeta } from "./job-meta";

@@ -2,7 +2,6 @@ import Router from "@koa/router";
 import type { Logger } from "pino";
 import type { Core } from "../../core";
 import { externalRepoSecret } from "../../core/deployments/controller";
-import { SecretBox } from "../../core/deployments/secret-box";
 import { NotFoundError } from "../../core/errors";
 import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
@@ -27,7 +26,7 @@ export function otestackApi(core: Core, logger: Logger): ApiMiddleware {
     if (u.admin && u.extension["otestack"] === undefined)
       core.users.save(withProfile(u, { ...profile(u), role: 4, status: 1 }));
   }
-  const box = new SecretBox(core.store.settings);
+  const box = core.secretBox;
   // Replicas of apps with an external repository pull with its stored credentials, opened only
   // when a task is sent to its agent.
   core.desired.addPullSecretResolver("otestack/", (name) => {

@@ -1,7 +1,7 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { Core } from "../../core";
-import type { SecretBox } from "../../core/deployments/secret-box";
+import type { SecretBox } from "../../core/secret-box";
 import type { ExternalRepo } from "../../core/deployments/model";
 import { AgentUnavailableError, ConflictError, NotFoundError, ValidationError } from "../../core/errors";
 import { RegistryClient, RegistryError } from "../../registry/client";

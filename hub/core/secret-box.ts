@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { SettingsRepository } from "../repositories";
+import type { SettingsRepository } from "./repositories";
 
 const KEY_SETTING = "otestack_secret_key";
 
