@@ -1,8 +1,46 @@
 // Lint rules that hold the project's habits: no floating promises, type-only imports, ===, and no
 // import cycles. Generated protobuf code is excluded (it is never edited by hand).
+//
+// Layer boundaries (the core imports no adapter; hub/api reaches no store; surfaces never import
+// each other; only the gateway and the agent's link speak proto/) are `no-restricted-imports`
+// bans. That rule's options do not merge across config blocks (the last block matching a file
+// wins), so each block below lists every ban for its files. Bans match the import text with
+// regexes, so a relative path of any depth ("../../store/x") or suffix (".js") is caught without
+// resolving it. test/unit/lint/boundaries.test.ts proves each ban fires.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import importPlugin from "eslint-plugin-import";
+
+/** The REST surfaces, one folder each under hub/api (modelarts is the next one). */
+const SURFACES = ["native", "openpai", "otestack", "runai", "modelarts"];
+
+/** Matches an import path that has `name` as one of its folders or its last part. */
+const folder = (name) => `(^|/)(${name})(/|$)`;
+
+const PROTO = {
+  regex: folder("proto"),
+  message: "Only hub/agents and agent/link speak the wire protocol: import what they export, not proto/.",
+};
+const STORE = {
+  regex: folder("store"),
+  message: "hub/api talks to the core only: no hub/store import (ask a core service).",
+};
+const REPOSITORIES = {
+  regex: "(^|/)core/repositories$",
+  message: "hub/api calls no repository: ask a core service.",
+};
+const API_PACKAGES = {
+  group: ["better-sqlite3", "@grpc/*"],
+  message: "hub/api is HTTP over the core: no SQLite or gRPC.",
+};
+/** A surface folder importing another surface folder ("../openpai/x" from hub/api/native/). */
+const otherSurfaces = (self) => ({
+  regex: `^(\\.\\./)+(${SURFACES.filter((s) => s !== self).join("|")})(/|$)`,
+  message: `Surfaces never import each other (hub/api/${self}): shared code goes to hub/api or hub/core.`,
+});
+const API_BANS = [PROTO, STORE, REPOSITORIES, API_PACKAGES];
+
+const bans = (...patterns) => ({ "no-restricted-imports": ["error", { patterns }] });
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "proto/gen/**", "data/**", "bin/**", ".corral-dev/**"] },
@@ -27,40 +65,57 @@ export default tseslint.config(
     },
   },
   {
+    // The wire protocol stays behind the gateway and the agent's link. Tests may speak it (a raw
+    // AgentLink client in test/integration/native-api.test.ts); scripts/bench does not need to.
+    files: ["**/*.ts"],
+    ignores: ["hub/agents/**", "agent/link/**", "test/**"],
+    rules: bans(PROTO),
+  },
+  {
     files: ["hub/core/**/*.ts", "hub/scheduler/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            "koa",
-            "@koa/*",
-            "@grpc/*",
-            "better-sqlite3",
-            "*/proto/*",
-            "*/store/*",
-            "*/api/*",
-            "*/agents/*",
-          ],
-        },
-      ],
-    },
+    rules: bans(
+      PROTO,
+      {
+        group: ["koa", "@koa/*", "@grpc/*", "better-sqlite3"],
+        message: "The core imports no Koa, gRPC or SQLite.",
+      },
+      { regex: folder("store|api|agents"), message: "The core imports no adapter (store, api, agents)." },
+    ),
   },
   {
     files: ["hub/api/**/*.ts"],
     rules: {
-      "no-restricted-imports": [
+      ...bans(...API_BANS),
+      "no-restricted-syntax": [
         "error",
-        { patterns: ["better-sqlite3", "*/store/*", "@grpc/*", "*/proto/*"] },
+        {
+          selector: "MemberExpression[property.name='store'][object.name='core']",
+          message: "hub/api talks to core services, never to core.store.",
+        },
+        {
+          selector: "MemberExpression[property.name='store'][object.property.name='core']",
+          message: "hub/api talks to core services, never to core.store.",
+        },
+        {
+          selector: "VariableDeclarator[init.name='core'] > ObjectPattern > Property[key.name='store']",
+          message: "hub/api talks to core services, never to core.store.",
+        },
       ],
     },
   },
+  ...SURFACES.map((surface) => ({
+    files: [`hub/api/${surface}/**/*.ts`],
+    rules: bans(...API_BANS, otherSurfaces(surface)),
+  })),
   {
     files: ["cli/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["*/hub/*", "*/agent/*", "*/proto/*"] }] },
+    rules: bans(PROTO, {
+      regex: "^(\\.\\./)+(hub|agent)(/|$)",
+      message: "The CLI talks to the hub over HTTP only: no hub or agent import.",
+    }),
   },
   {
     files: ["agent/hardware/**/*.ts", "agent/runtime/**/*.ts", "agent/state/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: ["*/proto/*", "@grpc/*"] }] },
+    rules: bans(PROTO, { group: ["@grpc/*"], message: "Only agent/link speaks gRPC." }),
   },
 );

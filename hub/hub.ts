@@ -2,7 +2,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import { AgentLinkService } from "../proto/gen/corral/v1/agent_link";
 import { AgentGateway } from "./agents/gateway";
 import { createApp } from "./api/app";
 import type { ApiMiddleware } from "./api/context";
@@ -63,7 +62,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_permit_without_calls": 1,
   });
-  grpcServer.addService(AgentLinkService, gateway.service());
+  gateway.register(grpcServer);
   const grpcPort = await new Promise<number>((resolve, reject) =>
     grpcServer.bindAsync(
       `${config.grpcHost}:${config.grpcPort}`,

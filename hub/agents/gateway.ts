@@ -2,17 +2,19 @@ import {
   Metadata,
   status,
   type sendUnaryData,
+  type Server,
   type ServerDuplexStream,
   type ServerUnaryCall,
 } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import type {
-  AgentLinkServer,
-  AgentMessage,
-  HubMessage,
-  JoinRequest,
-  JoinResponse,
-  LogChunk,
+import {
+  AgentLinkService,
+  type AgentLinkServer,
+  type AgentMessage,
+  type HubMessage,
+  type JoinRequest,
+  type JoinResponse,
+  type LogChunk,
 } from "../../proto/gen/corral/v1/agent_link";
 import type { Core } from "../core";
 import { AgentUnavailableError, CorralError } from "../core/errors";
@@ -59,6 +61,11 @@ export class AgentGateway implements TaskLogSource {
   }
 
   /** The grpc-js service implementation. */
+  /** Serves AgentLink on `server` (the composition root owns the server, its port and shutdown). */
+  register(server: Server): void {
+    server.addService(AgentLinkService, this.service());
+  }
+
   service(): AgentLinkServer {
     return {
       join: (call, callback) => this.join(call, callback),

@@ -23,7 +23,6 @@ import { WorkloadService } from "./workloads";
 
 /** Every core service, wired over one store. Built once in hub/main.ts (and by test helpers). */
 export interface Core {
-  store: Store;
   clock: Clock;
   /** True when the store answers (for /healthz). */
   ping(): boolean;
@@ -84,7 +83,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   const workloads = new WorkloadService(store, clusters, lifecycle, clock, signals);
   const taskMetrics = new TaskMetricsService(clock);
   return {
-    store,
     clock,
     ping: () => store.ping(),
     secretBox: new SecretBox(store.settings),

@@ -319,3 +319,18 @@ export interface WorkloadEvent {
   message: string;
   at: number;
 }
+
+/**
+ * A whole-workload attempt that failed and was retried (Workload.maxJobAttempts > 1): its tasks as
+ * they ended; tasks still live then were stopped by the retry and are kept as stopped.
+ */
+export interface PastJobAttempt {
+  workloadId: string;
+  /** From 1, as Workload.jobAttempt. */
+  attempt: number;
+  /** When the attempt began: the previous attempt's end, or the workload's creation. Epoch ms. */
+  startedAt: number;
+  /** When it failed and the next attempt began. Epoch ms. */
+  finishedAt: number;
+  tasks: Task[];
+}

@@ -1,3 +1,4 @@
+import { allocationsByNode, type NodeAllocation } from "./allocation";
 import type { Clock } from "./clock";
 import type { ClusterService } from "./clusters";
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
@@ -179,6 +180,11 @@ export class NodeService {
     return [...this.nodes.values()]
       .filter((n) => filter.clusterId === undefined || n.clusterId === filter.clusterId)
       .sort((a, b) => a.name.localeCompare(b.name) || a.clusterId.localeCompare(b.clusterId));
+  }
+
+  /** What placed tasks hold on each node (CPU, memory, GPU UUIDs), by node id; idle nodes absent. */
+  allocations(): Map<string, NodeAllocation> {
+    return allocationsByNode(this.store);
   }
 
   byId(id: string): Node {

@@ -12,6 +12,7 @@ import type {
   Node,
   NodeMetrics,
   NodeStatus,
+  PastJobAttempt,
   Task,
   TokenRecord,
   User,
@@ -129,16 +130,6 @@ export interface SettingsRepository {
   set(key: string, value: string): void;
 }
 
-/** A whole-workload attempt that failed and was retried: its tasks as they ended. */
-export interface PastJobAttempt {
-  workloadId: string;
-  /** From 1, as Workload.jobAttempt. */
-  attempt: number;
-  startedAt: number;
-  finishedAt: number;
-  tasks: Task[];
-}
-
 export interface JobAttemptRepository {
   insert(attempt: PastJobAttempt): void;
   /** Oldest first. */
@@ -164,8 +155,8 @@ export interface Store {
   projectMetrics: ProjectMetricsRepository;
   /** OTE-stack apps, deployments, external repositories and charts. */
   otestack: OteStackRepository;
-  /** Past whole-job attempts of OpenPAI jobs (migration 006). */
-  openpaiAttempts: JobAttemptRepository;
+  /** Past whole-workload attempts of every workload (migration 008). */
+  jobAttempts: JobAttemptRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

@@ -2,8 +2,6 @@
  * In-process notifications from the core to its adapters (the agent gateway, the scheduler loop),
  * so the core never imports them. Listeners run synchronously and must not throw.
  */
-import type { Task, Workload } from "./model";
-
 type Listener<T> = (value: T) => void;
 
 class Signal<T> {
@@ -27,9 +25,4 @@ export class CoreSignals {
   readonly schedulingNeeded = new Signal<string>();
   /** A node's labels changed (the gateway tells a connected agent). */
   readonly nodeChanged = new Signal<string>();
-  /**
-   * A whole-workload attempt failed and the workload is about to start its next one (inside the
-   * same transaction): the workload and its tasks as that attempt ended.
-   */
-  readonly jobAttemptFailed = new Signal<{ workload: Workload; tasks: readonly Task[] }>();
 }

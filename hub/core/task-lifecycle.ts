@@ -1,4 +1,5 @@
 import type { Clock } from "./clock";
+import { endedAttempt } from "./job-attempts";
 import type { PortBinding, Task, TaskState, Workload } from "./model";
 import { PLACED_TASK_STATES, TERMINAL_TASK_STATES, UNPLACED } from "./model";
 import type { NodeService } from "./nodes";
@@ -151,7 +152,8 @@ export class TaskLifecycle {
   /**
    * Recomputes the workload's state after its tasks changed; a permanent failure ends the workload
    * (the remaining tasks are stopped). Pending tasks of an ending workload stop at once. Placed
-   * tasks leave their node's desired set, and the agent stops them.
+   * tasks leave their node's desired set, and the agent stops them. Callers run it inside a store
+   * transaction (a whole-workload retry writes several rows).
    */
   settle(workloadId: string, requestedEnding: "stop" | null = null): Workload | undefined {
     const workload = this.store.workloads.byId(workloadId);
@@ -206,12 +208,15 @@ export class TaskLifecycle {
   }
 
   /**
-   * A failed workload with whole-workload attempts left starts over: every task goes back to
-   * pending as its next attempt (live containers leave their nodes' desired sets and are stopped).
+   * A failed workload with whole-workload attempts left starts over: the failed attempt is kept
+   * (store.jobAttempts), then every task goes back to pending as its next attempt (live containers
+   * leave their nodes' desired sets and are stopped). Runs inside settle's caller's transaction,
+   * so the kept attempt and the retry land together or not at all.
    */
   private retryJob(workload: Workload, tasks: readonly Task[], placedNodes: ReadonlySet<string>): Workload {
     const now = this.clock.now();
-    this.signals.jobAttemptFailed.emit({ workload, tasks });
+    const previous = this.store.jobAttempts.byWorkload(workload.id).at(-1);
+    this.store.jobAttempts.insert(endedAttempt(workload, tasks, previous, now));
     for (const t of tasks) {
       if (t.state === "pending") continue;
       this.store.tasks.update({

@@ -1,7 +1,7 @@
 import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
 import type { ClusterService } from "./clusters";
-import type { Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
+import type { PastJobAttempt, Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
 import { UNPLACED } from "./model";
 import type { Store, WorkloadQuery } from "./repositories";
 import { newId } from "./secrets";
@@ -161,6 +161,14 @@ export class WorkloadService {
 
   events(workloadId: string, limit = 1000): WorkloadEvent[] {
     return this.store.events.byWorkload(workloadId, limit);
+  }
+
+  /**
+   * Past whole-workload attempts (each one that failed and was retried), oldest first; the current
+   * attempt is the workload itself. Empty for a workload that never retried.
+   */
+  attempts(workloadId: string): PastJobAttempt[] {
+    return this.store.jobAttempts.byWorkload(workloadId);
   }
 
   /** Asks every task to stop; pending ones stop at once, placed ones when their agent confirms. */

@@ -4,9 +4,9 @@ import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
 import { oteStackRepository } from "./otestack-repository";
 import { eventRepository } from "./event-repository";
+import { jobAttemptRepository } from "./job-attempt-repository";
 import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
-import { openpaiAttemptRepository } from "./openpai-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
 import { settingsRepository } from "./settings-repository";
 import { taskRepository } from "./task-repository";
@@ -36,7 +36,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     preemptions: preemptionRepository(db),
     projectMetrics: projectMetricsRepository(db),
     otestack: oteStackRepository(db),
-    openpaiAttempts: openpaiAttemptRepository(db),
+    jobAttempts: jobAttemptRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -12,6 +12,7 @@ interface NodeJson {
   status: string;
   labels: string[];
   hardware: { cpu: { cores: number }; gpus: { uuid: string }[] };
+  allocated: { cpuMilli: number; memoryMiB: number; gpu: number };
 }
 interface WorkloadJson {
   id: string;
@@ -113,6 +114,9 @@ describe("integration: a hub and 3 agents over loopback gRPC (FakeRuntime)", fun
     );
     const waiting = w.tasks.find((t) => t.state === "pending");
     assert.match(waiting?.reason ?? "", /insufficient gpu/);
+    // The node listing shows what the running tasks hold (core.nodes.allocations()).
+    assert.deepEqual((await node(hub, "n3")).allocated.gpu, 2);
+    assert.deepEqual((await node(hub, "n1")).allocated, { cpuMilli: 0, memoryMiB: 0, gpu: 0 });
     const stopped = await hub.api<WorkloadJson>("POST", `/api/corral/v1/workloads/${res.body.id}/stop`);
     assert.equal(stopped.status, 202);
     await waitFor(async () => (await workload(hub, res.body.id)).state === "stopped", "GPU workload stopped");

@@ -287,8 +287,8 @@ describe("integration: OpenPAI surface through the official SDK", function () {
     const ps = j.taskRoles.ps?.taskStatuses[0];
     assert.ok(ps);
     await waitFor(
-      () => hub.hub.core.store.tasks.byStates(["running", "starting", "assigned"]).length === 0,
-      "the ps task stopped",
+      () => hub.hub.core.nodes.allocations().size === 0,
+      "the ps task stopped: no task holds anything on any node",
     );
   });
 

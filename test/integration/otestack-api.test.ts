@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { RunningAgent } from "../../agent/agent";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
 import type { TaskSpec } from "../../agent/runtime/runtime";
+import { openSqliteStore } from "../../hub/store/sqlite-store";
 import { fakeHardware } from "../helpers/fake-hardware";
 import { OteClient } from "../helpers/otestack-client";
 import { ADMIN, startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
@@ -467,7 +468,10 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
       `/v1/repository/external/${repo.body.data?.id}`,
     );
     assert.ok(!JSON.stringify(got.body).includes("p@ss-word") && !("password" in (got.body.data ?? {})));
-    const sealed = hub.hub.core.store.otestack.externalRepos()[0]?.passwordSealed ?? "";
+    // Sealed at rest: read what the hub's SQLite file holds, through a second connection.
+    const atRest = openSqliteStore(hub.dataDir);
+    const sealed = atRest.otestack.externalRepos()[0]?.passwordSealed ?? "";
+    atRest.close();
     assert.ok(sealed.startsWith("v1:") && !sealed.includes("p@ss-word"));
     assert.equal((await admin.call("GET", "/v1/repository/external")).body.total, 1);
     assert.equal((await admin.call("DELETE", `/v1/repository/external/${repo.body.data?.id}`)).status, 200);

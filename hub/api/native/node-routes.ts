@@ -1,6 +1,5 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
-import { allocationsByNode } from "../../core/allocation";
 import type { Node } from "../../core/model";
 import type { ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
@@ -10,7 +9,7 @@ import { ClusterQuery, LabelBody } from "./schemas";
 
 export function nodeRoutes(router: Router<ApiState>, core: Core): void {
   const present = (nodes: Node[]) => {
-    const used = allocationsByNode(core.store);
+    const used = core.nodes.allocations();
     return nodes.map((n) => {
       const u = used.get(n.id);
       return presentNode(n, core.clusters.byId(n.clusterId)?.name ?? n.clusterId, {

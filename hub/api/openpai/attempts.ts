@@ -1,7 +1,5 @@
-import type { Logger } from "pino";
 import type { Core } from "../../core";
-import { TERMINAL_TASK_STATES, type Task, type Workload } from "../../core/model";
-import { jobMeta } from "./job-meta";
+import type { Task, Workload } from "../../core/model";
 
 /**
  * One whole-job attempt as OpenPAI shows it (`attemptIndex` from 0): the workload as it was then
@@ -16,42 +14,15 @@ export interface JobAttemptView {
 }
 
 /**
- * OpenPAI's job attempt history. When a job's attempt fails with whole-job retries left, its tasks
- * as they ended are kept (store.openpaiAttempts) before the next attempt resets them; tasks still
- * running then were stopped by the retry and are shown so.
+ * OpenPAI's job attempt history, over the core's past attempts (core.workloads.attempts): the
+ * lifecycle keeps each failed whole-job attempt with its tasks as they ended when it retries.
  */
 export class AttemptHistory {
-  constructor(
-    private readonly core: Core,
-    logger: Logger,
-  ) {
-    core.signals.jobAttemptFailed.on(({ workload, tasks }) => {
-      if (!jobMeta(workload)) return;
-      try {
-        this.record(workload, tasks);
-      } catch (err) {
-        logger.error({ err, workloadId: workload.id }, "could not keep the job attempt's history");
-      }
-    });
-  }
-
-  private record(workload: Workload, tasks: readonly Task[]): void {
-    const past = this.core.store.openpaiAttempts.byWorkload(workload.id);
-    const now = this.core.clock.now();
-    this.core.store.openpaiAttempts.insert({
-      workloadId: workload.id,
-      attempt: workload.jobAttempt,
-      startedAt: past.at(-1)?.finishedAt ?? workload.createdAt,
-      finishedAt: now,
-      tasks: tasks.map((t) =>
-        TERMINAL_TASK_STATES.has(t.state) ? t : { ...t, state: "stopped", reason: null, finishedAt: now },
-      ),
-    });
-  }
+  constructor(private readonly core: Core) {}
 
   /** Every attempt of the job, newest first. */
   list(w: Workload): JobAttemptView[] {
-    const past = this.core.store.openpaiAttempts.byWorkload(w.id);
+    const past = this.core.workloads.attempts(w.id);
     const views: JobAttemptView[] = past.map((a) => ({
       index: a.attempt - 1,
       isLatest: false,

@@ -76,7 +76,7 @@ export function openpaiApi(
   const vcs = new VirtualClusters(core);
   // Shares its key (store settings) with the OTE surface's box.
   const jobs = new Jobs(core, access, vcs, core.secretBox);
-  const history = new AttemptHistory(core, logger);
+  const history = new AttemptHistory(core);
   bootstrapOpenpai(core, access, vcs);
   core.desired.addEnvDecorator(openpaiEnv(core));
   // Jobs whose image prerequisite carries `auth` pull with it, opened only when sent to an agent.

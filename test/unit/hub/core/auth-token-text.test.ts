@@ -7,7 +7,7 @@ describe("core auth: token text of a record", () => {
   beforeEach(() => {
     h = newCore();
   });
-  afterEach(() => h.core.store.close());
+  afterEach(() => h.store.close());
 
   it("re-derives exactly the issued token text, for login and application tokens", async () => {
     const alice = await h.core.users.create({ username: "alice", password: "alice-password" });

@@ -18,7 +18,7 @@ describe("core auth", () => {
     alice = await h.core.users.create({ username: "alice", password: PASSWORD });
   });
 
-  afterEach(() => h.core.store.close());
+  afterEach(() => h.store.close());
 
   const refused = (fn: () => unknown, message: string): void =>
     assert.throws(fn, (err: unknown) => err instanceof UnauthenticatedError && err.message === message);
@@ -87,7 +87,7 @@ describe("core auth", () => {
     try {
       refused(() => other.core.auth.authenticate(token), "invalid token");
     } finally {
-      other.core.store.close();
+      other.store.close();
     }
     const claims = {
       sub: alice.id,
@@ -107,7 +107,7 @@ describe("core auth", () => {
   it("refuses the token of a deleted user", async () => {
     const bob = await h.core.users.create({ username: "bob", password: PASSWORD });
     const { token } = h.core.auth.issue(bob, "application", null);
-    h.core.store.users.delete(bob.id);
+    h.store.users.delete(bob.id);
     assert.throws(() => h.core.auth.authenticate(token), UnauthenticatedError);
   });
 
@@ -121,7 +121,7 @@ describe("core auth", () => {
       const again = await first.core.users.create({ username: "dave", password: secret });
       assert.notEqual(again.passwordHash, carol.passwordHash, "salted");
       const { token } = await first.core.auth.login("carol", secret);
-      first.core.store.close();
+      first.store.close();
 
       for (const f of fs.readdirSync(dir)) {
         assert.ok(!fs.readFileSync(path.join(dir, f)).includes(secret), `${f} holds the plaintext password`);
@@ -130,7 +130,7 @@ describe("core auth", () => {
       try {
         assert.equal(second.core.auth.authenticate(token).user.username, "carol");
       } finally {
-        second.core.store.close();
+        second.store.close();
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

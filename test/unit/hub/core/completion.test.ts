@@ -10,7 +10,7 @@ describe("core completion policy and whole-workload retries", () => {
     h = newCore();
     node = readyNode(h.core, "n1");
   });
-  afterEach(() => h.core.store.close());
+  afterEach(() => h.store.close());
 
   const submit = (roles: TaskRole[], maxJobAttempts = 1): { w: Workload; tasks: Task[] } => {
     const { workload } = h.core.workloads.submit({ name: "job", owner: "alice", roles, maxJobAttempts });
@@ -18,7 +18,7 @@ describe("core completion policy and whole-workload retries", () => {
     return { w: workload, tasks: h.core.workloads.tasks(workload.id) };
   };
   const state = (id: string) => h.core.workloads.find(id)?.state;
-  const taskState = (id: string) => h.core.store.tasks.byId(id)?.state;
+  const taskState = (id: string) => h.store.tasks.byId(id)?.state;
   const run = (t: Task) =>
     h.core.lifecycle.applyReport(node.id, report(t.id, { attempt: t.attempt, state: "running" }));
   const exit = (t: Task, code: number) =>

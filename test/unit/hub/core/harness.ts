@@ -3,6 +3,7 @@ import type { Clock } from "../../../../hub/core/clock";
 import { createCore, type Core } from "../../../../hub/core/index";
 import type { GpuDevice, Node, NodeHardware, TaskRole } from "../../../../hub/core/model";
 import type { NodeServiceOptions } from "../../../../hub/core/nodes";
+import type { Store } from "../../../../hub/core/repositories";
 import type { TaskReport } from "../../../../hub/core/task-lifecycle";
 import { openSqliteStore } from "../../../../hub/store/sqlite-store";
 
@@ -21,11 +22,14 @@ export const OPTIONS: NodeServiceOptions = { downAfterMs: 60_000, metricsSampleM
 export interface Harness {
   core: Core;
   clock: FakeClock;
+  /** The store under `core`, for assertions on what was written and for close(). */
+  store: Store;
 }
 
-/** A core over `openSqliteStore(dir)` (":memory:" unless told). Close it with core.store.close(). */
+/** A core over `openSqliteStore(dir)` (":memory:" unless told). Close it with store.close(). */
 export function newCore(dir: string | ":memory:" = ":memory:", clock = new FakeClock()): Harness {
-  return { core: createCore(openSqliteStore(dir), clock, OPTIONS), clock };
+  const store = openSqliteStore(dir);
+  return { core: createCore(store, clock, OPTIONS), clock, store };
 }
 
 export function gpus(n: number, prefix = "GPU-"): GpuDevice[] {

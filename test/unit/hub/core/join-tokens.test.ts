@@ -9,7 +9,7 @@ describe("core join tokens", () => {
     h = newCore();
   });
 
-  afterEach(() => h.core.store.close());
+  afterEach(() => h.store.close());
 
   const refused = (token: string, message: string): void =>
     assert.throws(
@@ -23,7 +23,7 @@ describe("core join tokens", () => {
     assert.equal(id, record.id);
     assert.ok(secret && secret.length >= 32);
     assert.ok(
-      !JSON.stringify(h.core.store.joinTokens.byId(record.id)).includes(secret),
+      !JSON.stringify(h.store.joinTokens.byId(record.id)).includes(secret),
       "the secret is not stored",
     );
     assert.equal(record.lastUsedAt, null);

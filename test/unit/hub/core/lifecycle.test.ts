@@ -11,7 +11,7 @@ describe("core task lifecycle", () => {
     node = readyNode(h.core, "n1");
   });
 
-  afterEach(() => h.core.store.close());
+  afterEach(() => h.store.close());
 
   /** Submits and places a workload; returns it with its tasks (all assigned to `node`). */
   function placed(
@@ -31,7 +31,7 @@ describe("core task lifecycle", () => {
     return w;
   };
   const taskOf = (id: string): Task => {
-    const t = h.core.store.tasks.byId(id);
+    const t = h.store.tasks.byId(id);
     assert.ok(t);
     return t;
   };

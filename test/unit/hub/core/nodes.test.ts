@@ -34,9 +34,9 @@ describe("core nodes", () => {
     h = newCore();
   });
 
-  afterEach(() => h.core.store.close());
+  afterEach(() => h.store.close());
 
-  const stored = (id: string) => h.core.store.nodes.list().find((n) => n.id === id);
+  const stored = (id: string) => h.store.nodes.list().find((n) => n.id === id);
 
   it("join creates the node once; a re-join with the same cluster and name keeps its id", () => {
     const first = h.core.nodes.join("lab", "gpu-01");
@@ -44,10 +44,10 @@ describe("core nodes", () => {
     assert.equal(h.core.clusters.get("lab").id, first.node.clusterId, "the cluster is created on first join");
     const again = h.core.nodes.join("lab", "gpu-01");
     assert.equal(again.node.id, first.node.id);
-    assert.equal(h.core.store.nodes.list().length, 1);
+    assert.equal(h.store.nodes.list().length, 1);
     const elsewhere = h.core.nodes.join("edge", "gpu-01");
     assert.notEqual(elsewhere.node.id, first.node.id, "the same name in another cluster is another node");
-    assert.equal(h.core.store.nodes.list().length, 2);
+    assert.equal(h.store.nodes.list().length, 2);
     assert.throws(() => h.core.nodes.join("lab", "bad name"), ValidationError);
     assert.throws(() => h.core.nodes.join("bad cluster", "ok"), ValidationError);
   });
@@ -58,7 +58,7 @@ describe("core nodes", () => {
       const first = newCore(dir);
       const id = readyNode(first.core, "gpu-01", { cluster: "lab" }).id;
       first.core.nodes.flush();
-      first.core.store.close();
+      first.store.close();
 
       const second = newCore(dir, first.clock);
       try {
@@ -69,11 +69,11 @@ describe("core nodes", () => {
         );
         const again = second.core.nodes.join("lab", "gpu-01");
         assert.equal(again.node.id, id);
-        assert.equal(second.core.store.nodes.list().length, 1);
+        assert.equal(second.store.nodes.list().length, 1);
         assert.equal(second.core.clusters.list().length, 1);
         assert.equal(second.core.nodes.authenticate(again.credential).id, id);
       } finally {
-        second.core.store.close();
+        second.store.close();
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ describe("core crash-loop back-off of service tasks", () => {
     node = readyNode(h.core, "n1");
     w = h.core.workloads.submit({ name: "svc", owner: "alice", kind: "service", roles: [role()] }).workload;
   });
-  afterEach(() => h.core.store.close());
+  afterEach(() => h.store.close());
 
   const task = (): Task => h.core.workloads.tasks(w.id)[0] as Task;
   /** Places the task, runs it for `ranMs`, then makes it exit 1. */

@@ -12,7 +12,7 @@ describe("core workloads and placement", () => {
     h = newCore();
   });
 
-  afterEach(() => h.core.store.close());
+  afterEach(() => h.store.close());
 
   it("submit stores the workload and one pending task per role instance", () => {
     const { workload, tasks } = h.core.workloads.submit({
@@ -54,7 +54,7 @@ describe("core workloads and placement", () => {
       ConflictError,
     );
     assert.equal(h.core.workloads.list().length, 1);
-    assert.equal(h.core.store.tasks.byStates(["pending"]).length, 1);
+    assert.equal(h.store.tasks.byStates(["pending"]).length, 1);
   });
 
   it("submit is atomic: a failing task insert leaves no workload, task or event behind", () => {
