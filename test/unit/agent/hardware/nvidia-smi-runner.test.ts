@@ -3,9 +3,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { createNvidiaSmiRunner, NvidiaSmiError } from "../../../../agent/hardware/nvidia-smi-runner";
-import { fakeNvidiaSmiPath, setFakeEnv, sharedFixture } from "../../../helpers/fixtures";
+import { fakeNvidiaSmiPath, setFakeEnv, nvidiaSmiFixture } from "../../../helpers/fixtures";
 
-const H100 = sharedFixture("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt");
+const H100 = nvidiaSmiFixture("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt");
 async function rejection(p: Promise<unknown>): Promise<NvidiaSmiError> {
   try {
     await p;
