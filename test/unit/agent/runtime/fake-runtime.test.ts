@@ -3,7 +3,8 @@ import { FakeRuntime } from "../../../../agent/runtime/fake-runtime.js";
 import { createRuntime } from "../../../../agent/runtime/index.js";
 import type { TaskContainer } from "../../../../agent/runtime/runtime.js";
 import { RuntimeError } from "../../../../agent/runtime/runtime.js";
-import { taskSpec, waitFor } from "./task-spec.js";
+import { taskSpec } from "../../../helpers/task-spec";
+import { waitFor } from "../../../helpers/wait";
 
 describe("FakeRuntime", () => {
   let rt: FakeRuntime;
@@ -32,7 +33,7 @@ describe("FakeRuntime", () => {
   it("FAKE_RUN_FOR_MS and FAKE_EXIT_CODE script the exit", async () => {
     const c = await rt.start(taskSpec({ env: { FAKE_RUN_FOR_MS: "30", FAKE_EXIT_CODE: "3" } }));
     assert.equal(c.state, "running", "start() returns before the exit, even for short runs");
-    const exit = await waitFor(() => exits[0], 2000, "exit");
+    const exit = await waitFor(() => exits[0], "exit", 2000);
     assert.equal(exit.containerId, c.containerId);
     assert.equal(exit.exitCode, 3);
     assert.equal(rt.containers()[0]?.state, "exited");
@@ -40,7 +41,7 @@ describe("FakeRuntime", () => {
 
   it("FAKE_RUN_FOR_MS=0 exits at once with code 0 by default", async () => {
     await rt.start(taskSpec({ env: { FAKE_RUN_FOR_MS: "0" } }));
-    const exit = await waitFor(() => exits[0], 2000, "exit");
+    const exit = await waitFor(() => exits[0], "exit", 2000);
     assert.equal(exit.exitCode, 0);
   });
 
@@ -49,7 +50,7 @@ describe("FakeRuntime", () => {
     const seen: TaskContainer[] = [];
     scripted.onExit((c) => seen.push(c));
     const c = await scripted.start(taskSpec());
-    const exit = await waitFor(() => seen[0], 2000, "exit");
+    const exit = await waitFor(() => seen[0], "exit", 2000);
     assert.equal(exit.exitCode, 7);
     assert.equal(await scripted.logs(c.containerId, 0), "hello\n");
   });
