@@ -1,5 +1,5 @@
 /**
- * The agent's own record of which task holds which GPU (DESIGN §4). Docker does not track free
+ * The agent's own record of which task holds which GPU (docs/architecture.md §4). Docker does not track free
  * GPUs (`Count:N` means indices 0..N-1), so the agent must never hand one UUID to two tasks. The
  * ledger lives in memory and is rebuilt from the running containers' `corral.gpus` labels after a
  * restart (as dstack rebuilds its GpuLock from `docker inspect`).
