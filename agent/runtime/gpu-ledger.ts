@@ -4,7 +4,7 @@
  * ledger lives in memory and is rebuilt from the running containers' `corral.gpus` labels after a
  * restart (as dstack rebuilds its GpuLock from `docker inspect`).
  */
-import type { TaskContainer } from "./runtime.js";
+import type { TaskContainer } from "./runtime";
 
 /** Ledger key for one attempt of a task: two attempts of a task are two holders. */
 export function gpuTaskKey(taskId: string, attempt: number): string {

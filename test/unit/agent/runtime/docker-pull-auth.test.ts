@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type Dockerode from "dockerode";
-import { DockerRuntime } from "../../../../agent/runtime/docker-runtime.js";
-import { RuntimeError } from "../../../../agent/runtime/runtime.js";
+import { DockerRuntime } from "../../../../agent/runtime/docker-runtime";
+import { RuntimeError } from "../../../../agent/runtime/runtime";
 import { taskSpec } from "../../../helpers/task-spec";
 
 /**

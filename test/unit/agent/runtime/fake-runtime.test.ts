@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { FakeRuntime } from "../../../../agent/runtime/fake-runtime.js";
-import { createRuntime } from "../../../../agent/runtime/index.js";
-import type { TaskContainer } from "../../../../agent/runtime/runtime.js";
-import { RuntimeError } from "../../../../agent/runtime/runtime.js";
+import { FakeRuntime } from "../../../../agent/runtime/fake-runtime";
+import { createRuntime } from "../../../../agent/runtime/index";
+import type { TaskContainer } from "../../../../agent/runtime/runtime";
+import { RuntimeError } from "../../../../agent/runtime/runtime";
 import { taskSpec } from "../../../helpers/task-spec";
 import { waitFor } from "../../../helpers/wait";
 
