@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { mock } from "node:test";
 import { FakeRuntime } from "../../../../agent/runtime/fake-runtime";
 import { createRuntime } from "../../../../agent/runtime/index";
 import type { TaskContainer } from "../../../../agent/runtime/runtime";
@@ -16,12 +17,25 @@ describe("FakeRuntime", () => {
     rt.onExit((c) => exits.push(c));
   });
 
+  /** Runs `fn` with setTimeout on node:test's fake clock, so a test moves time instead of sleeping. */
+  async function withFakeTimers(fn: () => Promise<void>): Promise<void> {
+    mock.timers.enable({ apis: ["setTimeout"] });
+    try {
+      await fn();
+    } finally {
+      mock.timers.reset();
+    }
+  }
+  const DAY_MS = 86_400_000;
+
   it("runs until stopped by default, then reports one exit", async () => {
     const c = await rt.start(taskSpec());
     assert.equal(c.state, "running");
     assert.equal(c.ip, "127.0.0.1");
-    await new Promise((r) => setTimeout(r, 30));
-    assert.equal(exits.length, 0);
+    await withFakeTimers(async () => {
+      mock.timers.tick(DAY_MS); // a day later it still runs
+      assert.equal(exits.length, 0);
+    });
     await rt.stop(c.containerId, 1);
     await rt.stop(c.containerId, 1); // already stopped is fine
     assert.equal(exits.length, 1);
@@ -37,6 +51,17 @@ describe("FakeRuntime", () => {
     assert.equal(exit.containerId, c.containerId);
     assert.equal(exit.exitCode, 3);
     assert.equal(rt.containers()[0]?.state, "exited");
+  });
+
+  it("FAKE_RUN_FOR_MS counts on the timer clock: no exit a millisecond early, one when it is due", async () => {
+    await withFakeTimers(async () => {
+      await rt.start(taskSpec({ env: { FAKE_RUN_FOR_MS: "60000" } }));
+      mock.timers.tick(59_999);
+      assert.equal(exits.length, 0);
+      mock.timers.tick(1);
+      assert.equal(exits.length, 1);
+      assert.equal(exits[0]?.exitCode, 0);
+    });
   });
 
   it("FAKE_RUN_FOR_MS=0 exits at once with code 0 by default", async () => {
