@@ -62,6 +62,15 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       eqeqeq: ["error", "always"],
       "import/no-cycle": "error",
+      // Relative imports name the module without an extension (tsc resolves them), so all read alike.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            ":matches(ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration)[source.value=/^\\.{1,2}\\/.*\\.js$/]",
+          message: "Relative imports take no .js suffix.",
+        },
+      ],
     },
   },
   {

@@ -28,9 +28,13 @@ export interface AgentConfig {
   dockerSocket: string;
   /** CORRAL_KEEP_EXITED_MS: how long exited task containers are kept for their logs. @default 3600000 */
   keepExitedMs: number;
-  /** CORRAL_LOG_LEVEL. @default info */
-  logLevel: string;
+  /** CORRAL_LOG_LEVEL: one of LOG_LEVELS (pino's levels). @default info */
+  logLevel: LogLevel;
 }
+
+/** pino's level names, the values CORRAL_LOG_LEVEL takes (the hub takes the same). */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class AgentConfigError extends Error {
   constructor(
@@ -82,7 +86,7 @@ export function loadAgentConfig(
     runtime,
     dockerSocket: get("CORRAL_DOCKER_SOCKET") ?? "/var/run/docker.sock",
     keepExitedMs: positive(get, "CORRAL_KEEP_EXITED_MS", 3_600_000),
-    logLevel: get("CORRAL_LOG_LEVEL") ?? "info",
+    logLevel: oneOf(get, "CORRAL_LOG_LEVEL", LOG_LEVELS, "info"),
   });
 }
 
@@ -92,4 +96,17 @@ function positive(get: (n: string) => string | undefined, name: string, def: num
   if (!/^\d+$/.test(raw))
     throw new AgentConfigError(name, `must be a non-negative integer, got ${JSON.stringify(raw)}`);
   return Number(raw);
+}
+
+function oneOf<T extends string>(
+  get: (n: string) => string | undefined,
+  name: string,
+  values: readonly T[],
+  def: T,
+): T {
+  const raw = get(name);
+  if (raw === undefined) return def;
+  if (!(values as readonly string[]).includes(raw))
+    throw new AgentConfigError(name, `must be one of ${values.join(", ")}, got ${JSON.stringify(raw)}`);
+  return raw as T;
 }

@@ -1,6 +1,6 @@
 /**
  * Pure parsers for nvidia-smi output. No I/O here, so every fixture in
- * ../shared/fixtures/nvidia-smi/ can be fed straight in.
+ * test/fixtures/nvidia-smi/ can be fed straight in.
  */
 import type { GpuDevice, GpuReport, GpuSample } from "./inventory";
 

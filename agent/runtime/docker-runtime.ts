@@ -3,12 +3,12 @@
  * id are listed or watched, so several agents (or test runs) can share one engine.
  */
 import Dockerode from "dockerode";
-import { engineText, isAbort, isConflict, isEngineDown, isNotFound, isNotModified } from "./docker-errors.js";
-import { demuxLogs, statsUsage } from "./docker-output.js";
-import { createOptions } from "./docker-spec.js";
-import { containerFromInspect, containerName, LABELS, readLabels } from "./labels.js";
-import type { Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime.js";
-import { RuntimeError } from "./runtime.js";
+import { engineText, isAbort, isConflict, isEngineDown, isNotFound, isNotModified } from "./docker-errors";
+import { demuxLogs, statsUsage } from "./docker-output";
+import { createOptions } from "./docker-spec";
+import { containerFromInspect, containerName, LABELS, readLabels } from "./labels";
+import type { Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime";
+import { RuntimeError } from "./runtime";
 
 /** pino-compatible subset; fields use the project's names (nodeId, taskId, containerId). */
 export interface RuntimeLogger {

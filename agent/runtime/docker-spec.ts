@@ -3,8 +3,8 @@
  * without an engine.
  */
 import type Dockerode from "dockerode";
-import { containerName, portKey, taskLabels } from "./labels.js";
-import type { TaskSpec } from "./runtime.js";
+import { containerName, portKey, taskLabels } from "./labels";
+import type { TaskSpec } from "./runtime";
 
 /** 1 MiB in bytes. */
 const MIB = 1024 * 1024;

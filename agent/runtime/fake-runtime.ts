@@ -15,8 +15,8 @@
  * - FAKE_CPU_PERCENT / FAKE_MEMORY_MIB: what stats() reports while running (percent of one core,
  *   MiB). @default 0. setUsage() overrides them for every container (autoscaling tests).
  */
-import type { PortBinding, Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime.js";
-import { RuntimeError } from "./runtime.js";
+import type { PortBinding, Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime";
+import { RuntimeError } from "./runtime";
 
 /** Behaviour of a fake container; TaskSpec.env FAKE_* values override these per task. */
 export interface FakeBehaviour {

@@ -1,10 +1,10 @@
 /**
- * The agent's own record of which task holds which GPU (DESIGN §4). Docker does not track free
+ * The agent's own record of which task holds which GPU (docs/architecture.md §4). Docker does not track free
  * GPUs (`Count:N` means indices 0..N-1), so the agent must never hand one UUID to two tasks. The
  * ledger lives in memory and is rebuilt from the running containers' `corral.gpus` labels after a
  * restart (as dstack rebuilds its GpuLock from `docker inspect`).
  */
-import type { TaskContainer } from "./runtime.js";
+import type { TaskContainer } from "./runtime";
 
 /** Ledger key for one attempt of a task: two attempts of a task are two holders. */
 export function gpuTaskKey(taskId: string, attempt: number): string {

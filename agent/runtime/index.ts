@@ -1,10 +1,10 @@
 /**
  * The runtime registry: the agent's main.ts picks a runtime by name (CORRAL_RUNTIME) here.
  */
-import { DockerRuntime } from "./docker-runtime.js";
-import type { RuntimeLogger } from "./docker-runtime.js";
-import { FakeRuntime } from "./fake-runtime.js";
-import type { Runtime } from "./runtime.js";
+import { DockerRuntime } from "./docker-runtime";
+import type { RuntimeLogger } from "./docker-runtime";
+import { FakeRuntime } from "./fake-runtime";
+import type { Runtime } from "./runtime";
 
 export type RuntimeKind = "docker" | "fake";
 
@@ -28,12 +28,12 @@ export function createRuntime(kind: RuntimeKind, opts: CreateRuntimeOptions): Ru
 
 export { DockerRuntime, FakeRuntime };
 export type { RuntimeLogger };
-export type { DockerRuntimeOptions } from "./docker-runtime.js";
-export type { FakeBehaviour, FakeRuntimeOptions } from "./fake-runtime.js";
-export { GpuConflictError, GpuLedger, gpuTaskKey } from "./gpu-ledger.js";
-export type { GpuConflict } from "./gpu-ledger.js";
-export { LABELS, containerName } from "./labels.js";
-export { RuntimeError } from "./runtime.js";
+export type { DockerRuntimeOptions } from "./docker-runtime";
+export type { FakeBehaviour, FakeRuntimeOptions } from "./fake-runtime";
+export { GpuConflictError, GpuLedger, gpuTaskKey } from "./gpu-ledger";
+export type { GpuConflict } from "./gpu-ledger";
+export { LABELS, containerName } from "./labels";
+export { RuntimeError } from "./runtime";
 export type {
   ContainerState,
   PortBinding,
@@ -42,4 +42,4 @@ export type {
   RuntimeStatus,
   TaskContainer,
   TaskSpec,
-} from "./runtime.js";
+} from "./runtime";

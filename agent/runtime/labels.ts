@@ -4,7 +4,7 @@
  * agent recovers its work (and its GPU ledger) from them.
  */
 import type Dockerode from "dockerode";
-import type { ContainerState, PortBinding, PortSpec, TaskContainer, TaskSpec } from "./runtime.js";
+import type { ContainerState, PortBinding, PortSpec, TaskContainer, TaskSpec } from "./runtime";
 
 /** Label names. Values are plain strings, as Docker requires. */
 export const LABELS = {

@@ -43,6 +43,21 @@ export class ConflictError extends CorralError {
   readonly kind = "conflict";
 }
 
+/**
+ * The image registry (CORRAL_REGISTRY_URL) was unreachable or refused a request: its failure, not
+ * the caller's. `status` is the registry's HTTP status, null when it gave no answer.
+ */
+export class RegistryUnavailableError extends CorralError {
+  readonly kind = "unavailable";
+  constructor(
+    message: string,
+    readonly status: number | null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** An agent could not be reached or did not answer in time. */
 export class AgentUnavailableError extends CorralError {
   readonly kind = "unavailable";

@@ -1,5 +1,5 @@
 /**
- * The one core model every API surface translates (DESIGN §2). Times are Unix milliseconds;
+ * The one core model every API surface translates (docs/architecture.md §2). Times are Unix milliseconds;
  * CPU in millicores, memory in MiB, GPUs as device counts (a MIG slice is one device).
  */
 

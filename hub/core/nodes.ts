@@ -29,7 +29,7 @@ export interface NodeServiceOptions {
  * Nodes live in memory (all of them: thousands are a few MiB) and are written through to the store.
  * Structural changes (join, hello, labels, cordon) are written at once; liveness (status, last seen)
  * and metric samples are queued and written in batches by flush(), so heartbeats never cost a
- * synchronous SQLite write each (DESIGN §3).
+ * synchronous SQLite write each (docs/architecture.md §3).
  */
 export class NodeService {
   private readonly nodes = new Map<string, Node>();

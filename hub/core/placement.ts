@@ -185,7 +185,7 @@ export class PlacementLoop {
   }
 }
 
-/** Run:ai kinds: work naming no pool follows the effective defaultNodePools (reference §2). */
+/** Run:ai kinds: work naming no pool follows the effective defaultNodePools (docs/compat/runai.md §2). */
 const POOL_POLICY_KINDS: ReadonlySet<QuotaUnit["kind"]> = new Set(["project", "department"]);
 
 /** Run:ai ranks, lowest first; MediumLow (the default) is 0. Unknown values (the spec's "Normal") too. */

@@ -18,7 +18,7 @@ export interface NewQuotaUnit {
 export const NO_QUOTA: QuotaAmount = { deserved: 0, limit: null, overQuotaWeight: 1 };
 
 /**
- * Tenants with per-node-pool quota (DESIGN §2): one service behind OpenPAI virtual clusters, Run:ai
+ * Tenants with per-node-pool quota (docs/architecture.md §2): one service behind OpenPAI virtual clusters, Run:ai
  * projects and departments, OTE businesses and ModelArts workspaces.
  */
 export class QuotaUnitService {

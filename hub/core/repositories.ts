@@ -1,6 +1,6 @@
 /**
  * What the core needs from storage. hub/store implements these over SQLite; a PostgreSQL store can
- * implement them later for several hub replicas (DESIGN §5). Every method is synchronous because
+ * implement them later for several hub replicas (docs/architecture.md §5). Every method is synchronous because
  * the embedded store is; an async store would wrap core calls, not change their shape.
  */
 import type {

@@ -13,7 +13,7 @@ export interface TaskUsage {
 const STALE_AFTER_MS = 60_000;
 
 /**
- * Latest per-task CPU and memory usage from the agents' heartbeats, kept in memory only (DESIGN §3:
+ * Latest per-task CPU and memory usage from the agents' heartbeats, kept in memory only (docs/architecture.md §3:
  * a heartbeat never costs a synchronous SQLite write). Readers: OTE autoscaling and health.
  */
 export class TaskMetricsService {

@@ -2,7 +2,7 @@ import type { Task, TaskRole, Workload, WorkloadState } from "./model";
 import { TERMINAL_TASK_STATES } from "./model";
 
 /**
- * A workload's state follows from its tasks and how it is ending (DESIGN §2):
+ * A workload's state follows from its tasks and how it is ending (docs/architecture.md §2):
  * - ending "stop": stopping while any task is live, then stopped;
  * - ending "fail": a task failed for good; failed (the others are being stopped);
  * - ending "succeed": a completion policy was met; succeeded (the others are being stopped);

@@ -36,7 +36,7 @@ export interface NewWorkload {
   uniqueName?: boolean;
 }
 
-/** @default 300 s (DESIGN §3). */
+/** @default 300 s (docs/architecture.md §3). */
 export const DEFAULT_DISCONNECT_TIMEOUT_SEC = 300;
 /** @default 10 s. */
 export const DEFAULT_STOP_GRACE_SEC = 10;

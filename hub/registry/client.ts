@@ -1,16 +1,9 @@
 /**
  * A small OCI distribution (Docker Registry HTTP API v2) client over fetch: catalog, tags, and
  * manifest digest lookup and delete. Deleting needs the registry's `delete: enabled: true`.
+ * Every failure is a RegistryUnavailableError (the registry's status, or null when unreachable).
  */
-export class RegistryError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null,
-  ) {
-    super(message);
-    this.name = "RegistryError";
-  }
-}
+import { RegistryUnavailableError } from "../core/errors";
 
 /** Manifest media types asked for, so HEAD answers the digest of what `docker push` stored. */
 const MANIFEST_ACCEPT = [
@@ -44,7 +37,7 @@ export class RegistryClient {
       const body = (await this.json(`/v2/${repository}/tags/list`)) as { tags?: string[] | null };
       return body.tags ?? [];
     } catch (err) {
-      if (err instanceof RegistryError && err.status === 404) return [];
+      if (err instanceof RegistryUnavailableError && err.status === 404) return [];
       throw err;
     }
   }
@@ -56,7 +49,10 @@ export class RegistryClient {
     });
     if (res.status === 404) return null;
     if (!res.ok)
-      throw new RegistryError(`registry answered ${res.status} for ${repository}:${tag}`, res.status);
+      throw new RegistryUnavailableError(
+        `registry answered ${res.status} for ${repository}:${tag}`,
+        res.status,
+      );
     return res.headers.get("docker-content-digest");
   }
 
@@ -67,7 +63,7 @@ export class RegistryClient {
     const res = await this.request("DELETE", `/v2/${repository}/manifests/${digest}`);
     if (res.status === 404) return false;
     if (!res.ok) {
-      throw new RegistryError(
+      throw new RegistryUnavailableError(
         `registry refused to delete ${repository}:${tag} (${res.status}${res.status === 405 ? ": deletion disabled" : ""})`,
         res.status,
       );
@@ -77,7 +73,8 @@ export class RegistryClient {
 
   private async json(path: string): Promise<unknown> {
     const res = await this.request("GET", path, { accept: "application/json" });
-    if (!res.ok) throw new RegistryError(`registry answered ${res.status} for ${path}`, res.status);
+    if (!res.ok)
+      throw new RegistryUnavailableError(`registry answered ${res.status} for ${path}`, res.status);
     return res.json();
   }
 
@@ -93,7 +90,13 @@ export class RegistryClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new RegistryError(`registry ${this.baseUrl} unreachable: ${(err as Error).message}`, null);
+      throw new RegistryUnavailableError(
+        `registry ${this.baseUrl} unreachable: ${(err as Error).message}`,
+        null,
+        {
+          cause: err,
+        },
+      );
     }
   }
 }

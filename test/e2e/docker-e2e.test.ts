@@ -10,7 +10,7 @@ import path from "node:path";
 import type Dockerode from "dockerode";
 import { identityNodeKey } from "../../agent/runtime-identity";
 import { requireDocker, removeNodeContainers, TEST_IMAGE } from "../helpers/docker";
-import { fakeNvidiaSmiPath, sharedFixture } from "../helpers/fixtures";
+import { fakeNvidiaSmiPath, nvidiaSmiFixture } from "../helpers/fixtures";
 import { BuiltProcess, runCli, startBuiltHub } from "../helpers/processes";
 import { request } from "../helpers/http";
 import { waitFor } from "../helpers/wait";
@@ -199,7 +199,7 @@ describe("e2e: built hub + agents on real Docker", function () {
     startAgent("gpubox", {
       CORRAL_LABELS: "gpu",
       CORRAL_NVIDIA_SMI: fakeNvidiaSmiPath(),
-      FAKE_NVIDIA_SMI_FIXTURE: sharedFixture("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt"),
+      FAKE_NVIDIA_SMI_FIXTURE: nvidiaSmiFixture("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt"),
     });
     await nodeReady("gpubox");
     const node = await api<{

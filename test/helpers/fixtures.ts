@@ -15,14 +15,19 @@ export function repoRoot(): string {
   return dir;
 }
 
-/** The shared nvidia-smi fixtures: the repo's sibling `../shared/fixtures/nvidia-smi/`. */
-export function sharedFixturesDir(): string {
-  return path.resolve(repoRoot(), "..", "shared", "fixtures", "nvidia-smi");
+/** The recorded nvidia-smi output the tests read: `test/fixtures/nvidia-smi/` (see its README). */
+export function nvidiaSmiFixturesDir(): string {
+  return path.join(repoRoot(), "test", "fixtures", "nvidia-smi");
 }
 
-/** A file in the shared nvidia-smi fixtures. */
-export function sharedFixture(name: string): string {
-  return path.join(sharedFixturesDir(), name);
+/** A file in the nvidia-smi fixtures. */
+export function nvidiaSmiFixture(name: string): string {
+  return path.join(nvidiaSmiFixturesDir(), name);
+}
+
+/** Example OpenPAI job configs (v2 YAML, v1 JSON): `test/fixtures/openpai/`. */
+export function openpaiFixturesDir(): string {
+  return path.join(repoRoot(), "test", "fixtures", "openpai");
 }
 
 const FAKE_VARS = [

@@ -1,5 +1,5 @@
 /**
- * Every error code of the OpenPAI reference's table (§2), each reached once through the REST
+ * Every error code of docs/compat/openpai.md §2, each reached once through the REST
  * surface, with the status the rest-server answers and its `{code, message}` body.
  */
 import assert from "node:assert/strict";

@@ -8,11 +8,11 @@ import path from "node:path";
 import { PAIV1, PAIV2 } from "@microsoft/openpai-js-sdk";
 import { parse as parseYaml } from "yaml";
 import type { RunningAgent } from "../../agent/agent";
-import { repoRoot } from "../helpers/fixtures";
+import { openpaiFixturesDir } from "../helpers/fixtures";
 import { ADMIN, startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
 import { waitFor } from "../helpers/wait";
 
-const FIXTURES = path.resolve(repoRoot(), "..", "shared", "fixtures", "openpai");
+const FIXTURES = openpaiFixturesDir();
 
 interface JobDetail {
   name: string;
@@ -151,7 +151,7 @@ describe("integration: OpenPAI surface through the official SDK", function () {
     assert.ok(!((await alice.token.getTokens()) as { tokens: string[] }).tokens.includes(app.token));
   });
 
-  it("accepts every fixture in shared/fixtures/openpai (v2 YAML through v2, v1 JSON through the v1 client)", async () => {
+  it("accepts every fixture in test/fixtures/openpai (v2 YAML through v2, v1 JSON through the v1 client)", async () => {
     const files = fs.readdirSync(FIXTURES).sort();
     assert.ok(files.length >= 8);
     const v1 = new PAIV1.OpenPAIClient({

@@ -336,7 +336,8 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
       queue.body.data?.map((x) => x.deployName),
       ["web2"],
     );
-    await new Promise((r) => setTimeout(r, 700));
+    // Run the controller's pass now (its 500 ms tick) rather than sleeping past it: no replica.
+    hub.hub.core.deploymentController.tick();
     assert.equal((await replicas(admin, "web2")).replicaList?.length, 0);
     assert.equal(
       (await admin.call("PUT", `/v1/admin/deploy/${res.body.data?.id}`, { status: 1, comment: "fine" }))

@@ -35,6 +35,11 @@ describe("integration: built processes start-up", function () {
     await refuses("corral-agent", { CORRAL_HUB: "127.0.0.1:1", CORRAL_RUNTIME: "podman" }, "CORRAL_RUNTIME");
     await refuses(
       "corral-agent",
+      { CORRAL_HUB: "127.0.0.1:1", CORRAL_LOG_LEVEL: "loud" },
+      "CORRAL_LOG_LEVEL",
+    );
+    await refuses(
+      "corral-agent",
       { CORRAL_HUB: "127.0.0.1:1", CORRAL_AGENT_DATA_DIR: path.join(dir, "empty-agent") },
       "CORRAL_JOIN_TOKEN",
     );

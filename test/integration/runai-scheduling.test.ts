@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { RunningAgent } from "../../agent/agent";
 import { createHardwareCollector } from "../../agent/hardware";
 import type { HardwareSource } from "../../agent/link/hub-link";
-import { fakeNvidiaSmiPath, setFakeEnv, sharedFixture } from "../helpers/fixtures";
+import { fakeNvidiaSmiPath, setFakeEnv, nvidiaSmiFixture } from "../helpers/fixtures";
 import { startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
 import { waitFor } from "../helpers/wait";
 
@@ -21,7 +21,7 @@ interface Workload {
 
 /** A node's inventory and one sample replayed from a recorded nvidia-smi capture. */
 async function recorded(fixture: string): Promise<HardwareSource> {
-  setFakeEnv({ FAKE_NVIDIA_SMI_FIXTURE: sharedFixture(fixture) });
+  setFakeEnv({ FAKE_NVIDIA_SMI_FIXTURE: nvidiaSmiFixture(fixture) });
   try {
     const c = createHardwareCollector({ nvidiaSmiPath: fakeNvidiaSmiPath() });
     const inventory = await c.inventory();

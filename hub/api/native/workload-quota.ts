@@ -2,7 +2,7 @@ import type { Core } from "../../core";
 import { NotFoundError, ValidationError } from "../../core/errors";
 import type { QuotaUnit, WorkloadKind } from "../../core/model";
 
-/** Run:ai priority classes: >= 100 is non-preemptible (reference §2). */
+/** Run:ai priority classes: >= 100 is non-preemptible (docs/compat/runai.md §2). */
 export const PRIORITY_CLASSES = {
   train: { priority: 50, preemptible: true },
   "interactive-preemptible": { priority: 75, preemptible: true },

@@ -4,7 +4,7 @@ import type { Group, User } from "../../core/model";
 /** OpenPAI's default config: `adminGroup` and the `default` group/VC every user belongs to. */
 export const ADMIN_GROUP = "admingroup";
 export const DEFAULT_VC = "default";
-/** Group and VC names (reference §6/§7). */
+/** Group and VC names (docs/compat/openpai.md §6/§7). */
 export const GROUP_NAME = /^[A-Za-z0-9_]+$/;
 
 export interface Acls {
@@ -27,7 +27,7 @@ export function withAcls(group: Group, acls: Partial<Acls>): Group {
   return { ...group, extension: { ...group.extension, acls: { ...aclsOf(group), ...acls } } };
 }
 
-/** Admin and VC access come from groups (reference §6); User.admin is kept equal to it. */
+/** Admin and VC access come from groups (docs/compat/openpai.md §6); User.admin is kept equal to it. */
 export class Access {
   constructor(private readonly core: Core) {}
 

@@ -5,7 +5,7 @@ import type { Access } from "./access";
 import { badToken, forbidden, guest } from "./errors";
 
 /**
- * OpenPAI's auth (reference §6): `Bearer <jwt>`, or `Basic base64(user:<application token>)`
+ * OpenPAI's auth (docs/compat/openpai.md §6): `Bearer <jwt>`, or `Basic base64(user:<application token>)`
  * (application tokens only). Any other scheme is an invalid token.
  */
 function authenticateHeader(core: Core, header: string): NonNullable<ApiContext["state"]["principal"]> {

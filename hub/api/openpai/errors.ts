@@ -5,7 +5,7 @@ import { httpErrorStatus } from "../middleware/http-errors";
 
 /**
  * An OpenPAI error: the rest-server's `{code, message}` body with its HTTP status. Codes and
- * statuses follow the reference's table (utils/error.d.ts of microsoft/pai).
+ * statuses follow docs/compat/openpai.md §2 (utils/error.d.ts of microsoft/pai).
  */
 export class PaiError extends Error {
   constructor(
@@ -24,7 +24,7 @@ export const badToken = () => new PaiError(401, "UnauthorizedUserError", "Your t
 export const forbidden = (message: string) => new PaiError(403, "ForbiddenUserError", message);
 export const invalidParameters = (message: string) => new PaiError(400, "InvalidParametersError", message);
 export const invalidProtocol = (message: string) => new PaiError(400, "InvalidProtocolError", message);
-/** GET and login answer 400 for an unknown user; updates answer 404 (reference §2). */
+/** GET and login answer 400 for an unknown user; updates answer 404 (docs/compat/openpai.md §2). */
 export const noUser = (username: string, status: 400 | 404) =>
   new PaiError(status, "NoUserError", `User ${username} is not found.`);
 export const noGroup = (group: string, status: 400 | 404) =>

@@ -22,7 +22,7 @@ import { vcRoutes } from "./vc-routes";
 import { VirtualClusters } from "./vc-model";
 
 /**
- * OpenPAI's bootstrap (reference §6): the admin group and the `default` group and VC exist, and
+ * OpenPAI's bootstrap (docs/compat/openpai.md §6): the admin group and the `default` group and VC exist, and
  * every admin (the hub's bootstrap admin included) is in the admin group, every user in default.
  */
 export function bootstrapOpenpai(core: Core, access: Access, vcs: VirtualClusters): void {

@@ -3,7 +3,7 @@ import type { presentListItem } from "./presenters";
 
 type Item = ReturnType<typeof presentListItem>;
 
-/** `limit` default and maximum of GET /api/v2/jobs (reference §5). */
+/** `limit` default and maximum of GET /api/v2/jobs (docs/compat/openpai.md §5). */
 export const DEFAULT_LIMIT = 5000;
 export const MAX_LIMIT = 50000;
 

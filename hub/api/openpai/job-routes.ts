@@ -34,7 +34,7 @@ export function configText(w: Workload): string {
   return stringify(maskConfig(parsed));
 }
 
-/** Job routes of the v2 API (reference §1a), jobs named `<user>~<job>`. */
+/** Job routes of the v2 API (docs/compat/openpai.md §1a), jobs named `<user>~<job>`. */
 export function jobRoutes(
   router: Router<ApiState>,
   core: Core,

@@ -69,7 +69,7 @@ const launched = (tasks: readonly Task[]) => {
   return starts.length ? Math.min(...starts) : null;
 };
 
-/** A v2 list item (reference §5). */
+/** A v2 list item (docs/compat/openpai.md §5). */
 export function presentListItem(c: PresentContext, w: Workload, tasks: readonly Task[]) {
   const exit = exitOf(w, tasks);
   return {
@@ -147,7 +147,7 @@ export function presentTask(c: PresentContext, w: Workload, t: Task) {
   };
 }
 
-/** The job detail (reference §5): jobStatus and every role's task statuses. */
+/** The job detail (docs/compat/openpai.md §5): jobStatus and every role's task statuses. */
 export function presentDetail(c: PresentContext, w: Workload, tasks: readonly Task[]) {
   const item = presentListItem(c, w, tasks);
   const exit = exitOf(w, tasks);

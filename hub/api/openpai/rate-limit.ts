@@ -10,7 +10,7 @@ export interface OpenpaiRateLimits {
   submitPerHour: number;
 }
 
-/** The shipped rest-server.yaml's limits (reference §1a). */
+/** The shipped rest-server.yaml's limits (docs/compat/openpai.md §1a). */
 export const DEFAULT_RATE_LIMITS: OpenpaiRateLimits = { listPerMin: 120, submitPerHour: 3600 };
 
 /**

@@ -39,7 +39,7 @@ const created = (ctx: ApiContext, message: string) => {
   ctx.body = { message };
 };
 
-/** Users: /api/v2/users (current) and /api/v2/user (legacy), reference §1a. */
+/** Users: /api/v2/users (current) and /api/v2/user (legacy), docs/compat/openpai.md §1a. */
 export function userRoutes(router: Router<ApiState>, core: Core, access: Access): void {
   const token = paiAuth(core, access, "token");
   const user = paiAuth(core, access, "user");

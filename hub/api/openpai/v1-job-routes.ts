@@ -15,7 +15,7 @@ import { parseV1 } from "./protocol/v1";
 
 const ExecutionType = z.looseObject({ value: z.enum(["START", "STOP"]) });
 
-/** The YARN-era v1 job routes (reference §1b): reads need no token, writes do. */
+/** The YARN-era v1 job routes (docs/compat/openpai.md §1b): reads need no token, writes do. */
 export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
   const token = paiAuth(core, access, "token");
   const byPath = (ctx: ApiContext): Workload =>

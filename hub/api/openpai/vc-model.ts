@@ -18,7 +18,7 @@ const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 /**
  * OpenPAI virtual clusters over core quota units (kind "virtual-cluster"), YARN semantics
- * (reference §7): a VC's capacity is a percentage of the cluster's GPUs (of its CPU and memory on
+ * (docs/compat/openpai.md §7): a VC's capacity is a percentage of the cluster's GPUs (of its CPU and memory on
  * a CPU-only cluster), `default` holds the remainder, and each VC's share becomes its quota unit's
  * allocation in the default node pool: deserved = capacity, limit = maxCapacity. The scheduler
  * enforces those. A VC with an allocation in another node pool is dedicated and read-only here.

@@ -3,8 +3,8 @@ import { z } from "zod";
 import type { Core } from "../../core";
 import type { SecretBox } from "../../core/secret-box";
 import type { ExternalRepo } from "../../core/deployments/model";
-import { AgentUnavailableError, ConflictError, NotFoundError, ValidationError } from "../../core/errors";
-import { RegistryClient, RegistryError } from "../../registry/client";
+import { ConflictError, NotFoundError, ValidationError } from "../../core/errors";
+import { RegistryClient } from "../../registry/client";
 import type { ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { ok, okPage, unix } from "./envelope";
@@ -34,16 +34,6 @@ const presentExternal = (r: ExternalRepo) => ({
   createTime: unix(r.createdAt),
 });
 
-/** Registry failures are the registry's, not the caller's: 502 with its words. */
-async function registryCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof RegistryError) throw new AgentUnavailableError(err.message, { cause: err });
-    throw err;
-  }
-}
-
 export function repositoryRoutes(router: Router<ApiState>, core: Core, box: SecretBox): void {
   const auth = oteAuth(core);
   const admin = [auth, oteRole(2)];
@@ -56,12 +46,10 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, box: Secr
   router.get("/repository/image", auth, validate(ImageQuery, "query"), async (ctx) => {
     const q = input(ctx, ImageQuery);
     const r = registry();
-    const names = (await registryCall(() => r.catalog())).filter(
-      (n) => !q.imageName || n.includes(q.imageName),
-    );
+    const names = (await r.catalog()).filter((n) => !q.imageName || n.includes(q.imageName));
     const items = [];
     for (const name of names) {
-      const tags = await registryCall(() => r.tags(name));
+      const tags = await r.tags(name);
       if (tags.length > 0)
         items.push({ imageName: name, tagCount: tags.length, address: `${r.host}/${name}` });
     }
@@ -70,28 +58,27 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, box: Secr
   router.delete("/repository/image", ...admin, validate(ImageRef, "query"), async (ctx) => {
     const { imageName } = input(ctx, ImageRef);
     const r = registry();
-    const tags = await registryCall(() => r.tags(imageName));
+    const tags = await r.tags(imageName);
     if (tags.length === 0) throw new NotFoundError("image", imageName);
-    for (const t of tags) await registryCall(() => r.deleteTag(imageName, t));
+    for (const t of tags) await r.deleteTag(imageName, t);
     ok(ctx);
   });
   router.get("/repository/image/tag", auth, validate(ImageRef, "query"), async (ctx) => {
     const { imageName } = input(ctx, ImageRef);
     const r = registry();
-    const tags = await registryCall(() => r.tags(imageName));
+    const tags = await r.tags(imageName);
     const items = [];
     for (const tag of tags)
       items.push({
         tag,
-        digest: await registryCall(() => r.digest(imageName, tag)),
+        digest: await r.digest(imageName, tag),
         image: `${r.host}/${imageName}:${tag}`,
       });
     ok(ctx, items, { total: items.length });
   });
   router.delete("/repository/image/tag", ...admin, validate(TagRef, "query"), async (ctx) => {
     const { imageName, tag } = input(ctx, TagRef);
-    if (!(await registryCall(() => registry().deleteTag(imageName, tag))))
-      throw new NotFoundError("tag", `${imageName}:${tag}`);
+    if (!(await registry().deleteTag(imageName, tag))) throw new NotFoundError("tag", `${imageName}:${tag}`);
     ok(ctx);
   });
   // The hub's users are the registry's users (it has no accounts of its own).
@@ -107,7 +94,7 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, box: Secr
   });
   // Projects are the first path segment of repository names (Harbor-style `project/image`).
   router.get("/repository/project", auth, async (ctx) => {
-    const names = await registryCall(() => registry().catalog());
+    const names = await registry().catalog();
     const projects = new Map<string, number>();
     for (const n of names) {
       const p = n.includes("/") ? (n.split("/")[0] as string) : "library";

@@ -13,7 +13,7 @@ import { DeprecatedProject, DeprecatedProjectUpdate, type ResourcesInput } from 
 
 const BASE = "/v1/k8s/clusters/:clusterId/projects";
 
-/** The deprecated /v1/k8s/clusters/{clusterId}/projects family: integer ids, MiB memory (§1.5). */
+/** The deprecated /v1/k8s/clusters/{clusterId}/projects family: integer ids, MiB (docs/compat/runai.md §1.5). */
 export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects: RunaiProjects): void {
   const auth = authenticate(core.auth);
   const admin = [auth, requireAdmin()];

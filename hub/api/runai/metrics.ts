@@ -1,5 +1,5 @@
 /**
- * Project metric series in Run:ai's shapes (reference §1.6), from ProjectMetrics samples:
+ * Project metric series in Run:ai's shapes (docs/compat/runai.md §1.6), from ProjectMetrics samples:
  * per-instant values (summed over node pools, or one pool by name), resampled into
  * `numberOfSamples` equal buckets between start and end (bucket mean; an empty bucket repeats the
  * previous value).

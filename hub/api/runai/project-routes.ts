@@ -12,7 +12,7 @@ import { DepartmentCreate, ProjectCreate, ProjectUpdate, ResourcesList } from ".
 
 export const ORG = "/api/v1/org-unit";
 
-/** /api/v1/org-unit/projects and /departments: the new Run:ai API (reference §1.1-1.4). */
+/** /api/v1/org-unit/projects and /departments: the new Run:ai API (docs/compat/runai.md §1.1-1.4). */
 export function projectRoutes(router: Router<ApiState>, core: Core, projects: RunaiProjects): void {
   const auth = authenticate(core.auth);
   const admin = [auth, requireAdmin()];

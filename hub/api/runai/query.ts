@@ -1,5 +1,5 @@
 /**
- * Run:ai's list grammar (reference §1.4): `filterBy` = comma-joined `field op value` with ops
+ * Run:ai's list grammar (docs/compat/runai.md §1.4): `filterBy` = comma-joined `field op value` with ops
  * == != <= >= =@ (contains) !@ (does not contain) =^ (starts with) =$ (ends with); dates take only
  * == != <= >=. `sortBy` a field of the same list, `sortOrder` asc|desc; `offset`, `limit` 1..500
  * (default 50) and `next` (the offset of the next page, present only when more items remain).

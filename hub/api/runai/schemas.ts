@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Request schemas of the Run:ai projects API (swagger v1.224.0, reference §1). */
+/** Request schemas of the Run:ai projects API (swagger v1.224.0, docs/compat/runai.md §1). */
 
 const amount = z.number().min(0, "must be >= 0");
 /** -1 means unlimited. */

@@ -1,5 +1,5 @@
 /**
- * `<% $scope.path %>` references of the job protocol (reference §3): `$parameters` (job-wide),
+ * `<% $scope.path %>` references of the job protocol (docs/compat/openpai.md §3): `$parameters` (job-wide),
  * `$script`, `$data`, `$output` (the role's prerequisites), with `.key` and `[i]` steps. Unknown
  * references are left as they are; `$secrets` is never rendered into commands (only into a docker
  * image's `auth`), so secrets cannot leak into command lines or logs.

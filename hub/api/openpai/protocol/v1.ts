@@ -4,7 +4,7 @@ import { envOf, type JobSpec } from "./job-spec";
 import { describeIssue } from "./v2";
 
 /**
- * The YARN-era v1 job config (JSON; Joi schema config/job.js of v0.14.0, reference §4), with its
+ * The YARN-era v1 job config (JSON; Joi schema config/job.js of v0.14.0, docs/compat/openpai.md §4), with its
  * defaults. Unknown keys are refused. Numbers may arrive as strings: the v1 SDK client posts the
  * config form-encoded.
  */

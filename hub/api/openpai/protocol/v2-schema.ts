@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * OpenPAI job protocol v2 as the rest-server validates it (config/v2/protocol.js, an ajv draft-07
- * schema; reference §3). Closed objects are strict (additionalProperties:false), open ones loose.
+ * schema; docs/compat/openpai.md §3). Closed objects are strict (additionalProperties:false), open ones loose.
  */
 const NAME = /^[a-zA-Z0-9_-]+$/;
 /** Task role and port label names: valid C identifiers. */

@@ -13,7 +13,7 @@ import {
   type CsvRow,
   type ListedGpu,
 } from "../../../../agent/hardware/nvidia-smi-parse";
-import { captureSection, sharedFixture, sharedFixturesDir } from "../../../helpers/fixtures";
+import { captureSection, nvidiaSmiFixture, nvidiaSmiFixturesDir } from "../../../helpers/fixtures";
 
 const P100 = "netdata-tesla-p100-query-gpu.csv";
 const T4X4 = "virtualclient-4x-tesla-t4-query-gpu-510.108.03.csv";
@@ -22,7 +22,7 @@ const RTX4080 = "nvidia-gpu-exporter-geforce-rtx-4080-super-595.71.05-capture.tx
 const MASKED_GPU = "GPU-00000000-0000-0000-0000-000000000000";
 
 function read(name: string): string {
-  return readFileSync(sharedFixture(name), "utf8");
+  return readFileSync(nvidiaSmiFixture(name), "utf8");
 }
 const isQuery = (c: string): boolean => c.startsWith("--query-gpu=");
 /** The n-th (0 = idle, 1 = load) --query-gpu section of a capture. */
@@ -38,9 +38,9 @@ function onlyRow(text: string): CsvRow {
 }
 
 describe("nvidia-smi parsers", () => {
-  it("covers every CSV and capture fixture in the shared folder", () => {
+  it("covers every CSV and capture fixture in test/fixtures/nvidia-smi", () => {
     // If a fixture of these kinds is added, this list (and a test for it) must follow.
-    const files = readdirSync(sharedFixturesDir()).filter(
+    const files = readdirSync(nvidiaSmiFixturesDir()).filter(
       (f) => f.endsWith(".csv") || f.endsWith("-capture.txt"),
     );
     assert.deepEqual(files.sort(), [P100, RTX4080, H100, T4X4].sort());

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type Dockerode from "dockerode";
-import { DockerRuntime } from "../../../../agent/runtime/docker-runtime.js";
-import { RuntimeError } from "../../../../agent/runtime/runtime.js";
-import { taskSpec } from "./task-spec.js";
+import { DockerRuntime } from "../../../../agent/runtime/docker-runtime";
+import { RuntimeError } from "../../../../agent/runtime/runtime";
+import { taskSpec } from "../../../helpers/task-spec";
 
 /**
  * An engine client that has no image and records what a pull asks for, then refuses it: enough to

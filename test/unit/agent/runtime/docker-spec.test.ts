@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { demuxLogs } from "../../../../agent/runtime/docker-output.js";
-import { createOptions } from "../../../../agent/runtime/docker-spec.js";
-import { containerName, readLabels, taskLabels } from "../../../../agent/runtime/labels.js";
-import { taskSpec } from "./task-spec.js";
+import { demuxLogs } from "../../../../agent/runtime/docker-output";
+import { createOptions } from "../../../../agent/runtime/docker-spec";
+import { containerName, readLabels, taskLabels } from "../../../../agent/runtime/labels";
+import { taskSpec } from "../../../helpers/task-spec";
 
 /** Docker's rule for container names. */
 const DOCKER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { FakeRuntime } from "../../../../agent/runtime/fake-runtime.js";
-import { createRuntime } from "../../../../agent/runtime/index.js";
-import type { TaskContainer } from "../../../../agent/runtime/runtime.js";
-import { RuntimeError } from "../../../../agent/runtime/runtime.js";
-import { taskSpec, waitFor } from "./task-spec.js";
+import { mock } from "node:test";
+import { FakeRuntime } from "../../../../agent/runtime/fake-runtime";
+import { createRuntime } from "../../../../agent/runtime/index";
+import type { TaskContainer } from "../../../../agent/runtime/runtime";
+import { RuntimeError } from "../../../../agent/runtime/runtime";
+import { taskSpec } from "../../../helpers/task-spec";
+import { waitFor } from "../../../helpers/wait";
 
 describe("FakeRuntime", () => {
   let rt: FakeRuntime;
@@ -15,12 +17,25 @@ describe("FakeRuntime", () => {
     rt.onExit((c) => exits.push(c));
   });
 
+  /** Runs `fn` with setTimeout on node:test's fake clock, so a test moves time instead of sleeping. */
+  async function withFakeTimers(fn: () => Promise<void>): Promise<void> {
+    mock.timers.enable({ apis: ["setTimeout"] });
+    try {
+      await fn();
+    } finally {
+      mock.timers.reset();
+    }
+  }
+  const DAY_MS = 86_400_000;
+
   it("runs until stopped by default, then reports one exit", async () => {
     const c = await rt.start(taskSpec());
     assert.equal(c.state, "running");
     assert.equal(c.ip, "127.0.0.1");
-    await new Promise((r) => setTimeout(r, 30));
-    assert.equal(exits.length, 0);
+    await withFakeTimers(async () => {
+      mock.timers.tick(DAY_MS); // a day later it still runs
+      assert.equal(exits.length, 0);
+    });
     await rt.stop(c.containerId, 1);
     await rt.stop(c.containerId, 1); // already stopped is fine
     assert.equal(exits.length, 1);
@@ -32,15 +47,26 @@ describe("FakeRuntime", () => {
   it("FAKE_RUN_FOR_MS and FAKE_EXIT_CODE script the exit", async () => {
     const c = await rt.start(taskSpec({ env: { FAKE_RUN_FOR_MS: "30", FAKE_EXIT_CODE: "3" } }));
     assert.equal(c.state, "running", "start() returns before the exit, even for short runs");
-    const exit = await waitFor(() => exits[0], 2000, "exit");
+    const exit = await waitFor(() => exits[0], "exit", 2000);
     assert.equal(exit.containerId, c.containerId);
     assert.equal(exit.exitCode, 3);
     assert.equal(rt.containers()[0]?.state, "exited");
   });
 
+  it("FAKE_RUN_FOR_MS counts on the timer clock: no exit a millisecond early, one when it is due", async () => {
+    await withFakeTimers(async () => {
+      await rt.start(taskSpec({ env: { FAKE_RUN_FOR_MS: "60000" } }));
+      mock.timers.tick(59_999);
+      assert.equal(exits.length, 0);
+      mock.timers.tick(1);
+      assert.equal(exits.length, 1);
+      assert.equal(exits[0]?.exitCode, 0);
+    });
+  });
+
   it("FAKE_RUN_FOR_MS=0 exits at once with code 0 by default", async () => {
     await rt.start(taskSpec({ env: { FAKE_RUN_FOR_MS: "0" } }));
-    const exit = await waitFor(() => exits[0], 2000, "exit");
+    const exit = await waitFor(() => exits[0], "exit", 2000);
     assert.equal(exit.exitCode, 0);
   });
 
@@ -49,7 +75,7 @@ describe("FakeRuntime", () => {
     const seen: TaskContainer[] = [];
     scripted.onExit((c) => seen.push(c));
     const c = await scripted.start(taskSpec());
-    const exit = await waitFor(() => seen[0], 2000, "exit");
+    const exit = await waitFor(() => seen[0], "exit", 2000);
     assert.equal(exit.exitCode, 7);
     assert.equal(await scripted.logs(c.containerId, 0), "hello\n");
   });

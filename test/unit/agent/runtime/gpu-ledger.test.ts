@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { GpuConflictError, GpuLedger, gpuTaskKey } from "../../../../agent/runtime/gpu-ledger.js";
-import type { TaskContainer } from "../../../../agent/runtime/runtime.js";
+import { GpuConflictError, GpuLedger, gpuTaskKey } from "../../../../agent/runtime/gpu-ledger";
+import type { TaskContainer } from "../../../../agent/runtime/runtime";
 
 function container(taskId: string, state: TaskContainer["state"], gpuUuids: string[]): TaskContainer {
   return {

@@ -6,14 +6,14 @@ import { parseForm } from "../../../../../hub/api/openpai/form";
 import { parseV1 } from "../../../../../hub/api/openpai/protocol/v1";
 import { parseV2 } from "../../../../../hub/api/openpai/protocol/v2";
 import { render } from "../../../../../hub/api/openpai/protocol/render";
-import { repoRoot } from "../../../../helpers/fixtures";
+import { openpaiFixturesDir } from "../../../../helpers/fixtures";
 
-const FIXTURES = path.resolve(repoRoot(), "..", "shared", "fixtures", "openpai");
+const FIXTURES = openpaiFixturesDir();
 const refused = (fn: () => unknown, code: string, message: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof PaiError && e.code === code && message.test(e.message));
 
 describe("OpenPAI job protocol", () => {
-  it("accepts every shared fixture", () => {
+  it("accepts every fixture in test/fixtures/openpai", () => {
     for (const f of fs.readdirSync(FIXTURES)) {
       const text = fs.readFileSync(path.join(FIXTURES, f), "utf8");
       const spec = f.endsWith(".yaml") ? parseV2(text).spec : parseV1(JSON.parse(text), "alice").spec;

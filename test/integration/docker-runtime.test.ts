@@ -4,11 +4,12 @@
  */
 import assert from "node:assert/strict";
 import type Dockerode from "dockerode";
-import { DockerRuntime } from "../../../../agent/runtime/docker-runtime.js";
-import type { TaskContainer } from "../../../../agent/runtime/runtime.js";
-import { RuntimeError } from "../../../../agent/runtime/runtime.js";
-import { removeNodeContainers, requireDocker, TEST_IMAGE, uniqueNodeId } from "../../../helpers/docker.js";
-import { taskSpec, waitFor } from "./task-spec.js";
+import { DockerRuntime } from "../../agent/runtime/docker-runtime";
+import type { TaskContainer } from "../../agent/runtime/runtime";
+import { RuntimeError } from "../../agent/runtime/runtime";
+import { removeNodeContainers, requireDocker, TEST_IMAGE, uniqueNodeId } from "../helpers/docker";
+import { taskSpec } from "../helpers/task-spec";
+import { waitFor } from "../helpers/wait";
 
 const GPU = "GPU-b42dd28e-ffdd-8720-1df0-98bd8cdc05b1";
 
@@ -54,7 +55,7 @@ describe("DockerRuntime (real engine)", function () {
     const c = await rt.start(
       spec({ command: ["sh", "-c", "echo oops >&2; sleep 0.2; echo hello-from-corral"] }),
     );
-    const exit = await waitFor(() => exits.find((e) => e.containerId === c.containerId), 20_000, "exit");
+    const exit = await waitFor(() => exits.find((e) => e.containerId === c.containerId), "exit", 20_000);
     assert.equal(exit.state, "exited");
     assert.equal(exit.exitCode, 0);
     assert.ok(exit.finishedAt !== null && exit.startedAt !== null && exit.finishedAt >= exit.startedAt);
@@ -71,7 +72,7 @@ describe("DockerRuntime (real engine)", function () {
 
   it("exit 3 reaches onExit with exitCode 3", async () => {
     const c = await rt.start(spec({ command: ["sh", "-c", "exit 3"] }));
-    const exit = await waitFor(() => exits.find((e) => e.containerId === c.containerId), 20_000, "exit");
+    const exit = await waitFor(() => exits.find((e) => e.containerId === c.containerId), "exit", 20_000);
     assert.equal(exit.exitCode, 3);
     assert.equal((await rt.list()).find((x) => x.containerId === c.containerId)?.exitCode, 3);
   });
@@ -119,7 +120,7 @@ describe("DockerRuntime (real engine)", function () {
 
     // The recovered container's exit reaches the new instance's listeners, once.
     await docker.getContainer(c.containerId).kill();
-    const exit = await waitFor(() => seen[0], 20_000, "recovered exit");
+    const exit = await waitFor(() => seen[0], "recovered exit", 20_000);
     assert.equal(exit.exitCode, 137);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(seen.length, 1);
@@ -194,7 +195,7 @@ describe("DockerRuntime (real engine)", function () {
         command: ["sh", "-c", 'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo ${#x}'],
       }),
     );
-    const exit = await waitFor(() => exits.find((e) => e.containerId === c.containerId), 40_000, "OOM exit");
+    const exit = await waitFor(() => exits.find((e) => e.containerId === c.containerId), "OOM exit", 40_000);
     assert.equal(exit.message, "OOMKilled");
     assert.equal(exit.exitCode, 137);
   });

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { createNvidiaSmiRunner, NvidiaSmiError } from "../../../../agent/hardware/nvidia-smi-runner";
-import { fakeNvidiaSmiPath, setFakeEnv, sharedFixture } from "../../../helpers/fixtures";
+import { createNvidiaSmiRunner, NvidiaSmiError } from "../../agent/hardware/nvidia-smi-runner";
+import { fakeNvidiaSmiPath, setFakeEnv, nvidiaSmiFixture } from "../helpers/fixtures";
 
-const H100 = sharedFixture("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt");
+const H100 = nvidiaSmiFixture("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt");
 async function rejection(p: Promise<unknown>): Promise<NvidiaSmiError> {
   try {
     await p;

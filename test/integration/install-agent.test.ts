@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { repoRoot } from "../helpers/fixtures";
 
-const SCRIPT = path.resolve(__dirname, "..", "..", "..", "..", "scripts", "install-agent.sh");
+const SCRIPT = path.join(repoRoot(), "scripts", "install-agent.sh");
 
 function install(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const res = spawnSync("bash", [SCRIPT, ...args], { encoding: "utf8", timeout: 20_000 });

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { createHardwareCollector } from "../../../../agent/hardware";
-import { fakeNvidiaSmiPath, setFakeEnv, sharedFixture } from "../../../helpers/fixtures";
+import { createHardwareCollector } from "../../agent/hardware";
+import { fakeNvidiaSmiPath, setFakeEnv, nvidiaSmiFixture } from "../helpers/fixtures";
 
-const H100 = sharedFixture("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt");
-const P100 = sharedFixture("netdata-tesla-p100-query-gpu.csv");
+const H100 = nvidiaSmiFixture("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt");
+const P100 = nvidiaSmiFixture("netdata-tesla-p100-query-gpu.csv");
 const NVML_ERROR = "Failed to initialize NVML: Unknown Error";
 
 describe("hardware collector (through the fake nvidia-smi)", () => {

@@ -5,9 +5,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { waitFor } from "../../helpers/wait";
+import { repoRoot } from "../helpers/fixtures";
+import { waitFor } from "../helpers/wait";
 
-const ROOT = path.resolve(__dirname, "..", "..", "..", "..");
+const ROOT = repoRoot();
 const NODE = "dev-test-node";
 
 interface DevRun {
