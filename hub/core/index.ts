@@ -1,3 +1,4 @@
+import { allocationsByNode, type NodeAllocation } from "./allocation";
 import { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
@@ -51,6 +52,8 @@ export interface Core {
   /** OTE-stack apps and audited deployments, and the controller converging them. */
   deployments: DeploymentService;
   deploymentController: DeploymentController;
+  /** What placed tasks hold on each node (by node id), now. */
+  allocationsByNode(): Map<string, NodeAllocation>;
 }
 
 /** Core options: node liveness plus OTE deployments (autoscaling spacing, @default 15_000 ms). */
@@ -112,5 +115,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
       hpaIntervalMs: options.hpaIntervalMs ?? 15_000,
       ...(options.oteFailure ? { failure: options.oteFailure } : {}),
     }),
+    allocationsByNode: () => allocationsByNode(store),
   };
 }
