@@ -3,7 +3,7 @@ import type { ApiContext, ApiMiddleware } from "./context";
 import { bodyParser } from "./middleware/body";
 import { compose } from "./middleware/compose";
 import { surfaceErrors } from "./middleware/errors";
-import type { Surface } from "./surface";
+import type { PathClaim, Surface } from "./surface";
 
 /**
  * Which surface answers which path: the one place where shared paths are decided.
@@ -19,24 +19,6 @@ import type { Surface } from "./surface";
  * - `/api/v1/org-unit/...`: Run:ai; every other `/api/v1` and `/api/v2` path: OpenPAI.
  * - `/v1/k8s/...`: Run:ai; every other `/v1/...` path: OTE-stack.
  */
-
-/** One path segment: a literal, or a pattern matching the whole segment. */
-export type Segment = string | RegExp;
-
-export interface PathClaim {
-  /** Leading segments: "/v1/k8s" is ["v1", "k8s"]. */
-  readonly segments: readonly Segment[];
-  /** Only this very path, not the tree below it. @default false */
-  readonly exact?: boolean;
-  /** Only this method. @default any */
-  readonly method?: string;
-  /**
-   * Only the requests this accepts, for a path another surface also answers. The body is read
-   * (once, by the shared parser) before it is asked; a body that cannot be read is answered by
-   * this claim's surface.
-   */
-  readonly when?: (ctx: ApiContext) => boolean;
-}
 
 /** A ModelArts / IAM project id (32 lowercase hex digits), as in `/v1/{project_id}/...`. */
 export const PROJECT_ID = /^[0-9a-f]{32}$/;

@@ -2,9 +2,8 @@ import type { Logger } from "pino";
 import type { HubConfig } from "../config";
 import type { Core } from "../core";
 import type { EnvDecorator, PullSecretResolver } from "../core/desired";
-import type { ApiMiddleware } from "./context";
+import type { ApiContext, ApiMiddleware } from "./context";
 import type { ErrorRenderer } from "./middleware/errors";
-import type { PathClaim } from "./ownership";
 
 /**
  * What a surface gives the core, wired by the composition root (hub/hub.ts startHub) and never
@@ -22,6 +21,25 @@ export interface SurfaceHooks {
    * most once per CLUSTER_CHANGE_DEBOUNCE_MS: state the surface derives from the cluster's size.
    */
   onClusterChange?: () => void;
+}
+
+/** One path segment: a literal, or a pattern matching the whole segment. */
+export type Segment = string | RegExp;
+
+/** Paths a surface answers, by their leading segments (constructors and the rule: ownership.ts). */
+export interface PathClaim {
+  /** Leading segments: "/v1/k8s" is ["v1", "k8s"]. */
+  readonly segments: readonly Segment[];
+  /** Only this very path, not the tree below it. @default false */
+  readonly exact?: boolean;
+  /** Only this method. @default any */
+  readonly method?: string;
+  /**
+   * Only the requests this accepts, for a path another surface also answers. The body is read
+   * (once, by the shared parser) before it is asked; a body that cannot be read is answered by
+   * this claim's surface.
+   */
+  readonly when?: (ctx: ApiContext) => boolean;
 }
 
 /** One REST surface over the core: a translator with its own paths, words and error shape. */
