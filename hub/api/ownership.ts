@@ -12,7 +12,8 @@ import type { PathClaim, Surface } from "./surface";
  * a surface can claim a branch of another's tree: Run:ai's `/v1/k8s` beats OTE-stack's `/v1`,
  * native's `/api/corral` beats OpenPAI's `/api`, and ModelArts's `/v1/{project_id}` (a
  * project-id-shaped second segment, PROJECT_ID) will beat OTE-stack's `/v1` the same way. At equal
- * depth a claim limited to some requests (`when`) is tried first; then the order of registration.
+ * depth a claim limited to one method or some requests (`when`) is tried first; then the order of
+ * registration (SURFACES).
  *
  * Shared today:
  * - `POST /api/v1/token`: Run:ai when the body has `grantType`, else OpenPAI's login (`/api`).
