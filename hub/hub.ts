@@ -4,7 +4,8 @@ import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { AgentGateway } from "./agents/gateway";
 import { createApp } from "./api/app";
-import type { ApiMiddleware } from "./api/context";
+import { CLUSTER_CHANGE_DEBOUNCE_MS, type Surface, type SurfaceFactory } from "./api/surface";
+import { SURFACES } from "./api/surfaces";
 import type { HubConfig } from "./config";
 import { createCore, type Core } from "./core";
 import { systemClock, type Clock } from "./core/clock";
@@ -27,8 +28,8 @@ export interface RunningHub {
 export interface HubOptions {
   logger: Logger;
   clock?: Clock;
-  /** More API surfaces (later issues). */
-  surfaces?: (core: Core) => ApiMiddleware[];
+  /** The REST surfaces to serve. @default SURFACES (hub/api/surfaces.ts) */
+  surfaces?: readonly SurfaceFactory[];
 }
 
 /** Composition root shared by main.ts, `npm run dev`, tests and benchmarks: config -> store -> services -> HTTP + gRPC. */
@@ -50,6 +51,9 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
   });
   const admin = await core.users.ensureAdmin(config.adminUsername, config.adminPassword);
   if (config.bootstrapJoinToken) core.joinTokens.ensureBootstrap(config.bootstrapJoinToken);
+  const httpLogger = logger.child({ component: "http" });
+  const surfaces = (options.surfaces ?? SURFACES).map((make) => make({ core, config, logger: httpLogger }));
+  const unwireSurfaces = wireSurfaceHooks(core, surfaces, logger);
 
   const gateway = new AgentGateway(core, {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
@@ -58,6 +62,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     helloTimeoutMs: 30_000,
     logger: logger.child({ component: "gateway" }),
   });
+  core.workloads.setLogSource(gateway);
   const grpcServer = new Server({
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_permit_without_calls": 1,
@@ -73,13 +78,12 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
 
   const app = createApp(
     core,
-    logger.child({ component: "http" }),
+    httpLogger,
     {
       agentSessions: () => gateway.sessions.size,
       heartbeatsTotal: () => gateway.heartbeatCount(),
     },
-    options.surfaces?.(core) ?? [],
-    { listPerMin: config.openpaiListRatePerMin, submitPerHour: config.openpaiSubmitRatePerHour },
+    surfaces,
   );
   const httpServer = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
@@ -157,6 +161,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       if (closed) return;
       closed = true;
       unsubscribe();
+      unwireSurfaces();
       for (const t of timers) clearInterval(t);
       gateway.close();
       await new Promise<void>((resolve) => {
@@ -167,5 +172,43 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       core.nodes.flush();
       store.close();
     },
+  };
+}
+
+/**
+ * Registers each surface's hooks with the core and runs its bootstrap steps, in registration
+ * order. Returns what undoes the subscriptions (on close).
+ */
+function wireSurfaceHooks(core: Core, surfaces: readonly Surface[], logger: Logger): () => void {
+  for (const s of surfaces) {
+    for (const d of s.hooks.envDecorators ?? []) core.desired.addEnvDecorator(d);
+    for (const p of s.hooks.pullSecretResolvers ?? [])
+      core.desired.addPullSecretResolver(p.prefix, p.resolve);
+  }
+  for (const s of surfaces) s.hooks.bootstrap?.();
+  const unsubscribes: (() => void)[] = [];
+  for (const s of surfaces) {
+    const onClusterChange = s.hooks.onClusterChange;
+    if (!onClusterChange) continue;
+    let queued: NodeJS.Timeout | null = null;
+    const off = core.signals.schedulingNeeded.on(() => {
+      if (queued) return;
+      queued = setTimeout(() => {
+        queued = null;
+        try {
+          onClusterChange();
+        } catch (err) {
+          logger.error({ err, surface: s.name }, "surface cluster-change hook failed");
+        }
+      }, CLUSTER_CHANGE_DEBOUNCE_MS);
+      queued.unref();
+    });
+    unsubscribes.push(() => {
+      off();
+      if (queued) clearTimeout(queued);
+    });
+  }
+  return () => {
+    for (const u of unsubscribes) u();
   };
 }

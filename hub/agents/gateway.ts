@@ -43,7 +43,8 @@ interface PendingLog {
 
 /**
  * The hub side of AgentLink: trades join tokens for node credentials, holds one session per node
- * (a newer stream replaces an older one), keeps liveness in memory and answers log requests.
+ * (a newer stream replaces an older one), keeps liveness in memory and answers log requests
+ * (startHub makes it the core's task log source).
  */
 export class AgentGateway implements TaskLogSource {
   readonly sessions = new Map<string, AgentSession>();
@@ -57,7 +58,6 @@ export class AgentGateway implements TaskLogSource {
     this.unsubscribe = core.signals.desiredChanged.on((nodeId) =>
       this.sessions.get(nodeId)?.desiredChanged(),
     );
-    core.workloads.setLogSource(this);
   }
 
   /** The grpc-js service implementation. */

@@ -1,4 +1,5 @@
 import type Koa from "koa";
+import type { z } from "zod";
 import type { Principal } from "../core/auth";
 
 /** Per-request state every middleware and handler shares. */
@@ -7,6 +8,8 @@ export interface ApiState {
   principal?: Principal;
   /** Validated input, set by validate(). */
   input?: unknown;
+  /** Each validated input by the schema that validated it (read with input(ctx, schema)). */
+  inputs?: Map<z.ZodType, unknown>;
 }
 
 export type ApiContext = Koa.ParameterizedContext<ApiState>;

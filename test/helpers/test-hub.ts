@@ -7,7 +7,7 @@ import type { HardwareSource } from "../../agent/link/hub-link";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
 import type { Runtime } from "../../agent/runtime/runtime";
 import { loadHubConfig } from "../../hub/config";
-import { startHub, type RunningHub } from "../../hub/hub";
+import { startHub, type HubOptions, type RunningHub } from "../../hub/hub";
 import { fakeHardware } from "./fake-hardware";
 import { request } from "./http";
 import { testLogger } from "./logger";
@@ -29,8 +29,15 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-/** A real hub in this process: SQLite file in a temp dir, HTTP and gRPC on loopback ephemeral ports. */
-export async function startTestHub(env: Record<string, string> = {}, dataDir?: string): Promise<TestHub> {
+/**
+ * A real hub in this process: SQLite file in a temp dir, HTTP and gRPC on loopback ephemeral ports.
+ * `surfaces` replaces the hub's list of REST surfaces (tests of path ownership).
+ */
+export async function startTestHub(
+  env: Record<string, string> = {},
+  dataDir?: string,
+  options: Pick<HubOptions, "surfaces"> = {},
+): Promise<TestHub> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "corral-hub-"));
   const config = loadHubConfig({
     CORRAL_DATA_DIR: dir,
@@ -47,7 +54,7 @@ export async function startTestHub(env: Record<string, string> = {}, dataDir?: s
     CORRAL_RESTART_BACKOFF_MS: "20",
     ...env,
   });
-  const hub = await startHub(config, { logger: testLogger() });
+  const hub = await startHub(config, { logger: testLogger(), ...options });
   const api: TestHub["api"] = (method, url, body, token) =>
     request(`${hub.httpUrl}${url}`, method, body, token === undefined ? adminToken : token);
   let adminToken = "";

@@ -117,6 +117,32 @@ describe("integration: native API edges (auth, validation, errors, health)", () 
     assert.equal(list.body.items.length, 0, "nothing half-written");
   });
 
+  it("validates path and query parameters at the edge, naming the field", async () => {
+    const w = await hub.api<{ id: string }>("POST", "/api/corral/v1/workloads", {
+      name: "params",
+      image: "x",
+    });
+    assert.equal(w.status, 201, w.text);
+    const cases: [string, string][] = [
+      [`/api/corral/v1/workloads/${w.body.id}/tasks/-1/logs`, "index"],
+      [`/api/corral/v1/workloads/${w.body.id}/tasks/1.5/logs`, "index"],
+      [`/api/corral/v1/workloads/${w.body.id}/tasks/0/logs?tail=x`, "tail"],
+      ["/api/corral/v1/nodes?cluster=", "cluster"],
+    ];
+    for (const [path, field] of cases) {
+      const res = await hub.api<ErrorBody>("GET", path);
+      assert.equal(res.status, 400, `${path} -> ${res.text}`);
+      assert.equal(res.body.code, "invalid_argument");
+      assert.equal(res.body.field, field, res.text);
+    }
+    const cordon = await hub.api<ErrorBody>("POST", "/api/corral/v1/nodes/n1/cordon?cluster=");
+    assert.deepEqual(
+      [cordon.status, cordon.body.field],
+      [400, "cluster"],
+      "the cluster query of node routes too",
+    );
+  });
+
   it("answers malformed JSON with 400 and unknown routes with 404 in the native error shape", async () => {
     const res = await fetch(`${hub.hub.httpUrl}/api/corral/v1/workloads`, {
       method: "POST",

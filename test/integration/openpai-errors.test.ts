@@ -300,6 +300,41 @@ describe("integration: OpenPAI error codes", function () {
     }
   });
 
+  it("InvalidParametersError from validate() on query and body, before the handler runs", async () => {
+    await expectError(
+      call("GET", "/api/v2/jobs?offset=-1"),
+      400,
+      "InvalidParametersError",
+      /^offset: must be a non-negative integer$/,
+    );
+    await expectError(
+      call("GET", "/api/v2/jobs?limit=50001"),
+      400,
+      "InvalidParametersError",
+      /^limit: must be at most/,
+    );
+    await expectError(
+      call("PUT", "/api/v2/users/admin/email", { email: 7 }),
+      400,
+      "InvalidParametersError",
+      /^email: /,
+    );
+    // A text body is read as {}: the missing field is named.
+    await expectError(
+      call("PUT", "/api/v2/groups/default/description", "plain", hub.adminToken, "text/plain"),
+      400,
+      "InvalidParametersError",
+      /^description: /,
+    );
+    // v1 executionType checks its body before the token, as the rest-server does.
+    await expectError(
+      call("PUT", "/api/v1/user/admin/jobs/x/executionType", { value: "PAUSE" }, null),
+      400,
+      "InvalidParametersError",
+      /^value: /,
+    );
+  });
+
   it("NoApiError for unknown paths", async () => {
     await expectError(
       call("GET", "/api/v2/no/such/thing"),

@@ -4,7 +4,14 @@ import type { ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { presentCluster, presentJoinToken } from "./presenters";
-import { ClusterBody, JoinTokenBody, LabelBody } from "./schemas";
+import {
+  ClusterBody,
+  ClusterLabelParams,
+  ClusterParams,
+  IdParams,
+  JoinTokenBody,
+  LabelBody,
+} from "./schemas";
 
 export function clusterRoutes(router: Router<ApiState>, core: Core): void {
   const auth = authenticate(core.auth);
@@ -19,15 +26,24 @@ export function clusterRoutes(router: Router<ApiState>, core: Core): void {
     ctx.status = 201;
     ctx.body = present(core.clusters.create(input(ctx, ClusterBody).name));
   });
-  router.get("/clusters/:cluster", auth, (ctx) => {
-    ctx.body = present(core.clusters.get(ctx.params.cluster as string));
+  const cluster = validate(ClusterParams, "params");
+  router.get("/clusters/:cluster", auth, cluster, (ctx) => {
+    ctx.body = present(core.clusters.get(input(ctx, ClusterParams).cluster));
   });
-  router.post("/clusters/:cluster/labels", ...admin, validate(LabelBody), (ctx) => {
-    ctx.body = present(core.clusters.addLabel(ctx.params.cluster as string, input(ctx, LabelBody).label));
+  router.post("/clusters/:cluster/labels", ...admin, cluster, validate(LabelBody), (ctx) => {
+    ctx.body = present(
+      core.clusters.addLabel(input(ctx, ClusterParams).cluster, input(ctx, LabelBody).label),
+    );
   });
-  router.delete("/clusters/:cluster/labels/:label", ...admin, (ctx) => {
-    ctx.body = present(core.clusters.removeLabel(ctx.params.cluster as string, ctx.params.label as string));
-  });
+  router.delete(
+    "/clusters/:cluster/labels/:label",
+    ...admin,
+    validate(ClusterLabelParams, "params"),
+    (ctx) => {
+      const p = input(ctx, ClusterLabelParams);
+      ctx.body = present(core.clusters.removeLabel(p.cluster, p.label));
+    },
+  );
 }
 
 export function joinTokenRoutes(router: Router<ApiState>, core: Core): void {
@@ -42,8 +58,8 @@ export function joinTokenRoutes(router: Router<ApiState>, core: Core): void {
   router.get("/join-tokens", ...admin, (ctx) => {
     ctx.body = { items: core.joinTokens.list().map((t) => presentJoinToken(t, core.joinTokens.isValid(t))) };
   });
-  router.delete("/join-tokens/:id", ...admin, (ctx) => {
-    const t = core.joinTokens.revoke(ctx.params.id as string);
+  router.delete("/join-tokens/:id", ...admin, validate(IdParams, "params"), (ctx) => {
+    const t = core.joinTokens.revoke(input(ctx, IdParams).id);
     ctx.body = presentJoinToken(t, core.joinTokens.isValid(t));
   });
 }

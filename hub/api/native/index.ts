@@ -1,10 +1,10 @@
 import Router from "@koa/router";
-import type { Logger } from "pino";
-import type { Core } from "../../core";
 import { NotFoundError } from "../../core/errors";
 import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
-import { surface } from "../middleware/compose";
+import { compose } from "../middleware/compose";
+import { tree } from "../ownership";
+import type { Surface, SurfaceFactory } from "../surface";
 import { authRoutes } from "./auth-routes";
 import { clusterRoutes, joinTokenRoutes } from "./cluster-routes";
 import { nativeErrors } from "./errors";
@@ -14,8 +14,8 @@ import { workloadRoutes } from "./workload-routes";
 
 export const NATIVE_PREFIX = "/api/corral/v1";
 
-/** The native API surface, mounted under /api/corral/v1 (docs/native-api.md). */
-export function nativeApi(core: Core, logger: Logger): ApiMiddleware {
+/** The native API surface, under /api/corral/v1 (docs/native-api.md); it owns all of /api/corral. */
+export const nativeSurface: SurfaceFactory = ({ core }): Surface => {
   const router = new Router<ApiState>({ prefix: NATIVE_PREFIX });
   authRoutes(router, core);
   nodeRoutes(router, core);
@@ -26,14 +26,16 @@ export function nativeApi(core: Core, logger: Logger): ApiMiddleware {
   const notFound: ApiMiddleware = async (ctx) => {
     throw new NotFoundError("route", `${ctx.method} ${ctx.path}`);
   };
-  return surface(
-    (p) => p === NATIVE_PREFIX || p.startsWith(`${NATIVE_PREFIX}/`),
-    [
-      nativeErrors(logger),
+  return {
+    name: "native",
+    owns: [tree("/api/corral")],
+    routes: compose([
       bodyParser(),
       router.routes() as unknown as ApiMiddleware,
       router.allowedMethods() as unknown as ApiMiddleware,
       notFound,
-    ],
-  );
-}
+    ]),
+    errors: nativeErrors,
+    hooks: {},
+  };
+};

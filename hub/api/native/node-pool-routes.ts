@@ -3,9 +3,10 @@ import { z } from "zod";
 import type { Core } from "../../core";
 import { nodeCapacity } from "../../core/capacity";
 import type { NodePool } from "../../core/model";
-import type { ApiState } from "../context";
+import type { ApiContext, ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
+import { PoolParams } from "./schemas";
 
 const NodePoolBody = z.object({
   name: z.string().min(1, "is required"),
@@ -46,15 +47,17 @@ export function nodePoolRoutes(router: Router<ApiState>, core: Core): void {
     ctx.status = 201;
     ctx.body = present(core.nodePools.create(b.name, b.labelSelector));
   });
-  router.get("/node-pools/:pool", auth, (ctx) => {
-    ctx.body = present(core.nodePools.get(ctx.params.pool as string));
+  const pool = validate(PoolParams, "params");
+  const named = (ctx: ApiContext) => core.nodePools.get(input(ctx, PoolParams).pool);
+  router.get("/node-pools/:pool", auth, pool, (ctx) => {
+    ctx.body = present(named(ctx));
   });
-  router.patch("/node-pools/:pool", ...admin, validate(NodePoolUpdate), (ctx) => {
-    const p = core.nodePools.get(ctx.params.pool as string);
+  router.patch("/node-pools/:pool", ...admin, pool, validate(NodePoolUpdate), (ctx) => {
+    const p = named(ctx);
     ctx.body = present(core.nodePools.update(p, { labelSelector: input(ctx, NodePoolUpdate).labelSelector }));
   });
-  router.delete("/node-pools/:pool", ...admin, (ctx) => {
-    const p = core.nodePools.get(ctx.params.pool as string);
+  router.delete("/node-pools/:pool", ...admin, pool, (ctx) => {
+    const p = named(ctx);
     core.nodePools.remove(p);
     ctx.body = present(p);
   });

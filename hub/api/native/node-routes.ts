@@ -1,11 +1,11 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
 import type { Node } from "../../core/model";
-import type { ApiState } from "../context";
+import type { ApiContext, ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { presentNode } from "./presenters";
-import { ClusterQuery, LabelBody } from "./schemas";
+import { ClusterQuery, LabelBody, NodeLabelParams, NodeParams } from "./schemas";
 
 export function nodeRoutes(router: Router<ApiState>, core: Core): void {
   const present = (nodes: Node[]) => {
@@ -28,23 +28,26 @@ export function nodeRoutes(router: Router<ApiState>, core: Core): void {
     const clusterId = cluster === undefined ? undefined : core.clusters.get(cluster).id;
     ctx.body = { items: present(core.nodes.list({ clusterId })) };
   });
-  router.get("/nodes/:node", auth, validate(ClusterQuery, "query"), (ctx) => {
-    ctx.body = one(core.nodes.get(ctx.params.node as string, input(ctx, ClusterQuery).cluster));
+  const nodeParams = validate(NodeParams, "params");
+  const inCluster = validate(ClusterQuery, "query");
+  /** The node the path names, in the cluster the query names (any cluster when none). */
+  const node = (ctx: ApiContext) =>
+    core.nodes.get(input(ctx, NodeParams).node, input(ctx, ClusterQuery).cluster);
+  router.get("/nodes/:node", auth, nodeParams, inCluster, (ctx) => {
+    ctx.body = one(node(ctx));
   });
-  router.post("/nodes/:node/labels", ...admin, validate(LabelBody), (ctx) => {
-    const node = core.nodes.get(ctx.params.node as string, ctx.query.cluster as string | undefined);
-    ctx.body = one(core.nodes.addLabel(node, input(ctx, LabelBody).label));
+  router.post("/nodes/:node/labels", ...admin, nodeParams, inCluster, validate(LabelBody), (ctx) => {
+    ctx.body = one(core.nodes.addLabel(node(ctx), input(ctx, LabelBody).label));
   });
-  router.delete("/nodes/:node/labels/:label", ...admin, (ctx) => {
-    const node = core.nodes.get(ctx.params.node as string, ctx.query.cluster as string | undefined);
-    ctx.body = one(core.nodes.removeLabel(node, ctx.params.label as string));
+  const labelParams = validate(NodeLabelParams, "params");
+  router.delete("/nodes/:node/labels/:label", ...admin, labelParams, inCluster, (ctx) => {
+    const p = input(ctx, NodeLabelParams);
+    ctx.body = one(core.nodes.removeLabel(core.nodes.get(p.node, input(ctx, ClusterQuery).cluster), p.label));
   });
-  router.post("/nodes/:node/cordon", ...admin, (ctx) => {
-    const node = core.nodes.get(ctx.params.node as string, ctx.query.cluster as string | undefined);
-    ctx.body = one(core.nodes.setSchedulable(node, false));
+  router.post("/nodes/:node/cordon", ...admin, nodeParams, inCluster, (ctx) => {
+    ctx.body = one(core.nodes.setSchedulable(node(ctx), false));
   });
-  router.post("/nodes/:node/uncordon", ...admin, (ctx) => {
-    const node = core.nodes.get(ctx.params.node as string, ctx.query.cluster as string | undefined);
-    ctx.body = one(core.nodes.setSchedulable(node, true));
+  router.post("/nodes/:node/uncordon", ...admin, nodeParams, inCluster, (ctx) => {
+    ctx.body = one(core.nodes.setSchedulable(node(ctx), true));
   });
 }

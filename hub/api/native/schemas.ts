@@ -48,7 +48,18 @@ export const WorkloadBody = z.object({
       gpu: z.number().int().min(0).max(64).default(0),
     })
     .default({ cpuMilli: 0, memoryMiB: 0, gpu: 0 }),
-  ports: z.array(Port).max(64).default([]),
+  ports: z
+    .array(Port)
+    .max(64)
+    .default([])
+    .superRefine((ports, ctx) => {
+      const names = new Set<string>();
+      for (const [i, p] of ports.entries()) {
+        if (names.has(p.name))
+          ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate port name ${p.name}` });
+        names.add(p.name);
+      }
+    }),
   nodeSelector: z.array(z.string().min(1)).default([]),
   cluster: z.string().min(1).optional(),
   retries: z.number().int().min(0).max(100).default(0),
@@ -73,5 +84,27 @@ export const WorkloadListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10000).optional(),
 });
 
-export const LogsQuery = z.object({ tail: z.coerce.number().int().min(0).default(0) });
+export const LogsQuery = z.object({
+  tail: z.coerce.number().int().min(0).default(0),
+  /** The task role. @default the workload's only role */
+  role: z.string().optional(),
+});
 export const ClusterQuery = z.object({ cluster: z.string().min(1).optional() });
+
+/** Path parameters: a name or id of the resource the route names. */
+const key = z.string().min(1, "is required");
+export const IdParams = z.object({ id: key });
+export const NodeParams = z.object({ node: key });
+export const NodeLabelParams = z.object({ node: key, label: key });
+export const ClusterParams = z.object({ cluster: key });
+export const ClusterLabelParams = z.object({ cluster: key, label: key });
+export const PoolParams = z.object({ pool: key });
+
+const INDEX = "must be a non-negative integer";
+export const TaskLogParams = z.object({
+  id: key,
+  index: z
+    .string()
+    .refine((v) => Number.isInteger(Number(v)) && Number(v) >= 0, INDEX)
+    .transform(Number),
+});

@@ -1,13 +1,13 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
-import { ForbiddenError, ValidationError } from "../../core/errors";
+import { ForbiddenError } from "../../core/errors";
 import { checkLabel } from "../../core/labels";
 import type { Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { presentWorkload } from "./presenters";
-import { LogsQuery, WorkloadBody, WorkloadListQuery } from "./schemas";
+import { IdParams, LogsQuery, TaskLogParams, WorkloadBody, WorkloadListQuery } from "./schemas";
 import { quotaOptions } from "./workload-quota";
 
 export function workloadRoutes(router: Router<ApiState>, core: Core): void {
@@ -36,11 +36,6 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
   router.post("/workloads", auth, validate(WorkloadBody), (ctx) => {
     const b = input(ctx, WorkloadBody);
     b.nodeSelector.forEach((l, i) => checkLabel(l, `nodeSelector.${i}`));
-    const names = new Set<string>();
-    for (const [i, p] of b.ports.entries()) {
-      if (names.has(p.name)) throw new ValidationError(`ports.${i}.name`, `duplicate port name ${p.name}`);
-      names.add(p.name);
-    }
     const { workload } = core.workloads.submit({
       ...quotaOptions(core, b),
       name: b.name,
@@ -76,30 +71,35 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
     });
     ctx.body = { items: items.map(present) };
   });
-  router.get("/workloads/:id", auth, (ctx) => {
-    ctx.body = present(visible(ctx, core.workloads.resolve(ctx.params.id as string)));
+  const id = validate(IdParams, "params");
+  const workload = (ctx: ApiContext) => visible(ctx, core.workloads.resolve(input(ctx, IdParams).id));
+  router.get("/workloads/:id", auth, id, (ctx) => {
+    ctx.body = present(workload(ctx));
   });
-  router.post("/workloads/:id/stop", auth, (ctx) => {
-    const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
+  router.post("/workloads/:id/stop", auth, id, (ctx) => {
+    const w = workload(ctx);
     ctx.status = 202;
     ctx.body = present(core.workloads.stop(w));
   });
-  router.get("/workloads/:id/events", auth, (ctx) => {
-    const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
+  router.get("/workloads/:id/events", auth, id, (ctx) => {
+    const w = workload(ctx);
     ctx.body = {
       items: core.workloads.events(w.id).map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
     };
   });
-  router.get("/workloads/:id/tasks/:index/logs", auth, validate(LogsQuery, "query"), async (ctx) => {
-    const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
-    const index = Number(ctx.params.index);
-    if (!Number.isInteger(index) || index < 0)
-      throw new ValidationError("index", "must be a non-negative integer");
-    const text = await core.workloads.logs(w, index, {
-      role: ctx.query.role as string | undefined,
-      tailLines: input(ctx, LogsQuery).tail,
-    });
-    ctx.type = "text/plain; charset=utf-8";
-    ctx.body = text;
-  });
+  const logParams = validate(TaskLogParams, "params");
+  router.get(
+    "/workloads/:id/tasks/:index/logs",
+    auth,
+    logParams,
+    validate(LogsQuery, "query"),
+    async (ctx) => {
+      const p = input(ctx, TaskLogParams);
+      const q = input(ctx, LogsQuery);
+      const w = visible(ctx, core.workloads.resolve(p.id));
+      const text = await core.workloads.logs(w, p.index, { role: q.role, tailLines: q.tail });
+      ctx.type = "text/plain; charset=utf-8";
+      ctx.body = text;
+    },
+  );
 }

@@ -1,7 +1,5 @@
-import type { Logger } from "pino";
-import { CorralError, NotFoundError, ValidationError } from "../../core/errors";
-import type { ApiMiddleware } from "../context";
-import { httpErrorStatus } from "../middleware/http-errors";
+import { type CorralError, NotFoundError, ValidationError } from "../../core/errors";
+import type { ErrorAnswer, ErrorRenderer } from "../middleware/errors";
 
 /**
  * An OpenPAI error: the rest-server's `{code, message}` body with its HTTP status. Codes and
@@ -34,7 +32,7 @@ export const noVc = (vc: string, status: 400 | 404) =>
 export const noJob = (fw: string) => new PaiError(404, "NoJobError", `Job ${fw} is not found.`);
 
 /** Core errors in OpenPAI words, by class; a NotFoundError's resource picks the code. */
-function fromCore(err: CorralError): PaiError {
+export function fromCore(err: CorralError): PaiError {
   if (err instanceof ValidationError) return invalidParameters(err.message);
   if (err instanceof NotFoundError) {
     if (err.resource === "user") return noUser(err.key, 404);
@@ -58,30 +56,16 @@ function fromCore(err: CorralError): PaiError {
   }
 }
 
-/** The surface's error middleware: every answer is `{code, message}`; 500s name the request id. */
-export function paiErrors(logger: Logger): ApiMiddleware {
-  return async function paiErrors(ctx, next) {
-    try {
-      await next();
-    } catch (caught) {
-      let err: PaiError | null = null;
-      if (caught instanceof PaiError) err = caught;
-      else if (caught instanceof CorralError) err = fromCore(caught);
-      else {
-        const http = httpErrorStatus(caught);
-        if (http) err = new PaiError(http.status, "InvalidParametersError", http.message);
-      }
-      if (err) {
-        ctx.status = err.status;
-        ctx.body = { code: err.code, message: err.message };
-        return;
-      }
-      logger.error({ err: caught, requestId: ctx.state.requestId }, "unhandled error");
-      ctx.status = 500;
-      ctx.body = {
-        code: "UnknownError",
-        message: `internal error (request ${ctx.state.requestId})`,
-      };
-    }
-  };
-}
+/** The surface's errors: every answer is `{code, message}`; 500s name the request id. */
+export const paiErrors: ErrorRenderer = {
+  own: (err) => (err instanceof PaiError ? answer(err) : null),
+  // fromCore keeps the factory's status for every kind (a unit test holds it).
+  core: (err) => answer(fromCore(err)).body,
+  request: (status, message) => answer(new PaiError(status, "InvalidParametersError", message)),
+  internal: (requestId) => ({ code: "UnknownError", message: `internal error (request ${requestId})` }),
+};
+
+const answer = (err: PaiError): ErrorAnswer => ({
+  status: err.status,
+  body: { code: err.code, message: err.message },
+});

@@ -5,8 +5,14 @@ import type { Group } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { ADMIN_GROUP, DEFAULT_VC, GROUP_NAME, type Access } from "./access";
 import { paiAuth } from "./auth";
-import { forbidden, invalidParameters, noGroup, PaiError } from "./errors";
-import { body } from "./input";
+import { forbidden, noGroup, PaiError } from "./errors";
+import { input } from "../middleware/validate";
+import { paiInput } from "./input";
+
+const ExtensionBody = z.looseObject({ extension: z.record(z.string(), z.unknown()) });
+const DataBody = z.looseObject({ data: z.unknown() });
+const DescriptionBody = z.looseObject({ description: z.string() });
+const ExternalNameBody = z.looseObject({ externalName: z.string() });
 
 const NewGroup = z.looseObject({
   groupname: z.string().regex(GROUP_NAME, "must match ^[A-Za-z0-9_]+$"),
@@ -22,6 +28,13 @@ const GroupUpdate = z.looseObject({
     extension: z.record(z.string(), z.unknown()).optional(),
   }),
   patch: z.boolean().optional(),
+});
+
+/** `/extension/a/b`: the keys below extension (the router gives the wildcard as a list or a string). */
+const ExtensionPath = z.looseObject({
+  path: z
+    .unknown()
+    .transform((raw) => (Array.isArray(raw) ? raw.map(String) : String(raw).split("/")).filter(Boolean)),
 });
 
 const paths = (suffix: string) => [`/api/v2/group${suffix}`, `/api/v2/groups${suffix}`];
@@ -63,8 +76,8 @@ export function groupRoutes(router: Router<ApiState>, core: Core, access: Access
       .members(target(ctx).name)
       .map((u) => ({ username: u.username, grouplist: u.groups, email: u.email }));
   });
-  router.post(paths(""), admin, (ctx) => {
-    const b = body(ctx, NewGroup, invalidParameters);
+  router.post(paths(""), admin, paiInput(NewGroup), (ctx) => {
+    const b = input(ctx, NewGroup);
     if (core.groups.find(b.groupname))
       throw new PaiError(409, "ConflictGroupError", `Group name ${b.groupname} already exists.`);
     core.groups.create({
@@ -75,8 +88,8 @@ export function groupRoutes(router: Router<ApiState>, core: Core, access: Access
     });
     created(ctx, "group is created successfully");
   });
-  router.put(paths(""), admin, (ctx) => {
-    const { data } = body(ctx, GroupUpdate, invalidParameters);
+  router.put(paths(""), admin, paiInput(GroupUpdate), (ctx) => {
+    const { data } = input(ctx, GroupUpdate);
     const g = core.groups.find(data.groupname);
     if (!g) throw noGroup(data.groupname, 404);
     save({
@@ -94,34 +107,39 @@ export function groupRoutes(router: Router<ApiState>, core: Core, access: Access
     core.groups.remove(g.name);
     ctx.body = { message: "group is removed successfully" };
   });
-  router.put(paths("/:groupname/extension"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ extension: z.record(z.string(), z.unknown()) }), invalidParameters);
+  router.put(paths("/:groupname/extension"), admin, paiInput(ExtensionBody), (ctx) => {
+    const b = input(ctx, ExtensionBody);
     save({ ...target(ctx), extension: b.extension });
     created(ctx, "update group extension data successfully.");
   });
   // `/extension/acls/virtualClusters` with {data}: sets one nested extension attribute.
-  router.put(paths("/:groupname/extension/*path"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ data: z.unknown() }), invalidParameters);
-    const g = target(ctx);
-    const raw = ctx.params.path as unknown;
-    const keys = (Array.isArray(raw) ? raw.map(String) : String(raw).split("/")).filter(Boolean);
-    const extension = structuredClone(g.extension);
-    let node: Record<string, unknown> = extension;
-    for (const k of keys.slice(0, -1)) {
-      if (typeof node[k] !== "object" || node[k] === null) node[k] = {};
-      node = node[k] as Record<string, unknown>;
-    }
-    node[keys[keys.length - 1] as string] = b.data;
-    save({ ...g, extension });
-    created(ctx, "update group extension data successfully.");
-  });
-  router.put(paths("/:groupname/description"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ description: z.string() }), invalidParameters);
+  router.put(
+    paths("/:groupname/extension/*path"),
+    admin,
+    paiInput(DataBody),
+    paiInput(ExtensionPath, "params"),
+    (ctx) => {
+      const b = input(ctx, DataBody);
+      const g = target(ctx);
+      const keys = input(ctx, ExtensionPath).path;
+      const extension = structuredClone(g.extension);
+      let node: Record<string, unknown> = extension;
+      for (const k of keys.slice(0, -1)) {
+        if (typeof node[k] !== "object" || node[k] === null) node[k] = {};
+        node = node[k] as Record<string, unknown>;
+      }
+      node[keys[keys.length - 1] as string] = b.data;
+      save({ ...g, extension });
+      created(ctx, "update group extension data successfully.");
+    },
+  );
+  router.put(paths("/:groupname/description"), admin, paiInput(DescriptionBody), (ctx) => {
+    const b = input(ctx, DescriptionBody);
     save({ ...target(ctx), description: b.description });
     created(ctx, "update group description data successfully.");
   });
-  router.put(paths("/:groupname/externalname"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ externalName: z.string() }), invalidParameters);
+  router.put(paths("/:groupname/externalname"), admin, paiInput(ExternalNameBody), (ctx) => {
+    const b = input(ctx, ExternalNameBody);
     save({ ...target(ctx), externalName: b.externalName });
     created(ctx, "update group externalNameData data successfully.");
   });

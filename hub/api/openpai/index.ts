@@ -1,9 +1,11 @@
 import Router from "@koa/router";
-import type { Logger } from "pino";
+import type { HubConfig } from "../../config";
 import type { Core } from "../../core";
 import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
-import { surface } from "../middleware/compose";
+import { compose } from "../middleware/compose";
+import { tree } from "../ownership";
+import type { Surface, SurfaceFactory } from "../surface";
 import { Access, ADMIN_GROUP, DEFAULT_VC, withAcls } from "./access";
 import { AttemptHistory } from "./attempts";
 import { clusterRoutes } from "./cluster-routes";
@@ -14,7 +16,7 @@ import { groupRoutes } from "./group-routes";
 import { jobRoutes } from "./job-routes";
 import { Jobs, PULL_SECRET_PREFIX } from "./jobs";
 import { logRoutes } from "./log-routes";
-import { DEFAULT_RATE_LIMITS, type OpenpaiRateLimits } from "./rate-limit";
+import type { OpenpaiRateLimits } from "./rate-limit";
 import { sessionRoutes } from "./session-routes";
 import { userRoutes } from "./user-routes";
 import { v1JobRoutes } from "./v1-job-routes";
@@ -66,50 +68,51 @@ function formUnderJson(): ApiMiddleware {
   };
 }
 
-/** The OpenPAI REST surface: every /api/v1 and /api/v2 path not answered by a surface before it. */
-export function openpaiApi(
-  core: Core,
-  logger: Logger,
-  limits: OpenpaiRateLimits = DEFAULT_RATE_LIMITS,
-): ApiMiddleware {
+/** OpenPAI's settings, cut from the hub's (CORRAL_OPENPAI_*). */
+export interface OpenpaiConfig {
+  rateLimits: OpenpaiRateLimits;
+}
+
+export function openpaiConfig(hub: Readonly<HubConfig>): OpenpaiConfig {
+  return {
+    rateLimits: { listPerMin: hub.openpaiListRatePerMin, submitPerHour: hub.openpaiSubmitRatePerHour },
+  };
+}
+
+/** The OpenPAI REST surface: every /api/v1 and /api/v2 path no deeper claim takes. */
+export const openpaiSurface: SurfaceFactory = ({ core, config }) => openpai(core, openpaiConfig(config));
+
+export function openpai(core: Core, config: OpenpaiConfig): Surface {
   const access = new Access(core);
   const vcs = new VirtualClusters(core);
   // Shares its key (store settings) with the OTE surface's box.
   const jobs = new Jobs(core, access, vcs, core.secretBox);
   const history = new AttemptHistory(core);
-  bootstrapOpenpai(core, access, vcs);
-  core.desired.addEnvDecorator(openpaiEnv(core));
-  // Jobs whose image prerequisite carries `auth` pull with it, opened only when sent to an agent.
-  core.desired.addPullSecretResolver(PULL_SECRET_PREFIX, (name) => jobs.registryAuth(name));
-  // VC shares follow the cluster's size: recompute them when nodes come and go (saves only changes).
-  let queued = false;
-  core.signals.schedulingNeeded.on(() => {
-    if (queued) return;
-    queued = true;
-    setTimeout(() => {
-      queued = false;
-      try {
-        vcs.rebalance();
-      } catch (err) {
-        logger.error({ err }, "virtual cluster rebalance failed");
-      }
-    }, 50).unref();
-  });
 
   const router = new Router<ApiState>();
   sessionRoutes(router, core, access);
   userRoutes(router, core, access);
   groupRoutes(router, core, access);
   vcRoutes(router, core, access, vcs);
-  jobRoutes(router, core, access, jobs, history, limits);
+  jobRoutes(router, core, access, jobs, history, config.rateLimits);
   logRoutes(router, core, access, jobs, history);
   v1JobRoutes(router, core, access, jobs);
   clusterRoutes(router, core, access);
   const noApi: ApiMiddleware = async (ctx) => {
     throw new PaiError(404, "NoApiError", `API ${ctx.url} is not found.`);
   };
-  return surface(
-    (p) => /^\/api(\/|$)/.test(p) && !p.startsWith("/api/corral/"),
-    [paiErrors(logger), formUnderJson(), bodyParser(), router.routes() as unknown as ApiMiddleware, noApi],
-  );
+  return {
+    name: "openpai",
+    owns: [tree("/api")],
+    routes: compose([formUnderJson(), bodyParser(), router.routes() as unknown as ApiMiddleware, noApi]),
+    errors: paiErrors,
+    hooks: {
+      bootstrap: () => bootstrapOpenpai(core, access, vcs),
+      envDecorators: [openpaiEnv(core)],
+      // Jobs whose image prerequisite carries `auth` pull with it, opened only when sent to an agent.
+      pullSecretResolvers: [{ prefix: PULL_SECRET_PREFIX, resolve: (name) => jobs.registryAuth(name) }],
+      // VC shares follow the cluster's size: recompute them when nodes come and go (saves only changes).
+      onClusterChange: () => vcs.rebalance(),
+    },
+  };
 }

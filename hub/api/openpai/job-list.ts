@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { invalidParameters } from "./errors";
 import type { presentListItem } from "./presenters";
 
@@ -6,6 +7,25 @@ type Item = ReturnType<typeof presentListItem>;
 /** `limit` default and maximum of GET /api/v2/jobs (docs/compat/openpai.md §5). */
 export const DEFAULT_LIMIT = 5000;
 export const MAX_LIMIT = 50000;
+
+/** A count in the query: absent or empty is `dflt`; anything but a non-negative integer is refused. */
+const count = (dflt: number) =>
+  z
+    .unknown()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return dflt;
+      const n = Number(v);
+      if (Number.isInteger(n) && n >= 0) return n;
+      ctx.addIssue({ code: "custom", message: "must be a non-negative integer" });
+      return z.NEVER;
+    });
+
+/** Paging of GET /api/v2/jobs (the filters stay free-form: unknown ones are ignored, as upstream). */
+export const JobListQuery = z.looseObject({
+  offset: count(0),
+  limit: count(DEFAULT_LIMIT).refine((n) => n <= MAX_LIMIT, `must be at most ${MAX_LIMIT}`),
+});
 
 const csv = (v: unknown): string[] | null =>
   v === undefined || v === ""
@@ -22,18 +42,9 @@ const csv = (v: unknown): string[] | null =>
  */
 export function listJobs(
   items: Item[],
-  query: Record<string, unknown>,
+  query: z.infer<typeof JobListQuery>,
 ): Item[] | { totalCount: number; data: Item[] } {
-  const num = (name: string, dflt: number) => {
-    const raw = query[name];
-    if (raw === undefined || raw === "") return dflt;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw invalidParameters(`${name}: must be a non-negative integer`);
-    return n;
-  };
-  const offset = num("offset", 0);
-  const limit = num("limit", DEFAULT_LIMIT);
-  if (limit > MAX_LIMIT) throw invalidParameters(`limit: must be at most ${MAX_LIMIT}`);
+  const { offset, limit } = query;
   const users = csv(query.username);
   const vcs = csv(query.vc);
   const states = csv(query.state);

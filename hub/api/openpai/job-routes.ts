@@ -7,10 +7,11 @@ import type { ApiContext, ApiState } from "../context";
 import type { Access } from "./access";
 import type { AttemptHistory, JobAttemptView } from "./attempts";
 import { caller, paiAuth } from "./auth";
-import { invalidParameters, PaiError } from "./errors";
-import { body } from "./input";
+import { PaiError } from "./errors";
+import { input } from "../middleware/validate";
+import { paiInput } from "./input";
 import { jobMeta } from "./job-meta";
-import { listJobs } from "./job-list";
+import { JobListQuery, listJobs } from "./job-list";
 import type { Jobs } from "./jobs";
 import { originOf, presentAttempt, presentDetail, presentListItem, type PresentContext } from "./presenters";
 import { hasSecrets, maskConfig } from "./protocol/render";
@@ -23,6 +24,14 @@ const Tag = z.looseObject({
     .string()
     .min(1)
     .refine((v) => !v.includes(","), "must not contain commas"),
+});
+
+/** `type` filters events by type (Normal, Warning); a repeated one is ignored. */
+const EventsQuery = z.looseObject({
+  type: z
+    .unknown()
+    .transform((v) => (typeof v === "string" ? v : undefined))
+    .optional(),
 });
 
 /** The stored config as YAML, secrets and registry passwords masked (OpenPAI never hands them back). */
@@ -55,10 +64,10 @@ export function jobRoutes(
     return found;
   };
 
-  router.get("/api/v2/jobs", token, listLimit, (ctx) => {
+  router.get("/api/v2/jobs", token, listLimit, paiInput(JobListQuery, "query"), (ctx) => {
     const c = pc(ctx);
     const items = jobs.list().map((w) => presentListItem(c, w, core.workloads.tasks(w.id)));
-    ctx.body = listJobs(items, ctx.query);
+    ctx.body = listJobs(items, input(ctx, JobListQuery));
   });
   router.post("/api/v2/jobs", token, submitLimit, (ctx) => {
     const raw = (ctx.request as { body?: unknown }).body;
@@ -80,8 +89,8 @@ export function jobRoutes(
     const a = attemptOf(ctx, job(ctx), ctx.params.attempt);
     ctx.body = presentDetail(pc(ctx), a.workload, a.tasks);
   });
-  router.put("/api/v2/jobs/:fw/executionType", token, (ctx) => {
-    const b = body(ctx, ExecutionType, invalidParameters);
+  router.put("/api/v2/jobs/:fw/executionType", token, paiInput(ExecutionType), (ctx) => {
+    const b = input(ctx, ExecutionType);
     const w = jobs.own(caller(ctx).user, job(ctx));
     if (b.value === "STOP") core.workloads.stop(w);
     ctx.status = 202;
@@ -96,15 +105,15 @@ export function jobRoutes(
     job(ctx);
     throw new PaiError(404, "NoJobSshInfoError", `SSH info of job ${ctx.params.fw} is not found.`);
   });
-  router.put("/api/v2/jobs/:fw/tag", token, (ctx) => {
-    const b = body(ctx, Tag, invalidParameters);
+  router.put("/api/v2/jobs/:fw/tag", token, paiInput(Tag), (ctx) => {
+    const b = input(ctx, Tag);
     const w = jobs.own(caller(ctx).user, job(ctx));
     const tags = jobMeta(w)?.tags ?? [];
     jobs.setMeta(w, { tags: tags.includes(b.value) ? tags : [...tags, b.value] });
     ctx.body = { message: `Add tag ${b.value} for job ${ctx.params.fw} successfully.` };
   });
-  router.delete("/api/v2/jobs/:fw/tag", token, (ctx) => {
-    const b = body(ctx, Tag, invalidParameters);
+  router.delete("/api/v2/jobs/:fw/tag", token, paiInput(Tag), (ctx) => {
+    const b = input(ctx, Tag);
     const w = jobs.own(caller(ctx).user, job(ctx));
     const tags = jobMeta(w)?.tags ?? [];
     if (!tags.includes(b.value))
@@ -112,9 +121,9 @@ export function jobRoutes(
     jobs.setMeta(w, { tags: tags.filter((t) => t !== b.value) });
     ctx.body = { message: `Delete tag ${b.value} from job ${ctx.params.fw} successfully.` };
   });
-  router.get("/api/v2/jobs/:fw/events", token, (ctx) => {
+  router.get("/api/v2/jobs/:fw/events", token, paiInput(EventsQuery, "query"), (ctx) => {
     const w = job(ctx);
-    const type = typeof ctx.query.type === "string" ? ctx.query.type : null;
+    const type = input(ctx, EventsQuery).type ?? null;
     const data = core.workloads
       .events(w.id)
       .filter((e) => type === null || e.type === type)

@@ -5,8 +5,9 @@ import type { TokenClaims } from "../../core/auth";
 import type { ApiState } from "../context";
 import type { Access } from "./access";
 import { caller, paiAuth } from "./auth";
-import { forbidden, invalidParameters, noUser, PaiError } from "./errors";
-import { body } from "./input";
+import { forbidden, noUser, PaiError } from "./errors";
+import { input } from "../middleware/validate";
+import { paiInput } from "./input";
 
 /** What /api/v1 and /api/v2/info say about this server. */
 export const SERVER_INFO = {
@@ -50,8 +51,9 @@ export function sessionRoutes(router: Router<ApiState>, core: Core, access: Acce
 
   router.post(
     ["/api/v1/token", "/api/v2/tokens", "/api/v1/authn/basic/login", "/api/v2/authn/basic/login"],
+    paiInput(Login),
     async (ctx) => {
-      const b = body(ctx, Login, invalidParameters);
+      const b = input(ctx, Login);
       const u = core.users.find(b.username);
       if (!u) throw noUser(b.username, 400);
       let issued;

@@ -6,8 +6,18 @@ import { verifyPassword } from "../../core/passwords";
 import type { ApiContext, ApiState } from "../context";
 import { ADMIN_GROUP, DEFAULT_VC, type Access } from "./access";
 import { caller, paiAuth } from "./auth";
-import { forbidden, invalidParameters, noGroup, noUser, noVc, PaiError } from "./errors";
-import { body } from "./input";
+import { forbidden, noGroup, noUser, noVc, PaiError } from "./errors";
+import { input } from "../middleware/validate";
+import { paiInput } from "./input";
+
+const EmailBody = z.looseObject({ email: z.string() });
+const ExtensionBody = z.looseObject({ extension: z.record(z.string(), z.unknown()) });
+const VirtualClusterBody = z.looseObject({ virtualCluster: z.array(z.string()) });
+const GrouplistBody = z.looseObject({ grouplist: z.array(z.string()) });
+const GroupnameBody = z.looseObject({ groupname: z.string() });
+const AdminBody = z.looseObject({
+  admin: z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean()),
+});
 
 const USERNAME = /^[\w.-]+$/;
 const NewUser = z.looseObject({
@@ -99,8 +109,8 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     if (!u) throw noUser(ctx.params.username as string, 400);
     ctx.body = present(u);
   });
-  router.post([...paths(""), ...paths("/")], admin, async (ctx) => {
-    const b = body(ctx, NewUser, invalidParameters);
+  router.post([...paths(""), ...paths("/")], admin, paiInput(NewUser), async (ctx) => {
+    const b = input(ctx, NewUser);
     if (core.users.find(b.username))
       throw new PaiError(409, "ConflictUserError", `User name ${b.username} already exists.`);
     checkVcs(b.virtualCluster ?? []);
@@ -122,16 +132,16 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     access.setGroups(u, groups);
     created(ctx, "User is created successfully");
   });
-  router.put("/api/v2/users", admin, async (ctx) => {
-    const b = body(ctx, Patch, invalidParameters);
+  router.put("/api/v2/users", admin, paiInput(Patch), async (ctx) => {
+    const b = input(ctx, Patch);
     const name = b.data.username ?? "";
     const u = core.users.find(name);
     if (!u) throw noUser(name, 404);
     await apply(u, b.data, true);
     created(ctx, "Update user data successfully.");
   });
-  router.put("/api/v2/users/me", user, async (ctx) => {
-    const b = body(ctx, Patch, invalidParameters);
+  router.put("/api/v2/users/me", user, paiInput(Patch), async (ctx) => {
+    const b = input(ctx, Patch);
     const me = caller(ctx).user;
     if (b.data.password !== undefined && !(await passwordMatches(me, b.data.oldPassword)))
       throw forbidden("Pls input the correct password.");
@@ -145,8 +155,8 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     core.users.remove(u);
     ctx.body = { message: "user is removed successfully" };
   });
-  router.put(paths("/:username/password"), user, async (ctx) => {
-    const b = body(ctx, Password, invalidParameters);
+  router.put(paths("/:username/password"), user, paiInput(Password), async (ctx) => {
+    const b = input(ctx, Password);
     const me = caller(ctx);
     const u = target(ctx);
     const asAdmin = access.isAdmin(me.user);
@@ -157,8 +167,8 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     core.auth.revokeOtherLogins(u.id, u.id === me.user.id ? me.token.id : undefined);
     created(ctx, "update user password successfully.");
   });
-  router.put(paths("/:username/email"), user, (ctx) => {
-    const b = body(ctx, z.looseObject({ email: z.string() }), invalidParameters);
+  router.put(paths("/:username/email"), user, paiInput(EmailBody), (ctx) => {
+    const b = input(ctx, EmailBody);
     const me = caller(ctx).user;
     const u = target(ctx);
     if (!access.isAdmin(me) && u.id !== me.id)
@@ -166,25 +176,19 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     core.users.save({ ...u, email: b.email });
     created(ctx, "Update user email data successfully.");
   });
-  router.put(paths("/:username/admin"), admin, (ctx) => {
-    const b = body(
-      ctx,
-      z.looseObject({
-        admin: z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean()),
-      }),
-      invalidParameters,
-    );
+  router.put(paths("/:username/admin"), admin, paiInput(AdminBody), (ctx) => {
+    const b = input(ctx, AdminBody);
     setAdmin(target(ctx), b.admin);
     created(ctx, "Update user admin permission successfully.");
   });
-  router.put(paths("/:username/extension"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ extension: z.record(z.string(), z.unknown()) }), invalidParameters);
+  router.put(paths("/:username/extension"), admin, paiInput(ExtensionBody), (ctx) => {
+    const b = input(ctx, ExtensionBody);
     const u = target(ctx);
     core.users.save({ ...u, extension: { ...u.extension, openpai: b.extension } });
     created(ctx, "Update user extension data successfully.");
   });
-  router.put(paths("/:username/virtualcluster"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ virtualCluster: z.array(z.string()) }), invalidParameters);
+  router.put(paths("/:username/virtualcluster"), admin, paiInput(VirtualClusterBody), (ctx) => {
+    const b = input(ctx, VirtualClusterBody);
     const u = target(ctx);
     checkVcs(b.virtualCluster);
     if (access.isAdmin(u))
@@ -192,22 +196,22 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     access.setGroups(u, withVcs(u, b.virtualCluster));
     created(ctx, "Update user virtual cluster data successfully.");
   });
-  router.put(paths("/:username/grouplist"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ grouplist: z.array(z.string()) }), invalidParameters);
+  router.put(paths("/:username/grouplist"), admin, paiInput(GrouplistBody), (ctx) => {
+    const b = input(ctx, GrouplistBody);
     const u = target(ctx);
     checkGroups(b.grouplist);
     access.setGroups(u, b.grouplist);
     created(ctx, "update user grouplist successfully.");
   });
-  router.put(paths("/:username/group"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ groupname: z.string() }), invalidParameters);
+  router.put(paths("/:username/group"), admin, paiInput(GroupnameBody), (ctx) => {
+    const b = input(ctx, GroupnameBody);
     const u = target(ctx);
     checkGroups([b.groupname]);
     access.setGroups(u, [...u.groups, b.groupname]);
     created(ctx, `User ${u.username} is added into group ${b.groupname}`);
   });
-  router.delete(paths("/:username/group"), admin, (ctx) => {
-    const b = body(ctx, z.looseObject({ groupname: z.string() }), invalidParameters);
+  router.delete(paths("/:username/group"), admin, paiInput(GroupnameBody), (ctx) => {
+    const b = input(ctx, GroupnameBody);
     const u = target(ctx);
     checkGroups([b.groupname]);
     access.setGroups(

@@ -6,14 +6,22 @@ import type { Workload } from "../../core/model";
 import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import type { Access } from "./access";
 import { caller, paiAuth } from "./auth";
-import { forbidden, invalidParameters, noJob, PaiError } from "./errors";
-import { body } from "./input";
+import { forbidden, noJob, PaiError } from "./errors";
+import { input } from "../middleware/validate";
+import { paiInput } from "./input";
 import { configText } from "./job-routes";
 import type { Jobs } from "./jobs";
 import { originOf, presentDetail, presentListItem } from "./presenters";
 import { parseV1 } from "./protocol/v1";
 
 const ExecutionType = z.looseObject({ value: z.enum(["START", "STOP"]) });
+/** `username` narrows the list to one user's jobs; a repeated one is ignored. */
+const ListQuery = z.looseObject({
+  username: z
+    .unknown()
+    .transform((v) => (typeof v === "string" ? v : null))
+    .optional(),
+});
 
 /** The YARN-era v1 job routes (docs/compat/openpai.md §1b): reads need no token, writes do. */
 export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
@@ -82,8 +90,8 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
     throw new PaiError(404, "NoJobSshInfoError", `SSH info of job ${ctx.params.name} is not found.`);
   };
 
-  router.get("/api/v1/jobs", (ctx) =>
-    list(ctx, typeof ctx.query.username === "string" ? ctx.query.username : null),
+  router.get("/api/v1/jobs", paiInput(ListQuery, "query"), (ctx) =>
+    list(ctx, input(ctx, ListQuery).username ?? null),
   );
   router.get("/api/v1/user/:user/jobs", (ctx) => list(ctx, ctx.params.user as string));
   router.post(["/api/v1/jobs", "/api/v1/user/:user/jobs"], token, (ctx) => submit(ctx));
@@ -105,22 +113,14 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
     ctx.status = 202;
     ctx.body = { message: `deleted job ${w.name} successfully` };
   });
-  router.put(
-    "/api/v1/user/:user/jobs/:name/executionType",
-    (ctx, next) => {
-      // The body is checked before auth, as in the rest-server.
-      body(ctx, ExecutionType, invalidParameters);
-      return next();
-    },
-    token,
-    (ctx) => {
-      const b = body(ctx, ExecutionType, invalidParameters);
-      const w = jobs.own(caller(ctx).user, byPath(ctx));
-      if (b.value === "STOP") core.workloads.stop(w);
-      ctx.status = 202;
-      ctx.body = { message: `execute job ${w.name} successfully` };
-    },
-  );
+  // The body is checked before auth, as in the rest-server.
+  router.put("/api/v1/user/:user/jobs/:name/executionType", paiInput(ExecutionType), token, (ctx) => {
+    const b = input(ctx, ExecutionType);
+    const w = jobs.own(caller(ctx).user, byPath(ctx));
+    if (b.value === "STOP") core.workloads.stop(w);
+    ctx.status = 202;
+    ctx.body = { message: `execute job ${w.name} successfully` };
+  });
   // The second path is the one the v1 SDK client's getConfig() calls.
   router.get(["/api/v1/user/:user/jobs/:name/config", "/api/v1/jobs/:user/jobs/:name/config"], config);
   router.get(["/api/v1/user/:user/jobs/:name/ssh", "/api/v1/jobs/:name/ssh"], noSsh);

@@ -1,8 +1,7 @@
 import { HttpMethodEnum, koaBody } from "koa-body";
-import type { Logger } from "pino";
-import { CorralError, ValidationError } from "../../core/errors";
+import { ValidationError } from "../../core/errors";
 import type { ApiContext, ApiMiddleware } from "../context";
-import { httpErrorStatus } from "../middleware/http-errors";
+import type { ErrorRenderer } from "../middleware/errors";
 
 /** OTE-stack's envelope: `{code, message, data?, total?}`; code repeats the HTTP status. */
 export function ok(ctx: ApiContext, data?: unknown, extra: Record<string, unknown> = {}): void {
@@ -25,43 +24,19 @@ export function okPage<T>(
 /** Unix seconds from Unix ms (OTE timestamps). */
 export const unix = (ms: number | null): number | null => (ms === null ? null : Math.floor(ms / 1000));
 
-const BY_KIND: Record<CorralError["kind"], number> = {
-  invalid: 422,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  unavailable: 502,
-};
-
 /** Errors in the envelope: 422 names the field and the reason; 500s carry the request id only. */
-export function oteErrors(logger: Logger): ApiMiddleware {
-  return async function oteErrors(ctx, next) {
-    try {
-      await next();
-    } catch (err) {
-      if (err instanceof CorralError) {
-        const status = BY_KIND[err.kind];
-        ctx.status = status;
-        ctx.body =
-          err instanceof ValidationError
-            ? { code: status, message: err.message, field: err.field, reason: err.reason }
-            : { code: status, message: err.message };
-        return;
-      }
-      const http = httpErrorStatus(err);
-      if (http) {
-        const status = http.status === 400 ? 422 : http.status;
-        ctx.status = status;
-        ctx.body = { code: status, message: http.message, field: "body" };
-        return;
-      }
-      logger.error({ err, requestId: ctx.state.requestId }, "unhandled error");
-      ctx.status = 500;
-      ctx.body = { code: 500, message: "internal error", requestId: ctx.state.requestId };
-    }
-  };
-}
+export const oteErrors: ErrorRenderer = {
+  status: { invalid: 422 },
+  core: (err, status) =>
+    err instanceof ValidationError
+      ? { code: status, message: err.message, field: err.field, reason: err.reason }
+      : { code: status, message: err.message },
+  request: (status, message) => {
+    const code = status === 400 ? 422 : status;
+    return { status: code, body: { code, message, field: "body" } };
+  },
+  internal: (requestId) => ({ code: 500, message: "internal error", requestId }),
+};
 
 /**
  * OTE clients send bodies with DELETE (labels to remove); the shared parser reads POST/PUT/PATCH

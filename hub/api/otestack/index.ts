@@ -1,11 +1,13 @@
 import Router from "@koa/router";
-import type { Logger } from "pino";
 import type { Core } from "../../core";
 import { externalRepoSecret } from "../../core/deployments/controller";
+import type { RegistryAuth } from "../../core/desired";
 import { NotFoundError } from "../../core/errors";
 import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
-import { surface } from "../middleware/compose";
+import { compose } from "../middleware/compose";
+import { tree } from "../ownership";
+import type { Surface, SurfaceFactory } from "../surface";
 import { appRoutes } from "./app-routes";
 import { businessRoutes } from "./business-routes";
 import { clusterRoutes } from "./cluster-routes";
@@ -15,42 +17,57 @@ import { profile, withProfile } from "./identity";
 import { repositoryRoutes } from "./repository-routes";
 import { authorizationRoutes, userRoutes } from "./user-routes";
 
-/** OTE-stack's paths: /v1/... except /v1/k8s/... (Run:ai's, mounted before this surface). */
-export const isOtePath = (p: string): boolean =>
-  (p === "/v1" || p.startsWith("/v1/")) && p !== "/v1/k8s" && !p.startsWith("/v1/k8s/");
-
-/** The OTE-stack open-api surface (README: OTE-stack compatibility). */
-export function otestackApi(core: Core, logger: Logger): ApiMiddleware {
-  // The hub's administrators are OTE system administrators (role 4), approved.
+/** The hub's administrators are OTE system administrators (role 4), approved. */
+function bootstrapOtestack(core: Core): void {
   for (const u of core.users.list()) {
     if (u.admin && u.extension["otestack"] === undefined)
       core.users.save(withProfile(u, { ...profile(u), role: 4, status: 1 }));
   }
-  const box = core.secretBox;
-  // Replicas of apps with an external repository pull with its stored credentials, opened only
-  // when a task is sent to its agent.
-  core.desired.addPullSecretResolver("otestack/", (name) => {
+}
+
+/**
+ * Replicas of apps with an external repository pull with its stored credentials, opened only
+ * when a task is sent to its agent.
+ */
+function externalRepoAuth(core: Core): (name: string) => RegistryAuth | null {
+  return (name) => {
     const repo = core.store.otestack.externalRepos().find((r) => externalRepoSecret(r.id) === name);
     return repo
-      ? { serverAddress: repo.address, username: repo.username, password: box.open(repo.passwordSealed) }
+      ? {
+          serverAddress: repo.address,
+          username: repo.username,
+          password: core.secretBox.open(repo.passwordSealed),
+        }
       : null;
-  });
+  };
+}
+
+/** The OTE-stack open-api surface (README: OTE-stack compatibility): every /v1 path no deeper claim takes. */
+export const otestackSurface: SurfaceFactory = ({ core }): Surface => {
   const router = new Router<ApiState>({ prefix: "/v1" });
   authorizationRoutes(router, core);
   userRoutes(router, core);
   businessRoutes(router, core);
   clusterRoutes(router, core);
-  repositoryRoutes(router, core, box);
+  repositoryRoutes(router, core, core.secretBox);
   appRoutes(router, core);
   deployRoutes(router, core);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new NotFoundError("route", `${ctx.method} ${ctx.path}`);
   };
-  return surface(isOtePath, [
-    oteErrors(logger),
-    bodyParser(),
-    router.routes() as unknown as ApiMiddleware,
-    router.allowedMethods() as unknown as ApiMiddleware,
-    notFound,
-  ]);
-}
+  return {
+    name: "otestack",
+    owns: [tree("/v1")],
+    routes: compose([
+      bodyParser(),
+      router.routes() as unknown as ApiMiddleware,
+      router.allowedMethods() as unknown as ApiMiddleware,
+      notFound,
+    ]),
+    errors: oteErrors,
+    hooks: {
+      bootstrap: () => bootstrapOtestack(core),
+      pullSecretResolvers: [{ prefix: "otestack/", resolve: externalRepoAuth(core) }],
+    },
+  };
+};
