@@ -305,10 +305,9 @@ export class TaskLifecycle {
         reason: backoffMs > 0 ? `restarting in ${Math.ceil(backoffMs / 1000)}s (crash-loop back-off)` : null,
       });
       if (backoffMs > 0) {
-        setTimeout(
-          () => this.signals.schedulingNeeded.emit(`task ${task.id} back-off over`),
-          backoffMs,
-        ).unref();
+        this.clock.setTimer(backoffMs, () =>
+          this.signals.schedulingNeeded.emit(`task ${task.id} back-off over`),
+        );
       }
       this.event(
         workload,
