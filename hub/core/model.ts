@@ -319,3 +319,22 @@ export interface WorkloadEvent {
   message: string;
   at: number;
 }
+
+/**
+ * One task's usage over one minute: the means of the heartbeats received in it (DESIGN §3:
+ * aggregated in memory, written in batches).
+ */
+export interface TaskMetricPoint {
+  taskId: string;
+  /** Start of the minute, Unix ms. */
+  at: number;
+  /** Percent of one core (docker stats). */
+  cpuPercent: number;
+  memoryMiB: number;
+  /** Mean utilisation of the task's GPUs; null when it has none or they reported none. */
+  gpuUtilPercent: number | null;
+  /** GPU memory used on the task's GPUs, summed over them; null as above. */
+  gpuMemoryMiB: number | null;
+  /** Heartbeats this point aggregates. */
+  samples: number;
+}

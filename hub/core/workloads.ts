@@ -151,6 +151,15 @@ export class WorkloadService {
     return this.store.tasks.byWorkload(workloadId);
   }
 
+  /** The workload's task at `index` (of `role` when given). */
+  task(workload: Workload, index: number, role?: string): Task {
+    const task = this.tasks(workload.id).find(
+      (t) => t.index === index && (role === undefined || t.role === role),
+    );
+    if (!task) throw new NotFoundError("task", `${role ?? "*"}[${index}]`);
+    return task;
+  }
+
   list(query: WorkloadQuery = {}): Workload[] {
     return this.store.workloads.list(query);
   }

@@ -1,6 +1,6 @@
 /** Domain objects -> native API JSON. Rows never leave the hub as they are (no credential hashes). */
 import { allocatableGpus, nodeCapacity } from "../../core/capacity";
-import type { Cluster, JoinToken, Node, Task, Workload } from "../../core/model";
+import type { Cluster, JoinToken, Node, Task, TaskMetricPoint, Workload } from "../../core/model";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -107,5 +107,17 @@ export function presentWorkload(
       resources: r.resources,
     })),
     tasks: tasks.map((t) => presentTask(t, nodeName)),
+  };
+}
+
+/** One minute of a task's usage (means of its heartbeats in that minute). */
+export function presentTaskMetricPoint(p: TaskMetricPoint) {
+  return {
+    at: iso(p.at),
+    cpuPercent: p.cpuPercent,
+    memoryMiB: p.memoryMiB,
+    gpuUtilPercent: p.gpuUtilPercent,
+    gpuMemoryMiB: p.gpuMemoryMiB,
+    samples: p.samples,
   };
 }

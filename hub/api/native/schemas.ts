@@ -75,3 +75,16 @@ export const WorkloadListQuery = z.object({
 
 export const LogsQuery = z.object({ tail: z.coerce.number().int().min(0).default(0) });
 export const ClusterQuery = z.object({ cluster: z.string().min(1).optional() });
+
+/** An ISO 8601 time in a query, as Unix ms. */
+const Instant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time")
+  .transform((s) => Date.parse(s));
+
+/** Per-task metrics history: [from, to), default the last hour; `role` when the workload has several. */
+export const TaskMetricsQuery = z.object({
+  from: Instant.optional(),
+  to: Instant.optional(),
+  role: z.string().min(1).optional(),
+});

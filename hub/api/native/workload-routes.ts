@@ -6,8 +6,8 @@ import type { Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
-import { presentWorkload } from "./presenters";
-import { LogsQuery, WorkloadBody, WorkloadListQuery } from "./schemas";
+import { presentTaskMetricPoint, presentWorkload } from "./presenters";
+import { LogsQuery, TaskMetricsQuery, WorkloadBody, WorkloadListQuery } from "./schemas";
 import { quotaOptions } from "./workload-quota";
 
 export function workloadRoutes(router: Router<ApiState>, core: Core): void {
@@ -102,4 +102,20 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
     ctx.type = "text/plain; charset=utf-8";
     ctx.body = text;
   });
+  router.get("/workloads/:id/tasks/:index/metrics", auth, validate(TaskMetricsQuery, "query"), (ctx) => {
+    const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
+    const q = input(ctx, TaskMetricsQuery);
+    const task = core.workloads.task(w, taskIndex(ctx.params.index), q.role);
+    ctx.body = {
+      items: core.taskMetrics.history(task.id, { from: q.from, to: q.to }).map(presentTaskMetricPoint),
+    };
+  });
+}
+
+/** A task index path parameter: a non-negative integer. */
+function taskIndex(raw: string | undefined): number {
+  const index = Number(raw);
+  if (!Number.isInteger(index) || index < 0)
+    throw new ValidationError("index", "must be a non-negative integer");
+  return index;
 }
