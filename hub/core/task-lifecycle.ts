@@ -72,6 +72,7 @@ export class TaskLifecycle {
       const now = this.clock.now();
       const next: Task = {
         ...task,
+        volumeNodeId: this.volumeNode(workload, task, report, nodeId),
         containerId: report.containerId || task.containerId,
         ip: report.ip || task.ip,
         ports: report.ports.length > 0 ? report.ports : task.ports,
@@ -202,6 +203,46 @@ export class TaskLifecycle {
     if (ending !== workload.ending) {
       for (const nodeId of placedNodes) this.signals.desiredChanged.emit(nodeId);
     }
+    return updated;
+  }
+
+  /**
+   * Starts a finished workload again (its identity kept, `workload` carrying its new lease): every
+   * task goes back to pending as its next attempt. A task keeps the node that holds its named
+   * volumes, and placement pins it there.
+   */
+  startAgain(workload: Workload): Workload {
+    const now = this.clock.now();
+    for (const t of this.store.tasks.byWorkload(workload.id)) {
+      this.store.tasks.update({
+        ...t,
+        ...UNPLACED,
+        state: "pending",
+        attempt: t.attempt + 1,
+        message: `started again as attempt ${t.attempt + 1}`,
+        reason: "waiting for the scheduler",
+        retryAt: null,
+        backoffMs: 0,
+        updatedAt: now,
+      });
+    }
+    const updated: Workload = {
+      ...workload,
+      state: "pending",
+      ending: null,
+      updatedAt: now,
+      finishedAt: null,
+    };
+    this.store.workloads.update(updated);
+    this.store.events.append({
+      workloadId: workload.id,
+      taskId: null,
+      type: "Normal",
+      reason: "Restarted",
+      message: `workload started again (it was ${workload.state})`,
+      at: now,
+    });
+    this.signals.schedulingNeeded.emit(`workload ${workload.id} started again`);
     return updated;
   }
 
@@ -369,6 +410,16 @@ export class TaskLifecycle {
       message,
       at: this.clock.now(),
     });
+  }
+
+  /**
+   * A task with named volumes is bound to the first node that made a container for it (the volumes
+   * are made with the container): its later attempts go there only.
+   */
+  private volumeNode(workload: Workload, task: Task, report: TaskReport, nodeId: string): string | null {
+    if (task.volumeNodeId !== null || !report.containerId) return task.volumeNodeId;
+    const role = workload.roles.find((r) => r.name === task.role);
+    return (role?.volumes ?? []).length > 0 ? nodeId : null;
   }
 
   private nodeName(nodeId: string): string {

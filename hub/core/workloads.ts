@@ -1,12 +1,15 @@
 import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
 import type { ClusterService } from "./clusters";
+import { LeaseTimers } from "./leases";
 import type { Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
 import { UNPLACED } from "./model";
 import type { Store, WorkloadQuery } from "./repositories";
 import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
 import type { TaskLifecycle } from "./task-lifecycle";
+import { checkVolumes } from "./volumes";
+import { isTerminalWorkloadState } from "./workload-state";
 
 /** Fetches a task's logs from the agent running it (implemented by the agent gateway). */
 export interface TaskLogSource {
@@ -34,15 +37,20 @@ export interface NewWorkload {
   maxJobAttempts?: number;
   /** Refuse a second live workload of the same owner and name (OpenPAI job names). @default false */
   uniqueName?: boolean;
+  /** Interactive workloads: stop by themselves this long after each start (ms). @default no lease */
+  leaseMs?: number;
 }
 
 /** @default 300 s (DESIGN §3). */
 export const DEFAULT_DISCONNECT_TIMEOUT_SEC = 300;
 /** @default 10 s. */
 export const DEFAULT_STOP_GRACE_SEC = 10;
+/** A lease expiry that failed (store busy) is tried again this much later. @default 10_000 ms */
+const LEASE_RETRY_MS = 10_000;
 
 export class WorkloadService {
   private logSource: TaskLogSource | null = null;
+  private readonly leases: LeaseTimers;
 
   constructor(
     private readonly store: Store,
@@ -50,7 +58,13 @@ export class WorkloadService {
     private readonly lifecycle: TaskLifecycle,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
-  ) {}
+  ) {
+    this.leases = new LeaseTimers(clock, (id) => this.expireLease(id));
+    // Leases outlive a hub restart: arm the live ones again (an overdue one fires at once).
+    for (const w of store.workloads.list({ states: ["pending", "running"] })) {
+      if (w.lease && w.ending === null) this.leases.arm(w);
+    }
+  }
 
   setLogSource(source: TaskLogSource): void {
     this.logSource = source;
@@ -59,6 +73,12 @@ export class WorkloadService {
   /** Stores the workload and one pending task per role instance, atomically. */
   submit(input: NewWorkload): { workload: Workload; tasks: Task[] } {
     if (input.roles.length === 0) throw new ValidationError("roles", "at least one task role is required");
+    checkVolumes(input.roles);
+    if (input.leaseMs !== undefined) {
+      if (input.kind !== "interactive")
+        throw new ValidationError("lease", "only interactive workloads take a lease");
+      checkLeaseMs(input.leaseMs, "lease");
+    }
     const roleNames = new Set<string>();
     for (const [i, r] of input.roles.entries()) {
       if (roleNames.has(r.name)) throw new ValidationError(`roles[${i}].name`, `duplicate role ${r.name}`);
@@ -86,6 +106,8 @@ export class WorkloadService {
       preemptible: input.preemptible ?? false,
       maxJobAttempts: input.maxJobAttempts ?? 1,
       jobAttempt: 1,
+      lease:
+        input.leaseMs === undefined ? null : { durationMs: input.leaseMs, expiresAt: now + input.leaseMs },
       createdAt: now,
       updatedAt: now,
       finishedAt: null,
@@ -103,6 +125,7 @@ export class WorkloadService {
         reason: "waiting for the scheduler",
         retryAt: null,
         backoffMs: 0,
+        volumeNodeId: null,
         createdAt: now,
         updatedAt: now,
       })),
@@ -123,6 +146,7 @@ export class WorkloadService {
       });
     });
     this.signals.schedulingNeeded.emit(`workload ${workload.id} submitted`);
+    this.leases.arm(workload);
     return { workload, tasks };
   }
 
@@ -174,7 +198,104 @@ export class WorkloadService {
 
   /** Asks every task to stop; pending ones stop at once, placed ones when their agent confirms. */
   stop(workload: Workload): Workload {
+    this.leases.cancel(workload.id);
     return this.store.transaction(() => this.lifecycle.settle(workload.id, "stop")) ?? workload;
+  }
+
+  /**
+   * Starts a stopped (or finished) interactive workload again with the same identity (id, name,
+   * owner, quota unit): each task runs as its next attempt, on the node that holds its named
+   * volumes. Its lease, if it has one, starts over; `leaseMs` replaces the lease's duration.
+   */
+  start(workload: Workload, options: { leaseMs?: number } = {}): Workload {
+    requireInteractive(workload, "start again");
+    if (options.leaseMs !== undefined) checkLeaseMs(options.leaseMs, "lease");
+    const started = this.store.transaction(() => {
+      const fresh = this.store.workloads.byId(workload.id) ?? workload;
+      if (!isTerminalWorkloadState(fresh.state)) {
+        throw new ConflictError(
+          `workload ${fresh.name} is ${fresh.state}; only a stopped or finished one starts again`,
+        );
+      }
+      const durationMs = options.leaseMs ?? fresh.lease?.durationMs;
+      const lease =
+        durationMs === undefined ? null : { durationMs, expiresAt: this.clock.now() + durationMs };
+      return this.lifecycle.startAgain({ ...fresh, lease });
+    });
+    this.leases.arm(started);
+    return started;
+  }
+
+  /**
+   * Gives an interactive workload a lease of `durationMs` from now (null: no lease). A running one
+   * stops when it expires; each start grants the same duration again.
+   */
+  setLease(workload: Workload, durationMs: number | null): Workload {
+    requireInteractive(workload, "take a lease");
+    if (durationMs !== null) checkLeaseMs(durationMs, "lease");
+    const now = this.clock.now();
+    const lease = durationMs === null ? null : { durationMs, expiresAt: now + durationMs };
+    return this.saveLease(
+      { ...workload, lease, updatedAt: now },
+      lease
+        ? `lease set to ${lease.durationMs / 1000}s, until ${new Date(lease.expiresAt).toISOString()}`
+        : "lease removed",
+    );
+  }
+
+  /** Moves a live workload's lease deadline `byMs` later. */
+  prolongLease(workload: Workload, byMs: number): Workload {
+    if (!workload.lease) throw new ConflictError(`workload ${workload.name} has no lease`);
+    if (workload.ending !== null || isTerminalWorkloadState(workload.state)) {
+      throw new ConflictError(`workload ${workload.name} is ${workload.state}; its lease is not running`);
+    }
+    checkLeaseMs(byMs, "lease");
+    const lease = { ...workload.lease, expiresAt: workload.lease.expiresAt + byMs };
+    return this.saveLease(
+      { ...workload, lease, updatedAt: this.clock.now() },
+      `lease prolonged by ${byMs / 1000}s, until ${new Date(lease.expiresAt).toISOString()}`,
+    );
+  }
+
+  private saveLease(updated: Workload, message: string): Workload {
+    this.store.transaction(() => {
+      this.store.workloads.update(updated);
+      this.store.events.append({
+        workloadId: updated.id,
+        taskId: null,
+        type: "Normal",
+        reason: "Lease",
+        message,
+        at: updated.updatedAt,
+      });
+    });
+    if (updated.ending === null && !isTerminalWorkloadState(updated.state)) this.leases.arm(updated);
+    else this.leases.cancel(updated.id);
+    return updated;
+  }
+
+  /** The lease timer fired: stops the workload if its lease (read afresh) is really over. */
+  private expireLease(workloadId: string): void {
+    try {
+      this.store.transaction(() => {
+        const w = this.store.workloads.byId(workloadId);
+        if (!w?.lease || w.ending !== null || isTerminalWorkloadState(w.state)) return;
+        const now = this.clock.now();
+        if (w.lease.expiresAt > now) return this.leases.arm(w);
+        this.store.events.append({
+          workloadId,
+          taskId: null,
+          type: "Normal",
+          reason: "LeaseExpired",
+          message: `lease of ${w.lease.durationMs / 1000}s expired at ${new Date(w.lease.expiresAt).toISOString()}; stopping`,
+          at: now,
+        });
+        this.lifecycle.settle(workloadId, "stop");
+      });
+    } catch {
+      // A timer callback must not throw (it would end the process); the store may be busy: retry.
+      this.clock.setTimer(LEASE_RETRY_MS, () => this.expireLease(workloadId));
+    }
   }
 
   /** Saves surface metadata (tags, ...) without touching state. */
@@ -208,4 +329,18 @@ export class WorkloadService {
     if (!this.logSource) throw new Error("no log source configured");
     return this.logSource.fetch(task.nodeId, task.id, task.attempt, options.tailLines ?? 0);
   }
+}
+
+function requireInteractive(workload: Workload, what: string): void {
+  if (workload.kind !== "interactive") {
+    throw new ConflictError(
+      `only interactive workloads ${what}; ${workload.name} is a ${workload.kind} workload`,
+    );
+  }
+}
+
+/** A lease or prolongation: a positive whole number of ms. */
+function checkLeaseMs(ms: number, field: string): void {
+  if (!Number.isSafeInteger(ms) || ms <= 0)
+    throw new ValidationError(field, "must be a positive number of ms");
 }

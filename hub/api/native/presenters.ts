@@ -71,6 +71,7 @@ export function presentTask(t: Task, nodeName: (id: string) => string | null) {
     exitCode: t.exitCode,
     message: t.message,
     reason: t.reason,
+    volumeNodeId: t.volumeNodeId,
     createdAt: iso(t.createdAt),
     startedAt: iso(t.startedAt),
     finishedAt: iso(t.finishedAt),
@@ -98,6 +99,8 @@ export function presentWorkload(
     instances: main?.instances ?? 0,
     resources: main?.resources ?? null,
     ports: main?.ports ?? [],
+    volumes: main?.volumes ?? [],
+    lease: w.lease && { durationSec: w.lease.durationMs / 1000, expiresAt: iso(w.lease.expiresAt) },
     nodeSelector: w.nodeSelector,
     cluster: clusterName,
     roles: w.roles.map((r) => ({

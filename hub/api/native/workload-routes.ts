@@ -7,7 +7,15 @@ import type { ApiContext, ApiState } from "../context";
 import { authenticate } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { presentTaskMetricPoint, presentWorkload } from "./presenters";
-import { LogsQuery, TaskMetricsQuery, WorkloadBody, WorkloadListQuery } from "./schemas";
+import {
+  LeaseBody,
+  LogsQuery,
+  ProlongBody,
+  StartBody,
+  TaskMetricsQuery,
+  WorkloadBody,
+  WorkloadListQuery,
+} from "./schemas";
 import { quotaOptions } from "./workload-quota";
 
 export function workloadRoutes(router: Router<ApiState>, core: Core): void {
@@ -50,6 +58,7 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
       gang: b.gang,
       disconnectTimeoutSec: b.disconnectTimeoutSec,
       stopGraceSec: b.stopGraceSec,
+      ...(b.leaseSec !== undefined ? { leaseMs: b.leaseSec * 1000 } : {}),
       roles: [
         {
           name: "main",
@@ -60,6 +69,7 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
           resources: b.resources,
           ports: b.ports,
           maxAttempts: b.retries + 1,
+          ...(b.volumes.length > 0 ? { volumes: b.volumes } : {}),
         },
       ],
     });
@@ -83,6 +93,21 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
     const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
     ctx.status = 202;
     ctx.body = present(core.workloads.stop(w));
+  });
+  router.post("/workloads/:id/start", auth, validate(StartBody), (ctx) => {
+    const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
+    const { leaseSec } = input(ctx, StartBody);
+    ctx.status = 202;
+    ctx.body = present(core.workloads.start(w, leaseSec !== undefined ? { leaseMs: leaseSec * 1000 } : {}));
+  });
+  router.put("/workloads/:id/lease", auth, validate(LeaseBody), (ctx) => {
+    const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
+    const { durationSec } = input(ctx, LeaseBody);
+    ctx.body = present(core.workloads.setLease(w, durationSec === null ? null : durationSec * 1000));
+  });
+  router.post("/workloads/:id/lease/prolong", auth, validate(ProlongBody), (ctx) => {
+    const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));
+    ctx.body = present(core.workloads.prolongLease(w, input(ctx, ProlongBody).bySec * 1000));
   });
   router.get("/workloads/:id/events", auth, (ctx) => {
     const w = visible(ctx, core.workloads.resolve(ctx.params.id as string));

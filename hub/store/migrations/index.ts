@@ -10,6 +10,7 @@ import { runai } from "./004-runai";
 import { otestack } from "./005-otestack";
 import { openpaiAttempts } from "./006-openpai-attempts";
 import { restartBackoff } from "./007-restart-backoff";
+import { interactive } from "./011-interactive";
 import { taskMetrics } from "./012-task-metrics";
 import type { Migration } from "./migration";
 
@@ -23,5 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   otestack,
   openpaiAttempts,
   restartBackoff,
+  interactive,
   taskMetrics,
 ];

@@ -150,6 +150,20 @@ describe("corral workload", () => {
     assert.equal(r.stdout, `Workload ${ID} stopping\n`);
   });
 
+  it("start posts to the full id, with --lease in seconds", async () => {
+    hub.on("POST", `/workloads/${ID}/start`, { status: 202, json: workload({ state: "pending" }) });
+    const r = await h.run(["workload", "start", "9d2e", "--lease", "1h30m"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(hub.only("POST", `/workloads/${ID}/start`).body, { leaseSec: 5400 });
+    assert.equal(r.stdout, `Workload ${ID} pending\n`);
+  });
+
+  it("start refuses a lease without a unit before sending anything (exit 2)", async () => {
+    const r = await h.run(["workload", "start", "9d2e", "--lease", "90"]);
+    assert.equal(r.code, 2);
+    assert.equal(hub.requests.length, 0);
+  });
+
   it("stop on a terminal asks and goes ahead on y", async () => {
     hub.on("POST", `/workloads/${ID}/stop`, { status: 202, json: workload({ state: "stopping" }) });
     const r = await h.run(["workload", "stop", "9d2e"], ttyTyping("y\r"));
