@@ -331,6 +331,11 @@ export interface Task {
    * every later attempt is placed there only. null: no volumes, or none made yet.
    */
   volumeNodeId: string | null;
+  /**
+   * Attempts made before the workload's current start (0 until it is started again), so each
+   * start has its role's whole retry budget.
+   */
+  attemptBase: number;
   createdAt: number;
   updatedAt: number;
   startedAt: number | null;

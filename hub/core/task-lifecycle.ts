@@ -219,6 +219,7 @@ export class TaskLifecycle {
         ...UNPLACED,
         state: "pending",
         attempt: t.attempt + 1,
+        attemptBase: t.attempt,
         message: `started again as attempt ${t.attempt + 1}`,
         reason: "waiting for the scheduler",
         retryAt: null,
@@ -324,7 +325,7 @@ export class TaskLifecycle {
       (workload.kind === "service"
         ? outcome !== "stopped"
         : (outcome === "failed" || outcome === "lost") &&
-          task.attempt - this.preemptedAttempts(task) < role.maxAttempts);
+          task.attempt - task.attemptBase - this.preemptedAttempts(task) < role.maxAttempts);
     const detail = `task ${label(task)} attempt ${task.attempt} ${outcome}${task.exitCode !== null ? ` with exit code ${task.exitCode}` : ""}${message ? `: ${message}` : ""}`;
     this.event(
       workload,

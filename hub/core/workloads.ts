@@ -126,6 +126,7 @@ export class WorkloadService {
         retryAt: null,
         backoffMs: 0,
         volumeNodeId: null,
+        attemptBase: 0,
         createdAt: now,
         updatedAt: now,
       })),

@@ -75,6 +75,30 @@ describe("core interactive workloads: stop, start again, volumes, lease", () => 
     assert.equal(get(w).state, "running");
   });
 
+  it("gives each start its own retry budget", () => {
+    const w = core.workloads.submit({
+      name: "retrying",
+      owner: "alice",
+      kind: "interactive",
+      roles: [role({ maxAttempts: 2 })],
+    }).workload;
+    const fail = () => {
+      const t = run(w);
+      core.lifecycle.applyReport(
+        t.nodeId ?? "",
+        report(t.id, { attempt: t.attempt, state: "failed", exitCode: 1 }),
+      );
+      return taskOf(w);
+    };
+    assert.deepEqual([fail().attempt, taskOf(w).state], [2, "pending"], "first start: one retry");
+    stopped(w);
+    core.workloads.start(get(w));
+    assert.equal(taskOf(w).attempt, 3);
+    assert.deepEqual([fail().attempt, taskOf(w).state], [4, "pending"], "second start: its own retry");
+    fail();
+    assert.equal(get(w).state, "failed", "and no more than that");
+  });
+
   it("refuses to start a live workload or one that is not interactive", () => {
     const w = notebook();
     run(w);

@@ -171,6 +171,7 @@ export const task = (id: string, workloadId: string, over: Partial<Task> = {}): 
   retryAt: null,
   backoffMs: 0,
   volumeNodeId: null,
+  attemptBase: 0,
   createdAt: 1000,
   updatedAt: 1000,
   startedAt: null,
