@@ -1,7 +1,6 @@
 import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
 import type { ClusterService } from "./clusters";
-import { LeaseTimers } from "./leases";
 import type { Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
 import { UNPLACED } from "./model";
 import type { Store, WorkloadQuery } from "./repositories";
@@ -9,6 +8,7 @@ import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
 import type { TaskLifecycle } from "./task-lifecycle";
 import { checkVolumes } from "./volumes";
+import { checkLeaseMs, requireInteractive, WorkloadLeases } from "./workload-leases";
 import { isTerminalWorkloadState } from "./workload-state";
 
 /** Fetches a task's logs from the agent running it (implemented by the agent gateway). */
@@ -45,12 +45,10 @@ export interface NewWorkload {
 export const DEFAULT_DISCONNECT_TIMEOUT_SEC = 300;
 /** @default 10 s. */
 export const DEFAULT_STOP_GRACE_SEC = 10;
-/** A lease expiry that failed (store busy) is tried again this much later. @default 10_000 ms */
-const LEASE_RETRY_MS = 10_000;
 
 export class WorkloadService {
   private logSource: TaskLogSource | null = null;
-  private readonly leases: LeaseTimers;
+  private readonly leases: WorkloadLeases;
 
   constructor(
     private readonly store: Store,
@@ -59,11 +57,7 @@ export class WorkloadService {
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
   ) {
-    this.leases = new LeaseTimers(clock, (id) => this.expireLease(id));
-    // Leases outlive a hub restart: arm the live ones again (an overdue one fires at once).
-    for (const w of store.workloads.list({ states: ["pending", "running"] })) {
-      if (w.lease && w.ending === null) this.leases.arm(w);
-    }
+    this.leases = new WorkloadLeases(store, clock, (id) => lifecycle.settle(id, "stop"));
   }
 
   setLogSource(source: TaskLogSource): void {
@@ -232,71 +226,12 @@ export class WorkloadService {
    * stops when it expires; each start grants the same duration again.
    */
   setLease(workload: Workload, durationMs: number | null): Workload {
-    requireInteractive(workload, "take a lease");
-    if (durationMs !== null) checkLeaseMs(durationMs, "lease");
-    const now = this.clock.now();
-    const lease = durationMs === null ? null : { durationMs, expiresAt: now + durationMs };
-    return this.saveLease(
-      { ...workload, lease, updatedAt: now },
-      lease
-        ? `lease set to ${lease.durationMs / 1000}s, until ${new Date(lease.expiresAt).toISOString()}`
-        : "lease removed",
-    );
+    return this.leases.set(workload, durationMs);
   }
 
   /** Moves a live workload's lease deadline `byMs` later. */
   prolongLease(workload: Workload, byMs: number): Workload {
-    if (!workload.lease) throw new ConflictError(`workload ${workload.name} has no lease`);
-    if (workload.ending !== null || isTerminalWorkloadState(workload.state)) {
-      throw new ConflictError(`workload ${workload.name} is ${workload.state}; its lease is not running`);
-    }
-    checkLeaseMs(byMs, "lease");
-    const lease = { ...workload.lease, expiresAt: workload.lease.expiresAt + byMs };
-    return this.saveLease(
-      { ...workload, lease, updatedAt: this.clock.now() },
-      `lease prolonged by ${byMs / 1000}s, until ${new Date(lease.expiresAt).toISOString()}`,
-    );
-  }
-
-  private saveLease(updated: Workload, message: string): Workload {
-    this.store.transaction(() => {
-      this.store.workloads.update(updated);
-      this.store.events.append({
-        workloadId: updated.id,
-        taskId: null,
-        type: "Normal",
-        reason: "Lease",
-        message,
-        at: updated.updatedAt,
-      });
-    });
-    if (updated.ending === null && !isTerminalWorkloadState(updated.state)) this.leases.arm(updated);
-    else this.leases.cancel(updated.id);
-    return updated;
-  }
-
-  /** The lease timer fired: stops the workload if its lease (read afresh) is really over. */
-  private expireLease(workloadId: string): void {
-    try {
-      this.store.transaction(() => {
-        const w = this.store.workloads.byId(workloadId);
-        if (!w?.lease || w.ending !== null || isTerminalWorkloadState(w.state)) return;
-        const now = this.clock.now();
-        if (w.lease.expiresAt > now) return this.leases.arm(w);
-        this.store.events.append({
-          workloadId,
-          taskId: null,
-          type: "Normal",
-          reason: "LeaseExpired",
-          message: `lease of ${w.lease.durationMs / 1000}s expired at ${new Date(w.lease.expiresAt).toISOString()}; stopping`,
-          at: now,
-        });
-        this.lifecycle.settle(workloadId, "stop");
-      });
-    } catch {
-      // A timer callback must not throw (it would end the process); the store may be busy: retry.
-      this.clock.setTimer(LEASE_RETRY_MS, () => this.expireLease(workloadId));
-    }
+    return this.leases.prolong(workload, byMs);
   }
 
   /** Saves surface metadata (tags, ...) without touching state. */
@@ -330,18 +265,4 @@ export class WorkloadService {
     if (!this.logSource) throw new Error("no log source configured");
     return this.logSource.fetch(task.nodeId, task.id, task.attempt, options.tailLines ?? 0);
   }
-}
-
-function requireInteractive(workload: Workload, what: string): void {
-  if (workload.kind !== "interactive") {
-    throw new ConflictError(
-      `only interactive workloads ${what}; ${workload.name} is a ${workload.kind} workload`,
-    );
-  }
-}
-
-/** A lease or prolongation: a positive whole number of ms. */
-function checkLeaseMs(ms: number, field: string): void {
-  if (!Number.isSafeInteger(ms) || ms <= 0)
-    throw new ValidationError(field, "must be a positive number of ms");
 }
