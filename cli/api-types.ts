@@ -137,6 +137,9 @@ export interface WorkloadJson {
   ports: PortSpec[];
   nodeSelector: string[];
   cluster: string | null;
+  /** Named volumes (interactive workloads); absent from older hubs. */
+  volumes?: VolumeSpec[];
+  lease?: { durationSec: number; expiresAt: string } | null;
   tasks: TaskJson[];
 }
 
@@ -151,6 +154,16 @@ export interface WorkloadSubmit {
   ports?: PortSpec[];
   nodeSelector?: string[];
   cluster?: string;
+  kind?: "batch" | "service" | "interactive";
+  volumes?: VolumeSpec[];
+  /** Seconds. */
+  leaseSec?: number;
+}
+
+/** A named volume of each task, kept on its node across stop and start. */
+export interface VolumeSpec {
+  name: string;
+  mountPath: string;
 }
 
 /** Workload states after which nothing changes any more. */

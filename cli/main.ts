@@ -25,6 +25,7 @@ import * as workloadLogs from "./commands/workload/logs";
 import * as workloadRun from "./commands/workload/run";
 import * as workloadShow from "./commands/workload/show";
 import * as workloadStop from "./commands/workload/stop";
+import * as workloadStart from "./commands/workload/start";
 import { CliContext } from "./context";
 import type { CliIo } from "./context";
 import { CliError, HubApiError } from "./errors";
@@ -79,13 +80,14 @@ export function buildProgram(ctx: CliContext): Command {
     tokenRevoke,
   );
   add(
-    program.command("workload").description("run, inspect and stop workloads"),
+    program.command("workload").description("run, inspect, stop and start workloads"),
     ctx,
     workloadRun,
     workloadList,
     workloadShow,
     workloadLogs,
     workloadStop,
+    workloadStart,
   );
   return program;
 }

@@ -2,7 +2,7 @@
 // UsageError (exit 2) that quotes the bad value and shows a good one. Commander calls them as option
 // argument parsers, so a bad value fails before any request is sent.
 import { UsageError } from "./errors";
-import type { PortSpec } from "./api-types";
+import type { PortSpec, VolumeSpec } from "./api-types";
 
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -69,6 +69,17 @@ export function parsePort(raw: string): PortSpec {
     );
   }
   return { name: m[1] ?? "", containerPort: port, protocol: (m[3]?.toLowerCase() ?? "tcp") as "tcp" | "udp" };
+}
+
+/** `work:/home/work` -> a named volume mounted at an absolute path. */
+export function parseVolume(raw: string): VolumeSpec {
+  const m = /^([a-z0-9][a-z0-9_.-]{0,62}):(\/.+)$/.exec(raw.trim());
+  if (!m) {
+    throw new UsageError(
+      `bad volume ${JSON.stringify(raw)}: use NAME:/absolute/path with NAME of a-z, 0-9, _ . - (e.g. work:/home/work)`,
+    );
+  }
+  return { name: m[1] ?? "", mountPath: m[2] ?? "" };
 }
 
 /** `KEY=VALUE` (the value may itself contain `=` or be empty). */

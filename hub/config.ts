@@ -37,6 +37,8 @@ export interface HubConfig {
   oteHpaIntervalMs: number;
   /** CORRAL_RESTART_BACKOFF_MS: first crash-loop back-off of a restarted service task (0: off). @default 10000 */
   restartBackoffMs: number;
+  /** CORRAL_TASK_METRICS_RETENTION_HOURS: how long per-task one-minute metric points are kept. @default 168 (7 days) */
+  taskMetricsRetentionHours: number;
   /** CORRAL_OTE_CRASH_LOOP_RESTARTS: restarts of one replica within the window that fail its deployment. @default 3 */
   oteCrashLoopRestarts: number;
   /** CORRAL_OTE_CRASH_LOOP_WINDOW_MS: window those restarts are counted over. @default 300000 */
@@ -86,6 +88,7 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
       oneOf(get, "CORRAL_OTE_ADMIN_AUTO_DEPLOY", ["true", "false"] as const, "true") === "true",
     oteHpaIntervalMs: integer(get, "CORRAL_OTE_HPA_INTERVAL_MS", 15_000, 100, 3_600_000),
     restartBackoffMs: integer(get, "CORRAL_RESTART_BACKOFF_MS", 10_000, 0, 300_000),
+    taskMetricsRetentionHours: integer(get, "CORRAL_TASK_METRICS_RETENTION_HOURS", 168, 1, 87_600),
     openpaiListRatePerMin: integer(get, "CORRAL_OPENPAI_LIST_RATE_PER_MIN", 120, 0, 1_000_000),
     openpaiSubmitRatePerHour: integer(get, "CORRAL_OPENPAI_SUBMIT_RATE_PER_HOUR", 3600, 0, 1_000_000),
     oteCrashLoopRestarts: integer(get, "CORRAL_OTE_CRASH_LOOP_RESTARTS", 3, 1, 1_000),

@@ -41,6 +41,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     metricsSampleMs: config.metricsSampleMs,
     hpaIntervalMs: config.oteHpaIntervalMs,
     restartBackoffMs: config.restartBackoffMs,
+    taskMetricsRetentionMs: config.taskMetricsRetentionHours * 3_600_000,
     oteFailure: {
       crashLoopRestarts: config.oteCrashLoopRestarts,
       crashLoopWindowMs: config.oteCrashLoopWindowMs,
@@ -123,7 +124,10 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       Math.max(25, Math.floor(config.heartbeatIntervalMs / 2)),
     ),
     setInterval(
-      safely("batched write", () => core.nodes.flush()),
+      safely("batched write", () => {
+        core.nodes.flush();
+        core.taskMetrics.flush();
+      }),
       500,
     ),
     setInterval(
@@ -170,6 +174,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       });
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       core.nodes.flush();
+      core.taskMetrics.flush(true);
       store.close();
     },
   };

@@ -130,5 +130,8 @@ export function specFromProto(s: ProtoTaskSpec): TaskSpec {
     })),
     stopGraceSec: s.stopGraceSec,
     ...(s.registryAuth ? { registryAuth: { ...s.registryAuth } } : {}),
+    ...(s.volumes.length > 0
+      ? { volumes: s.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })) }
+      : {}),
   };
 }

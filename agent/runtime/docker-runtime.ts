@@ -6,7 +6,7 @@ import Dockerode from "dockerode";
 import { engineText, isAbort, isConflict, isEngineDown, isNotFound, isNotModified } from "./docker-errors";
 import { demuxLogs, statsUsage } from "./docker-output";
 import { createOptions } from "./docker-spec";
-import { containerFromInspect, containerName, LABELS, readLabels } from "./labels";
+import { containerFromInspect, containerName, LABELS, readLabels, volumeLabels, volumeName } from "./labels";
 import type { Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime";
 import { RuntimeError } from "./runtime";
 
@@ -112,6 +112,7 @@ export class DockerRuntime implements Runtime {
       return found;
     }
     if (!found) {
+      await this.ensureVolumes(spec);
       try {
         await this.docker.createContainer(createOptions(this.nodeId, spec));
       } catch (err) {
@@ -235,6 +236,29 @@ export class DockerRuntime implements Runtime {
           cause: err,
         },
       );
+    }
+  }
+
+  /**
+   * Makes the task's named volumes, labelled as ours, unless the engine has them already (an
+   * earlier attempt made them). remove() never takes them away: only anonymous volumes go with
+   * a container.
+   */
+  private async ensureVolumes(spec: TaskSpec): Promise<void> {
+    for (const v of spec.volumes ?? []) {
+      const name = volumeName(spec.taskId, v.name);
+      try {
+        await this.docker.getVolume(name).inspect();
+        continue;
+      } catch (err) {
+        if (!isNotFound(err)) throw this.wrap(err, `Could not inspect volume ${name}`, "create_failed");
+      }
+      try {
+        await this.docker.createVolume({ Name: name, Labels: volumeLabels(this.nodeId, spec, v.name) });
+        this.logger.info({ nodeId: this.nodeId, taskId: spec.taskId, volume: name }, "volume created");
+      } catch (err) {
+        throw this.wrap(err, `Could not create volume ${name}`, "create_failed");
+      }
     }
   }
 

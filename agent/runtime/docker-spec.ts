@@ -3,7 +3,7 @@
  * without an engine.
  */
 import type Dockerode from "dockerode";
-import { containerName, portKey, taskLabels } from "./labels";
+import { containerName, portKey, taskLabels, volumeName } from "./labels";
 import type { TaskSpec } from "./runtime";
 
 /** 1 MiB in bytes. */
@@ -34,6 +34,15 @@ export function gpuDeviceRequests(gpuUuids: string[]): Dockerode.DeviceRequest[]
   return [{ Driver: "nvidia", DeviceIDs: [...gpuUuids], Capabilities: [["gpu"]] }];
 }
 
+/** The task's named volumes as Docker mounts (the runtime makes the volumes first, labelled). */
+export function volumeMounts(spec: TaskSpec): Dockerode.MountConfig {
+  return (spec.volumes ?? []).map((v) => ({
+    Type: "volume" as const,
+    Source: volumeName(spec.taskId, v.name),
+    Target: v.mountPath,
+  }));
+}
+
 /** Full create options for a task's container on node `nodeId`. */
 export function createOptions(nodeId: string, spec: TaskSpec): Dockerode.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
@@ -56,6 +65,8 @@ export function createOptions(nodeId: string, spec: TaskSpec): Dockerode.Contain
   if (spec.memoryMiB > 0) hostConfig.Memory = spec.memoryMiB * MIB;
   const devices = gpuDeviceRequests(spec.gpuUuids);
   if (devices.length > 0) hostConfig.DeviceRequests = devices;
+  const mounts = volumeMounts(spec);
+  if (mounts.length > 0) hostConfig.Mounts = mounts;
 
   const options: Dockerode.ContainerCreateOptions = {
     name: containerName(nodeId, spec),

@@ -14,7 +14,11 @@
  * - FAKE_LOG: what logs() returns. @default "fake task <taskId> attempt <n>\n"
  * - FAKE_CPU_PERCENT / FAKE_MEMORY_MIB: what stats() reports while running (percent of one core,
  *   MiB). @default 0. setUsage() overrides them for every container (autoscaling tests).
+ *
+ * Named volumes (TaskSpec.volumes) are made on first start, as DockerRuntime makes them, and
+ * outlive the containers: volumes() lists them.
  */
+import { volumeLabels, volumeName } from "./labels";
 import type { PortBinding, Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime";
 import { RuntimeError } from "./runtime";
 
@@ -64,6 +68,8 @@ export class FakeRuntime implements Runtime {
   private nextId = 1;
   private nextHostPort = FIRST_FAKE_HOST_PORT;
   private usageOverride: { cpuPercent: number; memoryUsedMiB: number } | null = null;
+  /** Docker volume name -> its labels; never removed, like a named Docker volume. */
+  private readonly volumeSet = new Map<string, Record<string, string>>();
 
   constructor(opts: FakeRuntimeOptions) {
     this.nodeId = opts.nodeId;
@@ -96,6 +102,10 @@ export class FakeRuntime implements Runtime {
     // One that failed to start is tried again, as DockerRuntime starts its created container again.
     if (same) this.byId.delete(same.container.containerId);
 
+    for (const v of spec.volumes ?? []) {
+      const name = volumeName(spec.taskId, v.name);
+      if (!this.volumeSet.has(name)) this.volumeSet.set(name, volumeLabels(this.nodeId, spec, v.name));
+    }
     const behaviour = this.behaviourOf(spec);
     const now = Date.now();
     const containerId = `fake-${this.nodeId.slice(0, 8)}-${String(this.nextId++).padStart(6, "0")}`;
@@ -200,6 +210,11 @@ export class FakeRuntime implements Runtime {
       ports: f.container.ports.map((p) => ({ ...p })),
       gpuUuids: [...f.container.gpuUuids],
     }));
+  }
+
+  /** Named volumes made on this runtime, in the order they were made. */
+  volumes(): { name: string; labels: Record<string, string> }[] {
+    return [...this.volumeSet].map(([name, labels]) => ({ name, labels: { ...labels } }));
   }
 
   /** Makes the newest running container of `taskId` exit now with `exitCode`. */

@@ -18,6 +18,8 @@ export const LABELS = {
   gpus: "corral.gpus",
   /** JSON array of PortLabel, so published ports keep their names after a recovery. */
   ports: "corral.ports",
+  /** On a named volume: its name within the task (the task is `corral.task`). */
+  volume: "corral.volume",
 } as const;
 
 /** What `corral.ports` holds per port: enough to name the engine's bindings again. */
@@ -51,6 +53,32 @@ export function taskLabels(nodeId: string, spec: TaskSpec): Record<string, strin
     [LABELS.workload]: spec.workloadId,
     [LABELS.gpus]: spec.gpuUuids.join(","),
     [LABELS.ports]: JSON.stringify(ports),
+  };
+}
+
+/**
+ * The Docker volume of a task's named volume: `corral-<taskId>-<name>`. Per task (not per node or
+ * attempt), so every attempt of the task mounts the same files; task ids are unique hub-wide.
+ */
+export function volumeName(taskId: string, name: string): string {
+  return `corral-${sanitize(taskId, 64) || "task"}-${sanitize(name, 63) || "volume"}`;
+}
+
+/**
+ * Labels of a task's named volume. The reconciler and the runtime never remove volumes: they
+ * outlive the task's containers (and the agent), and `docker volume ls --filter label=corral.task`
+ * finds them.
+ */
+export function volumeLabels(
+  nodeId: string,
+  spec: Pick<TaskSpec, "taskId" | "workloadId">,
+  name: string,
+): Record<string, string> {
+  return {
+    [LABELS.node]: nodeId,
+    [LABELS.task]: spec.taskId,
+    [LABELS.workload]: spec.workloadId,
+    [LABELS.volume]: name,
   };
 }
 

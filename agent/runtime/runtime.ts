@@ -71,6 +71,18 @@ export interface TaskSpec {
   stopGraceSec: number;
   /** Credentials for pulling `image` from a private registry. Secret: never logged. */
   registryAuth?: { serverAddress: string; username: string; password: string };
+  /**
+   * Named volumes, one per task and name (volumeName()), made on first use and kept when the
+   * container is removed, so a later attempt of the task finds its files. @default none
+   */
+  volumes?: VolumeMount[];
+}
+
+export interface VolumeMount {
+  /** The volume's name within its task. */
+  name: string;
+  /** Absolute path inside the container. */
+  mountPath: string;
 }
 
 export type ContainerState = "starting" | "running" | "exited";

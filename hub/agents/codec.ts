@@ -157,5 +157,6 @@ export function specToProto(t: DesiredTask): TaskSpec {
     })),
     stopGraceSec: t.stopGraceSec,
     registryAuth: t.registryAuth ?? undefined,
+    volumes: t.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
   };
 }

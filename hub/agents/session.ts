@@ -84,8 +84,12 @@ export class AgentSession {
         case "hello":
           return this.hello(msg.body.value);
         case "heartbeat":
-          // Per-task usage stays in memory (OTE autoscaling and health read it).
-          this.core.taskMetrics.record(this.nodeId, msg.body.value.tasks.map(taskUsageFromProto));
+          // Per-task usage: latest in memory (OTE autoscaling, health), history in batched minutes.
+          this.core.taskMetrics.record(
+            this.nodeId,
+            msg.body.value.tasks.map(taskUsageFromProto),
+            metricsFromProto(msg.body.value.node, msg.body.value.gpus, this.core.clock.now()).gpus,
+          );
           return this.heartbeat(msg.body.value.node, msg.body.value.gpus);
         case "taskUpdate": {
           const report = reportFromProto(msg.body.value);

@@ -1,4 +1,4 @@
-import type { PortSpec, Task, TaskRole, Workload } from "./model";
+import type { PortSpec, Task, TaskRole, VolumeSpec, Workload } from "./model";
 import { PLACED_TASK_STATES } from "./model";
 import type { Store } from "./repositories";
 
@@ -15,6 +15,8 @@ export interface DesiredTask {
   memoryMiB: number;
   gpuUuids: string[];
   ports: PortSpec[];
+  /** Named volumes: the agent makes them per task, and keeps them when the task stops. */
+  volumes: VolumeSpec[];
   stopGraceSec: number;
   /** Credentials for a private registry; null for public or the hub's own registry. Secret. */
   registryAuth: RegistryAuth | null;
@@ -110,6 +112,7 @@ export class DesiredState {
       memoryMiB: role.resources.memoryMiB,
       gpuUuids: task.gpuUuids,
       ports: role.ports,
+      volumes: role.volumes ?? [],
       stopGraceSec: workload.stopGraceSec,
       registryAuth: role.pullSecret ? this.registryAuth(role.pullSecret) : null,
     };

@@ -45,7 +45,7 @@ export interface Core {
   preemptions: Preemptions;
   /** Per-project allocation / utilisation series (Run:ai metrics). */
   projectMetrics: ProjectMetrics;
-  /** Latest per-task CPU / memory usage from heartbeats (memory only). */
+  /** Per-task usage: latest sample (memory) and one-minute history (batched to the store). */
   taskMetrics: TaskMetricsService;
   /** OTE-stack apps and audited deployments, and the controller converging them. */
   deployments: DeploymentService;
@@ -62,6 +62,8 @@ export type CoreOptions = NodeServiceOptions & {
   adminAutoDeploy?: boolean;
   /** First crash-loop back-off of a restarted service task. @default 10_000 ms (0: off) */
   restartBackoffMs?: number;
+  /** How long per-task one-minute metric points are kept. @default 7 days */
+  taskMetricsRetentionMs?: number;
 };
 
 export function createCore(store: Store, clock: Clock, options: CoreOptions): Core {
@@ -81,7 +83,12 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   const desired = new DesiredState(store);
   desired.exclude((task) => preemptions.isPreempting(task));
   const workloads = new WorkloadService(store, clusters, lifecycle, clock, signals);
-  const taskMetrics = new TaskMetricsService(clock);
+  const taskMetrics = new TaskMetricsService(
+    clock,
+    store.taskMetrics,
+    (taskId) => store.tasks.byId(taskId)?.gpuUuids ?? [],
+    { retentionMs: options.taskMetricsRetentionMs },
+  );
   return {
     clock,
     ping: () => store.ping(),

@@ -213,6 +213,26 @@ export interface TaskRole {
    * means never. Absent: fail on the first failure, succeed when every task has completed.
    */
   completion?: { minFailed: number; minSucceeded: number };
+  /**
+   * Named volumes of each task of this role, kept on the node that holds them when the task stops
+   * (a workload started again runs there). Absent: none.
+   */
+  volumes?: VolumeSpec[];
+}
+
+/** A named volume of a task, mounted at `mountPath` (absolute) in its container. */
+export interface VolumeSpec {
+  /** 1-63 lowercase letters, digits, '_', '.' or '-'; unique within the role. */
+  name: string;
+  mountPath: string;
+}
+
+/** When an interactive workload stops by itself; prolongable, and renewed by a start. */
+export interface WorkloadLease {
+  /** The lease a start grants, ms. */
+  durationMs: number;
+  /** Unix ms when the workload is stopped. */
+  expiresAt: number;
 }
 
 export type WorkloadKind = "batch" | "service" | "interactive";
@@ -254,6 +274,8 @@ export interface Workload {
   priority: number;
   /** May be stopped to give a tenant its deserved share back. @default false */
   preemptible: boolean;
+  /** Interactive workloads: the lease that stops it when it expires; null: none. */
+  lease: WorkloadLease | null;
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
@@ -304,6 +326,16 @@ export interface Task {
   retryAt: number | null;
   /** The back-off that set retryAt, doubled on each quick exit. 0: none. */
   backoffMs: number;
+  /**
+   * The node holding the task's named volumes (set when its first container was made there);
+   * every later attempt is placed there only. null: no volumes, or none made yet.
+   */
+  volumeNodeId: string | null;
+  /**
+   * Attempts made before the workload's current start (0 until it is started again), so each
+   * start has its role's whole retry budget.
+   */
+  attemptBase: number;
   createdAt: number;
   updatedAt: number;
   startedAt: number | null;
@@ -333,4 +365,23 @@ export interface PastJobAttempt {
   /** When it failed and the next attempt began. Epoch ms. */
   finishedAt: number;
   tasks: Task[];
+}
+
+/**
+ * One task's usage over one minute: the means of the heartbeats received in it (DESIGN §3:
+ * aggregated in memory, written in batches).
+ */
+export interface TaskMetricPoint {
+  taskId: string;
+  /** Start of the minute, Unix ms. */
+  at: number;
+  /** Percent of one core (docker stats). */
+  cpuPercent: number;
+  memoryMiB: number;
+  /** Mean utilisation of the task's GPUs; null when it has none or they reported none. */
+  gpuUtilPercent: number | null;
+  /** GPU memory used on the task's GPUs, summed over them; null as above. */
+  gpuMemoryMiB: number | null;
+  /** Heartbeats this point aggregates. */
+  samples: number;
 }

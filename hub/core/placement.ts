@@ -171,7 +171,8 @@ export class PlacementLoop {
         gang: w.gang ? w.id : null,
         clusterId: w.clusterId,
         nodeSelector: w.nodeSelector,
-        nodeId: role.nodeId ?? null,
+        // A daemon-set member's node, else the node holding the task's named volumes.
+        nodeId: role.nodeId ?? t.volumeNodeId ?? null,
         cpuMilli: role.resources.cpuMilli,
         memoryMiB: role.resources.memoryMiB,
         gpu: role.resources.gpu,

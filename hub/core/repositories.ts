@@ -14,6 +14,7 @@ import type {
   NodeStatus,
   PastJobAttempt,
   Task,
+  TaskMetricPoint,
   TokenRecord,
   User,
   Workload,
@@ -136,6 +137,16 @@ export interface JobAttemptRepository {
   byWorkload(workloadId: string): PastJobAttempt[];
 }
 
+/** Per-task one-minute usage points (migration 012), bounded by a retention. */
+export interface TaskMetricsRepository {
+  /** Upserts points; one for a (task, minute) already stored merges with it, weighted by samples. */
+  write(points: readonly TaskMetricPoint[]): void;
+  /** The task's points with from <= at < to, oldest first. */
+  range(taskId: string, from: number, to: number): TaskMetricPoint[];
+  /** Deletes every point older than `before` (Unix ms); returns how many. */
+  prune(before: number): number;
+}
+
 export interface Store {
   users: UserRepository;
   tokens: TokenRepository;
@@ -157,6 +168,8 @@ export interface Store {
   otestack: OteStackRepository;
   /** Past whole-workload attempts of every workload (migration 008). */
   jobAttempts: JobAttemptRepository;
+  /** Per-task metrics history (migration 012). */
+  taskMetrics: TaskMetricsRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

@@ -73,6 +73,7 @@ export class TaskLifecycle {
       const now = this.clock.now();
       const next: Task = {
         ...task,
+        volumeNodeId: this.volumeNode(workload, task, report, nodeId),
         containerId: report.containerId || task.containerId,
         ip: report.ip || task.ip,
         ports: report.ports.length > 0 ? report.ports : task.ports,
@@ -208,6 +209,47 @@ export class TaskLifecycle {
   }
 
   /**
+   * Starts a finished workload again (its identity kept, `workload` carrying its new lease): every
+   * task goes back to pending as its next attempt. A task keeps the node that holds its named
+   * volumes, and placement pins it there.
+   */
+  startAgain(workload: Workload): Workload {
+    const now = this.clock.now();
+    for (const t of this.store.tasks.byWorkload(workload.id)) {
+      this.store.tasks.update({
+        ...t,
+        ...UNPLACED,
+        state: "pending",
+        attempt: t.attempt + 1,
+        attemptBase: t.attempt,
+        message: `started again as attempt ${t.attempt + 1}`,
+        reason: "waiting for the scheduler",
+        retryAt: null,
+        backoffMs: 0,
+        updatedAt: now,
+      });
+    }
+    const updated: Workload = {
+      ...workload,
+      state: "pending",
+      ending: null,
+      updatedAt: now,
+      finishedAt: null,
+    };
+    this.store.workloads.update(updated);
+    this.store.events.append({
+      workloadId: workload.id,
+      taskId: null,
+      type: "Normal",
+      reason: "Restarted",
+      message: `workload started again (it was ${workload.state})`,
+      at: now,
+    });
+    this.signals.schedulingNeeded.emit(`workload ${workload.id} started again`);
+    return updated;
+  }
+
+  /**
    * A failed workload with whole-workload attempts left starts over: the failed attempt is kept
    * (store.jobAttempts), then every task goes back to pending as its next attempt (live containers
    * leave their nodes' desired sets and are stopped). Runs inside settle's caller's transaction,
@@ -288,7 +330,7 @@ export class TaskLifecycle {
       (workload.kind === "service"
         ? outcome !== "stopped"
         : (outcome === "failed" || outcome === "lost") &&
-          task.attempt - this.preemptedAttempts(task) < role.maxAttempts);
+          task.attempt - task.attemptBase - this.preemptedAttempts(task) < role.maxAttempts);
     const detail = `task ${label(task)} attempt ${task.attempt} ${outcome}${task.exitCode !== null ? ` with exit code ${task.exitCode}` : ""}${message ? `: ${message}` : ""}`;
     this.event(
       workload,
@@ -310,10 +352,9 @@ export class TaskLifecycle {
         reason: backoffMs > 0 ? `restarting in ${Math.ceil(backoffMs / 1000)}s (crash-loop back-off)` : null,
       });
       if (backoffMs > 0) {
-        setTimeout(
-          () => this.signals.schedulingNeeded.emit(`task ${task.id} back-off over`),
-          backoffMs,
-        ).unref();
+        this.clock.setTimer(backoffMs, () =>
+          this.signals.schedulingNeeded.emit(`task ${task.id} back-off over`),
+        );
       }
       this.event(
         workload,
@@ -375,6 +416,16 @@ export class TaskLifecycle {
       message,
       at: this.clock.now(),
     });
+  }
+
+  /**
+   * A task with named volumes is bound to the first node that made a container for it (the volumes
+   * are made with the container): its later attempts go there only.
+   */
+  private volumeNode(workload: Workload, task: Task, report: TaskReport, nodeId: string): string | null {
+    if (task.volumeNodeId !== null || !report.containerId) return task.volumeNodeId;
+    const role = workload.roles.find((r) => r.name === task.role);
+    return (role?.volumes ?? []).length > 0 ? nodeId : null;
   }
 
   private nodeName(nodeId: string): string {

@@ -7,6 +7,9 @@ import type { Store, WorkloadQuery } from "./repositories";
 import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
 import type { TaskLifecycle } from "./task-lifecycle";
+import { checkVolumes } from "./volumes";
+import { checkLeaseMs, requireInteractive, WorkloadLeases } from "./workload-leases";
+import { isTerminalWorkloadState } from "./workload-state";
 
 /** Fetches a task's logs from the agent running it (implemented by the agent gateway). */
 export interface TaskLogSource {
@@ -34,6 +37,8 @@ export interface NewWorkload {
   maxJobAttempts?: number;
   /** Refuse a second live workload of the same owner and name (OpenPAI job names). @default false */
   uniqueName?: boolean;
+  /** Interactive workloads: stop by themselves this long after each start (ms). @default no lease */
+  leaseMs?: number;
 }
 
 /** @default 300 s (docs/architecture.md §3). */
@@ -43,6 +48,7 @@ export const DEFAULT_STOP_GRACE_SEC = 10;
 
 export class WorkloadService {
   private logSource: TaskLogSource | null = null;
+  private readonly leases: WorkloadLeases;
 
   constructor(
     private readonly store: Store,
@@ -50,7 +56,9 @@ export class WorkloadService {
     private readonly lifecycle: TaskLifecycle,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
-  ) {}
+  ) {
+    this.leases = new WorkloadLeases(store, clock, (id) => lifecycle.settle(id, "stop"));
+  }
 
   setLogSource(source: TaskLogSource): void {
     this.logSource = source;
@@ -59,6 +67,12 @@ export class WorkloadService {
   /** Stores the workload and one pending task per role instance, atomically. */
   submit(input: NewWorkload): { workload: Workload; tasks: Task[] } {
     if (input.roles.length === 0) throw new ValidationError("roles", "at least one task role is required");
+    checkVolumes(input.roles);
+    if (input.leaseMs !== undefined) {
+      if (input.kind !== "interactive")
+        throw new ValidationError("lease", "only interactive workloads take a lease");
+      checkLeaseMs(input.leaseMs, "lease");
+    }
     const roleNames = new Set<string>();
     for (const [i, r] of input.roles.entries()) {
       if (roleNames.has(r.name)) throw new ValidationError(`roles[${i}].name`, `duplicate role ${r.name}`);
@@ -86,6 +100,8 @@ export class WorkloadService {
       preemptible: input.preemptible ?? false,
       maxJobAttempts: input.maxJobAttempts ?? 1,
       jobAttempt: 1,
+      lease:
+        input.leaseMs === undefined ? null : { durationMs: input.leaseMs, expiresAt: now + input.leaseMs },
       createdAt: now,
       updatedAt: now,
       finishedAt: null,
@@ -103,6 +119,8 @@ export class WorkloadService {
         reason: "waiting for the scheduler",
         retryAt: null,
         backoffMs: 0,
+        volumeNodeId: null,
+        attemptBase: 0,
         createdAt: now,
         updatedAt: now,
       })),
@@ -123,6 +141,7 @@ export class WorkloadService {
       });
     });
     this.signals.schedulingNeeded.emit(`workload ${workload.id} submitted`);
+    this.leases.arm(workload);
     return { workload, tasks };
   }
 
@@ -151,6 +170,15 @@ export class WorkloadService {
     return this.store.tasks.byWorkload(workloadId);
   }
 
+  /** The workload's task at `index` (of `role` when given). */
+  task(workload: Workload, index: number, role?: string): Task {
+    const task = this.tasks(workload.id).find(
+      (t) => t.index === index && (role === undefined || t.role === role),
+    );
+    if (!task) throw new NotFoundError("task", `${role ?? "*"}[${index}]`);
+    return task;
+  }
+
   list(query: WorkloadQuery = {}): Workload[] {
     return this.store.workloads.list(query);
   }
@@ -173,7 +201,45 @@ export class WorkloadService {
 
   /** Asks every task to stop; pending ones stop at once, placed ones when their agent confirms. */
   stop(workload: Workload): Workload {
+    this.leases.cancel(workload.id);
     return this.store.transaction(() => this.lifecycle.settle(workload.id, "stop")) ?? workload;
+  }
+
+  /**
+   * Starts a stopped (or finished) interactive workload again with the same identity (id, name,
+   * owner, quota unit): each task runs as its next attempt, on the node that holds its named
+   * volumes. Its lease, if it has one, starts over; `leaseMs` replaces the lease's duration.
+   */
+  start(workload: Workload, options: { leaseMs?: number } = {}): Workload {
+    requireInteractive(workload, "start again");
+    if (options.leaseMs !== undefined) checkLeaseMs(options.leaseMs, "lease");
+    const started = this.store.transaction(() => {
+      const fresh = this.store.workloads.byId(workload.id) ?? workload;
+      if (!isTerminalWorkloadState(fresh.state)) {
+        throw new ConflictError(
+          `workload ${fresh.name} is ${fresh.state}; only a stopped or finished one starts again`,
+        );
+      }
+      const durationMs = options.leaseMs ?? fresh.lease?.durationMs;
+      const lease =
+        durationMs === undefined ? null : { durationMs, expiresAt: this.clock.now() + durationMs };
+      return this.lifecycle.startAgain({ ...fresh, lease });
+    });
+    this.leases.arm(started);
+    return started;
+  }
+
+  /**
+   * Gives an interactive workload a lease of `durationMs` from now (null: no lease). A running one
+   * stops when it expires; each start grants the same duration again.
+   */
+  setLease(workload: Workload, durationMs: number | null): Workload {
+    return this.leases.set(workload, durationMs);
+  }
+
+  /** Moves a live workload's lease deadline `byMs` later. */
+  prolongLease(workload: Workload, byMs: number): Workload {
+    return this.leases.prolong(workload, byMs);
   }
 
   /** Saves surface metadata (tags, ...) without touching state. */

@@ -10,6 +10,7 @@ import { nodeRepository } from "./node-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
 import { settingsRepository } from "./settings-repository";
 import { taskRepository } from "./task-repository";
+import { taskMetricsRepository } from "./task-metrics-repository";
 import { groupRepository, nodePoolRepository, quotaUnitRepository } from "./tenancy-repositories";
 import { tokenRepository } from "./token-repository";
 import { userRepository } from "./user-repository";
@@ -37,6 +38,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     projectMetrics: projectMetricsRepository(db),
     otestack: oteStackRepository(db),
     jobAttempts: jobAttemptRepository(db),
+    taskMetrics: taskMetricsRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

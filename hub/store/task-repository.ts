@@ -20,6 +20,8 @@ interface TaskRow {
   reason: string | null;
   retry_at: number | null;
   backoff_ms: number;
+  volume_node_id: string | null;
+  attempt_base: number;
   created_at: number;
   updated_at: number;
   started_at: number | null;
@@ -43,6 +45,8 @@ const toTask = (r: TaskRow): Task => ({
   reason: r.reason,
   retryAt: r.retry_at,
   backoffMs: r.backoff_ms,
+  volumeNodeId: r.volume_node_id,
+  attemptBase: r.attempt_base,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   startedAt: r.started_at,
@@ -66,6 +70,8 @@ const params = (t: Task) => ({
   reason: t.reason,
   retry_at: t.retryAt,
   backoff_ms: t.backoffMs,
+  volume_node_id: t.volumeNodeId,
+  attempt_base: t.attemptBase,
   created_at: t.createdAt,
   updated_at: t.updatedAt,
   started_at: t.startedAt,
@@ -75,14 +81,16 @@ const params = (t: Task) => ({
 export function taskRepository(db: Db): TaskRepository {
   const insert = db.prepare(
     `INSERT INTO tasks (id, workload_id, role, idx, attempt, state, node_id, gpu_uuids, container_id, ip, ports,
-       exit_code, message, reason, retry_at, backoff_ms, created_at, updated_at, started_at, finished_at)
+       exit_code, message, reason, retry_at, backoff_ms, created_at, updated_at, started_at, finished_at,
+       volume_node_id, attempt_base)
      VALUES (@id, @workload_id, @role, @idx, @attempt, @state, @node_id, @gpu_uuids, @container_id, @ip, @ports,
-       @exit_code, @message, @reason, @retry_at, @backoff_ms, @created_at, @updated_at, @started_at, @finished_at)`,
+       @exit_code, @message, @reason, @retry_at, @backoff_ms, @created_at, @updated_at, @started_at, @finished_at,
+       @volume_node_id, @attempt_base)`,
   );
   const update = db.prepare(
     `UPDATE tasks SET attempt=@attempt, state=@state, node_id=@node_id, gpu_uuids=@gpu_uuids,
        container_id=@container_id, ip=@ip, ports=@ports, exit_code=@exit_code, message=@message, reason=@reason,
-       retry_at=@retry_at, backoff_ms=@backoff_ms,
+       retry_at=@retry_at, backoff_ms=@backoff_ms, volume_node_id=@volume_node_id, attempt_base=@attempt_base,
        updated_at=@updated_at, started_at=@started_at, finished_at=@finished_at
      WHERE id=@id`,
   );

@@ -23,6 +23,8 @@ interface WorkloadRow {
   preemptible: number;
   max_job_attempts: number;
   job_attempt: number;
+  lease_ms: number | null;
+  lease_expires_at: number | null;
   created_at: number;
   updated_at: number;
   finished_at: number | null;
@@ -48,6 +50,10 @@ const toWorkload = (r: WorkloadRow): Workload => ({
   preemptible: bool(r.preemptible),
   maxJobAttempts: r.max_job_attempts,
   jobAttempt: r.job_attempt,
+  lease:
+    r.lease_ms !== null && r.lease_expires_at !== null
+      ? { durationMs: r.lease_ms, expiresAt: r.lease_expires_at }
+      : null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   finishedAt: r.finished_at,
@@ -73,6 +79,8 @@ const params = (w: Workload) => ({
   preemptible: int(w.preemptible),
   max_job_attempts: w.maxJobAttempts,
   job_attempt: w.jobAttempt,
+  lease_ms: w.lease?.durationMs ?? null,
+  lease_expires_at: w.lease?.expiresAt ?? null,
   created_at: w.createdAt,
   updated_at: w.updatedAt,
   finished_at: w.finishedAt,
@@ -82,17 +90,17 @@ export function workloadRepository(db: Db): WorkloadRepository {
   const insert = db.prepare(
     `INSERT INTO workloads (id, name, owner, kind, cluster_id, node_selector, roles, gang, disconnect_timeout_sec,
        stop_grace_sec, state, ending, meta, quota_unit_id, node_pool_id, priority, preemptible, max_job_attempts, job_attempt, created_at,
-       updated_at, finished_at)
+       updated_at, finished_at, lease_ms, lease_expires_at)
      VALUES (@id, @name, @owner, @kind, @cluster_id, @node_selector, @roles, @gang, @disconnect_timeout_sec,
        @stop_grace_sec, @state, @ending, @meta, @quota_unit_id, @node_pool_id, @priority, @preemptible, @max_job_attempts,
-       @job_attempt, @created_at, @updated_at, @finished_at)`,
+       @job_attempt, @created_at, @updated_at, @finished_at, @lease_ms, @lease_expires_at)`,
   );
   const update = db.prepare(
     `UPDATE workloads SET name=@name, owner=@owner, kind=@kind, cluster_id=@cluster_id, node_selector=@node_selector,
        roles=@roles, gang=@gang, disconnect_timeout_sec=@disconnect_timeout_sec, stop_grace_sec=@stop_grace_sec,
        state=@state, ending=@ending, meta=@meta, quota_unit_id=@quota_unit_id, node_pool_id=@node_pool_id,
        priority=@priority, preemptible=@preemptible, max_job_attempts=@max_job_attempts, job_attempt=@job_attempt,
-       updated_at=@updated_at, finished_at=@finished_at
+       updated_at=@updated_at, finished_at=@finished_at, lease_ms=@lease_ms, lease_expires_at=@lease_expires_at
      WHERE id=@id`,
   );
   const byId = db.prepare("SELECT * FROM workloads WHERE id = ?");

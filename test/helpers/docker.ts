@@ -69,3 +69,17 @@ export async function removeNodeContainers(docker: Dockerode, nodeId: string): P
 export function uniqueNodeId(): string {
   return randomUUID();
 }
+
+/** Removes every volume labelled `corral.node=<nodeId>` (containers using them must be gone). */
+export async function removeNodeVolumes(docker: Dockerode, nodeId: string): Promise<number> {
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`corral.node=${nodeId}`] } });
+  await Promise.all(
+    (Volumes ?? []).map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
+  return (Volumes ?? []).length;
+}

@@ -9,7 +9,17 @@ import type { CliContext } from "../../context";
 import { examples } from "../../context";
 import { CliError } from "../../errors";
 import { printJson, shortId } from "../../output";
-import { collect, parseCpu, parseEnvPair, parseIntIn, parseMemory, parsePort } from "../../parse";
+import type { VolumeSpec } from "../../api-types";
+import {
+  collect,
+  parseCpu,
+  parseDuration,
+  parseEnvPair,
+  parseIntIn,
+  parseMemory,
+  parsePort,
+  parseVolume,
+} from "../../parse";
 
 interface RunOptions {
   name: string;
@@ -25,6 +35,10 @@ interface RunOptions {
   nodeSelector?: string[];
   cluster?: string;
   wait?: boolean;
+  interactive?: boolean;
+  volume?: VolumeSpec[];
+  /** Seconds. */
+  lease?: number;
 }
 
 export function register(topic: Command, ctx: CliContext): void {
@@ -54,6 +68,20 @@ export function register(topic: Command, ctx: CliContext): void {
       collect(String),
     )
     .option("--cluster <name>", "only nodes of this cluster")
+    .option(
+      "--interactive",
+      "an interactive workload: it can be stopped and started again (corral workload start)",
+    )
+    .option(
+      "--volume <name:/path>",
+      "named volume of each task, kept on its node across stop and start; repeatable",
+      collect(parseVolume),
+    )
+    .option(
+      "--lease <duration>",
+      "interactive: stop by itself this long after each start (e.g. 8h)",
+      parseDuration,
+    )
     .option("--wait", "wait until the workload finishes; exit 1 if it failed")
     .option("--json", "print the hub's JSON for the workload")
     .action(async (command: string[], opts: RunOptions, self: Command) => {
@@ -73,6 +101,7 @@ export function register(topic: Command, ctx: CliContext): void {
     "corral workload run --name hello --image busybox -- sh -c 'echo hi'",
     "corral workload run --name train --image pytorch:24.01 --gpu 2 --cpu 8 --memory 32Gi --env EPOCHS=10 --node-selector a100 -- python train.py",
     "corral workload run --name web --image nginx --instances 3 --cpu 500m --memory 256Mi --port http:80",
+    "corral workload run --name nb --image jupyter/base-notebook --interactive --volume work:/home/jovyan/work --lease 8h",
   ]);
 }
 
@@ -90,6 +119,9 @@ export function buildSubmitBody(opts: RunOptions, command: readonly string[]): W
   if (opts.port) body.ports = opts.port;
   if (opts.nodeSelector) body.nodeSelector = opts.nodeSelector;
   if (opts.cluster !== undefined) body.cluster = opts.cluster;
+  if (opts.interactive) body.kind = "interactive";
+  if (opts.volume) body.volumes = opts.volume;
+  if (opts.lease !== undefined) body.leaseSec = opts.lease;
   return body;
 }
 

@@ -54,6 +54,9 @@ export function formatWorkload(w: WorkloadJson, now: Date): string {
     ["Cluster", w.cluster ?? "any"],
     ["Created", formatTime(w.createdAt, now)],
     ["Finished", formatTime(w.finishedAt, now)],
+    // Interactive workloads only (left out when absent): their volumes and lease.
+    ["Volumes", w.volumes?.length ? w.volumes.map((v) => `${v.name}:${v.mountPath}`).join(", ") : undefined],
+    ["Lease", w.lease ? `${w.lease.durationSec}s per start, stops at ${w.lease.expiresAt}` : undefined],
   ]);
   const rows = [...w.tasks]
     .sort((a, b) => a.index - b.index)

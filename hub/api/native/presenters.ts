@@ -1,6 +1,6 @@
 /** Domain objects -> native API JSON. Rows never leave the hub as they are (no credential hashes). */
 import { allocatableGpus, nodeCapacity } from "../../core/capacity";
-import type { Cluster, JoinToken, Node, Task, Workload } from "../../core/model";
+import type { Cluster, JoinToken, Node, Task, TaskMetricPoint, Workload } from "../../core/model";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -71,6 +71,7 @@ export function presentTask(t: Task, nodeName: (id: string) => string | null) {
     exitCode: t.exitCode,
     message: t.message,
     reason: t.reason,
+    volumeNodeId: t.volumeNodeId,
     createdAt: iso(t.createdAt),
     startedAt: iso(t.startedAt),
     finishedAt: iso(t.finishedAt),
@@ -98,6 +99,8 @@ export function presentWorkload(
     instances: main?.instances ?? 0,
     resources: main?.resources ?? null,
     ports: main?.ports ?? [],
+    volumes: main?.volumes ?? [],
+    lease: w.lease && { durationSec: w.lease.durationMs / 1000, expiresAt: iso(w.lease.expiresAt) },
     nodeSelector: w.nodeSelector,
     cluster: clusterName,
     roles: w.roles.map((r) => ({
@@ -107,5 +110,17 @@ export function presentWorkload(
       resources: r.resources,
     })),
     tasks: tasks.map((t) => presentTask(t, nodeName)),
+  };
+}
+
+/** One minute of a task's usage (means of its heartbeats in that minute). */
+export function presentTaskMetricPoint(p: TaskMetricPoint) {
+  return {
+    at: iso(p.at),
+    cpuPercent: p.cpuPercent,
+    memoryMiB: p.memoryMiB,
+    gpuUtilPercent: p.gpuUtilPercent,
+    gpuMemoryMiB: p.gpuMemoryMiB,
+    samples: p.samples,
   };
 }

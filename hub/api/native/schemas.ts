@@ -28,6 +28,20 @@ const Port = z.object({
   hostPort: z.number().int().min(0).max(65535).default(0),
 });
 
+const Volume = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "must be 1-63 lowercase letters, digits, '_', '.' or '-'"),
+  mountPath: z.string().regex(/^\/./, "must be an absolute path other than /").max(4096),
+});
+
+/** A lease, in seconds: at most a year. */
+const LeaseSec = z
+  .number()
+  .int()
+  .min(1)
+  .max(365 * 24 * 3600);
+
 export const WorkloadBody = z.object({
   name: z
     .string()
@@ -77,7 +91,17 @@ export const WorkloadBody = z.object({
   priorityClass: z.enum(["train", "interactive-preemptible", "build", "inference"]).optional(),
   priority: z.number().int().optional(),
   preemptible: z.boolean().optional(),
+  /** Named volumes of each task, kept on its node across stop and start. */
+  volumes: z.array(Volume).max(16).default([]),
+  /** Interactive workloads: stop by themselves this long after each start. */
+  leaseSec: LeaseSec.optional(),
 });
+
+/** Start again; `leaseSec` replaces the lease's duration. */
+export const StartBody = z.object({ leaseSec: LeaseSec.optional() });
+/** A lease of `durationSec` from now; null removes it. */
+export const LeaseBody = z.object({ durationSec: LeaseSec.nullable() });
+export const ProlongBody = z.object({ bySec: LeaseSec });
 
 export const WorkloadListQuery = z.object({
   state: z.enum(["pending", "running", "stopping", "succeeded", "failed", "stopped"]).optional(),
@@ -107,4 +131,17 @@ export const TaskLogParams = z.object({
     .string()
     .refine((v) => Number.isInteger(Number(v)) && Number(v) >= 0, INDEX)
     .transform(Number),
+});
+
+/** An ISO 8601 time in a query, as Unix ms. */
+const Instant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time")
+  .transform((s) => Date.parse(s));
+
+/** Per-task metrics history: [from, to), default the last hour; `role` when the workload has several. */
+export const TaskMetricsQuery = z.object({
+  from: Instant.optional(),
+  to: Instant.optional(),
+  role: z.string().min(1).optional(),
 });

@@ -6,8 +6,18 @@ import type { Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
-import { presentWorkload } from "./presenters";
-import { IdParams, LogsQuery, TaskLogParams, WorkloadBody, WorkloadListQuery } from "./schemas";
+import { presentTaskMetricPoint, presentWorkload } from "./presenters";
+import {
+  IdParams,
+  LeaseBody,
+  LogsQuery,
+  ProlongBody,
+  StartBody,
+  TaskLogParams,
+  TaskMetricsQuery,
+  WorkloadBody,
+  WorkloadListQuery,
+} from "./schemas";
 import { quotaOptions } from "./workload-quota";
 
 export function workloadRoutes(router: Router<ApiState>, core: Core): void {
@@ -45,6 +55,7 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
       gang: b.gang,
       disconnectTimeoutSec: b.disconnectTimeoutSec,
       stopGraceSec: b.stopGraceSec,
+      ...(b.leaseSec !== undefined ? { leaseMs: b.leaseSec * 1000 } : {}),
       roles: [
         {
           name: "main",
@@ -55,6 +66,7 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
           resources: b.resources,
           ports: b.ports,
           maxAttempts: b.retries + 1,
+          ...(b.volumes.length > 0 ? { volumes: b.volumes } : {}),
         },
       ],
     });
@@ -81,6 +93,21 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
     ctx.status = 202;
     ctx.body = present(core.workloads.stop(w));
   });
+  router.post("/workloads/:id/start", auth, id, validate(StartBody), (ctx) => {
+    const w = workload(ctx);
+    const { leaseSec } = input(ctx, StartBody);
+    ctx.status = 202;
+    ctx.body = present(core.workloads.start(w, leaseSec !== undefined ? { leaseMs: leaseSec * 1000 } : {}));
+  });
+  router.put("/workloads/:id/lease", auth, id, validate(LeaseBody), (ctx) => {
+    const w = workload(ctx);
+    const { durationSec } = input(ctx, LeaseBody);
+    ctx.body = present(core.workloads.setLease(w, durationSec === null ? null : durationSec * 1000));
+  });
+  router.post("/workloads/:id/lease/prolong", auth, id, validate(ProlongBody), (ctx) => {
+    const w = workload(ctx);
+    ctx.body = present(core.workloads.prolongLease(w, input(ctx, ProlongBody).bySec * 1000));
+  });
   router.get("/workloads/:id/events", auth, id, (ctx) => {
     const w = workload(ctx);
     ctx.body = {
@@ -100,6 +127,21 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
       const text = await core.workloads.logs(w, p.index, { role: q.role, tailLines: q.tail });
       ctx.type = "text/plain; charset=utf-8";
       ctx.body = text;
+    },
+  );
+  router.get(
+    "/workloads/:id/tasks/:index/metrics",
+    auth,
+    logParams,
+    validate(TaskMetricsQuery, "query"),
+    (ctx) => {
+      const p = input(ctx, TaskLogParams);
+      const q = input(ctx, TaskMetricsQuery);
+      const w = visible(ctx, core.workloads.resolve(p.id));
+      const task = core.workloads.task(w, p.index, q.role);
+      ctx.body = {
+        items: core.taskMetrics.history(task.id, { from: q.from, to: q.to }).map(presentTaskMetricPoint),
+      };
     },
   );
 }

@@ -11,6 +11,8 @@ import { otestack } from "./005-otestack";
 import { openpaiAttempts } from "./006-openpai-attempts";
 import { restartBackoff } from "./007-restart-backoff";
 import { jobAttemptsCore } from "./008-job-attempts-core";
+import { interactive } from "./011-interactive";
+import { taskMetrics } from "./012-task-metrics";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -24,4 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   openpaiAttempts,
   restartBackoff,
   jobAttemptsCore,
+  interactive,
+  taskMetrics,
 ];

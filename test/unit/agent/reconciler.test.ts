@@ -57,6 +57,24 @@ describe("agent reconciler", () => {
     assert.ok(reports.some((s) => s.taskId === "a" && s.state === "stopped"));
   });
 
+  it("keeps a task's named volumes when it stops; its next attempt finds the same volume", async () => {
+    const r = make();
+    const volumes = [{ name: "work", mountPath: "/work" }];
+    await r.setDesired([spec("nb", { workloadId: "w1", volumes })]);
+    await r.applyDelta([], [{ taskId: "nb", attempt: 1 }]);
+    assert.equal(runtime.containers().length, 0, "container removed");
+    const kept = runtime.volumes();
+    assert.deepEqual(kept, [
+      {
+        name: "corral-nb-work",
+        labels: { "corral.node": "n", "corral.task": "nb", "corral.workload": "w1", "corral.volume": "work" },
+      },
+    ]);
+    await r.applyDelta([spec("nb", { workloadId: "w1", attempt: 2, volumes })], []);
+    assert.equal(runtime.containers()[0]?.attempt, 2);
+    assert.deepEqual(runtime.volumes(), kept, "the same volume, not a second one");
+  });
+
   it("replaces an old attempt with the new one", async () => {
     const r = make();
     await r.setDesired([spec("a")]);

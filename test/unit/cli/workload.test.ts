@@ -60,6 +60,27 @@ describe("corral workload", () => {
     });
   });
 
+  it("run --interactive sends the kind, named volumes and the lease in seconds", async () => {
+    const r = await h.run([
+      "workload", "run", "--name", "nb", "--image", "jupyter", "--interactive",
+      "--volume", "work:/home/work", "--volume", "data:/data", "--lease", "8h",
+    ]); // prettier-ignore
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(hub.only("POST", "/workloads").body, {
+      name: "nb",
+      image: "jupyter",
+      kind: "interactive",
+      volumes: [
+        { name: "work", mountPath: "/home/work" },
+        { name: "data", mountPath: "/data" },
+      ],
+      leaseSec: 28_800,
+    });
+    const bad = await h.run(["workload", "run", "--name", "n", "--image", "i", "--volume", "work"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /bad volume "work"/);
+  });
+
   it("run with a bad quantity or without --image is a usage error and sends nothing", async () => {
     const bad = await h.run(["workload", "run", "--name", "n", "--image", "i", "--memory", "2GB"]);
     assert.equal(bad.code, 2);
@@ -112,6 +133,17 @@ describe("corral workload", () => {
     assert.deepEqual(JSON.parse(json.stdout), workload());
   });
 
+  it("show lists an interactive workload's volumes and lease", async () => {
+    const lease = { durationSec: 3600, expiresAt: "2026-01-01T10:00:00.000Z" };
+    hub.on("GET", "/workloads/9d2e", {
+      json: { ...workload(), volumes: [{ name: "work", mountPath: "/w" }], lease },
+    });
+    const r = await h.run(["workload", "show", "9d2e"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Volumes: +work:\/w$/m);
+    assert.match(r.stdout, /^Lease: +3600s per start, stops at 2026-01-01T10:00:00.000Z$/m);
+  });
+
   it("show of an unknown workload exits 3", async () => {
     const r = await h.run(["workload", "show", "ffff"]);
     assert.equal(r.code, 3);
@@ -148,6 +180,20 @@ describe("corral workload", () => {
     assert.equal(r.code, 0, r.stderr);
     hub.only("POST", `/workloads/${ID}/stop`);
     assert.equal(r.stdout, `Workload ${ID} stopping\n`);
+  });
+
+  it("start posts to the full id, with --lease in seconds", async () => {
+    hub.on("POST", `/workloads/${ID}/start`, { status: 202, json: workload({ state: "pending" }) });
+    const r = await h.run(["workload", "start", "9d2e", "--lease", "1h30m"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(hub.only("POST", `/workloads/${ID}/start`).body, { leaseSec: 5400 });
+    assert.equal(r.stdout, `Workload ${ID} pending\n`);
+  });
+
+  it("start refuses a lease without a unit before sending anything (exit 2)", async () => {
+    const r = await h.run(["workload", "start", "9d2e", "--lease", "90"]);
+    assert.equal(r.code, 2);
+    assert.equal(hub.requests.length, 0);
   });
 
   it("stop on a terminal asks and goes ahead on y", async () => {

@@ -45,6 +45,7 @@ describe("hub config", () => {
       oteAdminAutoDeploy: true,
       oteHpaIntervalMs: 15_000,
       restartBackoffMs: 10_000,
+      taskMetricsRetentionHours: 168,
       oteCrashLoopRestarts: 3,
       oteCrashLoopWindowMs: 300_000,
       oteNoTargetTimeoutMs: 300_000,
@@ -84,6 +85,7 @@ describe("hub config", () => {
     refuses({ CORRAL_NODE_DOWN_AFTER_MS: "999" }, "CORRAL_NODE_DOWN_AFTER_MS");
     refuses({ CORRAL_METRICS_SAMPLE_MS: "86400001" }, "CORRAL_METRICS_SAMPLE_MS");
     refuses({ CORRAL_NODE_DOWN_AFTER_MS: "99999999999999999999" }, "CORRAL_NODE_DOWN_AFTER_MS");
+    refuses({ CORRAL_TASK_METRICS_RETENTION_HOURS: "0" }, "CORRAL_TASK_METRICS_RETENTION_HOURS");
   });
 
   it("refuses a bad log level, a short admin password, a bad admin name or bootstrap token", () => {

@@ -111,12 +111,26 @@ export interface TaskSpec {
    * Credentials for pulling `image` from a private registry; absent for public images. Secret:
    * the agent never logs it.
    */
-  registryAuth?: RegistryAuth | undefined;
+  registryAuth?:
+    | RegistryAuth
+    | undefined;
+  /**
+   * Named volumes of the task. The agent makes one Docker volume per task and name, labelled as
+   * Corral's, and keeps it when the task's containers are removed (a later attempt mounts it again).
+   */
+  volumes: VolumeMount[];
 }
 
 export interface TaskSpec_EnvEntry {
   key: string;
   value: string;
+}
+
+export interface VolumeMount {
+  /** The volume's name within its task: 1-63 of [a-z0-9_.-]. */
+  name: string;
+  /** Absolute path inside the container. */
+  mountPath: string;
 }
 
 export interface RegistryAuth {
@@ -495,6 +509,7 @@ function createBaseTaskSpec(): TaskSpec {
     stopGraceSec: 0,
     name: "",
     registryAuth: undefined,
+    volumes: [],
   };
 }
 
@@ -538,6 +553,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     }
     if (message.registryAuth !== undefined) {
       RegistryAuth.encode(message.registryAuth, writer.uint32(106).fork()).join();
+    }
+    for (const v of message.volumes) {
+      VolumeMount.encode(v!, writer.uint32(114).fork()).join();
     }
     return writer;
   },
@@ -662,6 +680,14 @@ export const TaskSpec: MessageFns<TaskSpec> = {
             message.registryAuth = RegistryAuth.decode(reader, reader.uint32());
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.volumes.push(VolumeMount.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -730,6 +756,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
         : isSet(object.registry_auth)
         ? RegistryAuth.fromJSON(object.registry_auth)
         : undefined,
+      volumes: globalThis.Array.isArray(object?.volumes)
+        ? object.volumes.map((e: any) => VolumeMount.fromJSON(e))
+        : [],
     };
   },
 
@@ -780,6 +809,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     if (message.registryAuth !== undefined) {
       obj.registryAuth = RegistryAuth.toJSON(message.registryAuth);
     }
+    if (message.volumes?.length) {
+      obj.volumes = message.volumes.map((e) => VolumeMount.toJSON(e));
+    }
     return obj;
   },
 
@@ -811,6 +843,7 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     message.registryAuth = (object.registryAuth !== undefined && object.registryAuth !== null)
       ? RegistryAuth.fromPartial(object.registryAuth)
       : undefined;
+    message.volumes = object.volumes?.map((e) => VolumeMount.fromPartial(e)) || [];
     return message;
   },
 };
@@ -896,6 +929,95 @@ export const TaskSpec_EnvEntry: MessageFns<TaskSpec_EnvEntry> = {
     const message = createBaseTaskSpec_EnvEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseVolumeMount(): VolumeMount {
+  return { name: "", mountPath: "" };
+}
+
+export const VolumeMount: MessageFns<VolumeMount> = {
+  encode(message: VolumeMount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.mountPath !== "") {
+      writer.uint32(18).string(message.mountPath);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VolumeMount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVolumeMount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.mountPath = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VolumeMount {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      mountPath: isSet(object.mountPath)
+        ? globalThis.String(object.mountPath)
+        : isSet(object.mount_path)
+        ? globalThis.String(object.mount_path)
+        : "",
+    };
+  },
+
+  toJSON(message: VolumeMount): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.mountPath !== "") {
+      obj.mountPath = message.mountPath;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VolumeMount>, I>>(base?: I): VolumeMount {
+    return VolumeMount.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VolumeMount>, I>>(object: I): VolumeMount {
+    const message = createBaseVolumeMount();
+    message.name = object.name ?? "";
+    message.mountPath = object.mountPath ?? "";
     return message;
   },
 };

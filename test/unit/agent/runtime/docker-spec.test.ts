@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { demuxLogs } from "../../../../agent/runtime/docker-output";
 import { createOptions } from "../../../../agent/runtime/docker-spec";
-import { containerName, readLabels, taskLabels } from "../../../../agent/runtime/labels";
+import { containerName, readLabels, taskLabels, volumeName } from "../../../../agent/runtime/labels";
 import { taskSpec } from "../../../helpers/task-spec";
 
 /** Docker's rule for container names. */
@@ -25,6 +25,15 @@ describe("Docker create options (no engine)", () => {
     assert.equal(name, "corral-01234567-train-Worker-0-fedcba98-a3");
     assert.match(name, DOCKER_NAME);
     assert.match(containerName("-_-", { name: "..", taskId: "@@", attempt: 1 }), DOCKER_NAME);
+  });
+
+  it("mounts named volumes per task (type volume), the same for every attempt", () => {
+    const spec = taskSpec({ taskId: "t-1234", volumes: [{ name: "work", mountPath: "/home/work" }] });
+    const mounts = createOptions("node", spec).HostConfig?.Mounts;
+    assert.deepEqual(mounts, [{ Type: "volume", Source: "corral-t-1234-work", Target: "/home/work" }]);
+    assert.deepEqual(createOptions("node", { ...spec, attempt: 2 }).HostConfig?.Mounts, mounts);
+    assert.equal(createOptions("node", taskSpec()).HostConfig?.Mounts, undefined, "none without volumes");
+    assert.match(volumeName("fedcba98-7654", "data.v_1"), DOCKER_NAME);
   });
 
   it("labels round-trip through readLabels", () => {

@@ -1,21 +1,13 @@
 /** An in-memory store and a core over it, with a clock the test moves by hand. */
-import type { Clock } from "../../../../hub/core/clock";
 import { createCore, type Core } from "../../../../hub/core/index";
 import type { GpuDevice, Node, NodeHardware, TaskRole } from "../../../../hub/core/model";
 import type { NodeServiceOptions } from "../../../../hub/core/nodes";
 import type { Store } from "../../../../hub/core/repositories";
 import type { TaskReport } from "../../../../hub/core/task-lifecycle";
 import { openSqliteStore } from "../../../../hub/store/sqlite-store";
+import { FakeClock } from "../../../helpers/fake-clock";
 
-export class FakeClock implements Clock {
-  constructor(private ms = Date.UTC(2026, 0, 1)) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
+export { FakeClock };
 
 export const OPTIONS: NodeServiceOptions = { downAfterMs: 60_000, metricsSampleMs: 10_000 };
 

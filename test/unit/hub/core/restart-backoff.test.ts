@@ -46,6 +46,18 @@ describe("core crash-loop back-off of service tasks", () => {
     assert.equal(task().attempt, 4);
   });
 
+  it("asks for a scheduling pass through the clock when the back-off is over, not before", () => {
+    const asked: string[] = [];
+    h.core.signals.schedulingNeeded.on((why) => asked.push(why));
+    crashAfter(1_000);
+    const t = task();
+    asked.length = 0;
+    h.clock.advance(9_999);
+    assert.deepEqual(asked, [], "nothing during the back-off");
+    h.clock.advance(1);
+    assert.deepEqual(asked, [`task ${t.id} back-off over`]);
+  });
+
   it("caps the back-off at 5 minutes", () => {
     for (let i = 0; i < 8; i++) {
       crashAfter(100);

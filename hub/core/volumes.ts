@@ -1,0 +1,28 @@
+import { ValidationError } from "./errors";
+import type { TaskRole } from "./model";
+
+/** Volume names: lowercase, so one name is one Docker volume on every engine. */
+const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+
+/** Refuses volume lists a container could not mount: bad names, relative paths, duplicates. */
+export function checkVolumes(roles: readonly TaskRole[]): void {
+  for (const [i, role] of roles.entries()) {
+    const names = new Set<string>();
+    const paths = new Set<string>();
+    for (const [j, v] of (role.volumes ?? []).entries()) {
+      const field = `roles[${i}].volumes[${j}]`;
+      if (!VOLUME_NAME.test(v.name)) {
+        throw new ValidationError(`${field}.name`, "must be 1-63 lowercase letters, digits, '_', '.' or '-'");
+      }
+      if (!v.mountPath.startsWith("/") || v.mountPath === "/" || v.mountPath.includes("\0")) {
+        throw new ValidationError(`${field}.mountPath`, "must be an absolute path other than /");
+      }
+      if (names.has(v.name)) throw new ValidationError(`${field}.name`, `duplicate volume ${v.name}`);
+      if (paths.has(v.mountPath)) {
+        throw new ValidationError(`${field}.mountPath`, `two volumes mounted at ${v.mountPath}`);
+      }
+      names.add(v.name);
+      paths.add(v.mountPath);
+    }
+  }
+}
