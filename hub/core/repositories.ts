@@ -129,6 +129,12 @@ export interface SettingsRepository {
   set(key: string, value: string): void;
 }
 
+/** Named integer sequences (migration 010). */
+export interface SequenceRepository {
+  /** The next value of `name`, from 1; atomic. */
+  next(name: string): number;
+}
+
 /** A whole-workload attempt that failed and was retried: its tasks as they ended. */
 export interface PastJobAttempt {
   workloadId: string;
@@ -166,6 +172,8 @@ export interface Store {
   otestack: OteStackRepository;
   /** Past whole-job attempts of OpenPAI jobs (migration 006). */
   openpaiAttempts: JobAttemptRepository;
+  /** Named integer sequences (surface integer ids). */
+  sequences: SequenceRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

@@ -9,6 +9,7 @@ import { nodeRepository } from "./node-repository";
 import { openpaiAttemptRepository } from "./openpai-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
 import { settingsRepository } from "./settings-repository";
+import { sequenceRepository } from "./sequence-repository";
 import { taskRepository } from "./task-repository";
 import { groupRepository, nodePoolRepository, quotaUnitRepository } from "./tenancy-repositories";
 import { tokenRepository } from "./token-repository";
@@ -37,6 +38,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     projectMetrics: projectMetricsRepository(db),
     otestack: oteStackRepository(db),
     openpaiAttempts: openpaiAttemptRepository(db),
+    sequences: sequenceRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {
