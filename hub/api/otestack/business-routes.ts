@@ -2,6 +2,7 @@ import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../core/errors";
 import type { QuotaUnit } from "../../core/model";
+import { WORK_KINDS, type NameGrammar } from "../../core/quota-units";
 import type { ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { ok, okPage, unix } from "./envelope";
@@ -18,18 +19,40 @@ interface BusinessMeta {
   comment: string;
 }
 
-const NEXT_ID = "otestack_next_business_id";
+/** The sequence OTE's integer business ids come from. */
+const ID_SEQUENCE = "otestack.business";
+
+/**
+ * Units shown as businesses: every kind that holds work but OpenPAI's virtual clusters (see the
+ * `kind` note in core/quota-units.ts). A unit made on another face is an approved business with
+ * its own namespace ns<id>, given the first time OTE shows it.
+ */
+const BUSINESS_KINDS: ReadonlySet<QuotaUnit["kind"]> = new Set(
+  [...WORK_KINDS].filter((k) => k !== "virtual-cluster"),
+);
+
+/** OTE business names; others are shown (and found) under an alias OTE accepts. */
+const BUSINESS_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/;
+const BUSINESS_GRAMMAR: NameGrammar = {
+  accepts: (name) => BUSINESS_NAME.test(name),
+  spell: (name, attempt) => {
+    let base = name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "");
+    if (base.length < 2) base = `b-${base}`.replace(/^b-$/, "b0");
+    const suffix = attempt === 0 ? "" : `-${attempt + 1}`;
+    return base.slice(0, 63 - suffix.length) + suffix;
+  },
+};
 
 const meta = (u: QuotaUnit): BusinessMeta => u.meta["otestack"] as BusinessMeta;
 
 export const namespaceOf = (u: QuotaUnit): string | null =>
   (u.meta["namespace"] as string | undefined) ?? null;
 
-export function presentBusiness(u: QuotaUnit) {
+function presentBusiness(core: Core, u: QuotaUnit) {
   const m = meta(u);
   return {
     id: m.oteId,
-    name: u.name,
+    name: core.quotaUnits.faceName(u, BUSINESS_GRAMMAR),
     description: m.description,
     status: m.status,
     namespace: namespaceOf(u) ?? "",
@@ -40,14 +63,24 @@ export function presentBusiness(u: QuotaUnit) {
   };
 }
 
+/** Every unit shown as a business, with its OTE id (and, if made elsewhere, namespace). */
+function businessUnits(core: Core): QuotaUnit[] {
+  return core.quotaUnits.listKinds(BUSINESS_KINDS).map((u) => {
+    if (u.meta["otestack"] !== undefined) return u;
+    const oteId = core.sequences.next(ID_SEQUENCE);
+    const record: BusinessMeta = { oteId, status: 1, description: "", owner: "", comment: "" };
+    return core.quotaUnits.setMeta(core.quotaUnits.setMeta(u, "otestack", record), "namespace", `ns${oteId}`);
+  });
+}
+
 /** Approved business namespaces. */
 export function approvedNamespaces(core: Core): string[] {
-  return core.quotaUnits.list("business").flatMap((u) => namespaceOf(u) ?? []);
+  return businessUnits(core).flatMap((u) => namespaceOf(u) ?? []);
 }
 
 export function businessRoutes(router: Router<ApiState>, core: Core): void {
   const auth = oteAuth(core);
-  const businesses = () => core.quotaUnits.list("business").filter((u) => u.meta["otestack"] !== undefined);
+  const businesses = () => businessUnits(core);
   const byOteId = (raw: string | undefined): QuotaUnit => {
     const id = Number(raw);
     if (!Number.isInteger(id) || id < 1) throw new ValidationError("id", "must be a positive integer");
@@ -63,8 +96,7 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
 
   router.post("/business", auth, validate(BusinessBody), (ctx) => {
     const body = input(ctx, BusinessBody);
-    const oteId = Number(core.store.settings.get(NEXT_ID) ?? "1");
-    core.store.settings.set(NEXT_ID, String(oteId + 1));
+    const oteId = core.sequences.next(ID_SEQUENCE);
     const unit = core.quotaUnits.create({
       name: body.name,
       kind: "business",
@@ -78,20 +110,20 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
         },
       },
     });
-    ok(ctx, presentBusiness(unit));
+    ok(ctx, presentBusiness(core, unit));
   });
   router.get("/business", auth, validate(BusinessListQuery, "query"), (ctx) => {
     const q = input(ctx, BusinessListQuery);
     const list = businesses()
       .filter((u) => visible(u, ctx) && (q.status === undefined || meta(u).status === q.status))
       .sort((a, b) => meta(b).oteId - meta(a).oteId)
-      .map(presentBusiness);
+      .map((u) => presentBusiness(core, u));
     okPage(ctx, list, q.page, q.pageSize);
   });
   router.get("/business/id/:id", auth, (ctx) => {
     const u = byOteId(ctx.params["id"]);
     if (!visible(u, ctx)) throw new ForbiddenError("not your business");
-    ok(ctx, presentBusiness(u));
+    ok(ctx, presentBusiness(core, u));
   });
   router.put("/business/id/:id", auth, oteRole(3), validate(BusinessAuditBody), (ctx) => {
     const body = input(ctx, BusinessAuditBody);
@@ -108,6 +140,6 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
       if (owner && !profile(owner).namespaces.includes(namespace))
         core.users.save(withProfile(owner, { namespaces: [...profile(owner).namespaces, namespace] }));
     }
-    ok(ctx, presentBusiness(saved));
+    ok(ctx, presentBusiness(core, saved));
   });
 }

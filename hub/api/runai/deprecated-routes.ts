@@ -8,7 +8,7 @@ import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { parseRange, resample, samplesOf, type Range } from "./metrics";
 import { presentDeprecated } from "./presenters";
-import { runaiMeta, toMB, type RunaiMeta, type RunaiProjects } from "./projects";
+import { runaiMeta, toMB, type RunaiChange, type RunaiMeta, type RunaiProjects } from "./projects";
 import { DeprecatedProject, DeprecatedProjectUpdate, type ResourcesInput } from "./schemas";
 
 const BASE = "/v1/k8s/clusters/:clusterId/projects";
@@ -26,13 +26,18 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
   const present = (ctx: ApiContext, u: QuotaUnit) =>
     presentDeprecated(
       u,
-      { core, samples: core.projectMetrics.current(), memoryMb: ctx.query.memoryUnitMb === "true" },
+      {
+        core,
+        projects,
+        samples: core.projectMetrics.current(),
+        memoryMb: ctx.query.memoryUnitMb === "true",
+      },
       ctx.query.excludePermissions === "true",
     );
   const get = (ctx: ApiContext) => {
     const clusterId = cluster(ctx);
     const u = projects.get("project", ctx.params.id as string);
-    if (u.clusterId !== clusterId) throw new NotFoundError("project", ctx.params.id as string);
+    if (!inCluster(u, clusterId)) throw new NotFoundError("project", ctx.params.id as string);
     return u;
   };
   const user = (ctx: ApiContext) => ctx.state.principal?.user.username ?? "";
@@ -40,8 +45,9 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
   router.get(`${BASE}/metrics`, auth, (ctx) => {
     const clusterId = cluster(ctx);
     const r = parseRange(ctx.query, false);
-    const units = projects.list("project").filter((u) => u.clusterId === clusterId);
-    const data = units.map((u) => projectMetrics(core, u, r, ctx.query.nodepoolName as string | undefined));
+    const units = projects.list("project").filter((u) => inCluster(u, clusterId));
+    const pool = ctx.query.nodepoolName as string | undefined;
+    const data = units.map((u) => projectMetrics(core, projects, u, r, pool));
     ctx.body = r
       ? { data, timeRange: { start: new Date(r.start).toISOString(), end: new Date(r.end).toISOString() } }
       : { data };
@@ -49,6 +55,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
   router.get(`${BASE}/:id/metrics`, auth, (ctx) => {
     ctx.body = projectMetrics(
       core,
+      projects,
       get(ctx),
       parseRange(ctx.query, false),
       ctx.query.nodepoolName as string | undefined,
@@ -58,7 +65,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
     const clusterId = cluster(ctx);
     ctx.body = projects
       .list("project")
-      .filter((u) => u.clusterId === clusterId)
+      .filter((u) => inCluster(u, clusterId))
       .map((u) => present(ctx, u));
   });
   router.get(`${BASE}/:id`, auth, (ctx) => {
@@ -67,8 +74,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
   router.post(BASE, ...admin, validate(DeprecatedProject), (ctx) => {
     const clusterId = cluster(ctx);
     const b = input(ctx, DeprecatedProject);
-    if (core.quotaUnits.byName("project", b.name))
-      throw new ConflictError(`project ${b.name} already exists`);
+    if (projects.byName("project", b.name)) throw new ConflictError(`project ${b.name} already exists`);
     const dept =
       b.departmentId === 0
         ? projects.defaultDepartment(clusterId)
@@ -84,7 +90,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
       clusterId,
       dept.id,
       allocations,
-      { ...meta(b), ranks },
+      { ...change(b), ranks },
       user(ctx),
     );
     ctx.body = present(ctx, u);
@@ -94,7 +100,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
     const b = input(ctx, DeprecatedProjectUpdate);
     const res = resources(b, ctx.query.memoryUnitMb === "true");
     const allocs = res.length > 0 ? projects.allocations(res, [], "nodePoolsResources").allocations : null;
-    ctx.body = present(ctx, projects.update(u, allocs, meta(b), user(ctx), "nodePoolsResources"));
+    ctx.body = present(ctx, projects.update(u, allocs, change(b), user(ctx), "nodePoolsResources"));
   });
   router.delete(`${BASE}/:id`, ...admin, (ctx) => {
     const u = get(ctx);
@@ -103,6 +109,10 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
     ctx.body = body;
   });
 }
+
+/** A unit made on a face without clusters (clusterId null) spans them all. */
+const inCluster = (u: QuotaUnit, clusterId: string): boolean =>
+  u.clusterId === null || u.clusterId === clusterId;
 
 /** nodePoolsResources (or the deprecated deservedGpus totals, default pool) as new-API resources. */
 function resources(b: Partial<DeprecatedProject>, memoryMb: boolean): ResourcesInput[] {
@@ -142,10 +152,9 @@ function resources(b: Partial<DeprecatedProject>, memoryMb: boolean): ResourcesI
   ];
 }
 
-function meta(b: Partial<DeprecatedProject>): Partial<RunaiMeta> {
+function change(b: Partial<DeprecatedProject>): RunaiChange {
   const out: Partial<RunaiMeta> = {};
   if (b.description !== undefined) out.description = b.description;
-  if (b.defaultNodePools !== undefined) out.defaultNodePools = b.defaultNodePools;
   const rules: Record<string, number | null> = {};
   const map: [keyof DeprecatedProject, string][] = [
     ["interactiveJobTimeLimitSecs", "interactiveJobTimeLimitSeconds"],
@@ -156,11 +165,19 @@ function meta(b: Partial<DeprecatedProject>): Partial<RunaiMeta> {
   ];
   for (const [from, to] of map) if (b[from] !== undefined) rules[to] = b[from] as number | null;
   if (Object.keys(rules).length > 0) out.schedulingRules = rules;
-  return out;
+  return b.defaultNodePools !== undefined
+    ? { meta: out, defaultNodePools: b.defaultNodePools }
+    : { meta: out };
 }
 
 /** The deprecated PM shape for one project. */
-function projectMetrics(core: Core, u: QuotaUnit, r: Range | null, poolName?: string) {
+function projectMetrics(
+  core: Core,
+  projects: RunaiProjects,
+  u: QuotaUnit,
+  r: Range | null,
+  poolName?: string,
+) {
   const m = runaiMeta(u);
   const dept = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
   const cluster = u.clusterId ? core.clusters.byId(u.clusterId) : undefined;
@@ -194,9 +211,9 @@ function projectMetrics(core: Core, u: QuotaUnit, r: Range | null, poolName?: st
   const out: Record<string, unknown> = {
     metadata: {
       projectId: m.intId,
-      projectName: u.name,
+      projectName: projects.name(u),
       departmentId: dept ? runaiMeta(dept).intId : 0,
-      departmentName: dept?.name ?? "",
+      departmentName: dept ? projects.name(dept) : "",
       clusterId: u.clusterId ?? "",
       clusterName: cluster?.name ?? "",
     },

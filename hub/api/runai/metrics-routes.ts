@@ -48,7 +48,7 @@ export function metricsRoutes(router: Router<ApiState>, core: Core, projects: Ru
     for (const s of core.projectMetrics.current()) {
       const u = units.get(s.unitId);
       if (!u) continue;
-      const groups = groupBy.map((g) => group(core, g, u, s));
+      const groups = groupBy.map((g) => group(core, projects, g, u, s));
       const key = JSON.stringify(groups);
       const b = buckets.get(key) ?? { value: 0, groups };
       b.value += f(s);
@@ -84,12 +84,12 @@ export function metricsRoutes(router: Router<ApiState>, core: Core, projects: Ru
   });
 }
 
-function group(core: Core, g: string, u: QuotaUnit, s: ProjectSample) {
+function group(core: Core, projects: RunaiProjects, g: string, u: QuotaUnit, s: ProjectSample) {
   if (g === "ClusterId") {
     const c = u.clusterId ? core.clusters.byId(u.clusterId) : undefined;
     return { key: g, value: u.clusterId ?? "", name: c?.name ?? "" };
   }
   if (g === "NodepoolId") return { key: g, value: s.poolId, name: core.nodePools.find(s.poolId)?.name ?? "" };
   const p = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
-  return { key: g, value: p ? String(runaiMeta(p).intId) : "", name: p?.name ?? "" };
+  return { key: g, value: p ? String(runaiMeta(p).intId) : "", name: p ? projects.name(p) : "" };
 }
