@@ -209,7 +209,12 @@ function sameMeta(unit: QuotaUnit, meta: VcMeta): boolean {
   return JSON.stringify(unit.meta.openpai) === JSON.stringify(meta);
 }
 
-/** A share of the cluster: GPUs when it has any, otherwise CPU and memory. */
+/**
+ * A share of the cluster: `capacity` percent of its GPUs, CPU and memory deserved, `maxCapacity`
+ * percent as the limit (YARN's capacity applies to every resource). CPU and memory are shared on
+ * a GPU cluster too: OpenPAI jobs are not preemptible, and non-preemptible work runs only within
+ * deserved quota of every resource it asks for. A cluster without GPUs shares none (no GPU cap).
+ */
 function allocation(nodePoolId: string, total: Resources, meta: VcMeta): QuotaAllocation {
   const share = (n: number, pct: number) => round((n * pct) / 100);
   const amount = (n: number) => ({
@@ -217,8 +222,10 @@ function allocation(nodePoolId: string, total: Resources, meta: VcMeta): QuotaAl
     limit: share(n, meta.maxCapacity),
     overQuotaWeight: 1,
   });
-  if (total.gpu > 0) {
-    return { nodePoolId, gpu: amount(total.gpu), cpuMilli: NO_QUOTA, memoryMiB: NO_QUOTA };
-  }
-  return { nodePoolId, gpu: NO_QUOTA, cpuMilli: amount(total.cpuMilli), memoryMiB: amount(total.memoryMiB) };
+  return {
+    nodePoolId,
+    gpu: total.gpu > 0 ? amount(total.gpu) : NO_QUOTA,
+    cpuMilli: amount(total.cpuMilli),
+    memoryMiB: amount(total.memoryMiB),
+  };
 }
