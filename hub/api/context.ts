@@ -7,6 +7,10 @@ export interface ApiState {
   principal?: Principal;
   /** Validated input, set by validate(). */
   input?: unknown;
+  /** Validated query string, set by validateQuery() (beside a validated body). */
+  query?: unknown;
+  /** Validated path parameters, set by validateParams(). */
+  params?: unknown;
 }
 
 export type ApiContext = Koa.ParameterizedContext<ApiState>;

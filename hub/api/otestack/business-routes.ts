@@ -1,10 +1,11 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
-import { ForbiddenError, NotFoundError, ValidationError } from "../../core/errors";
+import { z } from "zod";
+import { ForbiddenError, NotFoundError } from "../../core/errors";
 import type { QuotaUnit } from "../../core/model";
 import { WORK_KINDS, type NameGrammar } from "../../core/quota-units";
-import type { ApiState } from "../context";
-import { input, validate } from "../middleware/validate";
+import type { ApiContext, ApiState } from "../context";
+import { input, paramsInput, validate, validateParams } from "../middleware/validate";
 import { ok, okPage, unix } from "./envelope";
 import { caller, canSee, oteAuth, oteRole, profile, seesAll, withProfile } from "./identity";
 import { BusinessAuditBody, BusinessBody, BusinessListQuery } from "./schemas";
@@ -42,6 +43,14 @@ const BUSINESS_GRAMMAR: NameGrammar = {
     return base.slice(0, 63 - suffix.length) + suffix;
   },
 };
+
+/** `:id` of /business/id/:id: an OTE business id. */
+const BusinessId = z.object({
+  id: z.coerce
+    .number("must be a positive integer")
+    .int("must be a positive integer")
+    .min(1, "must be a positive integer"),
+});
 
 const meta = (u: QuotaUnit): BusinessMeta => u.meta["otestack"] as BusinessMeta;
 
@@ -81,11 +90,10 @@ export function approvedNamespaces(core: Core): string[] {
 export function businessRoutes(router: Router<ApiState>, core: Core): void {
   const auth = oteAuth(core);
   const businesses = () => businessUnits(core);
-  const byOteId = (raw: string | undefined): QuotaUnit => {
-    const id = Number(raw);
-    if (!Number.isInteger(id) || id < 1) throw new ValidationError("id", "must be a positive integer");
+  const byOteId = (ctx: ApiContext): QuotaUnit => {
+    const { id } = paramsInput(ctx, BusinessId);
     const u = businesses().find((b) => meta(b).oteId === id);
-    if (!u) throw new NotFoundError("business", String(raw));
+    if (!u) throw new NotFoundError("business", String(id));
     return u;
   };
   const visible = (u: QuotaUnit, ctx: Parameters<typeof caller>[0]) => {
@@ -120,26 +128,33 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
       .map((u) => presentBusiness(core, u));
     okPage(ctx, list, q.page, q.pageSize);
   });
-  router.get("/business/id/:id", auth, (ctx) => {
-    const u = byOteId(ctx.params["id"]);
+  router.get("/business/id/:id", auth, validateParams(BusinessId), (ctx) => {
+    const u = byOteId(ctx);
     if (!visible(u, ctx)) throw new ForbiddenError("not your business");
     ok(ctx, presentBusiness(core, u));
   });
-  router.put("/business/id/:id", auth, oteRole(3), validate(BusinessAuditBody), (ctx) => {
-    const body = input(ctx, BusinessAuditBody);
-    const u = byOteId(ctx.params["id"]);
-    const m = meta(u);
-    const namespace = body.status === 1 ? `ns${m.oteId}` : namespaceOf(u);
-    const saved = core.quotaUnits.save({
-      ...u,
-      meta: { ...u.meta, namespace, otestack: { ...m, status: body.status, comment: body.comment } },
-    });
-    if (body.status === 1 && namespace) {
-      // The requester works in the new namespace.
-      const owner = core.users.find(m.owner);
-      if (owner && !profile(owner).namespaces.includes(namespace))
-        core.users.save(withProfile(owner, { namespaces: [...profile(owner).namespaces, namespace] }));
-    }
-    ok(ctx, presentBusiness(core, saved));
-  });
+  router.put(
+    "/business/id/:id",
+    auth,
+    oteRole(3),
+    validateParams(BusinessId),
+    validate(BusinessAuditBody),
+    (ctx) => {
+      const body = input(ctx, BusinessAuditBody);
+      const u = byOteId(ctx);
+      const m = meta(u);
+      const namespace = body.status === 1 ? `ns${m.oteId}` : namespaceOf(u);
+      const saved = core.quotaUnits.save({
+        ...u,
+        meta: { ...u.meta, namespace, otestack: { ...m, status: body.status, comment: body.comment } },
+      });
+      if (body.status === 1 && namespace) {
+        // The requester works in the new namespace.
+        const owner = core.users.find(m.owner);
+        if (owner && !profile(owner).namespaces.includes(namespace))
+          core.users.save(withProfile(owner, { namespaces: [...profile(owner).namespaces, namespace] }));
+      }
+      ok(ctx, presentBusiness(core, saved));
+    },
+  );
 }

@@ -5,10 +5,11 @@ import type { QuotaUnit } from "../../core/model";
 import type { ProjectSample } from "../../core/project-metrics";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
-import { input, validate } from "../middleware/validate";
-import { parseRange, resample, samplesOf, type Range } from "./metrics";
+import { input, queryInput, validate, validateQuery } from "../middleware/validate";
+import { resample, samplesOf, type Range } from "./metrics";
 import { presentDeprecated } from "./presenters";
 import { runaiMeta, toMB, type RunaiChange, type RunaiMeta, type RunaiProjects } from "./projects";
+import { DeprecatedMetricsQuery, DeprecatedQuery } from "./query-schemas";
 import { DeprecatedProject, DeprecatedProjectUpdate, type ResourcesInput } from "./schemas";
 
 const BASE = "/v1/k8s/clusters/:clusterId/projects";
@@ -23,17 +24,16 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
     if (!c) throw new NotFoundError("cluster", id);
     return c.id;
   };
-  const present = (ctx: ApiContext, u: QuotaUnit) =>
-    presentDeprecated(
+  /** Presented with the flags validated by validateQuery(DeprecatedQuery). */
+  const present = (ctx: ApiContext, u: QuotaUnit) => {
+    const flags = queryInput(ctx, DeprecatedQuery);
+    return presentDeprecated(
       u,
-      {
-        core,
-        projects,
-        samples: core.projectMetrics.current(),
-        memoryMb: ctx.query.memoryUnitMb === "true",
-      },
-      ctx.query.excludePermissions === "true",
+      { core, projects, samples: core.projectMetrics.current(), memoryMb: flags.memoryUnitMb },
+      flags.excludePermissions,
     );
+  };
+  const flags = validateQuery(DeprecatedQuery);
   const get = (ctx: ApiContext) => {
     const clusterId = cluster(ctx);
     const u = projects.get("project", ctx.params.id as string);
@@ -42,36 +42,30 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
   };
   const user = (ctx: ApiContext) => ctx.state.principal?.user.username ?? "";
 
-  router.get(`${BASE}/metrics`, auth, (ctx) => {
+  router.get(`${BASE}/metrics`, auth, validate(DeprecatedMetricsQuery, "query"), (ctx) => {
     const clusterId = cluster(ctx);
-    const r = parseRange(ctx.query, false);
+    const { range: r, nodepoolName: pool } = input(ctx, DeprecatedMetricsQuery);
     const units = projects.list("project").filter((u) => inCluster(u, clusterId));
-    const pool = ctx.query.nodepoolName as string | undefined;
     const data = units.map((u) => projectMetrics(core, projects, u, r, pool));
     ctx.body = r
       ? { data, timeRange: { start: new Date(r.start).toISOString(), end: new Date(r.end).toISOString() } }
       : { data };
   });
-  router.get(`${BASE}/:id/metrics`, auth, (ctx) => {
-    ctx.body = projectMetrics(
-      core,
-      projects,
-      get(ctx),
-      parseRange(ctx.query, false),
-      ctx.query.nodepoolName as string | undefined,
-    );
+  router.get(`${BASE}/:id/metrics`, auth, validate(DeprecatedMetricsQuery, "query"), (ctx) => {
+    const { range, nodepoolName } = input(ctx, DeprecatedMetricsQuery);
+    ctx.body = projectMetrics(core, projects, get(ctx), range, nodepoolName);
   });
-  router.get(BASE, auth, (ctx) => {
+  router.get(BASE, auth, flags, (ctx) => {
     const clusterId = cluster(ctx);
     ctx.body = projects
       .list("project")
       .filter((u) => inCluster(u, clusterId))
       .map((u) => present(ctx, u));
   });
-  router.get(`${BASE}/:id`, auth, (ctx) => {
+  router.get(`${BASE}/:id`, auth, flags, (ctx) => {
     ctx.body = present(ctx, get(ctx));
   });
-  router.post(BASE, ...admin, validate(DeprecatedProject), (ctx) => {
+  router.post(BASE, ...admin, flags, validate(DeprecatedProject), (ctx) => {
     const clusterId = cluster(ctx);
     const b = input(ctx, DeprecatedProject);
     if (projects.byName("project", b.name)) throw new ConflictError(`project ${b.name} already exists`);
@@ -80,7 +74,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
         ? projects.defaultDepartment(clusterId)
         : projects.get("department", b.departmentId);
     const { allocations, ranks } = projects.allocations(
-      resources(b, ctx.query.memoryUnitMb === "true"),
+      resources(b, queryInput(ctx, DeprecatedQuery).memoryUnitMb),
       [],
       "nodePoolsResources",
     );
@@ -95,14 +89,14 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
     );
     ctx.body = present(ctx, u);
   });
-  router.put(`${BASE}/:id`, ...admin, validate(DeprecatedProjectUpdate), (ctx) => {
+  router.put(`${BASE}/:id`, ...admin, flags, validate(DeprecatedProjectUpdate), (ctx) => {
     const u = get(ctx);
     const b = input(ctx, DeprecatedProjectUpdate);
-    const res = resources(b, ctx.query.memoryUnitMb === "true");
+    const res = resources(b, queryInput(ctx, DeprecatedQuery).memoryUnitMb);
     const allocs = res.length > 0 ? projects.allocations(res, [], "nodePoolsResources").allocations : null;
     ctx.body = present(ctx, projects.update(u, allocs, change(b), user(ctx), "nodePoolsResources"));
   });
-  router.delete(`${BASE}/:id`, ...admin, (ctx) => {
+  router.delete(`${BASE}/:id`, ...admin, flags, (ctx) => {
     const u = get(ctx);
     const body = present(ctx, u);
     core.quotaUnits.remove(u);

@@ -7,6 +7,7 @@ import { input, validate } from "../middleware/validate";
 import { presentProject, presentResources } from "./presenters";
 import type { RunaiChange, RunaiKind, RunaiMeta, RunaiProjects } from "./projects";
 import { filter, page } from "./query";
+import { ListQuery } from "./query-schemas";
 import { DepartmentCreate, ProjectCreate, ProjectUpdate, ResourcesList } from "./schemas";
 
 export const ORG = "/api/v1/org-unit";
@@ -24,11 +25,12 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
 
   for (const kind of ["project", "department"] as const) {
     const base = `${ORG}/${kind}s`;
-    router.get(`${base}/count`, auth, (ctx) => {
-      ctx.body = { count: filter(listed(kind), ctx.query).length };
+    router.get(`${base}/count`, auth, validate(ListQuery, "query"), (ctx) => {
+      ctx.body = { count: filter(listed(kind), input(ctx, ListQuery)).length };
     });
-    router.get(base, auth, (ctx) => {
-      const { items, next } = page(filter(listed(kind), ctx.query), ctx.query);
+    router.get(base, auth, validate(ListQuery, "query"), (ctx) => {
+      const q = input(ctx, ListQuery);
+      const { items, next } = page(filter(listed(kind), q), q);
       ctx.body = next === undefined ? { [`${kind}s`]: items } : { [`${kind}s`]: items, next };
     });
     router.get(`${base}/:id`, auth, (ctx) => {
