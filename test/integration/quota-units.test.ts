@@ -125,6 +125,23 @@ describe("integration: one quota unit on every face", function () {
       `${P}/${project.id}`,
     );
     assert.equal(seen.body.status.quotaStatus.allocated.gpu, 1);
+    // The OpenPAI job is non-preemptible work of the project: Run:ai may not lower its quota below
+    // it, through the new API or the deprecated one (Run:ai's own 400s).
+    const lower = await hub.api<{ code: number; message: string }>("PUT", `${P}/${project.id}/resources`, [
+      { nodePool: { id: "default" }, gpu: { deserved: 0 } },
+    ]);
+    assert.equal(lower.status, 400, lower.text);
+    assert.equal(
+      lower.body.message,
+      "resources.gpu.deserved: cannot go below the 1 GPUs non-preemptible workloads use in node pool default",
+    );
+    const old = await hub.api<{ code: number; message: string }>(
+      "PUT",
+      `/v1/k8s/clusters/${clusterId}/projects/${project.id}`,
+      { deservedGpus: 0 },
+    );
+    assert.equal(old.status, 400, old.text);
+    assert.match(old.body.message, /^nodePoolsResources\.gpu\.deserved: cannot go below the 1 GPUs/);
     // Its alias is accepted too; its quota stays Run:ai's to write.
     const byAlias = await hub.api("POST", "/api/v2/jobs", job("by-alias", "team_a", 1));
     assert.equal(byAlias.status, 202, byAlias.text);
