@@ -97,6 +97,41 @@ describe("core quota units", () => {
     assert.throws(() => h.core.quotaUnits.create({ name: "team-a-x", kind: "workspace" }), ConflictError);
   });
 
+  it("schedules by the typed fields: a higher rank gets idle GPUs first; default pools from the parent", () => {
+    const small = h.core.nodePools.create("small", ["pool=small"]);
+    readyNode(h.core, "s1", { labels: ["pool=small"], hw: hardware({ cores: 16, gpus: gpus(1, "S-") }) });
+    const low = h.core.quotaUnits.create({ name: "low", kind: "business", allocations: [alloc(pool, 0)] });
+    const high = h.core.quotaUnits.create({
+      name: "high",
+      kind: "business",
+      allocations: [alloc(pool, 0)],
+      ranks: { [pool]: 2 },
+    });
+    const dept = h.core.quotaUnits.create({ name: "d", kind: "department", defaultNodePools: [small.id] });
+    const child = h.core.quotaUnits.create({ name: "c", kind: "project", parentId: dept.id });
+    const submit = (name: string, unitId: string, n: number, nodePoolId: string | null) =>
+      h.core.workloads.submit({
+        name,
+        owner: "alice",
+        roles: [role({ instances: n, resources: { cpuMilli: 100, memoryMiB: 64, gpu: 1 } })],
+        quotaUnitId: unitId,
+        nodePoolId,
+        preemptible: true,
+      }).workload;
+    const a = submit("a", low.id, 4, pool);
+    const b = submit("b", high.id, 4, pool);
+    const c = submit("c", child.id, 2, null);
+    h.core.placement.runOnce();
+    const placed = (id: string) => h.core.workloads.tasks(id).filter((t) => t.state === "assigned");
+    assert.equal(placed(b.id).length, 4, "rank 2 takes the idle pool");
+    assert.equal(placed(a.id).length, 0);
+    assert.deepEqual(
+      placed(c.id).map((t) => h.core.nodes.findById(t.nodeId ?? "")?.name),
+      ["s1"],
+      "the department's default pool, and nowhere else",
+    );
+  });
+
   it("hands out sequence values once each, per name", () => {
     assert.deepEqual(
       [h.core.sequences.next("a"), h.core.sequences.next("a"), h.core.sequences.next("b")],
