@@ -175,6 +175,7 @@ export class QuotaUnitService {
     }
     const fresh = this.store.quotaUnits.byId(unit.id) ?? unit;
     this.store.quotaUnits.save({ ...fresh, aliases: [...fresh.aliases, alias] });
+    // The caller's copy too, so that it spells the unit the same way for the rest of its work.
     unit.aliases = [...unit.aliases, alias];
     return alias;
   }
