@@ -62,3 +62,26 @@ export class RegistryUnavailableError extends CorralError {
 export class AgentUnavailableError extends CorralError {
   readonly kind = "unavailable";
 }
+
+/**
+ * Deserved quota may not be lowered below what the unit's non-preemptible work holds now in that
+ * node pool (it could not be preempted to give the quota back). Amounts in the resource's unit.
+ */
+export class QuotaBelowUseError extends CorralError {
+  readonly kind = "invalid";
+  constructor(
+    readonly unitId: string,
+    readonly unitName: string,
+    readonly nodePoolId: string,
+    readonly nodePoolName: string,
+    readonly resource: "gpu" | "cpuMilli" | "memoryMiB",
+    /** The deserved amount asked for. */
+    readonly deserved: number,
+    /** What non-preemptible work holds now. */
+    readonly used: number,
+  ) {
+    super(
+      `deserved ${resource} of ${unitName} in node pool ${nodePoolName} cannot go below the ${used} its non-preemptible work uses`,
+    );
+  }
+}

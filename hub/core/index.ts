@@ -14,6 +14,7 @@ import { Preemptions } from "./preemption";
 import { ProjectMetrics } from "./project-metrics";
 import { QuotaUnitService } from "./quota-units";
 import { SecretBox } from "./secret-box";
+import { Sequences } from "./sequences";
 import type { Store } from "./repositories";
 import { CoreSignals } from "./signals";
 import { DEFAULT_RESTART_BACKOFF, TaskLifecycle } from "./task-lifecycle";
@@ -29,6 +30,8 @@ export interface Core {
   /** Seals and opens stored secrets (registry passwords, job secrets) with the hub's key. */
   secretBox: SecretBox;
   signals: CoreSignals;
+  /** Named integer sequences for surfaces' integer ids (Run:ai, OTE). */
+  sequences: Sequences;
   auth: AuthService;
   users: UserService;
   joinTokens: JoinTokenService;
@@ -94,6 +97,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     ping: () => store.ping(),
     secretBox: new SecretBox(store.settings),
     signals,
+    sequences: new Sequences(store.sequences),
     auth: new AuthService(store, clock),
     users: new UserService(store, clock),
     joinTokens: new JoinTokenService(store, clock),
@@ -104,7 +108,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     desired,
     placement: new PlacementLoop(store, nodes, nodePools, preemptions, clock, signals),
     nodePools,
-    quotaUnits: new QuotaUnitService(store, clock, signals),
+    quotaUnits: new QuotaUnitService(store, clock, signals, nodes, nodePools),
     groups: new GroupService(store, clock),
     preemptions,
     projectMetrics: new ProjectMetrics(store, nodes, nodePools, clock),

@@ -167,10 +167,28 @@ export interface QuotaUnit {
   parentId: string | null;
   clusterId: string | null;
   allocations: QuotaAllocation[];
+  /**
+   * Node pool ids that work naming no pool may use, tried in order; null: the parent's list, else
+   * the kind's default (see placement.ts). @default null
+   */
+  defaultNodePools: string[] | null;
+  /** Rank of the unit in a node pool, by pool id (see QuotaRank); pools not listed: 0. */
+  ranks: Record<string, QuotaRank>;
+  /**
+   * Other names of the unit, unique among all units' names and aliases: the spelling a surface
+   * shows where the name is not valid in its grammar (OpenPAI VC `team_a` for project `team-a`).
+   */
+  aliases: string[];
   meta: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
 }
+
+/**
+ * A unit's rank in a node pool: a higher rank gets over-quota capacity in that pool strictly
+ * first. 0 is the normal rank; negative ranks come after it. Integers.
+ */
+export type QuotaRank = number;
 
 export interface Resources {
   cpuMilli: number;
@@ -368,7 +386,7 @@ export interface PastJobAttempt {
 }
 
 /**
- * One task's usage over one minute: the means of the heartbeats received in it (DESIGN §3:
+ * One task's usage over one minute: the means of the heartbeats received in it (docs/architecture.md §3:
  * aggregated in memory, written in batches).
  */
 export interface TaskMetricPoint {

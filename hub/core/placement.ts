@@ -186,42 +186,31 @@ export class PlacementLoop {
   }
 }
 
-/** Run:ai kinds: work naming no pool follows the effective defaultNodePools (docs/compat/runai.md §2). */
+/**
+ * Kinds whose work naming no pool stays in its effective default pools (Run:ai projects and
+ * departments; docs/compat/runai.md §2): with no list of its own or its parent's, that is the `default` pool only. Other
+ * kinds have no pool policy unless they (or their parent) list default pools.
+ */
 const POOL_POLICY_KINDS: ReadonlySet<QuotaUnit["kind"]> = new Set(["project", "department"]);
-
-/** Run:ai ranks, lowest first; MediumLow (the default) is 0. Unknown values (the spec's "Normal") too. */
-const RANKS = ["VeryLow", "Low", "MediumLow", "Medium", "MediumHigh", "High", "VeryHigh"];
-const rankOf = (v: unknown): number => {
-  const i = typeof v === "string" ? RANKS.indexOf(v) : -1;
-  return i < 0 ? 0 : i - RANKS.indexOf("MediumLow");
-};
-
-/** The Run:ai fields the scheduler reads from a unit's `meta.runai` (pool names or ids). */
-function runaiPools(u: QuotaUnit | undefined): string[] | null {
-  const m = u?.meta.runai as { defaultNodePools?: unknown } | undefined;
-  const list = m?.defaultNodePools;
-  return Array.isArray(list) && list.length > 0
-    ? list.filter((x): x is string => typeof x === "string")
-    : null;
-}
 
 function fairUnits(all: readonly QuotaUnit[], pools: readonly NodePool[]): FairUnit[] {
   const byId = new Map(all.map((u) => [u.id, u]));
-  const poolId = (nameOrId: string) => pools.find((p) => p.name === nameOrId || p.id === nameOrId)?.id;
+  const known = new Set(pools.map((p) => p.id));
   const fallback = pools.find((p) => p.name === DEFAULT_POOL)?.id;
   return all.map((u) => {
     const quotas = new Map<string, Record<ResourceKey, Quota>>();
     for (const a of u.allocations) {
       quotas.set(a.nodePoolId, { gpu: a.gpu, cpuMilli: a.cpuMilli, memoryMiB: a.memoryMiB });
     }
+    // Effective value: the unit's own list, else its parent's, else the kind's default.
+    const parent = u.parentId ? byId.get(u.parentId) : undefined;
+    const own = nonEmpty(u.defaultNodePools) ?? nonEmpty(parent?.defaultNodePools ?? null);
     let defaultPools: string[] | null = null;
-    if (POOL_POLICY_KINDS.has(u.kind)) {
-      // Effective value: the project's own list, else its department's, else `default` only.
-      const names = runaiPools(u) ?? runaiPools(u.parentId ? byId.get(u.parentId) : undefined);
-      defaultPools = names ? names.flatMap((n) => poolId(n) ?? []) : fallback !== undefined ? [fallback] : [];
-    }
-    const meta = u.meta.runai as { ranks?: Record<string, unknown> } | undefined;
-    const ranks = new Map(Object.entries(meta?.ranks ?? {}).map(([p, v]) => [p, rankOf(v)]));
+    if (own) defaultPools = own.filter((id) => known.has(id));
+    else if (POOL_POLICY_KINDS.has(u.kind)) defaultPools = fallback !== undefined ? [fallback] : [];
+    const ranks = new Map(Object.entries(u.ranks));
     return { id: u.id, name: u.name, kind: u.kind, parentId: u.parentId, quotas, defaultPools, ranks };
   });
 }
+
+const nonEmpty = (list: string[] | null): string[] | null => (list && list.length > 0 ? list : null);

@@ -131,6 +131,12 @@ export interface SettingsRepository {
   set(key: string, value: string): void;
 }
 
+/** Named integer sequences (migration 010). */
+export interface SequenceRepository {
+  /** The next value of `name`, from 1; atomic. */
+  next(name: string): number;
+}
+
 export interface JobAttemptRepository {
   insert(attempt: PastJobAttempt): void;
   /** Oldest first. */
@@ -170,6 +176,8 @@ export interface Store {
   jobAttempts: JobAttemptRepository;
   /** Per-task metrics history (migration 012). */
   taskMetrics: TaskMetricsRepository;
+  /** Named integer sequences (surface integer ids). */
+  sequences: SequenceRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

@@ -29,7 +29,7 @@ interface Bucket {
 
 /**
  * One-minute usage points per task. Heartbeat samples add up in memory; flush() writes the minutes
- * that are over in one batch (DESIGN §3: never a synchronous SQLite write per heartbeat) and prunes
+ * that are over in one batch (docs/architecture.md §3: never a synchronous SQLite write per heartbeat) and prunes
  * points past the retention. Readers see stored and not yet written points alike.
  */
 export class TaskMetricsHistory {

@@ -9,6 +9,7 @@ import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
 import { settingsRepository } from "./settings-repository";
+import { sequenceRepository } from "./sequence-repository";
 import { taskRepository } from "./task-repository";
 import { taskMetricsRepository } from "./task-metrics-repository";
 import { groupRepository, nodePoolRepository, quotaUnitRepository } from "./tenancy-repositories";
@@ -39,6 +40,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     otestack: oteStackRepository(db),
     jobAttempts: jobAttemptRepository(db),
     taskMetrics: taskMetricsRepository(db),
+    sequences: sequenceRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -51,6 +51,9 @@ interface QuotaUnitRow {
   parent_id: string | null;
   cluster_id: string | null;
   allocations: string;
+  default_node_pools: string | null;
+  ranks: string;
+  aliases: string;
   meta: string;
   created_at: number;
   updated_at: number;
@@ -63,6 +66,9 @@ const toUnit = (r: QuotaUnitRow): QuotaUnit => ({
   parentId: r.parent_id,
   clusterId: r.cluster_id,
   allocations: parseJson(r.allocations, []),
+  defaultNodePools: parseJson<string[] | null>(r.default_node_pools, null),
+  ranks: parseJson(r.ranks, {}),
+  aliases: parseJson(r.aliases, []),
   meta: parseJson(r.meta, {}),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -70,11 +76,14 @@ const toUnit = (r: QuotaUnitRow): QuotaUnit => ({
 
 export function quotaUnitRepository(db: Db): QuotaUnitRepository {
   const upsert = db.prepare(
-    `INSERT INTO quota_units (id, name, kind, parent_id, cluster_id, allocations, meta, created_at, updated_at)
-     VALUES (@id, @name, @kind, @parent_id, @cluster_id, @allocations, @meta, @created_at, @updated_at)
+    `INSERT INTO quota_units (id, name, kind, parent_id, cluster_id, allocations, default_node_pools,
+       ranks, aliases, meta, created_at, updated_at)
+     VALUES (@id, @name, @kind, @parent_id, @cluster_id, @allocations, @default_node_pools, @ranks,
+       @aliases, @meta, @created_at, @updated_at)
      ON CONFLICT(id) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id,
-       cluster_id = excluded.cluster_id, allocations = excluded.allocations, meta = excluded.meta,
-       updated_at = excluded.updated_at`,
+       cluster_id = excluded.cluster_id, allocations = excluded.allocations,
+       default_node_pools = excluded.default_node_pools, ranks = excluded.ranks,
+       aliases = excluded.aliases, meta = excluded.meta, updated_at = excluded.updated_at`,
   );
   const byId = db.prepare("SELECT * FROM quota_units WHERE id = ?");
   const byName = db.prepare("SELECT * FROM quota_units WHERE kind = ? AND name = ?");
@@ -89,6 +98,9 @@ export function quotaUnitRepository(db: Db): QuotaUnitRepository {
         parent_id: u.parentId,
         cluster_id: u.clusterId,
         allocations: JSON.stringify(u.allocations),
+        default_node_pools: u.defaultNodePools === null ? null : JSON.stringify(u.defaultNodePools),
+        ranks: JSON.stringify(u.ranks),
+        aliases: JSON.stringify(u.aliases),
         meta: JSON.stringify(u.meta),
         created_at: u.createdAt,
         updated_at: u.updatedAt,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PRIORITY_CLASS_NAMES } from "../../core/priority-classes";
 
 /** Request schemas of the native API (docs/native-api.md). */
 export const LoginBody = z.object({
@@ -88,7 +89,7 @@ export const WorkloadBody = z.object({
   /** Node pool by name or id. */
   nodePool: z.string().min(1).optional(),
   /** Run:ai priority class (train 50, interactive-preemptible 75, build 100, inference 125) or a number. */
-  priorityClass: z.enum(["train", "interactive-preemptible", "build", "inference"]).optional(),
+  priorityClass: z.enum(PRIORITY_CLASS_NAMES).optional(),
   priority: z.number().int().optional(),
   preemptible: z.boolean().optional(),
   /** Named volumes of each task, kept on its node across stop and start. */

@@ -1,21 +1,14 @@
 import type { Core } from "../../core";
 import { NotFoundError, ValidationError } from "../../core/errors";
 import type { QuotaUnit, WorkloadKind } from "../../core/model";
-
-/** Run:ai priority classes: >= 100 is non-preemptible (docs/compat/runai.md §2). */
-export const PRIORITY_CLASSES = {
-  train: { priority: 50, preemptible: true },
-  "interactive-preemptible": { priority: 75, preemptible: true },
-  build: { priority: 100, preemptible: false },
-  inference: { priority: 125, preemptible: false },
-} as const;
+import { defaultPriorityClass, PRIORITY_CLASSES, type PriorityClassName } from "../../core/priority-classes";
 
 export interface QuotaOptions {
   kind?: WorkloadKind;
   project?: string;
   quotaUnit?: string;
   nodePool?: string;
-  priorityClass?: keyof typeof PRIORITY_CLASSES;
+  priorityClass?: PriorityClassName;
   priority?: number;
   preemptible?: boolean;
 }
@@ -41,8 +34,7 @@ export function quotaOptions(core: Core, b: QuotaOptions) {
     throw new ValidationError("project", "work runs in a project, not a department");
   const pool = b.nodePool === undefined ? undefined : core.nodePools.get(b.nodePool);
   const kind = b.kind ?? "batch";
-  const cls =
-    b.priorityClass ?? (kind === "batch" ? "train" : kind === "interactive" ? "build" : "inference");
+  const cls = b.priorityClass ?? defaultPriorityClass(kind);
   const preset = PRIORITY_CLASSES[cls];
   return {
     kind,

@@ -1,11 +1,12 @@
 import type { Core } from "../../core";
 import type { Group, User } from "../../core/model";
+import { findVc, VC_NAME, vcName, vcUnits } from "./vc-names";
 
 /** OpenPAI's default config: `adminGroup` and the `default` group/VC every user belongs to. */
 export const ADMIN_GROUP = "admingroup";
 export const DEFAULT_VC = "default";
 /** Group and VC names (docs/compat/openpai.md §6/§7). */
-export const GROUP_NAME = /^[A-Za-z0-9_]+$/;
+export const GROUP_NAME = VC_NAME;
 
 export interface Acls {
   admin: boolean;
@@ -47,12 +48,15 @@ export class Access {
     return all.filter((vc) => mine.has(vc));
   }
 
+  /** By VC name, or by the name or any alias of a unit made on another face. */
   canUseVc(user: User, vc: string): boolean {
-    return this.virtualClusters(user).includes(vc);
+    const unit = findVc(this.core, vc);
+    return unit !== undefined && this.virtualClusters(user).includes(vcName(this.core, unit));
   }
 
+  /** Every VC name: OpenPAI's VCs and every unit of another face that can take jobs. */
   allVcNames(): string[] {
-    return this.core.quotaUnits.list("virtual-cluster").map((u) => u.name);
+    return vcUnits(this.core).map((v) => v.name);
   }
 
   /** Saves new memberships and recomputes User.admin from them. */

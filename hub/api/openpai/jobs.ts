@@ -34,9 +34,10 @@ export class Jobs {
     if (this.core.workloads.findByOwnerAndName(user.username, spec.name)) throw conflict();
     const vc = this.vcs.find(spec.virtualCluster);
     if (!vc) throw noVc(spec.virtualCluster, 404);
-    if (!this.access.canUseVc(user, vc.name))
-      throw forbidden(`User ${user.username} is not allowed to do operation in ${vc.name}`);
-    if (this.vcs.meta(vc).status !== "running") throw forbidden(`Virtual cluster ${vc.name} is stopped.`);
+    const vcName = this.vcs.nameOf(vc);
+    if (!this.access.canUseVc(user, vcName))
+      throw forbidden(`User ${user.username} is not allowed to do operation in ${vcName}`);
+    if (this.vcs.meta(vc).status !== "running") throw forbidden(`Virtual cluster ${vcName} is stopped.`);
     this.vcs.rebalance();
     const portLabels: JobMeta["portLabels"] = {};
     // Registry credentials are kept sealed in the job's meta; roles name them (pullSecret), and
@@ -84,7 +85,7 @@ export class Jobs {
     const meta: JobMeta = {
       format: spec.format,
       config,
-      virtualCluster: vc.name,
+      virtualCluster: vcName,
       tags: [],
       jobRetryCount: spec.jobRetryCount,
       portLabels,

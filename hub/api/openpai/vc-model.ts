@@ -1,9 +1,11 @@
 import type { Core } from "../../core";
 import { nodeCapacity } from "../../core/capacity";
+import { QuotaBelowUseError } from "../../core/errors";
 import type { QuotaAllocation, QuotaUnit, Resources } from "../../core/model";
-import { NO_QUOTA } from "../../core/quota-units";
+import { NO_QUOTA, QuotaUnitService } from "../../core/quota-units";
 import { PaiError } from "./errors";
 import { DEFAULT_VC } from "./access";
+import { findVc, vcName, vcUnits } from "./vc-names";
 
 export type VcStatus = "running" | "stopped";
 
@@ -15,6 +17,7 @@ export interface VcMeta {
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
+const UNITS = { gpu: "GPUs", cpuMilli: "millicores", memoryMiB: "MiB of memory" } as const;
 
 /**
  * OpenPAI virtual clusters over core quota units (kind "virtual-cluster"), YARN semantics
@@ -22,19 +25,36 @@ const round = (n: number): number => Math.round(n * 1000) / 1000;
  * a CPU-only cluster), `default` holds the remainder, and each VC's share becomes its quota unit's
  * allocation in the default node pool: deserved = capacity, limit = maxCapacity. The scheduler
  * enforces those. A VC with an allocation in another node pool is dedicated and read-only here.
+ *
+ * Units made on other faces (a Run:ai project, an OTE business) are virtual clusters too, under
+ * their VC name (vc-names.ts): jobs run in them, their capacity is read from their allocations,
+ * and they are read-only here (their quota is written in their own face's grammar).
  */
 export class VirtualClusters {
   constructor(private readonly core: Core) {}
 
+  /** Every unit shown as a virtual cluster. */
   list(): QuotaUnit[] {
-    return this.core.quotaUnits.list("virtual-cluster");
+    return vcUnits(this.core).map((v) => v.unit);
   }
 
+  /** By VC name, or by the name or any alias of a unit made elsewhere. */
   find(name: string): QuotaUnit | undefined {
-    return this.core.quotaUnits.byName("virtual-cluster", name);
+    return findVc(this.core, name);
+  }
+
+  /** The unit's VC name (an alias where its own name is not a valid VC name). */
+  nameOf(unit: QuotaUnit): string {
+    return vcName(this.core, unit);
+  }
+
+  /** Made through OpenPAI: its capacity is OpenPAI's to write. */
+  own(unit: QuotaUnit): boolean {
+    return unit.kind === "virtual-cluster";
   }
 
   meta(unit: QuotaUnit): VcMeta {
+    if (!this.own(unit)) return this.derivedMeta(unit);
     const m = (unit.meta.openpai ?? {}) as Partial<VcMeta>;
     return {
       capacity: m.capacity ?? 0,
@@ -50,7 +70,7 @@ export class VirtualClusters {
 
   /** Makes sure `default` exists (it starts with the whole cluster). */
   ensureDefault(): void {
-    if (!this.find(DEFAULT_VC)) {
+    if (!this.core.quotaUnits.byName("virtual-cluster", DEFAULT_VC)) {
       this.core.quotaUnits.create({
         name: DEFAULT_VC,
         kind: "virtual-cluster",
@@ -60,7 +80,11 @@ export class VirtualClusters {
     this.rebalance();
   }
 
-  /** Creates or resizes a VC; refuses with 403 NoEnoughQuotaError when default would go below 0. */
+  /**
+   * Creates or resizes a VC; refuses with 403 NoEnoughQuotaError when default would go below 0, or
+   * when this VC or default would get fewer deserved resources than their running
+   * non-preemptible jobs hold now (the core's quota-lowering rule).
+   */
   setCapacity(name: string, capacity: number, maxCapacity: number): { created: boolean } {
     const existing = this.find(name);
     const others = this.shared()
@@ -74,8 +98,11 @@ export class VirtualClusters {
       );
     }
     if (existing) {
-      this.saveMeta(existing, { ...this.meta(existing), capacity, maxCapacity });
+      const next = { ...this.meta(existing), capacity, maxCapacity };
+      this.checkLowering(this.plan(new Map([[existing.id, next]]), 0));
+      this.core.quotaUnits.setMeta(existing, "openpai", next);
     } else {
+      this.checkLowering(this.plan(new Map(), capacity));
       this.core.quotaUnits.create({
         name,
         kind: "virtual-cluster",
@@ -87,7 +114,7 @@ export class VirtualClusters {
   }
 
   setStatus(unit: QuotaUnit, status: VcStatus): void {
-    this.saveMeta(unit, { ...this.meta(unit), status });
+    this.core.quotaUnits.setMeta(unit, "openpai", { ...this.meta(unit), status });
   }
 
   remove(unit: QuotaUnit): void {
@@ -95,21 +122,18 @@ export class VirtualClusters {
     this.rebalance();
   }
 
-  /** Default gets the remainder; every shared VC's allocation follows the cluster's size now. */
+  /**
+   * Default gets the remainder; every shared VC's allocation follows the cluster's size now.
+   * These are derived saves: nodes coming and going are not a request to lower anyone's quota.
+   */
   rebalance(): void {
-    const total = this.clusterTotal();
-    const shared = this.shared();
-    const othersSum = shared
-      .filter((u) => u.name !== DEFAULT_VC)
-      .reduce((s, u) => s + this.meta(u).capacity, 0);
-    const pool = this.core.nodePools.defaultPool().id;
-    for (const unit of shared) {
-      let meta = this.meta(unit);
-      if (unit.name === DEFAULT_VC)
-        meta = { ...meta, capacity: round(Math.max(0, 100 - othersSum)), maxCapacity: 100 };
-      const allocations = [allocation(pool, total, meta)];
-      if (JSON.stringify(allocations) !== JSON.stringify(unit.allocations) || !sameMeta(unit, meta)) {
-        this.core.quotaUnits.save({ ...unit, allocations, meta: { ...unit.meta, openpai: meta } });
+    for (const p of this.plan(new Map(), 0)) {
+      if (JSON.stringify(p.allocations) !== JSON.stringify(p.unit.allocations) || !sameMeta(p.unit, p.meta)) {
+        this.core.quotaUnits.saveDerived({
+          ...p.unit,
+          allocations: p.allocations,
+          meta: { ...p.unit.meta, openpai: p.meta },
+        });
       }
     }
   }
@@ -126,12 +150,58 @@ export class VirtualClusters {
     return total;
   }
 
-  private shared(): QuotaUnit[] {
-    return this.list().filter((u) => !this.dedicated(u));
+  /**
+   * Every shared VC's metadata and allocation once `changed` metas are in place and a VC of
+   * `added` percent more is made (default holds what is left).
+   */
+  private plan(
+    changed: ReadonlyMap<string, VcMeta>,
+    added: number,
+  ): { unit: QuotaUnit; meta: VcMeta; allocations: QuotaAllocation[] }[] {
+    const total = this.clusterTotal();
+    const shared = this.shared();
+    const metaOf = (u: QuotaUnit) => changed.get(u.id) ?? this.meta(u);
+    const othersSum =
+      added + shared.filter((u) => u.name !== DEFAULT_VC).reduce((s, u) => s + metaOf(u).capacity, 0);
+    const pool = this.core.nodePools.defaultPool().id;
+    return shared.map((unit) => {
+      let meta = metaOf(unit);
+      if (unit.name === DEFAULT_VC)
+        meta = { ...meta, capacity: round(Math.max(0, 100 - othersSum)), maxCapacity: 100 };
+      return { unit, meta, allocations: [allocation(pool, total, meta)] };
+    });
   }
 
-  private saveMeta(unit: QuotaUnit, meta: VcMeta): void {
-    this.core.quotaUnits.save({ ...unit, meta: { ...unit.meta, openpai: meta } });
+  /** The core's rule, in OpenPAI's words: 403 NoEnoughQuotaError. */
+  private checkLowering(planned: readonly { unit: QuotaUnit; allocations: QuotaAllocation[] }[]): void {
+    try {
+      for (const p of planned) this.core.quotaUnits.checkLowering(p.unit, p.allocations);
+    } catch (err) {
+      if (!(err instanceof QuotaBelowUseError)) throw err;
+      throw new PaiError(
+        403,
+        "NoEnoughQuotaError",
+        `No enough quota: virtual cluster ${err.unitName} would get ${round(err.deserved)} ${UNITS[err.resource]}, fewer than the ${round(err.used)} its running non-preemptible jobs use.`,
+      );
+    }
+  }
+
+  /** A unit made elsewhere, as a share of the cluster: its allocation in the default pool. */
+  private derivedMeta(unit: QuotaUnit): VcMeta {
+    const total = this.clusterTotal();
+    const a = QuotaUnitService.allocationIn(unit, this.core.nodePools.defaultPool().id);
+    const [q, of] = total.gpu > 0 ? [a.gpu, total.gpu] : [a.cpuMilli, total.cpuMilli];
+    const pct = (n: number) => (of > 0 ? round(Math.min(100, (n * 100) / of)) : 0);
+    return {
+      capacity: pct(q.deserved),
+      maxCapacity: q.limit === null ? 100 : pct(q.limit),
+      status: "running",
+    };
+  }
+
+  /** OpenPAI's own VCs whose allocation is a share of the default pool. */
+  private shared(): QuotaUnit[] {
+    return this.list().filter((u) => this.own(u) && !this.dedicated(u));
   }
 }
 
@@ -139,7 +209,12 @@ function sameMeta(unit: QuotaUnit, meta: VcMeta): boolean {
   return JSON.stringify(unit.meta.openpai) === JSON.stringify(meta);
 }
 
-/** A share of the cluster: GPUs when it has any, otherwise CPU and memory. */
+/**
+ * A share of the cluster: `capacity` percent of its GPUs, CPU and memory deserved, `maxCapacity`
+ * percent as the limit (YARN's capacity applies to every resource). CPU and memory are shared on
+ * a GPU cluster too: OpenPAI jobs are not preemptible, and non-preemptible work runs only within
+ * deserved quota of every resource it asks for. A cluster without GPUs shares none (no GPU cap).
+ */
 function allocation(nodePoolId: string, total: Resources, meta: VcMeta): QuotaAllocation {
   const share = (n: number, pct: number) => round((n * pct) / 100);
   const amount = (n: number) => ({
@@ -147,8 +222,10 @@ function allocation(nodePoolId: string, total: Resources, meta: VcMeta): QuotaAl
     limit: share(n, meta.maxCapacity),
     overQuotaWeight: 1,
   });
-  if (total.gpu > 0) {
-    return { nodePoolId, gpu: amount(total.gpu), cpuMilli: NO_QUOTA, memoryMiB: NO_QUOTA };
-  }
-  return { nodePoolId, gpu: NO_QUOTA, cpuMilli: amount(total.cpuMilli), memoryMiB: amount(total.memoryMiB) };
+  return {
+    nodePoolId,
+    gpu: total.gpu > 0 ? amount(total.gpu) : NO_QUOTA,
+    cpuMilli: amount(total.cpuMilli),
+    memoryMiB: amount(total.memoryMiB),
+  };
 }

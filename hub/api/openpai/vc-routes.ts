@@ -85,13 +85,19 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
     await next();
   };
   const writable = (unit: QuotaUnit) => {
+    if (!vcs.own(unit))
+      throw new PaiError(
+        403,
+        "ReadOnlyVcError",
+        `VC ${vcs.nameOf(unit)} is a ${unit.kind} made through another API and is read-only here.`,
+      );
     if (vcs.dedicated(unit))
       throw new PaiError(403, "ReadOnlyVcError", `Dedicated VC ${unit.name} is read-only.`);
   };
 
   const list = (ctx: ApiContext) => {
     vcs.rebalance();
-    ctx.body = Object.fromEntries(vcs.list().map((u) => [u.name, present(u)]));
+    ctx.body = Object.fromEntries(vcs.list().map((u) => [vcs.nameOf(u), present(u)]));
   };
   router.get("/api/v1/virtual-clusters", list);
   router.get("/api/v2/virtual-clusters", token, list);

@@ -1,8 +1,10 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
-import { ForbiddenError, NotFoundError, ValidationError } from "../../core/errors";
+import { z } from "zod";
+import { ForbiddenError, NotFoundError } from "../../core/errors";
 import type { QuotaUnit } from "../../core/model";
-import type { ApiState } from "../context";
+import { WORK_KINDS, type NameGrammar } from "../../core/quota-units";
+import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { ok, okPage, unix } from "./envelope";
 import { caller, canSee, oteAuth, oteRole, profile, seesAll, withProfile } from "./identity";
@@ -18,18 +20,48 @@ interface BusinessMeta {
   comment: string;
 }
 
-const NEXT_ID = "otestack_next_business_id";
+/** The sequence OTE's integer business ids come from. */
+const ID_SEQUENCE = "otestack.business";
+
+/**
+ * Units shown as businesses: every kind that holds work but OpenPAI's virtual clusters (see the
+ * `kind` note in core/quota-units.ts). A unit made on another face is an approved business with
+ * its own namespace ns<id>, given the first time OTE shows it.
+ */
+const BUSINESS_KINDS: ReadonlySet<QuotaUnit["kind"]> = new Set(
+  [...WORK_KINDS].filter((k) => k !== "virtual-cluster"),
+);
+
+/** OTE business names; others are shown (and found) under an alias OTE accepts. */
+const BUSINESS_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/;
+const BUSINESS_GRAMMAR: NameGrammar = {
+  accepts: (name) => BUSINESS_NAME.test(name),
+  spell: (name, attempt) => {
+    let base = name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "");
+    if (base.length < 2) base = `b-${base}`.replace(/^b-$/, "b0");
+    const suffix = attempt === 0 ? "" : `-${attempt + 1}`;
+    return base.slice(0, 63 - suffix.length) + suffix;
+  },
+};
+
+/** `:id` of /business/id/:id: an OTE business id. */
+const BusinessId = z.object({
+  id: z.coerce
+    .number("must be a positive integer")
+    .int("must be a positive integer")
+    .min(1, "must be a positive integer"),
+});
 
 const meta = (u: QuotaUnit): BusinessMeta => u.meta["otestack"] as BusinessMeta;
 
 export const namespaceOf = (u: QuotaUnit): string | null =>
   (u.meta["namespace"] as string | undefined) ?? null;
 
-export function presentBusiness(u: QuotaUnit) {
+function presentBusiness(core: Core, u: QuotaUnit) {
   const m = meta(u);
   return {
     id: m.oteId,
-    name: u.name,
+    name: core.quotaUnits.faceName(u, BUSINESS_GRAMMAR),
     description: m.description,
     status: m.status,
     namespace: namespaceOf(u) ?? "",
@@ -40,19 +72,28 @@ export function presentBusiness(u: QuotaUnit) {
   };
 }
 
+/** Every unit shown as a business, with its OTE id (and, if made elsewhere, namespace). */
+function businessUnits(core: Core): QuotaUnit[] {
+  return core.quotaUnits.listKinds(BUSINESS_KINDS).map((u) => {
+    if (u.meta["otestack"] !== undefined) return u;
+    const oteId = core.sequences.next(ID_SEQUENCE);
+    const record: BusinessMeta = { oteId, status: 1, description: "", owner: "", comment: "" };
+    return core.quotaUnits.setMeta(core.quotaUnits.setMeta(u, "otestack", record), "namespace", `ns${oteId}`);
+  });
+}
+
 /** Approved business namespaces. */
 export function approvedNamespaces(core: Core): string[] {
-  return core.quotaUnits.list("business").flatMap((u) => namespaceOf(u) ?? []);
+  return businessUnits(core).flatMap((u) => namespaceOf(u) ?? []);
 }
 
 export function businessRoutes(router: Router<ApiState>, core: Core): void {
   const auth = oteAuth(core);
-  const businesses = () => core.quotaUnits.list("business").filter((u) => u.meta["otestack"] !== undefined);
-  const byOteId = (raw: string | undefined): QuotaUnit => {
-    const id = Number(raw);
-    if (!Number.isInteger(id) || id < 1) throw new ValidationError("id", "must be a positive integer");
+  const businesses = () => businessUnits(core);
+  const byOteId = (ctx: ApiContext): QuotaUnit => {
+    const { id } = input(ctx, BusinessId);
     const u = businesses().find((b) => meta(b).oteId === id);
-    if (!u) throw new NotFoundError("business", String(raw));
+    if (!u) throw new NotFoundError("business", String(id));
     return u;
   };
   const visible = (u: QuotaUnit, ctx: Parameters<typeof caller>[0]) => {
@@ -63,8 +104,7 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
 
   router.post("/business", auth, validate(BusinessBody), (ctx) => {
     const body = input(ctx, BusinessBody);
-    const oteId = Number(core.store.settings.get(NEXT_ID) ?? "1");
-    core.store.settings.set(NEXT_ID, String(oteId + 1));
+    const oteId = core.sequences.next(ID_SEQUENCE);
     const unit = core.quotaUnits.create({
       name: body.name,
       kind: "business",
@@ -78,36 +118,43 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
         },
       },
     });
-    ok(ctx, presentBusiness(unit));
+    ok(ctx, presentBusiness(core, unit));
   });
   router.get("/business", auth, validate(BusinessListQuery, "query"), (ctx) => {
     const q = input(ctx, BusinessListQuery);
     const list = businesses()
       .filter((u) => visible(u, ctx) && (q.status === undefined || meta(u).status === q.status))
       .sort((a, b) => meta(b).oteId - meta(a).oteId)
-      .map(presentBusiness);
+      .map((u) => presentBusiness(core, u));
     okPage(ctx, list, q.page, q.pageSize);
   });
-  router.get("/business/id/:id", auth, (ctx) => {
-    const u = byOteId(ctx.params["id"]);
+  router.get("/business/id/:id", auth, validate(BusinessId, "params"), (ctx) => {
+    const u = byOteId(ctx);
     if (!visible(u, ctx)) throw new ForbiddenError("not your business");
-    ok(ctx, presentBusiness(u));
+    ok(ctx, presentBusiness(core, u));
   });
-  router.put("/business/id/:id", auth, oteRole(3), validate(BusinessAuditBody), (ctx) => {
-    const body = input(ctx, BusinessAuditBody);
-    const u = byOteId(ctx.params["id"]);
-    const m = meta(u);
-    const namespace = body.status === 1 ? `ns${m.oteId}` : namespaceOf(u);
-    const saved = core.quotaUnits.save({
-      ...u,
-      meta: { ...u.meta, namespace, otestack: { ...m, status: body.status, comment: body.comment } },
-    });
-    if (body.status === 1 && namespace) {
-      // The requester works in the new namespace.
-      const owner = core.users.find(m.owner);
-      if (owner && !profile(owner).namespaces.includes(namespace))
-        core.users.save(withProfile(owner, { namespaces: [...profile(owner).namespaces, namespace] }));
-    }
-    ok(ctx, presentBusiness(saved));
-  });
+  router.put(
+    "/business/id/:id",
+    auth,
+    oteRole(3),
+    validate(BusinessId, "params"),
+    validate(BusinessAuditBody),
+    (ctx) => {
+      const body = input(ctx, BusinessAuditBody);
+      const u = byOteId(ctx);
+      const m = meta(u);
+      const namespace = body.status === 1 ? `ns${m.oteId}` : namespaceOf(u);
+      const saved = core.quotaUnits.save({
+        ...u,
+        meta: { ...u.meta, namespace, otestack: { ...m, status: body.status, comment: body.comment } },
+      });
+      if (body.status === 1 && namespace) {
+        // The requester works in the new namespace.
+        const owner = core.users.find(m.owner);
+        if (owner && !profile(owner).namespaces.includes(namespace))
+          core.users.save(withProfile(owner, { namespaces: [...profile(owner).namespaces, namespace] }));
+      }
+      ok(ctx, presentBusiness(core, saved));
+    },
+  );
 }

@@ -6,9 +6,10 @@ import type { ProjectSample } from "../../core/project-metrics";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
-import { parseRange, resample, samplesOf, type Range } from "./metrics";
+import { resample, samplesOf, type Range } from "./metrics";
 import { presentDeprecated } from "./presenters";
-import { runaiMeta, toMB, type RunaiMeta, type RunaiProjects } from "./projects";
+import { runaiMeta, toMB, type RunaiChange, type RunaiMeta, type RunaiProjects } from "./projects";
+import { DeprecatedMetricsQuery, DeprecatedQuery } from "./query-schemas";
 import { DeprecatedProject, DeprecatedProjectUpdate, type ResourcesInput } from "./schemas";
 
 const BASE = "/v1/k8s/clusters/:clusterId/projects";
@@ -23,58 +24,57 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
     if (!c) throw new NotFoundError("cluster", id);
     return c.id;
   };
-  const present = (ctx: ApiContext, u: QuotaUnit) =>
-    presentDeprecated(
+  /** Presented with the flags validated by validate(DeprecatedQuery, "query"). */
+  const present = (ctx: ApiContext, u: QuotaUnit) => {
+    const flags = input(ctx, DeprecatedQuery);
+    return presentDeprecated(
       u,
-      { core, samples: core.projectMetrics.current(), memoryMb: ctx.query.memoryUnitMb === "true" },
-      ctx.query.excludePermissions === "true",
+      { core, projects, samples: core.projectMetrics.current(), memoryMb: flags.memoryUnitMb },
+      flags.excludePermissions,
     );
+  };
+  const flags = validate(DeprecatedQuery, "query");
   const get = (ctx: ApiContext) => {
     const clusterId = cluster(ctx);
     const u = projects.get("project", ctx.params.id as string);
-    if (u.clusterId !== clusterId) throw new NotFoundError("project", ctx.params.id as string);
+    if (!inCluster(u, clusterId)) throw new NotFoundError("project", ctx.params.id as string);
     return u;
   };
   const user = (ctx: ApiContext) => ctx.state.principal?.user.username ?? "";
 
-  router.get(`${BASE}/metrics`, auth, (ctx) => {
+  router.get(`${BASE}/metrics`, auth, validate(DeprecatedMetricsQuery, "query"), (ctx) => {
     const clusterId = cluster(ctx);
-    const r = parseRange(ctx.query, false);
-    const units = projects.list("project").filter((u) => u.clusterId === clusterId);
-    const data = units.map((u) => projectMetrics(core, u, r, ctx.query.nodepoolName as string | undefined));
+    const { range: r, nodepoolName: pool } = input(ctx, DeprecatedMetricsQuery);
+    const units = projects.list("project").filter((u) => inCluster(u, clusterId));
+    const data = units.map((u) => projectMetrics(core, projects, u, r, pool));
     ctx.body = r
       ? { data, timeRange: { start: new Date(r.start).toISOString(), end: new Date(r.end).toISOString() } }
       : { data };
   });
-  router.get(`${BASE}/:id/metrics`, auth, (ctx) => {
-    ctx.body = projectMetrics(
-      core,
-      get(ctx),
-      parseRange(ctx.query, false),
-      ctx.query.nodepoolName as string | undefined,
-    );
+  router.get(`${BASE}/:id/metrics`, auth, validate(DeprecatedMetricsQuery, "query"), (ctx) => {
+    const { range, nodepoolName } = input(ctx, DeprecatedMetricsQuery);
+    ctx.body = projectMetrics(core, projects, get(ctx), range, nodepoolName);
   });
-  router.get(BASE, auth, (ctx) => {
+  router.get(BASE, auth, flags, (ctx) => {
     const clusterId = cluster(ctx);
     ctx.body = projects
       .list("project")
-      .filter((u) => u.clusterId === clusterId)
+      .filter((u) => inCluster(u, clusterId))
       .map((u) => present(ctx, u));
   });
-  router.get(`${BASE}/:id`, auth, (ctx) => {
+  router.get(`${BASE}/:id`, auth, flags, (ctx) => {
     ctx.body = present(ctx, get(ctx));
   });
-  router.post(BASE, ...admin, validate(DeprecatedProject), (ctx) => {
+  router.post(BASE, ...admin, flags, validate(DeprecatedProject), (ctx) => {
     const clusterId = cluster(ctx);
     const b = input(ctx, DeprecatedProject);
-    if (core.quotaUnits.byName("project", b.name))
-      throw new ConflictError(`project ${b.name} already exists`);
+    if (projects.byName("project", b.name)) throw new ConflictError(`project ${b.name} already exists`);
     const dept =
       b.departmentId === 0
         ? projects.defaultDepartment(clusterId)
         : projects.get("department", b.departmentId);
     const { allocations, ranks } = projects.allocations(
-      resources(b, ctx.query.memoryUnitMb === "true"),
+      resources(b, input(ctx, DeprecatedQuery).memoryUnitMb),
       [],
       "nodePoolsResources",
     );
@@ -84,25 +84,29 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
       clusterId,
       dept.id,
       allocations,
-      { ...meta(b), ranks },
+      { ...change(b), ranks },
       user(ctx),
     );
     ctx.body = present(ctx, u);
   });
-  router.put(`${BASE}/:id`, ...admin, validate(DeprecatedProjectUpdate), (ctx) => {
+  router.put(`${BASE}/:id`, ...admin, flags, validate(DeprecatedProjectUpdate), (ctx) => {
     const u = get(ctx);
     const b = input(ctx, DeprecatedProjectUpdate);
-    const res = resources(b, ctx.query.memoryUnitMb === "true");
+    const res = resources(b, input(ctx, DeprecatedQuery).memoryUnitMb);
     const allocs = res.length > 0 ? projects.allocations(res, [], "nodePoolsResources").allocations : null;
-    ctx.body = present(ctx, projects.update(u, allocs, meta(b), user(ctx), "nodePoolsResources"));
+    ctx.body = present(ctx, projects.update(u, allocs, change(b), user(ctx), "nodePoolsResources"));
   });
-  router.delete(`${BASE}/:id`, ...admin, (ctx) => {
+  router.delete(`${BASE}/:id`, ...admin, flags, (ctx) => {
     const u = get(ctx);
     const body = present(ctx, u);
     core.quotaUnits.remove(u);
     ctx.body = body;
   });
 }
+
+/** A unit made on a face without clusters (clusterId null) spans them all. */
+const inCluster = (u: QuotaUnit, clusterId: string): boolean =>
+  u.clusterId === null || u.clusterId === clusterId;
 
 /** nodePoolsResources (or the deprecated deservedGpus totals, default pool) as new-API resources. */
 function resources(b: Partial<DeprecatedProject>, memoryMb: boolean): ResourcesInput[] {
@@ -142,10 +146,9 @@ function resources(b: Partial<DeprecatedProject>, memoryMb: boolean): ResourcesI
   ];
 }
 
-function meta(b: Partial<DeprecatedProject>): Partial<RunaiMeta> {
+function change(b: Partial<DeprecatedProject>): RunaiChange {
   const out: Partial<RunaiMeta> = {};
   if (b.description !== undefined) out.description = b.description;
-  if (b.defaultNodePools !== undefined) out.defaultNodePools = b.defaultNodePools;
   const rules: Record<string, number | null> = {};
   const map: [keyof DeprecatedProject, string][] = [
     ["interactiveJobTimeLimitSecs", "interactiveJobTimeLimitSeconds"],
@@ -156,11 +159,19 @@ function meta(b: Partial<DeprecatedProject>): Partial<RunaiMeta> {
   ];
   for (const [from, to] of map) if (b[from] !== undefined) rules[to] = b[from] as number | null;
   if (Object.keys(rules).length > 0) out.schedulingRules = rules;
-  return out;
+  return b.defaultNodePools !== undefined
+    ? { meta: out, defaultNodePools: b.defaultNodePools }
+    : { meta: out };
 }
 
 /** The deprecated PM shape for one project. */
-function projectMetrics(core: Core, u: QuotaUnit, r: Range | null, poolName?: string) {
+function projectMetrics(
+  core: Core,
+  projects: RunaiProjects,
+  u: QuotaUnit,
+  r: Range | null,
+  poolName?: string,
+) {
   const m = runaiMeta(u);
   const dept = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
   const cluster = u.clusterId ? core.clusters.byId(u.clusterId) : undefined;
@@ -194,9 +205,9 @@ function projectMetrics(core: Core, u: QuotaUnit, r: Range | null, poolName?: st
   const out: Record<string, unknown> = {
     metadata: {
       projectId: m.intId,
-      projectName: u.name,
+      projectName: projects.name(u),
       departmentId: dept ? runaiMeta(dept).intId : 0,
-      departmentName: dept?.name ?? "",
+      departmentName: dept ? projects.name(dept) : "",
       clusterId: u.clusterId ?? "",
       clusterName: cluster?.name ?? "",
     },

@@ -70,6 +70,21 @@ export const METRIC_TYPES: Record<string, Extract> = {
   CPU_MEMORY_UTILIZATION: meanOf((s) => (s.utilization.memory === null ? null : s.utilization.memory * 100)),
 };
 
+/** Telemetry types: current quota / allocation of every project, grouped. */
+export const TELEMETRY: Record<string, (s: ProjectSample) => number> = {
+  GPU_QUOTA: (s) => s.quota.gpu,
+  CPU_QUOTA: (s) => s.quota.cpuMilli,
+  MEMORY_QUOTA: (s) => toMB(s.quota.memoryMiB),
+  GPU_ALLOCATION: (s) => s.allocated.gpu,
+  CPU_ALLOCATION: (s) => s.allocated.cpuMilli,
+  MEMORY_ALLOCATION: (s) => toMB(s.allocated.memoryMiB),
+  GPU_ALLOCATION_NON_PREEMPTIBLE: (s) => s.allocatedNonPreemptible.gpu,
+  CPU_ALLOCATION_NON_PREEMPTIBLE: (s) => s.allocatedNonPreemptible.cpuMilli,
+  MEMORY_ALLOCATION_NON_PREEMPTIBLE: (s) => toMB(s.allocatedNonPreemptible.memoryMiB),
+};
+/** What telemetry values may be grouped by (at most two). */
+export const GROUPS = ["ClusterId", "NodepoolId", "ParentId"] as const;
+
 /** One unit's samples in the range, keeping only the named pool when given. */
 export function samplesOf(core: Core, unitId: string | null, r: Range, poolName?: string): ProjectSample[] {
   const pool = poolName ? core.nodePools.find(poolName) : undefined;

@@ -2,14 +2,15 @@
 import type { Core } from "../../core";
 import type { QuotaAllocation, QuotaAmount, QuotaUnit } from "../../core/model";
 import type { ProjectSample } from "../../core/project-metrics";
-import { runaiMeta, toMB } from "./projects";
+import { runaiMeta, toMB, type RunaiProjects } from "./projects";
+import { rankName } from "./ranks";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const lim = (q: QuotaAmount) => (q.limit === null ? -1 : q.limit);
-const DEFAULT_RANK = "MediumLow";
 
 export interface PresentEnv {
   core: Core;
+  projects: RunaiProjects;
   /** Current per-pool usage of every unit (ProjectMetrics.current()). */
   samples: readonly ProjectSample[];
   /** Memory in MB (true) or MiB (false) where the shape allows both. */
@@ -44,7 +45,6 @@ function sum(
 }
 
 export function presentResources(u: QuotaUnit, core: Core) {
-  const meta = runaiMeta(u);
   return u.allocations.map((a: QuotaAllocation) => {
     const pool = core.nodePools.find(a.nodePoolId);
     return {
@@ -61,14 +61,14 @@ export function presentResources(u: QuotaUnit, core: Core) {
         overQuotaWeight: a.memoryMiB.overQuotaWeight,
         units: "Mib",
       },
-      priority: meta.ranks[a.nodePoolId] ?? DEFAULT_RANK,
+      priority: rankName(u.ranks[a.nodePoolId]),
     };
   });
 }
 
 /** The swagger `Project` (or department: the same fields, the projects' usage summed). */
 export function presentProject(u: QuotaUnit, env: PresentEnv) {
-  const { core } = env;
+  const { core, projects } = env;
   const meta = runaiMeta(u);
   const parent = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
   const kids = u.kind === "department" ? core.quotaUnits.children(u.id).map((c) => c.id) : [];
@@ -89,23 +89,23 @@ export function presentProject(u: QuotaUnit, env: PresentEnv) {
   );
   const effective = {
     schedulingRules: meta.schedulingRules ?? (parent ? runaiMeta(parent).schedulingRules : null),
-    defaultNodePools: meta.defaultNodePools ?? (parent ? runaiMeta(parent).defaultNodePools : null),
+    defaultNodePools: projects.poolNames(u.defaultNodePools ?? parent?.defaultNodePools ?? null),
     nodeTypes: meta.nodeTypes ?? (parent ? runaiMeta(parent).nodeTypes : null),
   };
   return {
     id: String(meta.intId),
-    name: u.name,
+    name: projects.name(u),
     clusterId: u.clusterId ?? "",
     parentId: parent ? String(runaiMeta(parent).intId) : null,
     description: meta.description,
     requestedNamespace: meta.requestedNamespace,
     enforceRunaiScheduler: meta.enforceRunaiScheduler,
     schedulingRules: meta.schedulingRules,
-    defaultNodePools: meta.defaultNodePools,
+    defaultNodePools: projects.poolNames(u.defaultNodePools),
     nodeTypes: meta.nodeTypes,
     resources: presentResources(u, core),
     status: {
-      namespace: meta.requestedNamespace ?? `runai-${u.name}`,
+      namespace: meta.requestedNamespace ?? `runai-${projects.name(u)}`,
       phase: "Ready",
       phaseMessage: "",
       lastUpdatedTime: iso(u.updatedAt),
@@ -121,7 +121,7 @@ export function presentProject(u: QuotaUnit, env: PresentEnv) {
     totalResources: total,
     effective,
     overtimeData: overtime(u, core, kids),
-    parent: parent ? { id: String(runaiMeta(parent).intId), name: parent.name } : null,
+    parent: parent ? { id: String(runaiMeta(parent).intId), name: projects.name(parent) } : null,
     createdAt: iso(u.createdAt),
     updatedAt: iso(u.updatedAt),
     createdBy: meta.createdBy,
@@ -165,7 +165,7 @@ function overtime(u: QuotaUnit, core: Core, kids: readonly string[]) {
 
 /** The deprecated `Project2` shape: integer ids, per-pool gpu/cpu/memory with maxAllowed. */
 export function presentDeprecated(u: QuotaUnit, env: PresentEnv, excludePermissions: boolean) {
-  const { core } = env;
+  const { core, projects } = env;
   const meta = runaiMeta(u);
   const parent = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
   const mine = usage(u.id, env);
@@ -189,16 +189,16 @@ export function presentDeprecated(u: QuotaUnit, env: PresentEnv, excludePermissi
   const affinity = { affinityType: "no_limit", selectedTypes: [] as { id: number; name: string }[] };
   const out = {
     id: meta.intId,
-    name: u.name,
-    namespace: meta.requestedNamespace ?? `runai-${u.name}`,
+    name: projects.name(u),
+    namespace: meta.requestedNamespace ?? `runai-${projects.name(u)}`,
     departmentId: parent ? runaiMeta(parent).intId : 0,
-    departmentName: parent?.name ?? "",
+    departmentName: parent ? projects.name(parent) : "",
     tenantId: 1,
     clusterUuid: u.clusterId ?? "",
     createdAt: iso(u.createdAt),
     phase: "Ready",
     status: {
-      namespace: meta.requestedNamespace ?? `runai-${u.name}`,
+      namespace: meta.requestedNamespace ?? `runai-${projects.name(u)}`,
       message: "",
       quotaStatuses: [
         ...new Set([...u.allocations.map((a) => a.nodePoolId), ...mine.map((s) => s.poolId)]),
@@ -219,7 +219,7 @@ export function presentDeprecated(u: QuotaUnit, env: PresentEnv, excludePermissi
     deservedGpus: gpuTotal,
     maxAllowedGpus: maxTotal,
     gpuOverQuotaWeight: Math.min(3, Math.round(u.allocations[0]?.gpu.overQuotaWeight ?? 2)),
-    defaultNodePools: meta.defaultNodePools ?? [],
+    defaultNodePools: projects.poolNames(u.defaultNodePools) ?? [],
     interactiveJobTimeLimitSecs: rules.interactiveJobTimeLimitSeconds ?? null,
     interactiveJobMaxIdleDurationSecs: rules.interactiveJobMaxIdleDurationSeconds ?? null,
     interactivePreemptibleJobMaxIdleDurationSecs: rules.interactiveJobPreemptIdleDurationSeconds ?? null,

@@ -1,13 +1,13 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { ConflictError } from "../../core/errors";
-import type { QuotaUnit } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { presentProject, presentResources } from "./presenters";
-import type { RunaiKind, RunaiMeta, RunaiProjects } from "./projects";
+import type { RunaiChange, RunaiKind, RunaiMeta, RunaiProjects } from "./projects";
 import { filter, page } from "./query";
+import { ListQuery } from "./query-schemas";
 import { DepartmentCreate, ProjectCreate, ProjectUpdate, ResourcesList } from "./schemas";
 
 export const ORG = "/api/v1/org-unit";
@@ -16,7 +16,7 @@ export const ORG = "/api/v1/org-unit";
 export function projectRoutes(router: Router<ApiState>, core: Core, projects: RunaiProjects): void {
   const auth = authenticate(core.auth);
   const admin = [auth, requireAdmin()];
-  const env = () => ({ core, samples: core.projectMetrics.current() });
+  const env = () => ({ core, projects, samples: core.projectMetrics.current() });
   const user = (ctx: ApiContext) => ctx.state.principal?.user.username ?? "";
   const listed = (kind: RunaiKind) => {
     const e = env();
@@ -25,11 +25,12 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
 
   for (const kind of ["project", "department"] as const) {
     const base = `${ORG}/${kind}s`;
-    router.get(`${base}/count`, auth, (ctx) => {
-      ctx.body = { count: filter(listed(kind), ctx.query).length };
+    router.get(`${base}/count`, auth, validate(ListQuery, "query"), (ctx) => {
+      ctx.body = { count: filter(listed(kind), input(ctx, ListQuery)).length };
     });
-    router.get(base, auth, (ctx) => {
-      const { items, next } = page(filter(listed(kind), ctx.query), ctx.query);
+    router.get(base, auth, validate(ListQuery, "query"), (ctx) => {
+      const q = input(ctx, ListQuery);
+      const { items, next } = page(filter(listed(kind), q), q);
       ctx.body = next === undefined ? { [`${kind}s`]: items } : { [`${kind}s`]: items, next };
     });
     router.get(`${base}/:id`, auth, (ctx) => {
@@ -43,8 +44,8 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
       const u = projects.get(kind, ctx.params.id as string);
       const body = input(ctx, ResourcesList);
       const { allocations, ranks } = projects.allocations(body, patch ? u.allocations : [], "resources");
-      const meta = runaiRanks(u, ranks, patch);
-      ctx.body = presentResources(projects.update(u, allocations, meta, user(ctx), "resources"), core);
+      const change = { ranks: patch ? { ...u.ranks, ...ranks } : ranks };
+      ctx.body = presentResources(projects.update(u, allocations, change, user(ctx), "resources"), core);
     };
     router.put(`${base}/:id/resources`, ...admin, validate(ResourcesList), resources(false));
     router.patch(`${base}/:id/resources`, ...admin, validate(ResourcesList), resources(true));
@@ -53,8 +54,7 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
   router.post(`${ORG}/projects`, ...admin, validate(ProjectCreate), (ctx) => {
     const b = input(ctx, ProjectCreate);
     const clusterId = projects.clusterId(b.clusterId);
-    if (core.quotaUnits.byName("project", b.name))
-      throw new ConflictError(`project ${b.name} already exists`);
+    if (projects.byName("project", b.name)) throw new ConflictError(`project ${b.name} already exists`);
     const parent = b.parentId
       ? projects.get("department", b.parentId)
       : projects.defaultDepartment(clusterId);
@@ -80,8 +80,7 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
   router.post(`${ORG}/departments`, ...admin, validate(DepartmentCreate), (ctx) => {
     const b = input(ctx, DepartmentCreate);
     const clusterId = projects.clusterId(b.clusterId);
-    if (core.quotaUnits.byName("department", b.name))
-      throw new ConflictError(`department ${b.name} already exists`);
+    if (projects.byName("department", b.name)) throw new ConflictError(`department ${b.name} already exists`);
     const { allocations, ranks } = projects.allocations(b.resources);
     const u = projects.create(
       "department",
@@ -89,7 +88,7 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
       clusterId,
       null,
       allocations,
-      { description: b.description ?? "", ranks },
+      { meta: { description: b.description ?? "" }, ranks },
       user(ctx),
     );
     ctx.status = 201;
@@ -104,23 +103,17 @@ function common(b: {
   schedulingRules?: Record<string, number | null | undefined> | null;
   defaultNodePools?: string[] | null;
   nodeTypes?: RunaiMeta["nodeTypes"];
-}): Partial<RunaiMeta> {
-  const out: Partial<RunaiMeta> = {};
-  if (b.description !== undefined) out.description = b.description;
-  if (b.requestedNamespace !== undefined) out.requestedNamespace = b.requestedNamespace;
-  if (b.enforceRunaiScheduler !== undefined) out.enforceRunaiScheduler = b.enforceRunaiScheduler;
+}): RunaiChange {
+  const meta: Partial<RunaiMeta> = {};
+  if (b.description !== undefined) meta.description = b.description;
+  if (b.requestedNamespace !== undefined) meta.requestedNamespace = b.requestedNamespace;
+  if (b.enforceRunaiScheduler !== undefined) meta.enforceRunaiScheduler = b.enforceRunaiScheduler;
   if (b.schedulingRules !== undefined) {
-    out.schedulingRules =
+    meta.schedulingRules =
       b.schedulingRules === null
         ? null
         : Object.fromEntries(Object.entries(b.schedulingRules).map(([k, v]) => [k, v ?? null]));
   }
-  if (b.defaultNodePools !== undefined) out.defaultNodePools = b.defaultNodePools;
-  if (b.nodeTypes !== undefined) out.nodeTypes = b.nodeTypes;
-  return out;
-}
-
-function runaiRanks(u: QuotaUnit, ranks: Record<string, string>, patch: boolean): Partial<RunaiMeta> {
-  const old = ((u.meta.runai ?? {}) as Partial<RunaiMeta>).ranks ?? {};
-  return { ranks: patch ? { ...old, ...ranks } : ranks };
+  if (b.nodeTypes !== undefined) meta.nodeTypes = b.nodeTypes;
+  return b.defaultNodePools !== undefined ? { meta, defaultNodePools: b.defaultNodePools } : { meta };
 }

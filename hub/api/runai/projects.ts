@@ -1,6 +1,8 @@
 import type { Core } from "../../core";
-import { NotFoundError, ValidationError } from "../../core/errors";
-import type { NodePool, QuotaAllocation, QuotaAmount, QuotaUnit } from "../../core/model";
+import { NotFoundError, QuotaBelowUseError, ValidationError } from "../../core/errors";
+import type { NodePool, QuotaAllocation, QuotaAmount, QuotaRank, QuotaUnit } from "../../core/model";
+import { WORK_KINDS, type NameGrammar } from "../../core/quota-units";
+import { rankOf } from "./ranks";
 import type { ResourcesInput } from "./schemas";
 
 /** Run:ai-only fields of a project or department, kept in QuotaUnit.meta.runai. */
@@ -11,18 +13,53 @@ export interface RunaiMeta {
   requestedNamespace: string | null;
   enforceRunaiScheduler: boolean;
   schedulingRules: Record<string, number | null> | null;
-  defaultNodePools: string[] | null;
   nodeTypes: { training: string[]; workspace: string[]; names?: Record<string, string> } | null;
-  /** Rank per node pool id ("priority" in the spec). @default MediumLow */
-  ranks: Record<string, string>;
   createdBy: string;
   updatedBy: string;
+}
+
+/** What a create or update changes besides allocations. */
+export interface RunaiChange {
+  meta?: Partial<RunaiMeta>;
+  /** Pool names or ids, in order; null: follow the department. */
+  defaultNodePools?: string[] | null;
+  /** Rank per pool id. */
+  ranks?: Record<string, QuotaRank>;
 }
 
 export type RunaiKind = "project" | "department";
 /** Run:ai's default over-quota weight when the setting is on. */
 export const DEFAULT_WEIGHT = 2;
 const MIB_PER_MB = 1_000_000 / 1_048_576;
+/** The sequence Run:ai's integer project and department ids come from. */
+const ID_SEQUENCE = "runai.org-unit";
+
+/**
+ * Units shown as Run:ai projects: every kind that holds work but OpenPAI's virtual clusters
+ * (percentage shares OpenPAI recomputes; see the `kind` note in core/quota-units.ts).
+ */
+const PROJECT_KINDS: ReadonlySet<QuotaUnit["kind"]> = new Set(
+  [...WORK_KINDS].filter((k) => k !== "virtual-cluster"),
+);
+const KINDS: Record<RunaiKind, ReadonlySet<QuotaUnit["kind"]>> = {
+  project: PROJECT_KINDS,
+  department: new Set(["department"]),
+};
+
+/** A Kubernetes name (the namespace is runai-<name>): lowercase letters, digits, '-', at most 57. */
+export const RUNAI_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,55}[a-z0-9])?$/;
+const RUNAI_NAME: NameGrammar = {
+  accepts: (name) => RUNAI_NAME_PATTERN.test(name),
+  spell: (name, attempt) => {
+    let s = name
+      .toLowerCase()
+      .replace(/[^-a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "");
+    if (!/^[a-z]/.test(s)) s = `p-${s}`;
+    const suffix = attempt === 0 ? "" : `-${attempt + 1}`;
+    return s.slice(0, 57 - suffix.length).replace(/-+$/, "") + suffix;
+  },
+};
 
 export function runaiMeta(u: QuotaUnit): RunaiMeta {
   const m = (u.meta.runai ?? {}) as Partial<RunaiMeta>;
@@ -32,9 +69,7 @@ export function runaiMeta(u: QuotaUnit): RunaiMeta {
     requestedNamespace: m.requestedNamespace ?? null,
     enforceRunaiScheduler: m.enforceRunaiScheduler ?? true,
     schedulingRules: m.schedulingRules ?? null,
-    defaultNodePools: m.defaultNodePools ?? null,
     nodeTypes: m.nodeTypes ?? null,
-    ranks: m.ranks ?? {},
     createdBy: m.createdBy ?? "",
     updatedBy: m.updatedBy ?? "",
   };
@@ -47,7 +82,7 @@ export function toMiB(v: number, units: "Mib" | "MB" | "GB"): number {
 /** Decimal megabytes (Run:ai's MB) from MiB. */
 export const toMB = (mib: number): number => Math.round((mib / MIB_PER_MB) * 100) / 100;
 
-/** Projects and departments over core quota units: ids, defaults, resources and guards. */
+/** Projects and departments over core quota units: ids, names, defaults, resources and guards. */
 export class RunaiProjects {
   constructor(private readonly core: Core) {}
 
@@ -59,16 +94,30 @@ export class RunaiProjects {
     return c.id;
   }
 
+  /** Every unit shown as a `kind`, by integer id; units made on other faces get one here. */
   list(kind: RunaiKind): QuotaUnit[] {
-    return this.core.quotaUnits.list(kind).sort((a, b) => runaiMeta(a).intId - runaiMeta(b).intId);
+    return this.core.quotaUnits
+      .listKinds(KINDS[kind])
+      .map((u) => this.withId(u))
+      .sort((a, b) => runaiMeta(a).intId - runaiMeta(b).intId);
   }
 
   /** By the integer id (as a number or its decimal string). */
   get(kind: RunaiKind, id: string | number): QuotaUnit {
     const n = typeof id === "number" ? id : /^\d+$/.test(id) ? Number(id) : NaN;
-    const u = this.core.quotaUnits.list(kind).find((x) => runaiMeta(x).intId === n);
+    const u = this.list(kind).find((x) => runaiMeta(x).intId === n);
     if (!u) throw new NotFoundError(kind, String(id));
     return u;
+  }
+
+  /** The unit of `kind` shown under this Run:ai name. */
+  byName(kind: RunaiKind, name: string): QuotaUnit | undefined {
+    return this.core.quotaUnits.byFaceName(name, KINDS[kind]);
+  }
+
+  /** The unit's name in Run:ai's grammar (an alias where its own name is not one). */
+  name(u: QuotaUnit): string {
+    return this.core.quotaUnits.faceName(u, RUNAI_NAME);
   }
 
   /** Run:ai always has a department; projects created without one land in `default`. */
@@ -85,44 +134,57 @@ export class RunaiProjects {
     clusterId: string,
     parentId: string | null,
     allocations: QuotaAllocation[],
-    meta: Partial<RunaiMeta>,
+    change: RunaiChange,
     user: string,
   ): QuotaUnit {
-    return this.core.store.transaction(() => {
-      const intId = Math.max(0, ...this.core.quotaUnits.list().map((u) => runaiMeta(u).intId)) + 1;
-      return this.core.quotaUnits.create({
-        name,
-        kind,
-        clusterId,
-        parentId,
-        allocations,
-        meta: {
-          runai: {
-            ...runaiMeta({ meta: {} } as QuotaUnit),
-            ...meta,
-            intId,
-            createdBy: user,
-            updatedBy: user,
-          },
+    const defaultNodePools = this.poolIds(change.defaultNodePools);
+    return this.core.quotaUnits.create({
+      name,
+      kind,
+      clusterId,
+      parentId,
+      allocations,
+      ...(defaultNodePools !== undefined ? { defaultNodePools } : {}),
+      ranks: change.ranks ?? {},
+      meta: {
+        runai: {
+          ...runaiMeta({ meta: {} } as QuotaUnit),
+          ...change.meta,
+          intId: this.core.sequences.next(ID_SEQUENCE),
+          createdBy: user,
+          updatedBy: user,
         },
-      });
+      },
     });
   }
 
-  /** Saves new allocations and Run:ai fields; refuses to go below non-preemptible use. */
+  /** Saves new allocations and Run:ai fields; the core refuses to go below non-preemptible use. */
   update(
     u: QuotaUnit,
     allocations: QuotaAllocation[] | null,
-    meta: Partial<RunaiMeta>,
+    change: RunaiChange,
     user: string,
     field = "resources",
   ): QuotaUnit {
-    if (allocations) this.checkReduction(u, allocations, field);
-    return this.core.quotaUnits.save({
-      ...u,
-      allocations: allocations ?? u.allocations,
-      meta: { ...u.meta, runai: { ...runaiMeta(u), ...meta, updatedBy: user } },
-    });
+    const defaultNodePools = this.poolIds(change.defaultNodePools);
+    try {
+      return this.core.quotaUnits.save({
+        ...u,
+        allocations: allocations ?? u.allocations,
+        defaultNodePools: defaultNodePools === undefined ? u.defaultNodePools : defaultNodePools,
+        ranks: change.ranks ?? u.ranks,
+        meta: { ...u.meta, runai: { ...runaiMeta(u), ...change.meta, updatedBy: user } },
+      });
+    } catch (err) {
+      if (!(err instanceof QuotaBelowUseError)) throw err;
+      // Run:ai's words for the core rule: the field, and the amount in the resource's unit.
+      const what = err.resource === "gpu" ? "gpu" : err.resource === "cpuMilli" ? "cpu" : "memory";
+      const unit = err.resource === "gpu" ? "GPUs" : err.resource === "cpuMilli" ? "millicores" : "MiB";
+      throw new ValidationError(
+        `${field}.${what}.deserved`,
+        `cannot go below the ${err.used} ${unit} non-preemptible workloads use in node pool ${err.nodePoolName}`,
+      );
+    }
   }
 
   /** Core allocations from Run:ai resources; `base` (PATCH) keeps pools not named. */
@@ -132,10 +194,10 @@ export class RunaiProjects {
     field = "resources",
   ): {
     allocations: QuotaAllocation[];
-    ranks: Record<string, string>;
+    ranks: Record<string, QuotaRank>;
   } {
     const out = new Map(base.map((a) => [a.nodePoolId, a]));
-    const ranks: Record<string, string> = {};
+    const ranks: Record<string, QuotaRank> = {};
     input.forEach((r, i) => {
       const pool = this.pool(r.nodePool?.id ?? null, `${field}.${i}.nodePool.id`);
       const old = out.get(pool.id);
@@ -164,7 +226,7 @@ export class RunaiProjects {
         cpuMilli: amount(r.cpu, old?.cpuMilli, (v) => v, "cpu"),
         memoryMiB: amount(r.memory, old?.memoryMiB, (v) => toMiB(v, units), "memory"),
       });
-      if (r.priority) ranks[pool.id] = r.priority;
+      if (r.priority) ranks[pool.id] = rankOf(r.priority);
     });
     return { allocations: [...out.values()], ranks };
   }
@@ -176,26 +238,21 @@ export class RunaiProjects {
     return p;
   }
 
-  /** Lowering deserved quota below what non-preemptible work uses is refused (Run:ai rule). */
-  private checkReduction(u: QuotaUnit, next: readonly QuotaAllocation[], field: string): void {
-    for (const s of this.core.projectMetrics.current().filter((x) => x.unitId === u.id)) {
-      const a = next.find((x) => x.nodePoolId === s.poolId);
-      const used = s.allocatedNonPreemptible;
-      const checks: [keyof typeof used, number][] = [
-        ["gpu", a?.gpu.deserved ?? 0],
-        ["cpuMilli", a?.cpuMilli.deserved ?? 0],
-        ["memoryMiB", a?.memoryMiB.deserved ?? 0],
-      ];
-      for (const [r, deserved] of checks) {
-        if (used[r] > deserved + 1e-9) {
-          const pool = this.core.nodePools.find(s.poolId)?.name ?? s.poolId;
-          const what = r === "gpu" ? "gpu" : r === "cpuMilli" ? "cpu" : "memory";
-          throw new ValidationError(
-            `${field}.${what}.deserved`,
-            `cannot go below the ${used[r]} ${r === "gpu" ? "GPUs" : r === "cpuMilli" ? "millicores" : "MiB"} non-preemptible workloads use in node pool ${pool}`,
-          );
-        }
-      }
-    }
+  /** Pool names as Run:ai shows them, from the core's pool ids. */
+  poolNames(ids: readonly string[] | null): string[] | null {
+    return ids === null ? null : ids.map((id) => this.core.nodePools.find(id)?.name ?? id);
+  }
+
+  /** Pool ids from the names or ids a client gave (undefined: unchanged). */
+  private poolIds(list: string[] | null | undefined): string[] | null | undefined {
+    if (list === undefined || list === null) return list;
+    return list.map((p, i) => this.pool(p, `defaultNodePools.${i}`).id);
+  }
+
+  /** The unit with a Run:ai integer id, drawing one the first time a unit is shown here. */
+  private withId(u: QuotaUnit): QuotaUnit {
+    if (runaiMeta(u).intId > 0) return u;
+    const runai = { ...((u.meta.runai ?? {}) as object), intId: this.core.sequences.next(ID_SEQUENCE) };
+    return this.core.quotaUnits.setMeta(u, "runai", runai);
   }
 }

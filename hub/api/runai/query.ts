@@ -37,19 +37,17 @@ for (const [suffix, range] of [
 const DATE_FIELDS = new Set(["createdAt"]);
 const NUMERIC = /^(totalGpuQuota|gpuAllocated|avgGpu.*)$/;
 
-interface Filter {
+export interface Filter {
   field: string;
   op: Op;
   value: string;
 }
 
-const list = (v: unknown): string[] =>
-  v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(",")).filter(Boolean);
-
-export function parseFilters(raw: unknown): Filter[] {
+/** The filters of filterBy values (each `<field><op><value>`). */
+export function parseFilters(raw: readonly string[]): Filter[] {
   const fields = Object.keys(FIELDS).join("|");
   const re = new RegExp(`^(${fields})(==|!=|<=|>=|=@|!@|=\\^|=\\$)(.+)$`);
-  return list(raw).map((f) => {
+  return raw.map((f) => {
     const m = re.exec(f);
     if (!m)
       throw new ValidationError(
@@ -98,43 +96,27 @@ function matches(p: ProjectJson, f: Filter): boolean {
   }
 }
 
-export interface ListQuery {
-  filterBy?: unknown;
-  search?: unknown;
-  sortBy?: unknown;
-  sortOrder?: unknown;
-  offset?: unknown;
-  limit?: unknown;
-}
-
 /** Filters and searches (for list and count). */
-export function filter(items: ProjectJson[], q: ListQuery): ProjectJson[] {
-  const filters = parseFilters(q.filterBy);
-  const search = typeof q.search === "string" ? q.search.toLowerCase() : "";
+export function filter(
+  items: ProjectJson[],
+  q: { filterBy: Filter[]; search?: string | undefined },
+): ProjectJson[] {
+  const search = q.search?.toLowerCase() ?? "";
   return items.filter(
     (p) =>
-      filters.every((f) => matches(p, f)) &&
+      q.filterBy.every((f) => matches(p, f)) &&
       (!search || p.name.toLowerCase().includes(search) || p.description.toLowerCase().includes(search)),
   );
 }
 
-const int = (v: unknown, field: string, dflt: number, min: number, max: number): number => {
-  if (v === undefined || v === "") return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new ValidationError(field, `must be an integer ${min}..${max}`);
-  return n;
-};
-
 /** Sorts and pages; `next` only when more items remain. */
-export function page<T extends ProjectJson>(items: T[], q: ListQuery): { items: T[]; next?: number } {
-  const offset = int(q.offset, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
-  const limit = int(q.limit, "limit", 50, 1, 500);
-  if (q.sortOrder !== undefined && q.sortOrder !== "asc" && q.sortOrder !== "desc")
-    throw new ValidationError("sortOrder", "must be asc or desc");
-  if (q.sortBy !== undefined) {
-    const get = FIELDS[String(q.sortBy)];
-    if (!get) throw new ValidationError("sortBy", `must be one of ${Object.keys(FIELDS).join(", ")}`);
+export function page<T extends ProjectJson>(
+  items: T[],
+  q: { sortBy?: string | undefined; sortOrder?: "asc" | "desc" | undefined; offset: number; limit: number },
+): { items: T[]; next?: number } {
+  const { offset, limit } = q;
+  const get = q.sortBy === undefined ? undefined : FIELDS[q.sortBy];
+  if (get) {
     const dir = q.sortOrder === "desc" ? -1 : 1;
     items = [...items].sort((a, b) => {
       const x = get(a);

@@ -78,19 +78,48 @@ export const DepartmentCreate = z.object({
   description: z.string().optional(),
 });
 
-export const TokenBody = z.object({
-  grantType: z.enum(
-    ["password", "app_token", "client_credentials", "refresh_token", "exchange_token"],
-    "unsupported grantType",
-  ),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  clientID: z.string().optional(),
-  clientSecret: z.string().optional(),
-  appID: z.string().optional(),
-  appSecret: z.string().optional(),
-  refreshToken: z.string().optional(),
-});
+/** POST /api/v1/token: each grant type with the fields it needs (clientID may be appID, etc.). */
+export const TokenBody = z
+  .object({
+    grantType: z.enum(
+      ["password", "app_token", "client_credentials", "refresh_token", "exchange_token"],
+      "unsupported grantType",
+    ),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    clientID: z.string().optional(),
+    clientSecret: z.string().optional(),
+    appID: z.string().optional(),
+    appSecret: z.string().optional(),
+    refreshToken: z.string().optional(),
+  })
+  .superRefine((b, ctx) => {
+    const need = (v: string | undefined, field: string) => {
+      if (!v)
+        ctx.addIssue({ code: "custom", path: [field], message: `is required for grantType ${b.grantType}` });
+    };
+    switch (b.grantType) {
+      case "password":
+        need(b.username, "username");
+        need(b.password, "password");
+        break;
+      case "app_token":
+      case "client_credentials":
+        need(b.clientID ?? b.appID, "clientID");
+        need(b.clientSecret ?? b.appSecret, "clientSecret");
+        break;
+      case "refresh_token":
+        need(b.refreshToken, "refreshToken");
+        break;
+      default:
+        ctx.addIssue({
+          code: "custom",
+          path: ["grantType"],
+          message: `${b.grantType} is not supported by this hub`,
+        });
+    }
+  });
+export type TokenBody = z.infer<typeof TokenBody>;
 
 const DeprecatedAmount = z.object({
   deserved: amount.optional(),
@@ -125,8 +154,3 @@ export const DeprecatedProject = z.object({
 });
 export type DeprecatedProject = z.infer<typeof DeprecatedProject>;
 export const DeprecatedProjectUpdate = DeprecatedProject.partial({ name: true, departmentId: true });
-
-export const DeprecatedQuery = z.object({
-  excludePermissions: z.enum(["true", "false"]).optional(),
-  memoryUnitMb: z.enum(["true", "false"]).optional(),
-});

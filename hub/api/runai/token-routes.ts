@@ -1,7 +1,8 @@
 import type { Core } from "../../core";
-import { CorralError, UnauthenticatedError, ValidationError } from "../../core/errors";
+import { CorralError, UnauthenticatedError } from "../../core/errors";
 import type { User } from "../../core/model";
-import type { ApiMiddleware } from "../context";
+import type { ApiContext, ApiMiddleware } from "../context";
+import { input, validate } from "../middleware/validate";
 import { TokenBody } from "./schemas";
 
 /** Access tokens live a day; refresh tokens 30 days (Run:ai's defaults are of this order). */
@@ -11,44 +12,37 @@ export const REFRESH_TTL_SEC = 30 * 24 * 3600;
 /**
  * POST /api/v1/token. Shared with OpenPAI's login: a body without `grantType` is not ours and
  * goes on to the next surface (this middleware is last in its stack, so next() leaves Run:ai).
+ * Ours is validated (TokenBody: the fields each grant type needs) before it is answered.
  */
 export function tokenRoute(core: Core): ApiMiddleware {
+  const check = validate(TokenBody);
+  const answer = tokenAnswer(core);
   return async function runaiToken(ctx, next) {
     const body = (ctx.request as { body?: unknown }).body;
     if (ctx.method !== "POST" || typeof body !== "object" || body === null || !("grantType" in body))
       return next();
-    const parsed = TokenBody.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ValidationError(issue?.path.map(String).join(".") || "body", issue?.message ?? "invalid");
-    }
-    const b = parsed.data;
-    const need = (v: string | undefined, field: string): string => {
-      if (!v) throw new ValidationError(field, `is required for grantType ${b.grantType}`);
-      return v;
-    };
+    await check(ctx, () => answer(ctx));
+  };
+}
+
+/** Issues an access and a refresh token for a validated TokenBody. */
+function tokenAnswer(core: Core): (ctx: ApiContext) => Promise<void> {
+  return async (ctx) => {
+    const b = input(ctx, TokenBody);
     let user: User;
     switch (b.grantType) {
       case "password":
-        user = (
-          await core.auth.login(need(b.username, "username"), need(b.password, "password"), ACCESS_TTL_SEC)
-        ).user;
+        user = (await core.auth.login(b.username ?? "", b.password ?? "", ACCESS_TTL_SEC)).user;
         break;
-      case "app_token":
-      case "client_credentials": {
-        const id = need(b.clientID ?? b.appID, "clientID");
-        const secret = need(b.clientSecret ?? b.appSecret, "clientSecret");
-        user = await application(core, id, secret);
-        break;
-      }
       case "refresh_token": {
-        const p = core.auth.authenticate(need(b.refreshToken, "refreshToken"));
+        const p = core.auth.authenticate(b.refreshToken ?? "");
         core.auth.revoke(p.token.id);
         user = p.user;
         break;
       }
       default:
-        throw new ValidationError("grantType", `${b.grantType} is not supported by this hub`);
+        // app_token and client_credentials (TokenBody admits no other grant).
+        user = await application(core, b.clientID ?? b.appID ?? "", b.clientSecret ?? b.appSecret ?? "");
     }
     const access = core.auth.issue(user, "login", ACCESS_TTL_SEC);
     const refresh = core.auth.issue(user, "login", REFRESH_TTL_SEC);
