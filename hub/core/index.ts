@@ -2,7 +2,7 @@ import { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
 import { DeploymentController } from "./deployments/controller";
-import type { FailurePolicy } from "./deployments/health";
+import type { FailurePolicy } from "./services/health";
 import { DeploymentService } from "./deployments/service";
 import { DesiredState } from "./desired";
 import { GroupService } from "./groups";

@@ -2,11 +2,12 @@ import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { ConflictError, NotFoundError } from "../../core/errors";
 import type { Node } from "../../core/model";
-import { clusterMatches, eligible } from "../../core/deployments/targets";
+import { clusterMatches, eligible } from "../../core/services/targets";
 import type { ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { deleteBody, ok, okPage, unix } from "./envelope";
 import { oteAuth, oteRole } from "./identity";
+import { selectorOf } from "./selectors";
 import { ClusterLabelBody, ClusterListQuery, NodeLabelBody, NodeLabelQuery, NodeListQuery } from "./schemas";
 
 /** A node's OTE view, from the agent's real inventory. Units: memory and disk MiB, cpu cores. */
@@ -44,7 +45,7 @@ export function clusterRoutes(router: Router<ApiState>, core: Core): void {
     const nodes = core.nodes.list();
     const items = core.clusters
       .list()
-      .filter((c) => clusterMatches(c, q.clusterLabel))
+      .filter((c) => clusterMatches(c, selectorOf(q.clusterLabel)))
       .map((c) => {
         const mine = nodes.filter((n) => n.clusterId === c.id);
         return {

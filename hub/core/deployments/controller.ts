@@ -5,11 +5,16 @@ import type { NodeService } from "../nodes";
 import type { Store } from "../repositories";
 import type { TaskMetricsService } from "../task-metrics";
 import type { WorkloadService } from "../workloads";
-import { DEFAULT_FAILURE_POLICY, failureReason, RestartTracker, type FailurePolicy } from "./health";
-import { hpaReplicas } from "./hpa";
+import {
+  DEFAULT_FAILURE_POLICY,
+  failureReason,
+  RestartTracker,
+  type FailurePolicy,
+} from "../services/health";
+import { hpaReplicas } from "../services/hpa";
 import { DeployStatus, type OteApp, type OteDeployment } from "./model";
-import { rolloutStep } from "./rollout";
-import { desiredPerNode, selectedClusters } from "./targets";
+import { rolloutStep } from "../services/rollout";
+import { desiredPerNode, selectedClusters } from "../services/targets";
 
 /** The pullSecret name of an external repository's stored credentials. */
 export const externalRepoSecret = (id: number): string => `otestack/external-repo/${id}`;
@@ -120,7 +125,12 @@ export class DeploymentController {
   /** Replicas wanted per node for the deployment as it stands. */
   desired(d: OteDeployment): Map<string, number> {
     return desiredPerNode(
-      { kind: d.kind, replicas: d.replicas, clusterLabel: d.clusterLabel, nodeLabel: d.nodeLabel },
+      {
+        placement: d.kind === "daemonset" ? "per-node" : "spread",
+        replicas: d.replicas,
+        clusterLabel: d.clusterLabel === "all" ? null : d.clusterLabel,
+        nodeLabel: d.nodeLabel === "all" ? null : d.nodeLabel,
+      },
       this.clusters.list(),
       this.nodes.list(),
     );
@@ -225,7 +235,10 @@ export class DeploymentController {
     this.lastHpa.set(d.id, now);
     const cpu = avg(samples.map((s) => ((s.cpuPercent * 10) / Math.max(1, app.cpu)) * 100));
     const mem = avg(samples.map((s) => (s.memoryUsedMiB / Math.max(1, app.memory)) * 100));
-    const clusters = Math.max(1, selectedClusters(this.clusters.list(), d.clusterLabel).length);
+    const clusters = Math.max(
+      1,
+      selectedClusters(this.clusters.list(), d.clusterLabel === "all" ? null : d.clusterLabel).length,
+    );
     const perCluster = hpaReplicas({
       current: samples.length / clusters,
       cpuPercent: cpu,
