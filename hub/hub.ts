@@ -41,13 +41,11 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     metricsSampleMs: config.metricsSampleMs,
     hpaIntervalMs: config.oteHpaIntervalMs,
     restartBackoffMs: config.restartBackoffMs,
-    oteFailure: {
+    serviceFailure: {
       crashLoopRestarts: config.oteCrashLoopRestarts,
       crashLoopWindowMs: config.oteCrashLoopWindowMs,
       noTargetTimeoutMs: config.oteNoTargetTimeoutMs,
     },
-    registryUrl: config.registryUrl ?? null,
-    adminAutoDeploy: config.oteAdminAutoDeploy,
   });
   const admin = await core.users.ensureAdmin(config.adminUsername, config.adminPassword);
   if (config.bootstrapJoinToken) core.joinTokens.ensureBootstrap(config.bootstrapJoinToken);
@@ -81,6 +79,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     },
     options.surfaces?.(core) ?? [],
     { listPerMin: config.openpaiListRatePerMin, submitPerHour: config.openpaiSubmitRatePerHour },
+    { registryUrl: config.registryUrl ?? null, adminAutoDeploy: config.oteAdminAutoDeploy },
   );
   const httpServer = http.createServer(app.callback());
   await new Promise<void>((resolve, reject) => {
@@ -136,9 +135,9 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       safely("project metrics", () => core.projectMetrics.sample()),
       DEFAULT_PROJECT_SAMPLE_MS,
     ),
-    // OTE deployments converge (rollouts, label following, autoscaling) on a short tick.
+    // Replicated services converge (rollouts, label following, autoscaling) on a short tick.
     setInterval(
-      safely("deployment controller", () => core.deploymentController.tick()),
+      safely("service controller", () => core.serviceController.tick()),
       500,
     ),
   ];

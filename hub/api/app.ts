@@ -10,6 +10,7 @@ import { runaiApi } from "./runai";
 import { openpaiApi } from "./openpai";
 import type { OpenpaiRateLimits } from "./openpai/rate-limit";
 import { otestackApi } from "./otestack";
+import type { OteSettings } from "./otestack/settings";
 
 /**
  * The hub's HTTP app: request id and log first, then health and each API surface. A surface is a
@@ -22,6 +23,7 @@ export function createApp(
   gauges: HubGauges,
   extraSurfaces: ApiMiddleware[] = [],
   openpaiLimits?: OpenpaiRateLimits,
+  otestack: OteSettings = { registryUrl: null, adminAutoDeploy: true },
 ): Koa<ApiState> {
   const app = new Koa<ApiState>();
   app.proxy = false;
@@ -36,7 +38,7 @@ export function createApp(
   app.use(nativeApi(core, logger));
   app.use(runaiApi(core, logger));
   app.use(openpaiApi(core, logger, openpaiLimits));
-  app.use(otestackApi(core, logger));
+  app.use(otestackApi(core, logger, otestack));
   for (const s of extraSurfaces) app.use(s);
   app.use(async (ctx) => {
     ctx.status = 404;

@@ -7,6 +7,8 @@ export interface ApiState {
   principal?: Principal;
   /** Validated input, set by validate(). */
   input?: unknown;
+  /** Validated path parameters, set by validate(schema, "params"). */
+  params?: unknown;
 }
 
 export type ApiContext = Koa.ParameterizedContext<ApiState>;

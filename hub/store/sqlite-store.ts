@@ -1,14 +1,17 @@
 import path from "node:path";
 import type { Store } from "../core/repositories";
+import { artifactRepository } from "./artifact-repository";
 import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
-import { oteStackRepository } from "./otestack-repository";
 import { eventRepository } from "./event-repository";
 import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
 import { openpaiAttemptRepository } from "./openpai-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
+import { registryCredentialRepository } from "./registry-credential-repository";
+import { replicatedServiceRepository, serviceTemplateRepository } from "./service-repositories";
 import { settingsRepository } from "./settings-repository";
+import { surfaceIdRepository } from "./surface-id-repository";
 import { taskRepository } from "./task-repository";
 import { groupRepository, nodePoolRepository, quotaUnitRepository } from "./tenancy-repositories";
 import { tokenRepository } from "./token-repository";
@@ -35,7 +38,11 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     groups: groupRepository(db),
     preemptions: preemptionRepository(db),
     projectMetrics: projectMetricsRepository(db),
-    otestack: oteStackRepository(db),
+    serviceTemplates: serviceTemplateRepository(db),
+    replicatedServices: replicatedServiceRepository(db),
+    registryCredentials: registryCredentialRepository(db),
+    artifacts: artifactRepository(db),
+    surfaceIds: surfaceIdRepository(db),
     openpaiAttempts: openpaiAttemptRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {

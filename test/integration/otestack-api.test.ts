@@ -361,11 +361,12 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
       ["cam"],
     );
     const webIds = new Set(list.body.data?.length ? [res.body.data?.id] : []);
+    const cam = hub.hub.core.replicatedServices.byName(ns, "cam").id;
     await waitFor(
       () =>
         !hub.hub.core.workloads
           .list({ states: ["pending", "running", "stopping"] })
-          .some((w) => (w.meta["otestack"] as { deployId: number }).deployId !== 1 && webIds.size > 0),
+          .some((w) => (w.meta["replicaOf"] as { serviceId: string }).serviceId !== cam && webIds.size > 0),
       "web replicas stopped",
     );
   });
@@ -467,7 +468,7 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
       `/v1/repository/external/${repo.body.data?.id}`,
     );
     assert.ok(!JSON.stringify(got.body).includes("p@ss-word") && !("password" in (got.body.data ?? {})));
-    const sealed = hub.hub.core.store.otestack.externalRepos()[0]?.passwordSealed ?? "";
+    const sealed = hub.hub.core.registryCredentials.list()[0]?.passwordSealed ?? "";
     assert.ok(sealed.startsWith("v1:") && !sealed.includes("p@ss-word"));
     assert.equal((await admin.call("GET", "/v1/repository/external")).body.total, 1);
     assert.equal((await admin.call("DELETE", `/v1/repository/external/${repo.body.data?.id}`)).status, 200);

@@ -122,10 +122,10 @@ export function clusterRoutes(router: Router<ApiState>, core: Core): void {
     const missing = body.labels.find((l) => !node.labels.includes(l));
     if (missing) throw new NotFoundError("label", missing);
     // Deployments selecting a removed label have replicas here: they leave only when asked to.
-    const affected = core.deployments
+    const affected = core.replicatedServices
       .list()
-      .filter((d) => d.deletedAt === null && body.labels.includes(d.nodeLabel))
-      .filter((d) => core.deploymentController.replicas(d.id).some((r) => r.meta.nodeId === node.id));
+      .filter((d) => d.targets.nodeLabel !== null && body.labels.includes(d.targets.nodeLabel))
+      .filter((d) => core.serviceController.replicas(d.id).some((r) => r.link.nodeId === node.id));
     if (affected.length > 0 && !body.deleteDeploy) {
       throw new ConflictError(
         `deployments ${affected.map((d) => d.name).join(", ")} run on ${node.name} through these labels: pass deleteDeploy=true to remove them from the node`,

@@ -10,6 +10,7 @@ import { runai } from "./004-runai";
 import { otestack } from "./005-otestack";
 import { openpaiAttempts } from "./006-openpai-attempts";
 import { restartBackoff } from "./007-restart-backoff";
+import { replicatedServices } from "./009-replicated-services";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   otestack,
   openpaiAttempts,
   restartBackoff,
+  replicatedServices,
 ];
