@@ -54,15 +54,24 @@ export class RegistryCredentialService {
     return credential;
   }
 
-  /** Refused while a service template pulls with it. */
+  /** Refused while a service template, or the revision a live service runs, pulls with it. */
   delete(credential: RegistryCredential): void {
-    const user = this.store.serviceTemplates
+    const template = this.store.serviceTemplates
       .list()
       .find((t) => t.spec.registryCredentialId === credential.id);
-    if (user)
+    if (template)
       throw new ConflictError(
-        `registry credential ${credential.name} is used by template ${user.name}:${user.version}`,
+        `registry credential ${credential.name} is used by template ${template.name}:${template.version}`,
       );
+    const service = this.store.replicatedServices
+      .list()
+      .find(
+        (s) =>
+          s.deletedAt === null &&
+          s.revisions.some((r) => r.number === s.current && r.spec.registryCredentialId === credential.id),
+      );
+    if (service)
+      throw new ConflictError(`registry credential ${credential.name} is used by service ${service.name}`);
     this.store.registryCredentials.delete(credential.id);
   }
 
