@@ -65,6 +65,7 @@ export class ServiceController {
 
   /** One pass over every service. Returns how many replicas were created or stopped. */
   tick(): number {
+    if (!this.services.any()) return 0; // hubs without replicated services pay nothing
     const byService = this.liveReplicas(true);
     const services = new Map(this.services.list().map((s) => [s.id, s]));
     let changes = 0;

@@ -37,6 +37,11 @@ export class ReplicatedServiceService {
     return this.store.replicatedServices.list().filter((s) => s.deletedAt === null);
   }
 
+  /** Whether any service was ever created (deleted ones included). */
+  any(): boolean {
+    return this.store.replicatedServices.list().length > 0;
+  }
+
   /** Live or deleted, by id. */
   find(id: string): ReplicatedService | undefined {
     return this.store.replicatedServices.byId(id);
