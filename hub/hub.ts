@@ -42,13 +42,11 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     hpaIntervalMs: config.oteHpaIntervalMs,
     restartBackoffMs: config.restartBackoffMs,
     taskMetricsRetentionMs: config.taskMetricsRetentionHours * 3_600_000,
-    oteFailure: {
+    serviceFailure: {
       crashLoopRestarts: config.oteCrashLoopRestarts,
       crashLoopWindowMs: config.oteCrashLoopWindowMs,
       noTargetTimeoutMs: config.oteNoTargetTimeoutMs,
     },
-    registryUrl: config.registryUrl ?? null,
-    adminAutoDeploy: config.oteAdminAutoDeploy,
   });
   const admin = await core.users.ensureAdmin(config.adminUsername, config.adminPassword);
   if (config.bootstrapJoinToken) core.joinTokens.ensureBootstrap(config.bootstrapJoinToken);
@@ -143,9 +141,9 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       safely("project metrics", () => core.projectMetrics.sample()),
       DEFAULT_PROJECT_SAMPLE_MS,
     ),
-    // OTE deployments converge (rollouts, label following, autoscaling) on a short tick.
+    // Replicated services converge (rollouts, label following, autoscaling) on a short tick.
     setInterval(
-      safely("deployment controller", () => core.deploymentController.tick()),
+      safely("service controller", () => core.serviceController.tick()),
       500,
     ),
   ];

@@ -51,7 +51,8 @@ export class DesiredState {
   constructor(private readonly store: Store) {}
 
   /**
-   * Resolves pullSecret names that start with `prefix` (each surface owns one, e.g. "otestack/").
+   * Resolves pullSecret names that start with `prefix` (core's registry credentials own
+   * "registry-credential/").
    */
   addPullSecretResolver(prefix: string, resolver: PullSecretResolver): void {
     this.pullSecrets.push({ prefix, resolver });

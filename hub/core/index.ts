@@ -1,9 +1,8 @@
+import { ArtifactService } from "./artifacts";
 import { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
-import { DeploymentController } from "./deployments/controller";
-import type { FailurePolicy } from "./deployments/health";
-import { DeploymentService } from "./deployments/service";
+import type { FailurePolicy } from "./services/health";
 import { DesiredState } from "./desired";
 import { GroupService } from "./groups";
 import { JoinTokenService } from "./join-tokens";
@@ -13,10 +12,15 @@ import { PlacementLoop } from "./placement";
 import { Preemptions } from "./preemption";
 import { ProjectMetrics } from "./project-metrics";
 import { QuotaUnitService } from "./quota-units";
+import { REGISTRY_CREDENTIAL_PREFIX, RegistryCredentialService } from "./registry-credentials";
 import { SecretBox } from "./secret-box";
 import { Sequences } from "./sequences";
 import type { Store } from "./repositories";
+import { ServiceController } from "./services/controller";
+import { ReplicatedServiceService } from "./services/services";
+import { ServiceTemplateService } from "./services/templates";
 import { CoreSignals } from "./signals";
+import { SurfaceIds } from "./surface-ids";
 import { DEFAULT_RESTART_BACKOFF, TaskLifecycle } from "./task-lifecycle";
 import { TaskMetricsService } from "./task-metrics";
 import { UserService } from "./users";
@@ -50,19 +54,24 @@ export interface Core {
   projectMetrics: ProjectMetrics;
   /** Per-task usage: latest sample (memory) and one-minute history (batched to the store). */
   taskMetrics: TaskMetricsService;
-  /** OTE-stack apps and audited deployments, and the controller converging them. */
-  deployments: DeploymentService;
-  deploymentController: DeploymentController;
+  /** Replicated services (replica sets with revisions), the controller converging them, and
+   * the versioned templates they roll out. */
+  replicatedServices: ReplicatedServiceService;
+  serviceController: ServiceController;
+  serviceTemplates: ServiceTemplateService;
+  /** Sealed credentials for private registries, resolved when a task is sent to its agent. */
+  registryCredentials: RegistryCredentialService;
+  /** Stored package files (helm charts). */
+  artifacts: ArtifactService;
+  /** Stable integer ids for surfaces whose clients expect them. */
+  surfaceIds: SurfaceIds;
 }
 
-/** Core options: node liveness plus OTE deployments (autoscaling spacing, @default 15_000 ms). */
+/** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
 export type CoreOptions = NodeServiceOptions & {
   hpaIntervalMs?: number;
-  /** When an OTE deployment is failed (status 4). @default DEFAULT_FAILURE_POLICY */
-  oteFailure?: Partial<FailurePolicy>;
-  registryUrl?: string | null;
-  /** @default true */
-  adminAutoDeploy?: boolean;
+  /** When a replicated service is failed. @default DEFAULT_FAILURE_POLICY */
+  serviceFailure?: Partial<FailurePolicy>;
   /** First crash-loop back-off of a restarted service task. @default 10_000 ms (0: off) */
   restartBackoffMs?: number;
   /** How long per-task one-minute metric points are kept. @default 7 days */
@@ -92,10 +101,14 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     (taskId) => store.tasks.byId(taskId)?.gpuUuids ?? [],
     { retentionMs: options.taskMetricsRetentionMs },
   );
+  const secretBox = new SecretBox(store.settings);
+  const replicatedServices = new ReplicatedServiceService(store, clock, signals);
+  const registryCredentials = new RegistryCredentialService(store, secretBox, clock);
+  desired.addPullSecretResolver(REGISTRY_CREDENTIAL_PREFIX, (name) => registryCredentials.resolve(name));
   return {
     clock,
     ping: () => store.ping(),
-    secretBox: new SecretBox(store.settings),
+    secretBox,
     signals,
     sequences: new Sequences(store.sequences),
     auth: new AuthService(store, clock),
@@ -113,13 +126,23 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     preemptions,
     projectMetrics: new ProjectMetrics(store, nodes, nodePools, clock),
     taskMetrics,
-    deployments: new DeploymentService(store, clock, signals, {
-      registryUrl: options.registryUrl ?? null,
-      adminAutoDeploy: options.adminAutoDeploy ?? true,
-    }),
-    deploymentController: new DeploymentController(store, clusters, nodes, workloads, taskMetrics, clock, {
-      hpaIntervalMs: options.hpaIntervalMs ?? 15_000,
-      ...(options.oteFailure ? { failure: options.oteFailure } : {}),
-    }),
+    replicatedServices,
+    serviceController: new ServiceController(
+      replicatedServices,
+      clusters,
+      nodes,
+      workloads,
+      store.quotaUnits,
+      taskMetrics,
+      clock,
+      {
+        hpaIntervalMs: options.hpaIntervalMs ?? 15_000,
+        ...(options.serviceFailure ? { failure: options.serviceFailure } : {}),
+      },
+    ),
+    serviceTemplates: new ServiceTemplateService(store, clock),
+    registryCredentials,
+    artifacts: new ArtifactService(store, clock),
+    surfaceIds: new SurfaceIds(store),
   };
 }

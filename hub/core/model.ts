@@ -220,7 +220,7 @@ export interface TaskRole {
   /** Pins every task of this role to one node (a daemon-set member). */
   nodeId?: string;
   /**
-   * Names stored registry credentials for pulling `image` (e.g. an OTE external repository). Only
+   * Names stored registry credentials for pulling `image` (`registry-credential/<id>`). Only
    * the name is stored with the workload; DesiredState resolves it when the task is sent to its
    * agent, so no password sits in workload rows.
    */

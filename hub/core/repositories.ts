@@ -22,7 +22,9 @@ import type {
 } from "./model";
 import type { PreemptionRepository } from "./preemption";
 import type { ProjectMetricsRepository } from "./project-metrics";
-import type { OteStackRepository } from "./deployments/model";
+import type { Artifact, ArtifactInfo } from "./artifact-model";
+import type { RegistryCredential } from "./registry-credential-model";
+import type { ReplicatedService, ServiceTemplate } from "./services/model";
 
 export interface UserRepository {
   insert(user: User): void;
@@ -153,6 +155,42 @@ export interface TaskMetricsRepository {
   prune(before: number): number;
 }
 
+export interface ServiceTemplateRepository {
+  insert(template: ServiceTemplate): void;
+  /** Oldest first. */
+  list(): ServiceTemplate[];
+  delete(id: string): void;
+}
+
+export interface ReplicatedServiceRepository {
+  insert(service: ReplicatedService): void;
+  update(service: ReplicatedService): void;
+  byId(id: string): ReplicatedService | undefined;
+  /** Oldest first, deleted ones included. */
+  list(): ReplicatedService[];
+}
+
+export interface RegistryCredentialRepository {
+  insert(credential: RegistryCredential): void;
+  /** Oldest first. */
+  list(): RegistryCredential[];
+  delete(id: string): void;
+}
+
+export interface ArtifactRepository {
+  insert(artifact: Artifact): void;
+  /** Oldest first, without their content. */
+  list(kind: string): ArtifactInfo[];
+}
+
+/** Integer sequences per key (`<surface>/<kind>`), from 1, never reused. */
+export interface SurfaceIdRepository {
+  find(key: string, objectId: string): number | undefined;
+  objectOf(key: string, id: number): string | undefined;
+  /** Gives the object the key's next integer (the caller knows it has none). */
+  assign(key: string, objectId: string): number;
+}
+
 export interface Store {
   users: UserRepository;
   tokens: TokenRepository;
@@ -170,14 +208,18 @@ export interface Store {
   preemptions: PreemptionRepository;
   /** Per-project metric samples (Run:ai metrics). */
   projectMetrics: ProjectMetricsRepository;
-  /** OTE-stack apps, deployments, external repositories and charts. */
-  otestack: OteStackRepository;
   /** Past whole-workload attempts of every workload (migration 008). */
   jobAttempts: JobAttemptRepository;
   /** Per-task metrics history (migration 012). */
   taskMetrics: TaskMetricsRepository;
   /** Named integer sequences (surface integer ids). */
   sequences: SequenceRepository;
+  /** Replicated services and the templates they roll out (migration 009). */
+  serviceTemplates: ServiceTemplateRepository;
+  replicatedServices: ReplicatedServiceRepository;
+  registryCredentials: RegistryCredentialRepository;
+  artifacts: ArtifactRepository;
+  surfaceIds: SurfaceIdRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

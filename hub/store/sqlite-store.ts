@@ -1,15 +1,18 @@
 import path from "node:path";
 import type { Store } from "../core/repositories";
+import { artifactRepository } from "./artifact-repository";
 import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
-import { oteStackRepository } from "./otestack-repository";
 import { eventRepository } from "./event-repository";
 import { jobAttemptRepository } from "./job-attempt-repository";
 import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
+import { registryCredentialRepository } from "./registry-credential-repository";
+import { replicatedServiceRepository, serviceTemplateRepository } from "./service-repositories";
 import { settingsRepository } from "./settings-repository";
 import { sequenceRepository } from "./sequence-repository";
+import { surfaceIdRepository } from "./surface-id-repository";
 import { taskRepository } from "./task-repository";
 import { taskMetricsRepository } from "./task-metrics-repository";
 import { groupRepository, nodePoolRepository, quotaUnitRepository } from "./tenancy-repositories";
@@ -37,10 +40,14 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     groups: groupRepository(db),
     preemptions: preemptionRepository(db),
     projectMetrics: projectMetricsRepository(db),
-    otestack: oteStackRepository(db),
     jobAttempts: jobAttemptRepository(db),
     taskMetrics: taskMetricsRepository(db),
     sequences: sequenceRepository(db),
+    serviceTemplates: serviceTemplateRepository(db),
+    replicatedServices: replicatedServiceRepository(db),
+    registryCredentials: registryCredentialRepository(db),
+    artifacts: artifactRepository(db),
+    surfaceIds: surfaceIdRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

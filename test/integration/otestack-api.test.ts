@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import type { RunningAgent } from "../../agent/agent";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
 import type { TaskSpec } from "../../agent/runtime/runtime";
-import { openSqliteStore } from "../../hub/store/sqlite-store";
 import { fakeHardware } from "../helpers/fake-hardware";
 import { OteClient } from "../helpers/otestack-client";
 import { ADMIN, startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
@@ -337,7 +336,7 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
       ["web2"],
     );
     // Run the controller's pass now (its 500 ms tick) rather than sleeping past it: no replica.
-    hub.hub.core.deploymentController.tick();
+    hub.hub.core.serviceController.tick();
     assert.equal((await replicas(admin, "web2")).replicaList?.length, 0);
     assert.equal(
       (await admin.call("PUT", `/v1/admin/deploy/${res.body.data?.id}`, { status: 1, comment: "fine" }))
@@ -363,11 +362,12 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
       ["cam"],
     );
     const webIds = new Set(list.body.data?.length ? [res.body.data?.id] : []);
+    const cam = hub.hub.core.replicatedServices.byName(ns, "cam").id;
     await waitFor(
       () =>
         !hub.hub.core.workloads
           .list({ states: ["pending", "running", "stopping"] })
-          .some((w) => (w.meta["otestack"] as { deployId: number }).deployId !== 1 && webIds.size > 0),
+          .some((w) => (w.meta["replicaOf"] as { serviceId: string }).serviceId !== cam && webIds.size > 0),
       "web replicas stopped",
     );
   });
@@ -469,10 +469,7 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
       `/v1/repository/external/${repo.body.data?.id}`,
     );
     assert.ok(!JSON.stringify(got.body).includes("p@ss-word") && !("password" in (got.body.data ?? {})));
-    // Sealed at rest: read what the hub's SQLite file holds, through a second connection.
-    const atRest = openSqliteStore(hub.dataDir);
-    const sealed = atRest.otestack.externalRepos()[0]?.passwordSealed ?? "";
-    atRest.close();
+    const sealed = hub.hub.core.registryCredentials.list()[0]?.passwordSealed ?? "";
     assert.ok(sealed.startsWith("v1:") && !sealed.includes("p@ss-word"));
     assert.equal((await admin.call("GET", "/v1/repository/external")).body.total, 1);
     assert.equal((await admin.call("DELETE", `/v1/repository/external/${repo.body.data?.id}`)).status, 200);

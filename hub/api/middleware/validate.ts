@@ -56,3 +56,8 @@ export function input<S extends z.ZodType>(
   const inputs = ctx.state.inputs;
   return (inputs?.has(schema) ? inputs.get(schema) : ctx.state.input) as z.infer<S>;
 }
+
+/** The validated path parameters, typed by the schema that validated them. */
+export function params<S extends z.ZodType>(ctx: { state: { params?: unknown } }, _schema: S): z.infer<S> {
+  return ctx.state.params as z.infer<S>;
+}

@@ -3,13 +3,16 @@ import type Router from "@koa/router";
 import { koaBody } from "koa-body";
 import { z } from "zod";
 import type { Core } from "../../core";
-import type { OteApp } from "../../core/deployments/model";
-import { ForbiddenError, NotFoundError, ValidationError } from "../../core/errors";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../core/errors";
+import type { Placement, ServiceTemplate } from "../../core/services/model";
 import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { approvedNamespaces } from "./business-routes";
-import { ok, okPage, unix } from "./envelope";
+import { ok, okPage } from "./envelope";
 import { caller, canSee, oteAuth } from "./identity";
+import { OteDeployments } from "./deployments";
+import { OTE_IDS } from "./ids";
+import { CHART, mainVersionOf, presentApp, presentChart } from "./presenters";
 import { Namespace, paging } from "./schemas";
 
 const AppName = z
@@ -92,38 +95,6 @@ const AppListQuery = z.object({
 });
 const VersionQuery = z.object({ version: z.string().optional(), namespace: z.string().optional() });
 
-export function presentApp(a: OteApp) {
-  return {
-    id: a.id,
-    appName: a.name,
-    version: a.version,
-    mainVersion: a.mainVersion,
-    namespace: a.namespace,
-    deployType: a.kind,
-    image: a.image,
-    command: a.command,
-    args: a.args,
-    envs: a.env,
-    ports: a.ports.map((p) => ({ ...p, protocol: p.protocol.toUpperCase() })),
-    replicas: a.replicas,
-    cpu: a.cpu,
-    memory: a.memory,
-    isHPA: a.isHPA,
-    minReplicas: a.minReplicas,
-    maxReplicas: a.maxReplicas,
-    hpaCpu: a.hpaCpuTarget,
-    hpaMemory: a.hpaMemoryTarget,
-    minReadySeconds: a.minReadySeconds,
-    maxSurge: a.maxSurge,
-    maxUnavailable: a.maxUnavailable,
-    description: a.description,
-    externalRepoId: a.externalRepoId,
-    userName: a.owner,
-    createTime: unix(a.createdAt),
-    updateTime: unix(a.updatedAt),
-  };
-}
-
 /** Namespace the caller may work in: an approved business they belong to (or any, for super admins). */
 export function requireNamespace(core: Core, ctx: ApiContext, namespace: string): void {
   if (!approvedNamespaces(core).includes(namespace))
@@ -134,54 +105,81 @@ export function requireNamespace(core: Core, ctx: ApiContext, namespace: string)
 const matchName = (name: string, q: string | undefined, mode: "strict" | "partial" | "prefix") =>
   !q || (mode === "strict" ? name === q : mode === "prefix" ? name.startsWith(q) : name.includes(q));
 
+/** Runs `fn`; core's "versions keep their placement" rule is told in OTE's words (deployType). */
+function placementAsDeployType<T>(app: string, asked: "deployment" | "daemonset", fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (!(err instanceof ValidationError) || err.field !== "placement") throw err;
+    const kind = asked === "daemonset" ? "deployment" : "daemonset";
+    throw new ValidationError("deployType", `app ${app} is a ${kind}; versions cannot change it`);
+  }
+}
+
 export function appRoutes(router: Router<ApiState>, core: Core): void {
   const auth = oteAuth(core);
   const visibleApps = (ctx: ApiContext) =>
-    core.deployments.apps().filter((a) => canSee(caller(ctx), a.namespace));
+    core.serviceTemplates.list().filter((a) => canSee(caller(ctx), a.scope));
+  const present = (a: ServiceTemplate) => presentApp(core, a);
+  const deployments = new OteDeployments(core);
 
   router.post("/app", auth, validate(AppBody), (ctx) => {
     const b = input(ctx, AppBody);
     requireNamespace(core, ctx, b.namespace);
-    if (
-      b.externalRepoId !== undefined &&
-      !core.store.otestack.externalRepos().some((r) => r.id === b.externalRepoId)
-    )
+    const credentialId =
+      b.externalRepoId === undefined
+        ? null
+        : core.surfaceIds.objectOf(OTE_IDS.externalRepo, b.externalRepoId);
+    if (credentialId === undefined || (credentialId !== null && !core.registryCredentials.find(credentialId)))
       throw new ValidationError("externalRepoId", `external repository ${b.externalRepoId} does not exist`);
-    const app = core.deployments.createApp({
-      namespace: b.namespace,
-      name: b.appName,
-      mainVersion: b.version,
-      kind: b.deployType,
-      image: b.image,
-      command: b.command,
-      args: b.args,
-      env: b.envs,
-      ports: b.ports,
-      replicas: b.replicas,
-      cpu: b.cpu,
-      memory: b.memory,
-      isHPA: b.isHPA,
-      minReplicas: b.minReplicas,
-      maxReplicas: b.maxReplicas,
-      hpaCpuTarget: b.hpaCpu,
-      hpaMemoryTarget: b.hpaMemory,
-      minReadySeconds: b.minReadySeconds,
-      maxSurge: b.maxSurge,
-      maxUnavailable: b.maxUnavailable,
-      description: b.description,
-      externalRepoId: b.externalRepoId ?? null,
-      owner: caller(ctx).username,
-    });
-    ok(ctx, presentApp(app));
+    // Full version `<main>.<n>`: the "x.x" main version plus a counter from 0 per (namespace, app, main).
+    const same = core.serviceTemplates
+      .versions(b.namespace, b.appName)
+      .filter((a) => mainVersionOf(a.version) === b.version);
+    const placement: Placement = b.deployType === "daemonset" ? "per-node" : "spread";
+    const app = placementAsDeployType(b.appName, b.deployType, () =>
+      core.serviceTemplates.create({
+        scope: b.namespace,
+        name: b.appName,
+        version: `${b.version}.${same.length}`,
+        placement,
+        replicas: b.replicas,
+        spec: {
+          image: b.image,
+          command: b.command,
+          args: b.args,
+          env: b.envs,
+          ports: b.ports,
+          cpuMilli: b.cpu,
+          memoryMiB: b.memory,
+          registryCredentialId: credentialId,
+        },
+        rollout: {
+          maxSurge: b.maxSurge,
+          maxUnavailable: b.maxUnavailable,
+          minReadySeconds: b.minReadySeconds,
+        },
+        autoscale: {
+          enabled: b.isHPA,
+          minReplicas: b.minReplicas,
+          maxReplicas: b.maxReplicas,
+          cpuTargetPercent: b.hpaCpu,
+          memoryTargetPercent: b.hpaMemory,
+        },
+        description: b.description,
+        owner: caller(ctx).username,
+      }),
+    );
+    ok(ctx, present(app));
   });
   router.get("/app", auth, validate(AppListQuery, "query"), (ctx) => {
     const q = input(ctx, AppListQuery);
     const apps = visibleApps(ctx)
       .filter((a) => matchName(a.name, q.appName, q.mode))
-      .filter((a) => !q.version || a.version === q.version || a.mainVersion === q.version)
-      .filter((a) => !q.namespace || a.namespace === q.namespace)
-      .sort((a, b) => b.id - a.id)
-      .map(presentApp);
+      .filter((a) => !q.version || a.version === q.version || mainVersionOf(a.version) === q.version)
+      .filter((a) => !q.namespace || a.scope === q.namespace)
+      .map(present)
+      .sort((a, b) => b.id - a.id);
     okPage(ctx, apps, q.page, q.pageSize);
   });
 
@@ -204,25 +202,25 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
       { filepath: string; originalFilename?: string; size: number } | undefined;
     if (!file)
       throw new ValidationError("chart", "a chart file (.tgz) is required in the multipart field chart");
-    const chart = core.store.otestack.insertChart({
-      namespace: f.namespace,
+    const content = fs.readFileSync(file.filepath);
+    fs.rmSync(file.filepath, { force: true });
+    const chart = core.artifacts.add({
+      kind: CHART,
+      scope: f.namespace,
       name: f.name,
       version: f.version,
       fileName: file.originalFilename ?? `${f.name}-${f.version}.tgz`,
       sizeBytes: file.size,
-      content: fs.readFileSync(file.filepath),
+      content,
       owner: caller(ctx).username,
-      createdAt: core.clock.now(),
     });
-    fs.rmSync(file.filepath, { force: true });
-    const { content: _content, ...rest } = chart;
-    ok(ctx, { ...rest, createTime: unix(chart.createdAt) });
+    ok(ctx, presentChart(core, chart));
   });
   router.get("/app/chart", auth, (ctx) => {
-    const charts = core.store.otestack.charts().filter((c) => canSee(caller(ctx), c.namespace));
+    const charts = core.artifacts.list(CHART).filter((c) => canSee(caller(ctx), c.scope));
     ok(
       ctx,
-      charts.map((c) => ({ ...c, createTime: unix(c.createdAt) })),
+      charts.map((c) => presentChart(core, c)),
       { total: charts.length },
     );
   });
@@ -235,17 +233,30 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
       (a) =>
         a.name === name &&
         (!q.version || a.version === q.version) &&
-        (!q.namespace || a.namespace === q.namespace),
+        (!q.namespace || a.scope === q.namespace),
     );
     if (versions.length === 0) throw new NotFoundError("app", name);
     return versions;
   };
   router.get("/app/:appName", auth, validate(VersionQuery, "query"), (ctx) => {
     const versions = namedVersions(ctx);
-    ok(ctx, versions.map(presentApp), { total: versions.length });
+    ok(ctx, versions.map(present), { total: versions.length });
   });
   router.delete("/app/:appName", auth, validate(VersionQuery, "query"), (ctx) => {
-    for (const a of namedVersions(ctx)) core.deployments.deleteApp(a);
+    for (const a of namedVersions(ctx)) {
+      // A waiting operation holds its version too (core guards the version in effect).
+      const waiting = deployments
+        .waiting()
+        .find(
+          (d) =>
+            d.service.scope === a.scope &&
+            d.record.appName === a.name &&
+            d.record.pending?.version === a.version,
+        );
+      if (waiting)
+        throw new ConflictError(`app version ${a.version} is used by deployment ${waiting.service.name}`);
+      core.serviceTemplates.delete(a);
+    }
     ok(ctx);
   });
 }

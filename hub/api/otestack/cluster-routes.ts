@@ -2,11 +2,12 @@ import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { ConflictError, NotFoundError } from "../../core/errors";
 import type { Node } from "../../core/model";
-import { clusterMatches, eligible } from "../../core/deployments/targets";
+import { clusterMatches, eligible } from "../../core/services/targets";
 import type { ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { deleteBody, ok, okPage, unix } from "./envelope";
 import { oteAuth, oteRole } from "./identity";
+import { selectorOf } from "./selectors";
 import { ClusterLabelBody, ClusterListQuery, NodeLabelBody, NodeLabelQuery, NodeListQuery } from "./schemas";
 
 /** A node's OTE view, from the agent's real inventory. Units: memory and disk MiB, cpu cores. */
@@ -44,7 +45,7 @@ export function clusterRoutes(router: Router<ApiState>, core: Core): void {
     const nodes = core.nodes.list();
     const items = core.clusters
       .list()
-      .filter((c) => clusterMatches(c, q.clusterLabel))
+      .filter((c) => clusterMatches(c, selectorOf(q.clusterLabel)))
       .map((c) => {
         const mine = nodes.filter((n) => n.clusterId === c.id);
         return {
@@ -121,10 +122,10 @@ export function clusterRoutes(router: Router<ApiState>, core: Core): void {
     const missing = body.labels.find((l) => !node.labels.includes(l));
     if (missing) throw new NotFoundError("label", missing);
     // Deployments selecting a removed label have replicas here: they leave only when asked to.
-    const affected = core.deployments
+    const affected = core.replicatedServices
       .list()
-      .filter((d) => d.deletedAt === null && body.labels.includes(d.nodeLabel))
-      .filter((d) => core.deploymentController.replicas(d.id).some((r) => r.meta.nodeId === node.id));
+      .filter((d) => d.targets.nodeLabel !== null && body.labels.includes(d.targets.nodeLabel))
+      .filter((d) => core.serviceController.replicas(d.id).some((r) => r.link.nodeId === node.id));
     if (affected.length > 0 && !body.deleteDeploy) {
       throw new ConflictError(
         `deployments ${affected.map((d) => d.name).join(", ")} run on ${node.name} through these labels: pass deleteDeploy=true to remove them from the node`,

@@ -1,7 +1,6 @@
 import Router from "@koa/router";
+import type { HubConfig } from "../../config";
 import type { Core } from "../../core";
-import { externalRepoSecret } from "../../core/deployments/controller";
-import type { RegistryAuth } from "../../core/desired";
 import { NotFoundError } from "../../core/errors";
 import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
@@ -15,6 +14,7 @@ import { deployRoutes } from "./deploy-routes";
 import { oteErrors } from "./envelope";
 import { profile, withProfile } from "./identity";
 import { repositoryRoutes } from "./repository-routes";
+import type { OteSettings } from "./settings";
 import { authorizationRoutes, userRoutes } from "./user-routes";
 
 /** The hub's administrators are OTE system administrators (role 4), approved. */
@@ -25,33 +25,24 @@ function bootstrapOtestack(core: Core): void {
   }
 }
 
-/**
- * Replicas of apps with an external repository pull with its stored credentials, opened only
- * when a task is sent to its agent.
- */
-function externalRepoAuth(core: Core): (name: string) => RegistryAuth | null {
-  return (name) => {
-    const repo = core.store.otestack.externalRepos().find((r) => externalRepoSecret(r.id) === name);
-    return repo
-      ? {
-          serverAddress: repo.address,
-          username: repo.username,
-          password: core.secretBox.open(repo.passwordSealed),
-        }
-      : null;
-  };
-}
+/** The OTE-stack settings out of the hub's config. */
+export const otestackConfig = (config: HubConfig): OteSettings => ({
+  registryUrl: config.registryUrl ?? null,
+  adminAutoDeploy: config.oteAdminAutoDeploy,
+});
 
 /** The OTE-stack open-api surface (README: OTE-stack compatibility): every /v1 path no deeper claim takes. */
-export const otestackSurface: SurfaceFactory = ({ core }): Surface => {
+export const otestackSurface: SurfaceFactory = ({ core, config }) => otestack(core, otestackConfig(config));
+
+export function otestack(core: Core, settings: OteSettings): Surface {
   const router = new Router<ApiState>({ prefix: "/v1" });
   authorizationRoutes(router, core);
   userRoutes(router, core);
   businessRoutes(router, core);
   clusterRoutes(router, core);
-  repositoryRoutes(router, core, core.secretBox);
+  repositoryRoutes(router, core, settings);
   appRoutes(router, core);
-  deployRoutes(router, core);
+  deployRoutes(router, core, settings);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new NotFoundError("route", `${ctx.method} ${ctx.path}`);
   };
@@ -65,9 +56,7 @@ export const otestackSurface: SurfaceFactory = ({ core }): Surface => {
       notFound,
     ]),
     errors: oteErrors,
-    hooks: {
-      bootstrap: () => bootstrapOtestack(core),
-      pullSecretResolvers: [{ prefix: "otestack/", resolve: externalRepoAuth(core) }],
-    },
+    // Pull secrets of external repositories are core registry credentials: core resolves them.
+    hooks: { bootstrap: () => bootstrapOtestack(core) },
   };
-};
+}

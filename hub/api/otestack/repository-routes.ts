@@ -1,15 +1,16 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { Core } from "../../core";
-import type { SecretBox } from "../../core/secret-box";
-import type { ExternalRepo } from "../../core/deployments/model";
-import { ConflictError, NotFoundError, ValidationError } from "../../core/errors";
+import { ConflictError, NotFoundError } from "../../core/errors";
 import { RegistryClient } from "../../registry/client";
-import type { ApiState } from "../context";
+import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
-import { ok, okPage, unix } from "./envelope";
+import { ok, okPage } from "./envelope";
 import { caller, oteAuth, oteRole, profile } from "./identity";
-import { paging } from "./schemas";
+import { objectOf } from "./ids";
+import { presentExternal } from "./presenters";
+import { OteIdParams, paging } from "./schemas";
+import type { OteSettings } from "./settings";
 
 const ImageQuery = z.object({ imageName: z.string().optional(), ...paging(10) });
 const ImageRef = z.object({ imageName: z.string().min(1, "is required") });
@@ -24,20 +25,10 @@ const ExternalBody = z.object({
   password: z.string().min(1, "is required"),
 });
 
-/** External repositories never show their password. */
-const presentExternal = (r: ExternalRepo) => ({
-  id: r.id,
-  name: r.name,
-  address: r.address,
-  username: r.username,
-  userName: r.owner,
-  createTime: unix(r.createdAt),
-});
-
-export function repositoryRoutes(router: Router<ApiState>, core: Core, box: SecretBox): void {
+export function repositoryRoutes(router: Router<ApiState>, core: Core, settings: OteSettings): void {
   const auth = oteAuth(core);
   const admin = [auth, oteRole(2)];
-  const url = core.deployments.settings.registryUrl;
+  const url = settings.registryUrl;
   const registry = (): RegistryClient => {
     if (!url) throw new ConflictError("no registry configured: set CORRAL_REGISTRY_URL on the hub");
     return new RegistryClient(url);
@@ -107,38 +98,37 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, box: Secr
     );
   });
 
+  // External repositories are core registry credentials, under OTE integer ids.
   router.post("/repository/external", ...admin, validate(ExternalBody), (ctx) => {
     const body = input(ctx, ExternalBody);
-    if (core.store.otestack.externalRepos().some((r) => r.name === body.name))
+    if (core.registryCredentials.list().some((r) => r.name === body.name))
       throw new ConflictError(`external repository ${body.name} already exists`);
-    const repo = core.store.otestack.insertExternalRepo({
-      name: body.name,
-      address: body.address,
-      username: body.username,
-      passwordSealed: box.seal(body.password),
-      owner: caller(ctx).username,
-      createdAt: core.clock.now(),
-    });
-    ok(ctx, presentExternal(repo));
+    const repo = core.registryCredentials.create({ ...body, owner: caller(ctx).username });
+    ok(ctx, presentExternal(core, repo));
   });
   router.get("/repository/external", auth, (ctx) => {
-    const repos = core.store.otestack.externalRepos();
-    ok(ctx, repos.map(presentExternal), { total: repos.length });
+    const repos = core.registryCredentials.list();
+    ok(
+      ctx,
+      repos.map((r) => presentExternal(core, r)),
+      { total: repos.length },
+    );
   });
-  const external = (raw: string | undefined): ExternalRepo => {
-    const id = Number(raw);
-    if (!Number.isInteger(id) || id < 1) throw new ValidationError("id", "must be a positive integer");
-    const repo = core.store.otestack.externalRepos().find((r) => r.id === id);
-    if (!repo) throw new NotFoundError("external repository", String(raw));
+  const external = (ctx: ApiContext) => {
+    const { id } = input(ctx, OteIdParams);
+    const repo = core.registryCredentials.find(objectOf(core, "externalRepo", id, "external repository"));
+    if (!repo) throw new NotFoundError("external repository", String(id));
     return repo;
   };
-  router.get("/repository/external/:id", auth, (ctx) => ok(ctx, presentExternal(external(ctx.params["id"]))));
-  router.delete("/repository/external/:id", ...admin, (ctx) => {
-    const repo = external(ctx.params["id"]);
-    const user = core.deployments.apps().find((a) => a.externalRepoId === repo.id);
+  router.get("/repository/external/:id", auth, validate(OteIdParams, "params"), (ctx) =>
+    ok(ctx, presentExternal(core, external(ctx))),
+  );
+  router.delete("/repository/external/:id", ...admin, validate(OteIdParams, "params"), (ctx) => {
+    const repo = external(ctx);
+    const user = core.serviceTemplates.list().find((a) => a.spec.registryCredentialId === repo.id);
     if (user)
       throw new ConflictError(`external repository ${repo.name} is used by app ${user.name}:${user.version}`);
-    core.store.otestack.deleteExternalRepo(repo.id);
+    core.registryCredentials.delete(repo);
     ok(ctx);
   });
 }

@@ -20,6 +20,14 @@ const Label = z
   .max(63, "must be at most 63 characters")
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.=-]*$/, "must be letters, digits, '_', '.', '-' or '='");
 
+/** An OTE integer id in the path (`/.../:id`). */
+export const OteIdParams = z.object({
+  id: z.coerce
+    .number({ error: "must be a positive integer" })
+    .int("must be a positive integer")
+    .min(1, "must be a positive integer"),
+});
+
 /** `page` from 1; `pageSize` 0 means unlimited. */
 export const paging = (defaultSize: number) => ({
   page: z.coerce.number().int().min(1, "must be >= 1").default(1),

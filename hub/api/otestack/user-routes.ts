@@ -159,7 +159,7 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
   };
   router.delete("/admin/user/:username", ...admin, (ctx) => {
     const user = target(ctx, caller(ctx));
-    if (core.deployments.list().some((d) => d.deletedAt === null && d.owner === user.username))
+    if (core.replicatedServices.list().some((s) => s.owner === user.username))
       throw new ConflictError(`user ${user.username} still owns deployments`);
     core.auth.revokeOtherLogins(user.id);
     core.users.remove(user);

@@ -11,6 +11,7 @@ import { otestack } from "./005-otestack";
 import { openpaiAttempts } from "./006-openpai-attempts";
 import { restartBackoff } from "./007-restart-backoff";
 import { jobAttemptsCore } from "./008-job-attempts-core";
+import { replicatedServices } from "./009-replicated-services";
 import { quotaUnitFields } from "./010-quota-unit-fields";
 import { interactive } from "./011-interactive";
 import { taskMetrics } from "./012-task-metrics";
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   openpaiAttempts,
   restartBackoff,
   jobAttemptsCore,
+  replicatedServices,
   quotaUnitFields,
   interactive,
   taskMetrics,

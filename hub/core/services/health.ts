@@ -1,6 +1,6 @@
 /**
- * When an OTE deployment cannot reach its desired state (status 4, failed), and when it is
- * healthy again. Pure: the controller feeds it observations and the clock.
+ * When a replicated service cannot reach its desired state ("failed"), and when it is healthy
+ * again. Pure: the controller feeds it observations and the clock.
  */
 
 export interface FailurePolicy {
@@ -8,7 +8,7 @@ export interface FailurePolicy {
   crashLoopRestarts: number;
   /** Window over which restarts are counted, ms. @default 300_000 (5 minutes) */
   crashLoopWindowMs: number;
-  /** A deployment that selects no eligible node for this long is failed, ms. @default 300_000 */
+  /** A service that selects no eligible node for this long is failed, ms. @default 300_000 */
   noTargetTimeoutMs: number;
 }
 
@@ -48,7 +48,7 @@ export class RestartTracker {
   }
 }
 
-/** Why a deployment is failed now, or null when nothing stops it converging. */
+/** Why a service is failed now, or null when nothing stops it converging. */
 export function failureReason(
   input: { crashLooping: number; noTargetSince: number | null; now: number },
   policy: FailurePolicy,

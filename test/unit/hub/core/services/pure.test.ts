@@ -1,14 +1,14 @@
-/** Pure parts of OTE deployments: replica targets, the HPA rule, rollout steps, failure policy. */
+/** Pure parts of replicated services: replica targets, the HPA rule, rollout steps, failure policy. */
 import assert from "node:assert/strict";
 import {
   failureReason,
   RestartTracker,
   DEFAULT_FAILURE_POLICY,
-} from "../../../../hub/core/deployments/health";
-import { hpaReplicas } from "../../../../hub/core/deployments/hpa";
-import { rolloutStep } from "../../../../hub/core/deployments/rollout";
-import { desiredPerNode } from "../../../../hub/core/deployments/targets";
-import type { Cluster, Node } from "../../../../hub/core/model";
+} from "../../../../../hub/core/services/health";
+import { hpaReplicas } from "../../../../../hub/core/services/hpa";
+import { rolloutStep } from "../../../../../hub/core/services/rollout";
+import { desiredPerNode } from "../../../../../hub/core/services/targets";
+import type { Cluster, Node } from "../../../../../hub/core/model";
 
 const cluster = (id: string, labels: string[] = []): Cluster => ({ id, name: id, labels, createdAt: 0 });
 const node = (name: string, clusterId: string, over: Partial<Node> = {}): Node => ({
@@ -31,7 +31,7 @@ const node = (name: string, clusterId: string, over: Partial<Node> = {}): Node =
 });
 const plain = (m: Map<string, number>) => Object.fromEntries([...m].sort());
 
-describe("OTE deployments (pure)", () => {
+describe("replicated services (pure)", () => {
   describe("desiredPerNode", () => {
     const clusters = [cluster("gz", ["south"]), cluster("bj", ["north"])];
     const nodes = [
@@ -43,7 +43,7 @@ describe("OTE deployments (pure)", () => {
       node("cordoned", "gz", { labels: ["cam"], schedulable: false }),
       node("noengine", "gz", { labels: ["cam"], runtime: null }),
     ];
-    const spec = { kind: "deployment" as const, replicas: 4, clusterLabel: "all", nodeLabel: "all" };
+    const spec = { placement: "spread" as const, replicas: 4, clusterLabel: null, nodeLabel: null };
 
     it("spreads replicas per selected cluster, the remainder to the first nodes by name", () => {
       assert.deepEqual(plain(desiredPerNode(spec, clusters, nodes)), {
@@ -69,11 +69,11 @@ describe("OTE deployments (pure)", () => {
       assert.equal(desiredPerNode({ ...spec, nodeLabel: "none" }, clusters, nodes).size, 0);
     });
 
-    it("wants one daemonset replica on every eligible matching node", () => {
+    it("wants one per-node replica on every eligible matching node", () => {
       assert.deepEqual(
         plain(
           desiredPerNode(
-            { ...spec, kind: "daemonset", nodeLabel: "cam", clusterLabel: "south" },
+            { ...spec, placement: "per-node", nodeLabel: "cam", clusterLabel: "south" },
             clusters,
             nodes,
           ),

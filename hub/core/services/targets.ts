@@ -1,27 +1,35 @@
 import type { Cluster, Node } from "../model";
-import type { AppKind } from "./model";
 
-/** `all` selects every cluster (or every node of a selected cluster), as in OTE-stack. */
-export const ALL = "all";
+/**
+ * How a replicated service places its replicas: `spread` runs `replicas` per selected cluster over
+ * its matching nodes; `per-node` runs one on every matching node (a daemon set).
+ */
+export type Placement = "spread" | "per-node";
 
-export const clusterMatches = (c: Cluster, clusterLabel: string): boolean =>
-  clusterLabel === ALL || c.labels.includes(clusterLabel);
+/** Label selectors of a replicated service; null selects every cluster (or node of one). */
+export interface ServiceTargets {
+  clusterLabel: string | null;
+  nodeLabel: string | null;
+}
 
-export const nodeMatches = (n: Node, nodeLabel: string): boolean =>
-  nodeLabel === ALL || n.labels.includes(nodeLabel);
+export const clusterMatches = (c: Cluster, clusterLabel: string | null): boolean =>
+  clusterLabel === null || c.labels.includes(clusterLabel);
+
+export const nodeMatches = (n: Node, nodeLabel: string | null): boolean =>
+  nodeLabel === null || n.labels.includes(nodeLabel);
 
 /** Nodes a new replica may be put on now: connected, not cordoned, with a usable runtime. */
 export const eligible = (n: Node): boolean =>
   n.status === "ready" && n.schedulable && (n.runtime?.available ?? false);
 
 /**
- * Replicas wanted on each node, by node id. A daemonset wants one on every eligible matching node.
- * A deployment spreads `replicas` over each selected cluster's eligible matching nodes: every node
+ * Replicas wanted on each node, by node id. `per-node` wants one on every eligible matching node;
+ * `spread` spreads `replicas` over each selected cluster's eligible matching nodes: every node
  * gets floor(replicas / nodes), and the first `replicas mod nodes` nodes by name one more, so the
  * answer is stable from one pass to the next. Clusters without an eligible node get nothing.
  */
 export function desiredPerNode(
-  spec: { kind: AppKind; replicas: number; clusterLabel: string; nodeLabel: string },
+  spec: { placement: Placement; replicas: number } & ServiceTargets,
   clusters: readonly Cluster[],
   nodes: readonly Node[],
 ): Map<string, number> {
@@ -32,7 +40,7 @@ export function desiredPerNode(
       .filter((n) => n.clusterId === c.id && nodeMatches(n, spec.nodeLabel) && eligible(n))
       .sort((a, b) => a.name.localeCompare(b.name));
     if (candidates.length === 0) continue;
-    if (spec.kind === "daemonset") {
+    if (spec.placement === "per-node") {
       for (const n of candidates) out.set(n.id, 1);
       continue;
     }
@@ -46,6 +54,6 @@ export function desiredPerNode(
   return out;
 }
 
-/** Number of clusters a deployment selects (a deployment's `replicas` count per cluster). */
-export const selectedClusters = (clusters: readonly Cluster[], clusterLabel: string): Cluster[] =>
+/** Clusters a service selects (a `spread` service's `replicas` count per cluster). */
+export const selectedClusters = (clusters: readonly Cluster[], clusterLabel: string | null): Cluster[] =>
   clusters.filter((c) => clusterMatches(c, clusterLabel));
