@@ -73,9 +73,8 @@ describe("api: path ownership", () => {
     assert.equal(openpai.hooks.envDecorators?.length, 1);
     assert.ok(openpai.hooks.bootstrap && openpai.hooks.onClusterChange);
     const ote = built.find((s) => s.name === "otestack") as Surface;
-    assert.deepEqual(
-      ote.hooks.pullSecretResolvers?.map((p) => p.prefix),
-      ["otestack/"],
-    );
+    assert.ok(ote.hooks.bootstrap);
+    // External repositories are core registry credentials: core resolves their pull secrets.
+    assert.equal(ote.hooks.pullSecretResolvers, undefined);
   });
 });
