@@ -14,7 +14,6 @@ import { ProjectMetrics } from "./project-metrics";
 import { QuotaUnitService } from "./quota-units";
 import { REGISTRY_CREDENTIAL_PREFIX, RegistryCredentialService } from "./registry-credentials";
 import { SecretBox } from "./secret-box";
-import { Sequences } from "./sequences";
 import type { Store } from "./repositories";
 import { ServiceController } from "./services/controller";
 import { ReplicatedServiceService } from "./services/services";
@@ -34,8 +33,6 @@ export interface Core {
   /** Seals and opens stored secrets (registry passwords, job secrets) with the hub's key. */
   secretBox: SecretBox;
   signals: CoreSignals;
-  /** Named integer sequences for surfaces' integer ids (Run:ai, OTE). */
-  sequences: Sequences;
   auth: AuthService;
   users: UserService;
   joinTokens: JoinTokenService;
@@ -110,7 +107,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     ping: () => store.ping(),
     secretBox,
     signals,
-    sequences: new Sequences(store.sequences),
     auth: new AuthService(store, clock),
     users: new UserService(store, clock),
     joinTokens: new JoinTokenService(store, clock),

@@ -133,12 +133,6 @@ export interface SettingsRepository {
   set(key: string, value: string): void;
 }
 
-/** Named integer sequences (migration 010). */
-export interface SequenceRepository {
-  /** The next value of `name`, from 1; atomic. */
-  next(name: string): number;
-}
-
 export interface JobAttemptRepository {
   insert(attempt: PastJobAttempt): void;
   /** Oldest first. */
@@ -212,8 +206,6 @@ export interface Store {
   jobAttempts: JobAttemptRepository;
   /** Per-task metrics history (migration 012). */
   taskMetrics: TaskMetricsRepository;
-  /** Named integer sequences (surface integer ids). */
-  sequences: SequenceRepository;
   /** Replicated services and the templates they roll out (migration 009). */
   serviceTemplates: ServiceTemplateRepository;
   replicatedServices: ReplicatedServiceRepository;

@@ -2,8 +2,9 @@ import type { Store } from "./repositories";
 
 /**
  * Stable integer ids for core objects, for surfaces whose clients expect integers (OTE-stack's
- * app, deployment and repository ids). One sequence per key (`<surface>/<kind>`), from 1, never
- * reused: an id stays with its object after the object is deleted.
+ * app, deployment, repository, chart and business ids; Run:ai's project and department ids). One
+ * sequence per key (`<surface>/<kind>`), from 1, never reused: an id stays with its object after
+ * the object is deleted. The one place surface integers live: a surface keeps none in `meta`.
  */
 export class SurfaceIds {
   constructor(private readonly store: Store) {}

@@ -11,7 +11,6 @@ import { preemptionRepository, projectMetricsRepository } from "./runai-reposito
 import { registryCredentialRepository } from "./registry-credential-repository";
 import { replicatedServiceRepository, serviceTemplateRepository } from "./service-repositories";
 import { settingsRepository } from "./settings-repository";
-import { sequenceRepository } from "./sequence-repository";
 import { surfaceIdRepository } from "./surface-id-repository";
 import { taskRepository } from "./task-repository";
 import { taskMetricsRepository } from "./task-metrics-repository";
@@ -42,7 +41,6 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     projectMetrics: projectMetricsRepository(db),
     jobAttempts: jobAttemptRepository(db),
     taskMetrics: taskMetricsRepository(db),
-    sequences: sequenceRepository(db),
     serviceTemplates: serviceTemplateRepository(db),
     replicatedServices: replicatedServiceRepository(db),
     registryCredentials: registryCredentialRepository(db),

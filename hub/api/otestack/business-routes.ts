@@ -8,20 +8,20 @@ import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { ok, okPage, unix } from "./envelope";
 import { caller, canSee, oteAuth, oteRole, profile, seesAll, withProfile } from "./identity";
+import { objectOf, oteId } from "./ids";
 import { BusinessAuditBody, BusinessBody, BusinessListQuery } from "./schemas";
 
-/** What OTE keeps on a business quota unit (QuotaUnit.meta.otestack); its namespace is meta.namespace. */
+/**
+ * What OTE keeps on a business quota unit (QuotaUnit.meta.otestack); its namespace is
+ * meta.namespace, its integer id is core.surfaceIds' (`otestack/business`).
+ */
 interface BusinessMeta {
-  oteId: number;
   /** 0 pending, 1 approved, 2 disapproved. */
   status: 0 | 1 | 2;
   description: string;
   owner: string;
   comment: string;
 }
-
-/** The sequence OTE's integer business ids come from. */
-const ID_SEQUENCE = "otestack.business";
 
 /**
  * Units shown as businesses: every kind that holds work but OpenPAI's virtual clusters (see the
@@ -57,10 +57,13 @@ const meta = (u: QuotaUnit): BusinessMeta => u.meta["otestack"] as BusinessMeta;
 export const namespaceOf = (u: QuotaUnit): string | null =>
   (u.meta["namespace"] as string | undefined) ?? null;
 
+/** The unit's OTE business id. */
+const businessId = (core: Core, u: QuotaUnit): number => oteId(core, "business", u.id);
+
 function presentBusiness(core: Core, u: QuotaUnit) {
   const m = meta(u);
   return {
-    id: m.oteId,
+    id: businessId(core, u),
     name: core.quotaUnits.faceName(u, BUSINESS_GRAMMAR),
     description: m.description,
     status: m.status,
@@ -76,9 +79,9 @@ function presentBusiness(core: Core, u: QuotaUnit) {
 function businessUnits(core: Core): QuotaUnit[] {
   return core.quotaUnits.listKinds(BUSINESS_KINDS).map((u) => {
     if (u.meta["otestack"] !== undefined) return u;
-    const oteId = core.sequences.next(ID_SEQUENCE);
-    const record: BusinessMeta = { oteId, status: 1, description: "", owner: "", comment: "" };
-    return core.quotaUnits.setMeta(core.quotaUnits.setMeta(u, "otestack", record), "namespace", `ns${oteId}`);
+    const id = businessId(core, u);
+    const record: BusinessMeta = { status: 1, description: "", owner: "", comment: "" };
+    return core.quotaUnits.setMeta(core.quotaUnits.setMeta(u, "otestack", record), "namespace", `ns${id}`);
   });
 }
 
@@ -92,8 +95,9 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
   const businesses = () => businessUnits(core);
   const byOteId = (ctx: ApiContext): QuotaUnit => {
     const { id } = input(ctx, BusinessId);
-    const u = businesses().find((b) => meta(b).oteId === id);
-    if (!u) throw new NotFoundError("business", String(id));
+    const u = core.quotaUnits.find(objectOf(core, "business", id, "business"));
+    if (!u || !BUSINESS_KINDS.has(u.kind) || u.meta["otestack"] === undefined)
+      throw new NotFoundError("business", String(id));
     return u;
   };
   const visible = (u: QuotaUnit, ctx: Parameters<typeof caller>[0]) => {
@@ -104,13 +108,11 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
 
   router.post("/business", auth, validate(BusinessBody), (ctx) => {
     const body = input(ctx, BusinessBody);
-    const oteId = core.sequences.next(ID_SEQUENCE);
     const unit = core.quotaUnits.create({
       name: body.name,
       kind: "business",
       meta: {
         otestack: {
-          oteId,
           status: 0,
           description: body.description,
           owner: caller(ctx).username,
@@ -124,8 +126,9 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
     const q = input(ctx, BusinessListQuery);
     const list = businesses()
       .filter((u) => visible(u, ctx) && (q.status === undefined || meta(u).status === q.status))
-      .sort((a, b) => meta(b).oteId - meta(a).oteId)
-      .map((u) => presentBusiness(core, u));
+      .map((u) => ({ u, id: businessId(core, u) }))
+      .sort((a, b) => b.id - a.id)
+      .map(({ u }) => presentBusiness(core, u));
     okPage(ctx, list, q.page, q.pageSize);
   });
   router.get("/business/id/:id", auth, validate(BusinessId, "params"), (ctx) => {
@@ -143,7 +146,7 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
       const body = input(ctx, BusinessAuditBody);
       const u = byOteId(ctx);
       const m = meta(u);
-      const namespace = body.status === 1 ? `ns${m.oteId}` : namespaceOf(u);
+      const namespace = body.status === 1 ? `ns${businessId(core, u)}` : namespaceOf(u);
       const saved = core.quotaUnits.save({
         ...u,
         meta: { ...u.meta, namespace, otestack: { ...m, status: body.status, comment: body.comment } },

@@ -1,12 +1,14 @@
 import type { Core } from "../../core";
 import { NotFoundError } from "../../core/errors";
 
-/** OTE-stack's integer id sequences, kept by core.surfaceIds. */
+/** OTE-stack's integer ids, one core.surfaceIds key per kind of object it numbers. */
 export const OTE_IDS = {
   app: "otestack/app",
   deployment: "otestack/deployment",
   externalRepo: "otestack/external-repo",
   chart: "otestack/chart",
+  /** Business ids (of quota units shown as businesses). */
+  business: "otestack/business",
 } as const;
 export type OteIdKind = keyof typeof OTE_IDS;
 

@@ -8,7 +8,7 @@ import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { resample, samplesOf, type Range } from "./metrics";
 import { presentDeprecated } from "./presenters";
-import { runaiMeta, toMB, type RunaiChange, type RunaiMeta, type RunaiProjects } from "./projects";
+import { toMB, type RunaiChange, type RunaiMeta, type RunaiProjects } from "./projects";
 import { DeprecatedMetricsQuery, DeprecatedQuery } from "./query-schemas";
 import { DeprecatedProject, DeprecatedProjectUpdate, type ResourcesInput } from "./schemas";
 
@@ -172,7 +172,6 @@ function projectMetrics(
   r: Range | null,
   poolName?: string,
 ) {
-  const m = runaiMeta(u);
   const dept = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
   const cluster = u.clusterId ? core.clusters.byId(u.clusterId) : undefined;
   const now = core.projectMetrics.current().filter((s) => s.unitId === u.id);
@@ -204,9 +203,9 @@ function projectMetrics(
   };
   const out: Record<string, unknown> = {
     metadata: {
-      projectId: m.intId,
+      projectId: projects.id(u),
       projectName: projects.name(u),
-      departmentId: dept ? runaiMeta(dept).intId : 0,
+      departmentId: dept ? projects.id(dept) : 0,
       departmentName: dept ? projects.name(dept) : "",
       clusterId: u.clusterId ?? "",
       clusterName: cluster?.name ?? "",

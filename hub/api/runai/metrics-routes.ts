@@ -7,7 +7,7 @@ import { authenticate } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { METRIC_TYPES, resample, samplesOf, TELEMETRY } from "./metrics";
 import { ORG } from "./project-routes";
-import { runaiMeta, type RunaiProjects } from "./projects";
+import type { RunaiProjects } from "./projects";
 import { MetricsQuery, TelemetryQuery } from "./query-schemas";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -63,5 +63,5 @@ function group(core: Core, projects: RunaiProjects, g: string, u: QuotaUnit, s: 
   }
   if (g === "NodepoolId") return { key: g, value: s.poolId, name: core.nodePools.find(s.poolId)?.name ?? "" };
   const p = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
-  return { key: g, value: p ? String(runaiMeta(p).intId) : "", name: p ? projects.name(p) : "" };
+  return { key: g, value: p ? String(projects.id(p)) : "", name: p ? projects.name(p) : "" };
 }

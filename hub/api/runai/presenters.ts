@@ -93,10 +93,10 @@ export function presentProject(u: QuotaUnit, env: PresentEnv) {
     nodeTypes: meta.nodeTypes ?? (parent ? runaiMeta(parent).nodeTypes : null),
   };
   return {
-    id: String(meta.intId),
+    id: String(projects.id(u)),
     name: projects.name(u),
     clusterId: u.clusterId ?? "",
-    parentId: parent ? String(runaiMeta(parent).intId) : null,
+    parentId: parent ? String(projects.id(parent)) : null,
     description: meta.description,
     requestedNamespace: meta.requestedNamespace,
     enforceRunaiScheduler: meta.enforceRunaiScheduler,
@@ -121,7 +121,7 @@ export function presentProject(u: QuotaUnit, env: PresentEnv) {
     totalResources: total,
     effective,
     overtimeData: overtime(u, core, kids),
-    parent: parent ? { id: String(runaiMeta(parent).intId), name: projects.name(parent) } : null,
+    parent: parent ? { id: String(projects.id(parent)), name: projects.name(parent) } : null,
     createdAt: iso(u.createdAt),
     updatedAt: iso(u.updatedAt),
     createdBy: meta.createdBy,
@@ -188,10 +188,10 @@ export function presentDeprecated(u: QuotaUnit, env: PresentEnv, excludePermissi
     : u.allocations.reduce((s, a) => s + (a.gpu.limit ?? 0), 0);
   const affinity = { affinityType: "no_limit", selectedTypes: [] as { id: number; name: string }[] };
   const out = {
-    id: meta.intId,
+    id: projects.id(u),
     name: projects.name(u),
     namespace: meta.requestedNamespace ?? `runai-${projects.name(u)}`,
-    departmentId: parent ? runaiMeta(parent).intId : 0,
+    departmentId: parent ? projects.id(parent) : 0,
     departmentName: parent ? projects.name(parent) : "",
     tenantId: 1,
     clusterUuid: u.clusterId ?? "",

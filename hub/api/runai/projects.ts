@@ -5,10 +5,11 @@ import { WORK_KINDS, type NameGrammar } from "../../core/quota-units";
 import { rankOf } from "./ranks";
 import type { ResourcesInput } from "./schemas";
 
-/** Run:ai-only fields of a project or department, kept in QuotaUnit.meta.runai. */
+/**
+ * Run:ai-only fields of a project or department, kept in QuotaUnit.meta.runai. Its integer id is
+ * not among them: core.surfaceIds keeps it (see RunaiProjects.id).
+ */
 export interface RunaiMeta {
-  /** Stable integer id (new API: its decimal string; deprecated API: the number). */
-  intId: number;
   description: string;
   requestedNamespace: string | null;
   enforceRunaiScheduler: boolean;
@@ -31,8 +32,11 @@ export type RunaiKind = "project" | "department";
 /** Run:ai's default over-quota weight when the setting is on. */
 export const DEFAULT_WEIGHT = 2;
 const MIB_PER_MB = 1_000_000 / 1_048_576;
-/** The sequence Run:ai's integer project and department ids come from. */
-const ID_SEQUENCE = "runai.org-unit";
+/**
+ * The core.surfaceIds key of Run:ai's integer project and department ids: one id space for both
+ * (a project's id is never a department's), as Run:ai's org units have always had here.
+ */
+export const RUNAI_ID_KEY = "runai/org-unit";
 
 /**
  * Units shown as Run:ai projects: every kind that holds work but OpenPAI's virtual clusters
@@ -64,7 +68,6 @@ const RUNAI_NAME: NameGrammar = {
 export function runaiMeta(u: QuotaUnit): RunaiMeta {
   const m = (u.meta.runai ?? {}) as Partial<RunaiMeta>;
   return {
-    intId: m.intId ?? 0,
     description: m.description ?? "",
     requestedNamespace: m.requestedNamespace ?? null,
     enforceRunaiScheduler: m.enforceRunaiScheduler ?? true,
@@ -94,19 +97,29 @@ export class RunaiProjects {
     return c.id;
   }
 
-  /** Every unit shown as a `kind`, by integer id; units made on other faces get one here. */
+  /**
+   * The unit's Run:ai integer id (new API: its decimal string; deprecated API: the number); a
+   * unit made on another face gets the next one the first time Run:ai shows it.
+   */
+  id(u: QuotaUnit): number {
+    return this.core.surfaceIds.assign(RUNAI_ID_KEY, u.id);
+  }
+
+  /** Every unit shown as a `kind`, by integer id. */
   list(kind: RunaiKind): QuotaUnit[] {
     return this.core.quotaUnits
       .listKinds(KINDS[kind])
-      .map((u) => this.withId(u))
-      .sort((a, b) => runaiMeta(a).intId - runaiMeta(b).intId);
+      .map((u) => ({ u, id: this.id(u) }))
+      .sort((a, b) => a.id - b.id)
+      .map(({ u }) => u);
   }
 
-  /** By the integer id (as a number or its decimal string). */
+  /** By the integer id (as a number or its decimal string), among the units shown as `kind`. */
   get(kind: RunaiKind, id: string | number): QuotaUnit {
     const n = typeof id === "number" ? id : /^\d+$/.test(id) ? Number(id) : NaN;
-    const u = this.list(kind).find((x) => runaiMeta(x).intId === n);
-    if (!u) throw new NotFoundError(kind, String(id));
+    const objectId = Number.isSafeInteger(n) ? this.core.surfaceIds.objectOf(RUNAI_ID_KEY, n) : undefined;
+    const u = objectId === undefined ? undefined : this.core.quotaUnits.find(objectId);
+    if (!u || !KINDS[kind].has(u.kind)) throw new NotFoundError(kind, String(id));
     return u;
   }
 
@@ -138,7 +151,7 @@ export class RunaiProjects {
     user: string,
   ): QuotaUnit {
     const defaultNodePools = this.poolIds(change.defaultNodePools);
-    return this.core.quotaUnits.create({
+    const unit = this.core.quotaUnits.create({
       name,
       kind,
       clusterId,
@@ -150,12 +163,13 @@ export class RunaiProjects {
         runai: {
           ...runaiMeta({ meta: {} } as QuotaUnit),
           ...change.meta,
-          intId: this.core.sequences.next(ID_SEQUENCE),
           createdBy: user,
           updatedBy: user,
         },
       },
     });
+    this.id(unit);
+    return unit;
   }
 
   /** Saves new allocations and Run:ai fields; the core refuses to go below non-preemptible use. */
@@ -247,12 +261,5 @@ export class RunaiProjects {
   private poolIds(list: string[] | null | undefined): string[] | null | undefined {
     if (list === undefined || list === null) return list;
     return list.map((p, i) => this.pool(p, `defaultNodePools.${i}`).id);
-  }
-
-  /** The unit with a Run:ai integer id, drawing one the first time a unit is shown here. */
-  private withId(u: QuotaUnit): QuotaUnit {
-    if (runaiMeta(u).intId > 0) return u;
-    const runai = { ...((u.meta.runai ?? {}) as object), intId: this.core.sequences.next(ID_SEQUENCE) };
-    return this.core.quotaUnits.setMeta(u, "runai", runai);
   }
 }

@@ -15,6 +15,7 @@ import { replicatedServices } from "./009-replicated-services";
 import { quotaUnitFields } from "./010-quota-unit-fields";
 import { interactive } from "./011-interactive";
 import { taskMetrics } from "./012-task-metrics";
+import { surfaceIdsOnly } from "./013-surface-ids";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   quotaUnitFields,
   interactive,
   taskMetrics,
+  surfaceIdsOnly,
 ];

@@ -131,11 +131,4 @@ describe("core quota units", () => {
       "the department's default pool, and nowhere else",
     );
   });
-
-  it("hands out sequence values once each, per name", () => {
-    assert.deepEqual(
-      [h.core.sequences.next("a"), h.core.sequences.next("a"), h.core.sequences.next("b")],
-      [1, 2, 1],
-    );
-  });
 });
