@@ -403,3 +403,32 @@ export interface TaskMetricPoint {
   /** Heartbeats this point aggregates. */
   samples: number;
 }
+
+/** One task attempt asked to stop so that another quota unit gets its fair share back. */
+export interface PreemptionRecord {
+  taskId: string;
+  attempt: number;
+  workloadId: string;
+  nodeId: string | null;
+  reason: string;
+  requestedAt: number;
+  /** When the attempt stopped (and the task went back to pending); null while it is stopping. */
+  finishedAt: number | null;
+}
+
+/**
+ * One quota unit's use of one node pool at one instant (GPU devices, CPU millicores, memory MiB).
+ * Utilisations are fractions 0..1 or null.
+ */
+export interface ProjectSample {
+  unitId: string;
+  poolId: string;
+  at: number;
+  quota: Resources;
+  allocated: Resources;
+  allocatedNonPreemptible: Resources;
+  /** Placed plus pending requests. */
+  requested: Resources;
+  utilization: { gpu: number | null; gpuMemory: number | null; cpu: number | null; memory: number | null };
+  pendingWorkloads: number;
+}

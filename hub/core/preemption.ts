@@ -1,27 +1,7 @@
 import type { Clock } from "./clock";
-import type { Task, Workload } from "./model";
+import type { PreemptionRecord, Task, Workload } from "./model";
 import type { Store } from "./repositories";
 import type { CoreSignals } from "./signals";
-
-/** One task attempt asked to stop so that another quota unit gets its fair share back. */
-export interface PreemptionRecord {
-  taskId: string;
-  attempt: number;
-  workloadId: string;
-  nodeId: string | null;
-  reason: string;
-  requestedAt: number;
-  /** When the attempt stopped (and the task went back to pending); null while it is stopping. */
-  finishedAt: number | null;
-}
-
-export interface PreemptionRepository {
-  insert(p: PreemptionRecord): void;
-  finish(taskId: string, attempt: number, at: number): void;
-  open(): PreemptionRecord[];
-  countByWorkload(workloadId: string): number;
-  countByTask(taskId: string): number;
-}
 
 /**
  * Commits the scheduler's preemptions. A victim keeps its state (and its GPUs, in the hub's books)

@@ -1,5 +1,5 @@
 import { PLACED_TASK_STATES } from "./model";
-import type { Node, QuotaUnit, Resources, Task, Workload } from "./model";
+import type { Node, ProjectSample, QuotaUnit, Resources, Task, Workload } from "./model";
 import type { NodePoolService } from "./node-pools";
 import type { NodeService } from "./nodes";
 import type { Clock } from "./clock";
@@ -8,28 +8,6 @@ import type { Store } from "./repositories";
 
 /** GPU devices, CPU millicores, memory MiB. */
 export type Amount = Resources;
-
-/** One quota unit's use of one node pool at one instant. Utilisations are fractions 0..1 or null. */
-export interface ProjectSample {
-  unitId: string;
-  poolId: string;
-  at: number;
-  quota: Amount;
-  allocated: Amount;
-  allocatedNonPreemptible: Amount;
-  /** Placed plus pending requests. */
-  requested: Amount;
-  utilization: { gpu: number | null; gpuMemory: number | null; cpu: number | null; memory: number | null };
-  pendingWorkloads: number;
-}
-
-export interface ProjectMetricsRepository {
-  insertMany(samples: readonly ProjectSample[]): void;
-  /** Samples with from <= at <= to, oldest first; unitId null: every unit. */
-  range(unitId: string | null, from: number, to: number): ProjectSample[];
-  /** Drops samples older than `before`. Returns how many. */
-  prune(before: number): number;
-}
 
 /** @default 15 s between samples. */
 export const DEFAULT_PROJECT_SAMPLE_MS = 15_000;

@@ -13,6 +13,8 @@ import type {
   NodeMetrics,
   NodeStatus,
   PastJobAttempt,
+  PreemptionRecord,
+  ProjectSample,
   Task,
   TaskMetricPoint,
   TokenRecord,
@@ -20,8 +22,6 @@ import type {
   Workload,
   WorkloadEvent,
 } from "./model";
-import type { PreemptionRepository } from "./preemption";
-import type { ProjectMetricsRepository } from "./project-metrics";
 import type { Artifact, ArtifactInfo } from "./artifact-model";
 import type { RegistryCredential } from "./registry-credential-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
@@ -183,6 +183,22 @@ export interface SurfaceIdRepository {
   objectOf(key: string, id: number): string | undefined;
   /** Gives the object the key's next integer (the caller knows it has none). */
   assign(key: string, objectId: string): number;
+}
+
+export interface PreemptionRepository {
+  insert(p: PreemptionRecord): void;
+  finish(taskId: string, attempt: number, at: number): void;
+  open(): PreemptionRecord[];
+  countByWorkload(workloadId: string): number;
+  countByTask(taskId: string): number;
+}
+
+export interface ProjectMetricsRepository {
+  insertMany(samples: readonly ProjectSample[]): void;
+  /** Samples with from <= at <= to, oldest first; unitId null: every unit. */
+  range(unitId: string | null, from: number, to: number): ProjectSample[];
+  /** Drops samples older than `before`. Returns how many. */
+  prune(before: number): number;
 }
 
 export interface Store {

@@ -1,5 +1,5 @@
-import type { PreemptionRecord, PreemptionRepository } from "../core/preemption";
-import type { ProjectMetricsRepository, ProjectSample } from "../core/project-metrics";
+import type { PreemptionRecord, ProjectSample } from "../core/model";
+import type { PreemptionRepository, ProjectMetricsRepository } from "../core/repositories";
 import type { Db } from "./database";
 import { parseJson } from "./rows";
 

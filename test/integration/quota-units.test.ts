@@ -209,6 +209,56 @@ describe("integration: one quota unit on every face", function () {
     assert.equal(again.body.data?.namespace, asBusiness.namespace, "stable");
   });
 
+  it("charges an OTE deployment in a Run:ai project's namespace to that project", async () => {
+    await runaiProject("team-ote", 1);
+    const unit = hub.hub.core.quotaUnits.byName("project", "team-ote");
+    assert.ok(unit);
+    const list = await ote.call<{ name: string; namespace: string }[]>("GET", "/v1/business?pageSize=100");
+    const namespace = list.body.data?.find((b) => b.name === "team-ote")?.namespace;
+    assert.ok(namespace, JSON.stringify(list.body.data));
+    const app = await ote.call<{ version: string }>("POST", "/v1/app", {
+      appName: "web",
+      version: "1.0",
+      namespace,
+      image: "fake/web",
+      replicas: 2,
+      minReadySeconds: 0,
+      cpu: 100,
+      memory: 64,
+    });
+    assert.equal(app.status, 200, JSON.stringify(app.body));
+    const deploy = await ote.call("POST", "/v1/deploy", {
+      deployName: "web",
+      appName: "web",
+      version: app.body.data?.version,
+      namespace,
+      clusterLabel: "all",
+      nodeLabel: "all",
+    });
+    assert.equal(deploy.status, 200, JSON.stringify(deploy.body));
+
+    const replicas = () =>
+      hub.hub.core.workloads.list({ states: ["pending", "running"] }).filter((w) => "replicaOf" in w.meta);
+    await waitFor(() => replicas().length === 2, "2 replicas");
+    assert.deepEqual(
+      replicas().map((w) => w.quotaUnitId),
+      [unit.id, unit.id],
+      "each replica counts against team-ote",
+    );
+    // And the Run:ai face sees them in the project's allocation.
+    const cpuMilli = replicas().reduce((t, w) => t + (w.roles[0]?.resources.cpuMilli ?? 0), 0);
+    assert.ok(cpuMilli > 0);
+    await waitFor(async () => {
+      const projects = (await hub.api<{ projects: RunaiProject[] }>("GET", P)).body.projects;
+      const project = projects.find((p) => p.name === "team-ote") as RunaiProject & {
+        status: { quotaStatus: { allocated: { cpu: number } } };
+      };
+      return project.status.quotaStatus.allocated.cpu === cpuMilli;
+    }, "team-ote's allocation shows the replicas");
+    assert.equal((await ote.call("DELETE", "/v1/deploy/web")).status, 200);
+    await waitFor(() => replicas().length === 0, "replicas gone");
+  });
+
   it("refuses to lower an OpenPAI VC's capacity below its running non-preemptible jobs", async () => {
     const put = (vcCapacity: number) =>
       hub.api<{ code: string; message: string }>("PUT", "/api/v1/virtual-clusters/vc1", { vcCapacity });

@@ -85,6 +85,14 @@ function businessUnits(core: Core): QuotaUnit[] {
   });
 }
 
+/**
+ * The unit whose business namespace this is, whatever face made it (a Run:ai project's namespace
+ * too): what is deployed there counts against its quota.
+ */
+export function businessUnitOf(core: Core, namespace: string): QuotaUnit | undefined {
+  return businessUnits(core).find((u) => namespaceOf(u) === namespace);
+}
+
 /** Approved business namespaces. */
 export function approvedNamespaces(core: Core): string[] {
   return businessUnits(core).flatMap((u) => namespaceOf(u) ?? []);

@@ -2,7 +2,7 @@ import type { Core } from "../../core";
 import { ConflictError, NotFoundError, ValidationError } from "../../core/errors";
 import type { ReplicatedService, ServiceTemplate } from "../../core/services/model";
 import { revisionOf } from "../../core/services/model";
-import { namespaceOf } from "./business-routes";
+import { businessUnitOf } from "./business-routes";
 import {
   DeployOp,
   editable,
@@ -104,7 +104,7 @@ export class OteDeployments {
       placement: app.placement,
       targets: { clusterLabel: input.clusterLabel, nodeLabel: input.nodeLabel },
       replicas: app.autoscale.enabled ? Math.max(app.autoscale.minReplicas, app.replicas) : app.replicas,
-      quotaUnitId: this.businessUnit(input.namespace),
+      quotaUnitId: businessUnitOf(this.core, input.namespace)?.id ?? null,
       extension: { [SURFACE]: record },
     });
     const d = this.view(service) as OteDeployment;
@@ -191,10 +191,5 @@ export class OteDeployments {
 
   private app(namespace: string, name: string, version: string): ServiceTemplate | undefined {
     return this.core.serviceTemplates.find(namespace, name, version);
-  }
-
-  /** The business quota unit whose approval made the namespace. */
-  private businessUnit(namespace: string): string | null {
-    return this.core.quotaUnits.list("business").find((u) => namespaceOf(u) === namespace)?.id ?? null;
   }
 }

@@ -1,8 +1,7 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { ConflictError, NotFoundError } from "../../core/errors";
-import type { QuotaUnit } from "../../core/model";
-import type { ProjectSample } from "../../core/project-metrics";
+import type { ProjectSample, QuotaUnit } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";

@@ -10,9 +10,7 @@ import { runaiErrors } from "./errors";
 import { metricsRoutes } from "./metrics-routes";
 import { projectRoutes } from "./project-routes";
 import { RunaiProjects } from "./projects";
-import { tokenRoute } from "./token-routes";
-
-export const TOKEN_PATH = "/api/v1/token";
+import { TOKEN_PATH, tokenRoutes } from "./token-routes";
 
 /**
  * The Run:ai projects surface: POST /api/v1/token with a grantType (OpenPAI's login otherwise),
@@ -26,7 +24,7 @@ export const runaiSurface: SurfaceFactory = ({ core }): Surface => {
   metricsRoutes(router, core, projects);
   projectRoutes(router, core, projects);
   deprecatedRoutes(router, core, projects);
-  const token = tokenRoute(core);
+  tokenRoutes(router, core);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new NotFoundError("route", `${ctx.method} ${ctx.path}`);
   };
@@ -35,7 +33,6 @@ export const runaiSurface: SurfaceFactory = ({ core }): Surface => {
     owns: [route("POST", TOKEN_PATH, bodyHas("grantType")), tree("/api/v1/org-unit"), tree("/v1/k8s")],
     routes: compose([
       bodyParser(),
-      (ctx, next) => (ctx.path === TOKEN_PATH ? token(ctx, next) : next()),
       router.routes() as unknown as ApiMiddleware,
       router.allowedMethods() as unknown as ApiMiddleware,
       notFound,

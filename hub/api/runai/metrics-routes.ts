@@ -1,7 +1,6 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
-import type { QuotaUnit } from "../../core/model";
-import type { ProjectSample } from "../../core/project-metrics";
+import type { ProjectSample, QuotaUnit } from "../../core/model";
 import type { ApiState } from "../context";
 import { authenticate } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";

@@ -6,7 +6,7 @@
  */
 import type { Core } from "../../core";
 import { ValidationError } from "../../core/errors";
-import type { ProjectSample } from "../../core/project-metrics";
+import type { ProjectSample } from "../../core/model";
 import { toMB } from "./projects";
 
 export interface Range {

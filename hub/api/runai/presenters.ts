@@ -1,7 +1,6 @@
 /** Core quota units -> Run:ai project and department JSON (new and deprecated shapes). */
 import type { Core } from "../../core";
-import type { QuotaAllocation, QuotaAmount, QuotaUnit } from "../../core/model";
-import type { ProjectSample } from "../../core/project-metrics";
+import type { ProjectSample, QuotaAllocation, QuotaAmount, QuotaUnit } from "../../core/model";
 import { runaiMeta, toMB, type RunaiProjects } from "./projects";
 import { rankName } from "./ranks";
 

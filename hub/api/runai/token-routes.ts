@@ -1,28 +1,25 @@
+import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { CorralError, UnauthenticatedError } from "../../core/errors";
 import type { User } from "../../core/model";
-import type { ApiContext, ApiMiddleware } from "../context";
+import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { TokenBody } from "./schemas";
+
+/** Shared with OpenPAI's login (ownership.ts). */
+export const TOKEN_PATH = "/api/v1/token";
 
 /** Access tokens live a day; refresh tokens 30 days (Run:ai's defaults are of this order). */
 export const ACCESS_TTL_SEC = 24 * 3600;
 export const REFRESH_TTL_SEC = 30 * 24 * 3600;
 
 /**
- * POST /api/v1/token. Shared with OpenPAI's login: a body without `grantType` is not ours and
- * goes on to the next surface (this middleware is last in its stack, so next() leaves Run:ai).
- * Ours is validated (TokenBody: the fields each grant type needs) before it is answered.
+ * POST /api/v1/token. Shared with OpenPAI's login: ownership.ts gives Run:ai only the POSTs whose
+ * body has `grantType` (runai/index.ts claims it so), so this route sees no other request. The
+ * body is validated (TokenBody: the fields each grant type needs) before it is answered.
  */
-export function tokenRoute(core: Core): ApiMiddleware {
-  const check = validate(TokenBody);
-  const answer = tokenAnswer(core);
-  return async function runaiToken(ctx, next) {
-    const body = (ctx.request as { body?: unknown }).body;
-    if (ctx.method !== "POST" || typeof body !== "object" || body === null || !("grantType" in body))
-      return next();
-    await check(ctx, () => answer(ctx));
-  };
+export function tokenRoutes(router: Router<ApiState>, core: Core): void {
+  router.post(TOKEN_PATH, validate(TokenBody), tokenAnswer(core));
 }
 
 /** Issues an access and a refresh token for a validated TokenBody. */

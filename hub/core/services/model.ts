@@ -5,9 +5,18 @@
  * submitting and stopping replicas. Surfaces present it in their words (an OTE deployment or
  * daemonset, a ModelArts real-time service, a native service). Times are Unix milliseconds.
  */
-import type { Placement, ServiceTargets } from "./targets";
 
-export type { Placement, ServiceTargets } from "./targets";
+/**
+ * How a replicated service places its replicas: `spread` runs `replicas` per selected cluster over
+ * its matching nodes; `per-node` runs one on every matching node (a daemon set).
+ */
+export type Placement = "spread" | "per-node";
+
+/** Label selectors of a replicated service; null selects every cluster (or node of one). */
+export interface ServiceTargets {
+  clusterLabel: string | null;
+  nodeLabel: string | null;
+}
 
 export interface ReplicaPort {
   containerPort: number;

@@ -1,16 +1,5 @@
 import type { Cluster, Node } from "../model";
-
-/**
- * How a replicated service places its replicas: `spread` runs `replicas` per selected cluster over
- * its matching nodes; `per-node` runs one on every matching node (a daemon set).
- */
-export type Placement = "spread" | "per-node";
-
-/** Label selectors of a replicated service; null selects every cluster (or node of one). */
-export interface ServiceTargets {
-  clusterLabel: string | null;
-  nodeLabel: string | null;
-}
+import type { Placement, ServiceTargets } from "./model";
 
 export const clusterMatches = (c: Cluster, clusterLabel: string | null): boolean =>
   clusterLabel === null || c.labels.includes(clusterLabel);

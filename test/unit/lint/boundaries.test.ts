@@ -4,6 +4,7 @@
  * or weakens a rule fails here.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { ESLint } from "eslint";
 import tseslint from "typescript-eslint";
@@ -17,6 +18,8 @@ const MESSAGES = {
   surfaces: "Surfaces never import each other",
   proto: "Only hub/agents and agent/link speak the wire protocol",
   coreAdapters: "The core imports no adapter",
+  jsSuffix: "Relative imports take no .js suffix",
+  signals: "Surfaces subscribe to no core signal",
 } as const;
 
 type Ban = keyof typeof MESSAGES;
@@ -59,13 +62,16 @@ describe("lint: layer boundaries (eslint.config.mjs)", function () {
     for (const [file, from] of [
       ["hub/api/native/probe.ts", "../../store/sqlite-store"],
       ["hub/api/openpai/protocol/probe.ts", "../../../store/database"],
-      ["hub/api/probe.ts", "../store/rows.js"],
       ["hub/api/otestack/probe.ts", "../../store/migrations/index"],
     ] as const) {
       it(`${file}: ${from}`, async () => {
         assert.deepEqual(await bansBroken(file, use(from)), ["store"]);
       });
     }
+
+    it("hub/api/probe.ts: ../store/rows.js (a store import, and a .js suffix)", async () => {
+      assert.deepEqual(await bansBroken("hub/api/probe.ts", use("../store/rows.js")), ["jsSuffix", "store"]);
+    });
 
     it("hub/api/runai/probe.ts: ../../core/repositories", async () => {
       assert.deepEqual(await bansBroken("hub/api/runai/probe.ts", use("../../core/repositories", "Store")), [
@@ -148,11 +154,114 @@ describe("lint: layer boundaries (eslint.config.mjs)", function () {
     }
   });
 
+  describe("relative imports take no .js suffix, in every folder", () => {
+    for (const file of [
+      "hub/core/probe.ts",
+      "hub/api/probe.ts",
+      "hub/api/runai/probe.ts",
+      "agent/probe.ts",
+      "cli/probe.ts",
+    ]) {
+      it(`refuses ${file}: ./model.js, allows ./model`, async () => {
+        assert.deepEqual(await bansBroken(file, use("./model.js")), ["jsSuffix"]);
+        assert.deepEqual(await bansBroken(file, 'export { X } from "./model.js";\n'), ["jsSuffix"]);
+        assert.deepEqual(await bansBroken(file, use("./model")), []);
+      });
+    }
+  });
+
+  describe("surfaces subscribe to no core signal (hooks are wired by startHub)", () => {
+    for (const [what, code] of [
+      [
+        "core.signals in a factory",
+        'import type { Core } from "../../core";\nexport const f = (core: Core) => core.signals.schedulingNeeded.on(() => {});\n',
+      ],
+      [
+        "this.core.signals in a constructor",
+        'import type { Core } from "../../core";\nexport class A {\n  constructor(private readonly core: Core) {\n    this.core.signals.schedulingNeeded.on(() => {});\n  }\n}\n',
+      ],
+    ] as const) {
+      it(`refuses ${what}`, async () => {
+        assert.deepEqual(await bansBroken("hub/api/openpai/probe.ts", code), ["signals"]);
+      });
+    }
+  });
+
   it("keeps the core free of adapters (store, api, agents) at any depth", async () => {
     for (const from of ["../store/sqlite-store", "../../api/app", "../agents/gateway"]) {
       assert.deepEqual(await bansBroken("hub/core/deployments/probe.ts", use(`../${from}`)), [
         "coreAdapters",
       ]);
     }
+  });
+
+  /**
+   * import/no-cycle needs files on disk (it reads what they import): small modules written to a
+   * temporary folder in the tree the rule covers, linted, then removed.
+   */
+  describe("import/no-cycle sees cycles among our extensionless .ts imports", () => {
+    let cycles: ESLint;
+    const made: string[] = [];
+    before(() => {
+      cycles = new ESLint({ cwd: ROOT, overrideConfig: [tseslint.configs.disableTypeChecked] });
+    });
+    after(() => {
+      for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** Writes `files` (name -> code) to a new folder under `under`; lints them; import/no-cycle lines by file. */
+    async function cycleReports(
+      under: string,
+      files: Record<string, string>,
+    ): Promise<Record<string, string[]>> {
+      const dir = fs.mkdtempSync(path.join(ROOT, under, "cycle-probe-"));
+      made.push(dir);
+      for (const [name, code] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), code);
+      const results = await cycles.lintFiles(Object.keys(files).map((name) => path.join(dir, name)));
+      const out: Record<string, string[]> = {};
+      for (const r of results) {
+        const fatal = r.messages.filter((m) => m.fatal);
+        assert.deepEqual(fatal, [], `${r.filePath} lints at all`);
+        out[path.basename(r.filePath)] = r.messages
+          .filter((m) => m.ruleId === "import/no-cycle")
+          .map((m) => `${m.line}: ${m.message}`);
+      }
+      return out;
+    }
+
+    for (const under of ["hub/core", "agent"]) {
+      it(`${under}: reports both ends of a value cycle, not a file that only imports into it`, async () => {
+        const reports = await cycleReports(under, {
+          "a.ts": 'import { b } from "./b";\nexport const a = (): number => b() + 1;\n',
+          "b.ts": 'import { a } from "./a";\nexport const b = (): number => a() - 1;\n',
+          "c.ts": 'import { a } from "./a";\nexport const c = (): number => a();\n',
+        });
+        assert.deepEqual(reports, {
+          "a.ts": ["1: Dependency cycle detected."],
+          "b.ts": ["1: Dependency cycle detected."],
+          "c.ts": [],
+        });
+      });
+    }
+
+    it("hub/core: follows a longer cycle through a folder's index", async () => {
+      const reports = await cycleReports("hub/core", {
+        "a.ts": 'import { b } from "./b";\nexport const a = (): number => b();\n',
+        "b.ts": 'import { index } from "./";\nexport const b = (): number => index();\n',
+        "index.ts": 'import { a } from "./a";\nexport const index = (): number => a();\n',
+      });
+      assert.deepEqual(
+        Object.values(reports).map((r) => r.length),
+        [1, 1, 1],
+      );
+    });
+
+    it("skips `import type` edges (import-cycles.test.ts holds type cycles)", async () => {
+      const reports = await cycleReports("hub/core", {
+        "a.ts": 'import type { B } from "./b";\nexport interface A {\n  b: B;\n}\n',
+        "b.ts": 'import type { A } from "./a";\nexport interface B {\n  a: A;\n}\n',
+      });
+      assert.deepEqual(reports, { "a.ts": [], "b.ts": [] });
+    });
   });
 });
