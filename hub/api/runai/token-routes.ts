@@ -3,7 +3,7 @@ import { CorralError, UnauthenticatedError } from "../../core/errors";
 import type { User } from "../../core/model";
 import type { ApiContext, ApiMiddleware } from "../context";
 import { input, validate } from "../middleware/validate";
-import { TokenBody } from "./schemas";
+import { canonicalTokenKeys, TokenBody } from "./schemas";
 
 /** Access tokens live a day; refresh tokens 30 days (Run:ai's defaults are of this order). */
 export const ACCESS_TTL_SEC = 24 * 3600;
@@ -18,11 +18,15 @@ export function tokenRoute(core: Core): ApiMiddleware {
   const check = validate(TokenBody);
   const answer = tokenAnswer(core);
   return async function runaiToken(ctx, next) {
-    const body = (ctx.request as { body?: unknown }).body;
-    if (ctx.method !== "POST" || typeof body !== "object" || body === null || !("grantType" in body))
-      return next();
+    if (ctx.method !== "POST" || !hasGrantType(ctx)) return next();
     await check(ctx, () => answer(ctx));
   };
+}
+
+/** True when the parsed body has a `grantType` key, in any case (Run:ai's, not OpenPAI's login). */
+export function hasGrantType(ctx: ApiContext): boolean {
+  const body = canonicalTokenKeys((ctx.request as { body?: unknown }).body);
+  return typeof body === "object" && body !== null && "grantType" in body;
 }
 
 /** Issues an access and a refresh token for a validated TokenBody. */
