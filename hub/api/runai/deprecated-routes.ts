@@ -135,26 +135,22 @@ function resources(
       memory: mem(r.memory),
     }));
   }
-  const single = () => {
-    if (projects.poolCount() > 1)
-      throw new ValidationError(
-        "resources",
-        "can only be used with a single node pool; use nodePoolsResources",
-      );
-    return null;
+  // The totals (`resources`, else deservedGpus / maxAllowedGpus / gpuOverQuotaWeight) set the
+  // default pool; the document allows `resources` only on a hub with a single node pool.
+  const r = b.resources ?? {};
+  const gpu = q(r.gpu) ?? {
+    deserved: b.deservedGpus,
+    limit: b.maxAllowedGpus,
+    overQuotaWeight: b.gpuOverQuotaWeight,
   };
-  if (b.resources) {
-    const r = b.resources;
-    return [{ nodePool: single(), gpu: q(r.gpu), cpu: q(r.cpu), memory: mem(r.memory) }];
-  }
-  if (b.deservedGpus === undefined && b.maxAllowedGpus === undefined && b.gpuOverQuotaWeight === undefined)
-    return [];
-  return [
-    {
-      nodePool: null,
-      gpu: { deserved: b.deservedGpus, limit: b.maxAllowedGpus, overQuotaWeight: b.gpuOverQuotaWeight },
-    },
-  ];
+  const given = [gpu.deserved, gpu.limit, gpu.overQuotaWeight, r.cpu, r.memory].some((v) => v !== undefined);
+  if (!given) return [];
+  if ((r.gpu || r.cpu || r.memory) && projects.poolCount() > 1)
+    throw new ValidationError(
+      "resources",
+      "can only be used with a single node pool; use nodePoolsResources",
+    );
+  return [{ nodePool: null, gpu, cpu: q(r.cpu), memory: mem(r.memory) }];
 }
 
 function change(b: Partial<DeprecatedProject>): RunaiChange {
