@@ -71,8 +71,7 @@ export function presentProject(u: QuotaUnit, env: PresentEnv) {
   const { core, projects } = env;
   const meta = runaiMeta(u);
   const parent = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
-  const kids = u.kind === "department" ? core.quotaUnits.children(u.id).map((c) => c.id) : [];
-  const mine = usage(u.id, env, kids);
+  const mine = usage(u.id, env);
   const pools = new Set([...u.allocations.map((a) => a.nodePoolId), ...mine.map((s) => s.poolId)]);
   const quotaStatus = () => ({
     allocated: sum(mine, "allocated"),
@@ -121,7 +120,7 @@ export function presentProject(u: QuotaUnit, env: PresentEnv) {
     },
     totalResources: total,
     effective,
-    overtimeData: overtime(u, core, kids),
+    overtimeData: overtime(u, core, []),
     parent: parent ? { id: String(runaiMeta(parent).intId), name: projects.name(parent) } : null,
     createdAt: iso(u.createdAt),
     updatedAt: iso(u.updatedAt),
