@@ -58,7 +58,8 @@ const business = (oteId: number, status: number) => ({
 });
 
 interface RunaiUnit {
-  id: string;
+  /** Projects: an integer, as the API document's sample; departments: its decimal string. */
+  id: number | string;
   name: string;
   parentId: string | null;
 }
@@ -110,10 +111,10 @@ describe("integration: surface integer ids across migration 013", function () {
     const projects = await hub.api<{ projects: RunaiUnit[] }>("GET", P);
     assert.equal(projects.status, 200, projects.text);
     const vision = projects.body.projects.find((p) => p.name === "vision");
-    assert.deepEqual([vision?.id, vision?.parentId], ["5", "2"]);
+    assert.deepEqual([vision?.id, vision?.parentId], [5, "2"]);
     // The OTE business had no Run:ai id: it takes the next one, after those of deleted units
     // (under its alias in Run:ai's grammar).
-    assert.equal(projects.body.projects.find((p) => p.name === "biz-one")?.id, "8");
+    assert.equal(projects.body.projects.find((p) => p.name === "biz-one")?.id, 8);
     const one = await hub.api<RunaiUnit>("GET", `${P}/5`);
     assert.deepEqual([one.status, one.body.name], [200, "vision"]);
     const dept = await hub.api<RunaiUnit>("GET", `${D}/2`);
@@ -166,7 +167,7 @@ describe("integration: surface integer ids across migration 013", function () {
       resources: [],
     });
     assert.equal(p.status, 201, p.text);
-    assert.deepEqual([p.body.id, p.body.parentId], ["9", "2"]);
+    assert.deepEqual([p.body.id, p.body.parentId], [9, "2"]);
     const d = await hub.api<RunaiUnit>("POST", D, { name: "lab", clusterId: CLUSTER, resources: [] });
     assert.equal(d.status, 201, d.text);
     assert.equal(d.body.id, "10", "projects and departments share one id space");

@@ -1,13 +1,14 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
-import { ConflictError, NotFoundError } from "../../core/errors";
-import type { ProjectSample, QuotaUnit } from "../../core/model";
+import { ConflictError, NotFoundError, ValidationError } from "../../core/errors";
+import type { QuotaUnit } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
-import { resample, samplesOf, type Range } from "./metrics";
+import { projectMetrics, timeRange, type MetricsEnv } from "./deprecated-metrics";
+import { samplesOf, type Range } from "./metrics";
 import { presentDeprecated } from "./presenters";
-import { toMB, type RunaiChange, type RunaiMeta, type RunaiProjects } from "./projects";
+import type { RunaiChange, RunaiMeta, RunaiProjects } from "./projects";
 import { DeprecatedMetricsQuery, DeprecatedQuery } from "./query-schemas";
 import { DeprecatedProject, DeprecatedProjectUpdate, type ResourcesInput } from "./schemas";
 
@@ -41,18 +42,20 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
   };
   const user = (ctx: ApiContext) => ctx.state.principal?.user.username ?? "";
 
+  const metricsEnv = (ctx: ApiContext): MetricsEnv => {
+    const { range, nodepoolName } = input(ctx, DeprecatedMetricsQuery);
+    return { core, projects, range, nodepoolName };
+  };
   router.get(`${BASE}/metrics`, auth, validate(DeprecatedMetricsQuery, "query"), (ctx) => {
     const clusterId = cluster(ctx);
-    const { range: r, nodepoolName: pool } = input(ctx, DeprecatedMetricsQuery);
+    const env = metricsEnv(ctx);
     const units = projects.list("project").filter((u) => inCluster(u, clusterId));
-    const data = units.map((u) => projectMetrics(core, projects, u, r, pool));
-    ctx.body = r
-      ? { data, timeRange: { start: new Date(r.start).toISOString(), end: new Date(r.end).toISOString() } }
-      : { data };
+    const data = units.map((u) => projectMetrics(env, u, false));
+    // The list form's history is the cluster's projects summed (`timeRange.resources`).
+    ctx.body = env.range ? { data, timeRange: allProjectsRange(env, units, env.range) } : { data };
   });
   router.get(`${BASE}/:id/metrics`, auth, validate(DeprecatedMetricsQuery, "query"), (ctx) => {
-    const { range, nodepoolName } = input(ctx, DeprecatedMetricsQuery);
-    ctx.body = projectMetrics(core, projects, get(ctx), range, nodepoolName);
+    ctx.body = projectMetrics(metricsEnv(ctx), get(ctx));
   });
   router.get(BASE, auth, flags, (ctx) => {
     const clusterId = cluster(ctx);
@@ -73,7 +76,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
         ? projects.defaultDepartment(clusterId)
         : projects.get("department", b.departmentId);
     const { allocations, ranks } = projects.allocations(
-      resources(b, input(ctx, DeprecatedQuery).memoryUnitMb),
+      resources(b, input(ctx, DeprecatedQuery).memoryUnitMb, projects),
       [],
       "nodePoolsResources",
     );
@@ -91,8 +94,10 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
   router.put(`${BASE}/:id`, ...admin, flags, validate(DeprecatedProjectUpdate), (ctx) => {
     const u = get(ctx);
     const b = input(ctx, DeprecatedProjectUpdate);
-    const res = resources(b, input(ctx, DeprecatedQuery).memoryUnitMb);
-    const allocs = res.length > 0 ? projects.allocations(res, [], "nodePoolsResources").allocations : null;
+    const res = resources(b, input(ctx, DeprecatedQuery).memoryUnitMb, projects);
+    // nodePoolsResources replaces the pools' list; the totals change the default pool only.
+    const base = b.nodePoolsResources?.length ? [] : u.allocations;
+    const allocs = res.length > 0 ? projects.allocations(res, base, "nodePoolsResources").allocations : null;
     ctx.body = present(ctx, projects.update(u, allocs, change(b), user(ctx), "nodePoolsResources"));
   });
   router.delete(`${BASE}/:id`, ...admin, flags, (ctx) => {
@@ -107,47 +112,51 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
 const inCluster = (u: QuotaUnit, clusterId: string): boolean =>
   u.clusterId === null || u.clusterId === clusterId;
 
-/** nodePoolsResources (or the deprecated deservedGpus totals, default pool) as new-API resources. */
-function resources(b: Partial<DeprecatedProject>, memoryMb: boolean): ResourcesInput[] {
-  const lim = (v: number | undefined) => (v === undefined ? undefined : v);
+/**
+ * nodePoolsResources (pools by integer id or name), else the deprecated `resources` total or the
+ * deservedGpus totals (the default pool; the document allows them only on a single-pool hub), as
+ * new-API resources.
+ */
+function resources(
+  b: Partial<DeprecatedProject>,
+  memoryMb: boolean,
+  projects: RunaiProjects,
+): ResourcesInput[] {
   const units = memoryMb ? ("MB" as const) : ("Mib" as const);
+  type Amount = { deserved?: number; maxAllowed?: number; overQuotaWeight?: number } | undefined;
+  const q = (a: Amount) =>
+    a && { deserved: a.deserved, limit: a.maxAllowed, overQuotaWeight: a.overQuotaWeight };
+  const mem = (a: Amount) => a && { ...q(a), units };
   if (b.nodePoolsResources?.length) {
-    return b.nodePoolsResources.map((r) => ({
-      nodePool: { id: r.nodePool.name },
-      gpu: r.gpu && {
-        deserved: r.gpu.deserved,
-        limit: lim(r.gpu.maxAllowed),
-        overQuotaWeight: r.gpu.overQuotaWeight,
-      },
-      cpu: r.cpu && {
-        deserved: r.cpu.deserved,
-        limit: lim(r.cpu.maxAllowed),
-        overQuotaWeight: r.cpu.overQuotaWeight,
-      },
-      memory: r.memory && {
-        deserved: r.memory.deserved,
-        limit: lim(r.memory.maxAllowed),
-        overQuotaWeight: r.memory.overQuotaWeight,
-        units,
-      },
+    return b.nodePoolsResources.map((r, i) => ({
+      nodePool: { id: projects.deprecatedPool(r.nodePool, `nodePoolsResources.${i}.nodePool`).id },
+      gpu: q(r.gpu),
+      cpu: q(r.cpu),
+      memory: mem(r.memory),
     }));
   }
-  if (b.deservedGpus === undefined && b.maxAllowedGpus === undefined) return [];
-  return [
-    {
-      nodePool: null,
-      gpu: {
-        deserved: b.deservedGpus ?? 0,
-        limit: b.maxAllowedGpus ?? -1,
-        overQuotaWeight: b.gpuOverQuotaWeight ?? 2,
-      },
-    },
-  ];
+  // The totals (`resources`, else deservedGpus / maxAllowedGpus / gpuOverQuotaWeight) set the
+  // default pool; the document allows `resources` only on a hub with a single node pool.
+  const r = b.resources ?? {};
+  const gpu = q(r.gpu) ?? {
+    deserved: b.deservedGpus,
+    limit: b.maxAllowedGpus,
+    overQuotaWeight: b.gpuOverQuotaWeight,
+  };
+  const given = [gpu.deserved, gpu.limit, gpu.overQuotaWeight, r.cpu, r.memory].some((v) => v !== undefined);
+  if (!given) return [];
+  if ((r.gpu || r.cpu || r.memory) && projects.poolCount() > 1)
+    throw new ValidationError(
+      "resources",
+      "can only be used with a single node pool; use nodePoolsResources",
+    );
+  return [{ nodePool: null, gpu, cpu: q(r.cpu), memory: mem(r.memory) }];
 }
 
 function change(b: Partial<DeprecatedProject>): RunaiChange {
   const out: Partial<RunaiMeta> = {};
   if (b.description !== undefined) out.description = b.description;
+  if (b.namespace !== undefined) out.requestedNamespace = b.namespace;
   const rules: Record<string, number | null> = {};
   const map: [keyof DeprecatedProject, string][] = [
     ["interactiveJobTimeLimitSecs", "interactiveJobTimeLimitSeconds"],
@@ -163,78 +172,11 @@ function change(b: Partial<DeprecatedProject>): RunaiChange {
     : { meta: out };
 }
 
-/** The deprecated PM shape for one project. */
-function projectMetrics(
-  core: Core,
-  projects: RunaiProjects,
-  u: QuotaUnit,
-  r: Range | null,
-  poolName?: string,
-) {
-  const dept = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
-  const cluster = u.clusterId ? core.clusters.byId(u.clusterId) : undefined;
-  const now = core.projectMetrics.current().filter((s) => s.unitId === u.id);
-  const pool = poolName ? core.nodePools.find(poolName) : undefined;
-  const rd = (xs: readonly ProjectSample[]) => {
-    const sum = (f: (s: ProjectSample) => number) => xs.reduce((a, s) => a + f(s), 0);
-    const mean = (f: (s: ProjectSample) => number | null) => {
-      const v = xs.flatMap((s) => (f(s) === null ? [] : [f(s) as number]));
-      return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
-    };
-    return {
-      numberOfPendingWorkloads: sum((s) => s.pendingWorkloads),
-      gpu: {
-        quota: sum((s) => s.quota.gpu),
-        allocated: sum((s) => s.allocated.gpu),
-        utilization: mean((s) => s.utilization.gpu),
-      },
-      cpu: {
-        quota: sum((s) => s.quota.cpuMilli),
-        allocated: sum((s) => s.allocated.cpuMilli),
-        utilization: mean((s) => s.utilization.cpu),
-      },
-      memory: {
-        quota: sum((s) => toMB(s.quota.memoryMiB)),
-        allocated: sum((s) => toMB(s.allocated.memoryMiB)),
-        utilization: mean((s) => s.utilization.memory),
-      },
-    };
-  };
-  const out: Record<string, unknown> = {
-    metadata: {
-      projectId: projects.id(u),
-      projectName: projects.name(u),
-      departmentId: dept ? projects.id(dept) : 0,
-      departmentName: dept ? projects.name(dept) : "",
-      clusterId: u.clusterId ?? "",
-      clusterName: cluster?.name ?? "",
-    },
-    current: {
-      resources: now
-        .filter((s) => !pool || s.poolId === pool.id)
-        .map((s) => ({ ...rd([s]), nodepoolName: core.nodePools.find(s.poolId)?.name ?? s.poolId })),
-    },
-  };
-  if (r) {
-    const samples = samplesOf(core, u.id, r, poolName);
-    const at = resample(samples, r, (xs) => xs[0]?.at ?? null);
-    out.timeRange = {
-      resources: at.map((p, i) => {
-        const next = at[i + 1]?.timestamp ?? Number.POSITIVE_INFINITY;
-        const prev = i === 0 ? r.start : (at[i - 1]?.timestamp ?? r.start);
-        const inBucket = samples.filter((s) => s.at > prev - 1 && s.at < next && s.at <= p.timestamp);
-        const instants = new Set(inBucket.map((s) => s.at)).size || 1;
-        const v = rd(inBucket);
-        const scale = (n: number) => n / instants;
-        return {
-          ...v,
-          gpu: { ...v.gpu, quota: scale(v.gpu.quota), allocated: scale(v.gpu.allocated) },
-          cpu: { ...v.cpu, quota: scale(v.cpu.quota), allocated: scale(v.cpu.allocated) },
-          memory: { ...v.memory, quota: scale(v.memory.quota), allocated: scale(v.memory.allocated) },
-          timestamp: new Date(p.timestamp).toISOString(),
-        };
-      }),
-    };
-  }
-  return out;
+/** The summed history of the cluster's projects. */
+function allProjectsRange(env: MetricsEnv, units: readonly QuotaUnit[], r: Range) {
+  const ids = new Set(units.map((u) => u.id));
+  return timeRange(
+    samplesOf(env.core, null, r, env.nodepoolName).filter((s) => ids.has(s.unitId)),
+    r,
+  );
 }

@@ -3,14 +3,15 @@ import { NotFoundError } from "../../core/errors";
 import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { compose } from "../middleware/compose";
-import { bodyHas, route, tree } from "../ownership";
+import { route, tree } from "../ownership";
 import type { Surface, SurfaceFactory } from "../surface";
+import { deprecatedDepartmentRoutes } from "./deprecated-department-routes";
 import { deprecatedRoutes } from "./deprecated-routes";
 import { runaiErrors } from "./errors";
 import { metricsRoutes } from "./metrics-routes";
 import { projectRoutes } from "./project-routes";
 import { RunaiProjects } from "./projects";
-import { TOKEN_PATH, tokenRoutes } from "./token-routes";
+import { hasGrantType, TOKEN_PATH, tokenRoutes } from "./token-routes";
 
 /**
  * The Run:ai projects surface: POST /api/v1/token with a grantType (OpenPAI's login otherwise),
@@ -24,13 +25,14 @@ export const runaiSurface: SurfaceFactory = ({ core }): Surface => {
   metricsRoutes(router, core, projects);
   projectRoutes(router, core, projects);
   deprecatedRoutes(router, core, projects);
+  deprecatedDepartmentRoutes(router, core, projects);
   tokenRoutes(router, core);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new NotFoundError("route", `${ctx.method} ${ctx.path}`);
   };
   return {
     name: "runai",
-    owns: [route("POST", TOKEN_PATH, bodyHas("grantType")), tree("/api/v1/org-unit"), tree("/v1/k8s")],
+    owns: [route("POST", TOKEN_PATH, hasGrantType), tree("/api/v1/org-unit"), tree("/v1/k8s")],
     routes: compose([
       bodyParser(),
       router.routes() as unknown as ApiMiddleware,

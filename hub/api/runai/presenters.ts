@@ -23,12 +23,12 @@ const status = (a: { gpu: number; cpuMilli: number; memoryMiB: number }): Status
   memory: toMB(a.memoryMiB),
 });
 
-function usage(unitId: string, env: PresentEnv, descendants: readonly string[] = []) {
+export function usage(unitId: string, env: PresentEnv, descendants: readonly string[] = []) {
   const ids = new Set([unitId, ...descendants]);
   return env.samples.filter((s) => ids.has(s.unitId));
 }
 
-function sum(
+export function sum(
   samples: readonly ProjectSample[],
   key: "allocated" | "allocatedNonPreemptible" | "requested",
   poolId?: string,
@@ -65,13 +65,12 @@ export function presentResources(u: QuotaUnit, core: Core) {
   });
 }
 
-/** The swagger `Project` (or department: the same fields, the projects' usage summed). */
+/** The swagger `Project` (departments: presentDepartment). */
 export function presentProject(u: QuotaUnit, env: PresentEnv) {
   const { core, projects } = env;
   const meta = runaiMeta(u);
   const parent = u.parentId ? core.quotaUnits.find(u.parentId) : undefined;
-  const kids = u.kind === "department" ? core.quotaUnits.children(u.id).map((c) => c.id) : [];
-  const mine = usage(u.id, env, kids);
+  const mine = usage(u.id, env);
   const pools = new Set([...u.allocations.map((a) => a.nodePoolId), ...mine.map((s) => s.poolId)]);
   const quotaStatus = () => ({
     allocated: sum(mine, "allocated"),
@@ -92,7 +91,8 @@ export function presentProject(u: QuotaUnit, env: PresentEnv) {
     nodeTypes: meta.nodeTypes ?? (parent ? runaiMeta(parent).nodeTypes : null),
   };
   return {
-    id: String(projects.id(u)),
+    // The API document's sample has an integer id (`"id": 33`); the swagger types it a string.
+    id: projects.id(u),
     name: projects.name(u),
     clusterId: u.clusterId ?? "",
     parentId: parent ? String(projects.id(parent)) : null,
@@ -119,7 +119,7 @@ export function presentProject(u: QuotaUnit, env: PresentEnv) {
     },
     totalResources: total,
     effective,
-    overtimeData: overtime(u, core, kids),
+    overtimeData: overtime(u, core, []),
     parent: parent ? { id: String(projects.id(parent)), name: projects.name(parent) } : null,
     createdAt: iso(u.createdAt),
     updatedAt: iso(u.updatedAt),
@@ -132,7 +132,7 @@ export type ProjectJson = ReturnType<typeof presentProject>;
 const RANGES = { range24hData: 24, range7dData: 24 * 7, range30dData: 24 * 30 } as const;
 
 /** Average GPU allocation / utilisation over the last 24 h, 7 d and 30 d of stored samples. */
-function overtime(u: QuotaUnit, core: Core, kids: readonly string[]) {
+export function overtime(u: QuotaUnit, core: Core, kids: readonly string[]) {
   const now = core.clock.now();
   const all = [u.id, ...kids].flatMap((id) =>
     core.projectMetrics.range(id, now - RANGES.range30dData * 3600_000, now),
@@ -180,7 +180,7 @@ export function presentDeprecated(u: QuotaUnit, env: PresentEnv, excludePermissi
     overQuotaWeight: a.overQuotaWeight,
   });
   const rules = meta.schedulingRules ?? {};
-  const poolInt = (id: string) => core.nodePools.list().findIndex((p) => p.id === id) + 1;
+  const poolInt = (id: string) => projects.poolInt(id);
   const gpuTotal = u.allocations.reduce((s, a) => s + a.gpu.deserved, 0);
   const maxTotal = u.allocations.some((a) => a.gpu.limit === null)
     ? -1
@@ -217,18 +217,55 @@ export function presentDeprecated(u: QuotaUnit, env: PresentEnv, excludePermissi
     })),
     deservedGpus: gpuTotal,
     maxAllowedGpus: maxTotal,
-    gpuOverQuotaWeight: Math.min(3, Math.round(u.allocations[0]?.gpu.overQuotaWeight ?? 2)),
+    gpuOverQuotaWeight: Math.min(3, Math.max(0, u.allocations[0]?.gpu.overQuotaWeight ?? 2)),
     defaultNodePools: projects.poolNames(u.defaultNodePools) ?? [],
-    interactiveJobTimeLimitSecs: rules.interactiveJobTimeLimitSeconds ?? null,
-    interactiveJobMaxIdleDurationSecs: rules.interactiveJobMaxIdleDurationSeconds ?? null,
-    interactivePreemptibleJobMaxIdleDurationSecs: rules.interactiveJobPreemptIdleDurationSeconds ?? null,
-    trainingJobTimeLimitSecs: rules.trainingJobTimeLimitSeconds ?? null,
-    trainingJobMaxIdleDurationSecs: rules.trainingJobMaxIdleDurationSeconds ?? null,
+    // Plain numbers in the swagger: a rule that is not set is left out, not null.
+    ...secs(rules),
     interactiveNodeAffinity: "",
     trainNodeAffinity: "",
     nodeAffinity: { train: affinity, interactive: affinity },
   };
+  const withTotal = { ...out, resources: deprecatedTotal(u.allocations, q, memQ) };
   return excludePermissions
-    ? out
-    : { ...out, permissions: { users: [meta.createdBy].filter(Boolean), groups: [], applications: [] } };
+    ? withTotal
+    : {
+        ...withTotal,
+        permissions: { users: [meta.createdBy].filter(Boolean), groups: [], applications: [] },
+      };
+}
+
+const SECS: [string, string][] = [
+  ["interactiveJobTimeLimitSeconds", "interactiveJobTimeLimitSecs"],
+  ["interactiveJobMaxIdleDurationSeconds", "interactiveJobMaxIdleDurationSecs"],
+  ["interactiveJobPreemptIdleDurationSeconds", "interactivePreemptibleJobMaxIdleDurationSecs"],
+  ["trainingJobTimeLimitSeconds", "trainingJobTimeLimitSecs"],
+  ["trainingJobMaxIdleDurationSeconds", "trainingJobMaxIdleDurationSecs"],
+];
+/** The deprecated flat `...Secs` fields of the rules that are set. */
+function secs(rules: Record<string, number | null>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [from, to] of SECS) {
+    const v = rules[from];
+    if (typeof v === "number") out[to] = v;
+  }
+  return out;
+}
+
+type Deprecated = { deserved: number; maxAllowed: number; overQuotaWeight: number };
+/** The deprecated `resources`: the sum over node pools (-1 when any pool is unlimited). */
+function deprecatedTotal(
+  allocations: readonly QuotaAllocation[],
+  q: (a: QuotaAmount) => Deprecated,
+  memQ: (a: QuotaAmount) => Deprecated,
+) {
+  const total = (xs: Deprecated[]): Deprecated => ({
+    deserved: xs.reduce((s, x) => s + x.deserved, 0),
+    maxAllowed: xs.some((x) => x.maxAllowed === -1) ? -1 : xs.reduce((s, x) => s + x.maxAllowed, 0),
+    overQuotaWeight: xs[0]?.overQuotaWeight ?? 2,
+  });
+  return {
+    gpu: total(allocations.map((a) => q(a.gpu))),
+    cpu: total(allocations.map((a) => q(a.cpuMilli))),
+    memory: total(allocations.map((a) => memQ(a.memoryMiB))),
+  };
 }

@@ -1,14 +1,23 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { ConflictError } from "../../core/errors";
+import type { QuotaUnit } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
+import { presentDepartment } from "./department-presenters";
 import { presentProject, presentResources } from "./presenters";
 import type { RunaiChange, RunaiKind, RunaiMeta, RunaiProjects } from "./projects";
 import { filter, page } from "./query";
 import { ListQuery } from "./query-schemas";
-import { DepartmentCreate, ProjectCreate, ProjectUpdate, ResourcesList } from "./schemas";
+import {
+  DepartmentCreate,
+  DepartmentResourcesList,
+  DepartmentUpdate,
+  ProjectCreate,
+  ProjectUpdate,
+  ResourcesList,
+} from "./schemas";
 
 export const ORG = "/api/v1/org-unit";
 
@@ -18,9 +27,11 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
   const admin = [auth, requireAdmin()];
   const env = () => ({ core, projects, samples: core.projectMetrics.current() });
   const user = (ctx: ApiContext) => ctx.state.principal?.user.username ?? "";
+  const present = (kind: RunaiKind, u: QuotaUnit, e = env()) =>
+    kind === "project" ? presentProject(u, e) : presentDepartment(u, e);
   const listed = (kind: RunaiKind) => {
     const e = env();
-    return projects.list(kind).map((u) => presentProject(u, e));
+    return projects.list(kind).map((u) => present(kind, u, e));
   };
 
   for (const kind of ["project", "department"] as const) {
@@ -34,21 +45,22 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
       ctx.body = next === undefined ? { [`${kind}s`]: items } : { [`${kind}s`]: items, next };
     });
     router.get(`${base}/:id`, auth, (ctx) => {
-      ctx.body = presentProject(projects.get(kind, ctx.params.id as string), env());
+      ctx.body = present(kind, projects.get(kind, ctx.params.id as string));
     });
     router.delete(`${base}/:id`, ...admin, (ctx) => {
       core.quotaUnits.remove(projects.get(kind, ctx.params.id as string));
       ctx.status = 204;
     });
+    const list = kind === "project" ? ResourcesList : DepartmentResourcesList;
     const resources = (patch: boolean) => (ctx: ApiContext) => {
       const u = projects.get(kind, ctx.params.id as string);
-      const body = input(ctx, ResourcesList);
+      const body = input(ctx, list);
       const { allocations, ranks } = projects.allocations(body, patch ? u.allocations : [], "resources");
       const change = { ranks: patch ? { ...u.ranks, ...ranks } : ranks };
       ctx.body = presentResources(projects.update(u, allocations, change, user(ctx), "resources"), core);
     };
-    router.put(`${base}/:id/resources`, ...admin, validate(ResourcesList), resources(false));
-    router.patch(`${base}/:id/resources`, ...admin, validate(ResourcesList), resources(true));
+    router.put(`${base}/:id/resources`, ...admin, validate(list), resources(false));
+    router.patch(`${base}/:id/resources`, ...admin, validate(list), resources(true));
   }
 
   router.post(`${ORG}/projects`, ...admin, validate(ProjectCreate), (ctx) => {
@@ -88,11 +100,17 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
       clusterId,
       null,
       allocations,
-      { meta: { description: b.description ?? "" }, ranks },
+      { ...common(b), ranks },
       user(ctx),
     );
     ctx.status = 201;
-    ctx.body = presentProject(u, env());
+    ctx.body = presentDepartment(u, env());
+  });
+  router.put(`${ORG}/departments/:id`, ...admin, validate(DepartmentUpdate), (ctx) => {
+    const u = projects.get("department", ctx.params.id as string);
+    const b = input(ctx, DepartmentUpdate);
+    const { allocations, ranks } = projects.allocations(b.resources);
+    ctx.body = presentDepartment(projects.update(u, allocations, { ...common(b), ranks }, user(ctx)), env());
   });
 }
 

@@ -17,6 +17,8 @@ export interface RunaiMeta {
   nodeTypes: { training: string[]; workspace: string[]; names?: Record<string, string> } | null;
   createdBy: string;
   updatedBy: string;
+  /** Departments only: usernames given by the deprecated access-control route. */
+  departmentAdmins: string[];
 }
 
 /** What a create or update changes besides allocations. */
@@ -75,6 +77,7 @@ export function runaiMeta(u: QuotaUnit): RunaiMeta {
     nodeTypes: m.nodeTypes ?? null,
     createdBy: m.createdBy ?? "",
     updatedBy: m.updatedBy ?? "",
+    departmentAdmins: m.departmentAdmins ?? [],
   };
 }
 
@@ -250,6 +253,30 @@ export class RunaiProjects {
     const p = this.core.nodePools.find(idOrName);
     if (!p) throw new ValidationError(field, `unknown node pool ${idOrName}`);
     return p;
+  }
+
+  /** How many node pools the hub has (the deprecated `resources` total needs exactly one). */
+  poolCount(): number {
+    return this.core.nodePools.list().length;
+  }
+
+  /** The deprecated API's integer id of a pool: its 1-based place in the pool list. */
+  poolInt(id: string): number {
+    return this.core.nodePools.list().findIndex((p) => p.id === id) + 1;
+  }
+
+  /** A pool named the deprecated way: by integer id (number or digits), else by name. */
+  deprecatedPool(
+    ref: { id?: number | string | undefined; name?: string | undefined },
+    field: string,
+  ): NodePool {
+    const pools = this.core.nodePools.list();
+    const n = typeof ref.id === "number" ? ref.id : /^\d+$/.test(ref.id ?? "") ? Number(ref.id) : NaN;
+    const byInt = Number.isInteger(n) ? pools[n - 1] : undefined;
+    if (byInt) return byInt;
+    const key = ref.name ?? (typeof ref.id === "string" ? ref.id : undefined);
+    if (key !== undefined) return this.pool(key, `${field}.name`);
+    throw new ValidationError(`${field}.id`, `unknown node pool ${String(ref.id)}`);
   }
 
   /** Pool names as Run:ai shows them, from the core's pool ids. */

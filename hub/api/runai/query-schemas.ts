@@ -80,12 +80,26 @@ export const MetricsQuery = z
   });
 
 const telemetryNames = Object.keys(TELEMETRY) as [string, ...string[]];
-/** telemetryType and up to two groupBy keys. */
+const telemetryType = z.enum(telemetryNames, `must be one of ${telemetryNames.join(", ")}`);
+/** telemetryType, up to two groupBy keys and the clusterId / nodepoolId / departmentId filters. */
 export const TelemetryQuery = z.object({
-  telemetryType: z.enum(telemetryNames, `must be one of ${telemetryNames.join(", ")}`),
+  telemetryType,
+  clusterId: z.string().optional(),
+  nodepoolId: z.string().optional(),
+  departmentId: z.string().optional(),
   groupBy: list.pipe(
     z.array(z.enum(GROUPS, "unknown group")).max(2, "at most 2 of ClusterId, NodepoolId, ParentId"),
   ),
+});
+export type TelemetryQuery = z.infer<typeof TelemetryQuery>;
+
+/** The departments' telemetry: filters clusterId / nodepoolName / departmentId, groupBy CLUSTER_ID. */
+export const DepartmentTelemetryQuery = z.object({
+  telemetryType,
+  clusterId: z.string().optional(),
+  nodepoolName: z.string().optional(),
+  departmentId: z.string().optional(),
+  groupBy: list.pipe(z.array(z.enum(["CLUSTER_ID"], "must be CLUSTER_ID")).max(2, "at most 2 groups")),
 });
 
 /** The deprecated family's flags: "true" turns one on, anything else leaves it off. */

@@ -5,7 +5,20 @@
  * (default 50) and `next` (the offset of the next page, present only when more items remain).
  */
 import { ValidationError } from "../../core/errors";
-import type { ProjectJson } from "./presenters";
+
+/** What the list grammar reads of a presented project or department. */
+export interface ListedJson {
+  name: string;
+  description: string;
+  clusterId: string;
+  parentId?: string | null;
+  parent?: { name: string } | null;
+  status: { phase?: string; quotaStatus: { allocated: { gpu: number } } };
+  totalResources: { gpuQuota: number };
+  createdAt: string;
+  overtimeData: unknown;
+}
+type ProjectJson = ListedJson;
 
 type Value = string | number | null;
 type Op = "==" | "!=" | "<=" | ">=" | "=@" | "!@" | "=^" | "=$";
@@ -17,10 +30,10 @@ const avg = (p: ProjectJson, range: string, key: string): number =>
 export const FIELDS: Record<string, (p: ProjectJson) => Value> = {
   name: (p) => p.name,
   clusterId: (p) => p.clusterId,
-  departmentId: (p) => p.parentId,
-  parentId: (p) => p.parentId,
+  departmentId: (p) => p.parentId ?? null,
+  parentId: (p) => p.parentId ?? null,
   parentName: (p) => p.parent?.name ?? null,
-  phase: (p) => p.status.phase,
+  phase: (p) => p.status.phase ?? null,
   totalGpuQuota: (p) => p.totalResources.gpuQuota,
   gpuAllocated: (p) => p.status.quotaStatus.allocated.gpu,
   createdAt: (p) => p.createdAt,
@@ -97,10 +110,10 @@ function matches(p: ProjectJson, f: Filter): boolean {
 }
 
 /** Filters and searches (for list and count). */
-export function filter(
-  items: ProjectJson[],
+export function filter<T extends ProjectJson>(
+  items: T[],
   q: { filterBy: Filter[]; search?: string | undefined },
-): ProjectJson[] {
+): T[] {
   const search = q.search?.toLowerCase() ?? "";
   return items.filter(
     (p) =>

@@ -4,7 +4,7 @@ import { CorralError, UnauthenticatedError } from "../../core/errors";
 import type { User } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
-import { TokenBody } from "./schemas";
+import { canonicalTokenKeys, TokenBody } from "./schemas";
 
 /** Shared with OpenPAI's login (ownership.ts). */
 export const TOKEN_PATH = "/api/v1/token";
@@ -20,6 +20,12 @@ export const REFRESH_TTL_SEC = 30 * 24 * 3600;
  */
 export function tokenRoutes(router: Router<ApiState>, core: Core): void {
   router.post(TOKEN_PATH, validate(TokenBody), tokenAnswer(core));
+}
+
+/** True when the parsed body has a `grantType` key, in any case (Run:ai's, not OpenPAI's login). */
+export function hasGrantType(ctx: ApiContext): boolean {
+  const body = canonicalTokenKeys((ctx.request as { body?: unknown }).body);
+  return typeof body === "object" && body !== null && "grantType" in body;
 }
 
 /** Issues an access and a refresh token for a validated TokenBody. */
