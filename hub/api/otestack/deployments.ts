@@ -2,7 +2,7 @@ import type { Core } from "../../core";
 import { ConflictError, NotFoundError, ValidationError } from "../../core/errors";
 import type { ReplicatedService, ServiceTemplate } from "../../core/services/model";
 import { revisionOf } from "../../core/services/model";
-import { namespaceOf } from "./business-routes";
+import { BUSINESS_KINDS, namespaceOf } from "./business-routes";
 import {
   DeployOp,
   editable,
@@ -193,8 +193,10 @@ export class OteDeployments {
     return this.core.serviceTemplates.find(namespace, name, version);
   }
 
-  /** The business quota unit whose approval made the namespace. */
+  /** The quota unit shown as the business whose namespace this is (made on any face). */
   private businessUnit(namespace: string): string | null {
-    return this.core.quotaUnits.list("business").find((u) => namespaceOf(u) === namespace)?.id ?? null;
+    return (
+      this.core.quotaUnits.listKinds(BUSINESS_KINDS).find((u) => namespaceOf(u) === namespace)?.id ?? null
+    );
   }
 }

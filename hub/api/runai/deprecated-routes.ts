@@ -99,7 +99,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
   router.delete(`${BASE}/:id`, ...admin, flags, (ctx) => {
     const u = get(ctx);
     const body = present(ctx, u);
-    core.quotaUnits.remove(u);
+    projects.remove(u);
     ctx.body = body;
   });
 }

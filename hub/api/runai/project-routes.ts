@@ -37,7 +37,7 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
       ctx.body = presentProject(projects.get(kind, ctx.params.id as string), env());
     });
     router.delete(`${base}/:id`, ...admin, (ctx) => {
-      core.quotaUnits.remove(projects.get(kind, ctx.params.id as string));
+      projects.remove(projects.get(kind, ctx.params.id as string));
       ctx.status = 204;
     });
     const resources = (patch: boolean) => (ctx: ApiContext) => {
