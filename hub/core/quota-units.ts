@@ -31,13 +31,14 @@ export const NO_QUOTA: QuotaAmount = { deserved: 0, limit: null, overQuotaWeight
  * - Every surface lists every unit of the kinds it can present, whatever face made it: a face that
  *   holds work (an OpenPAI VC, a Run:ai project, an OTE business namespace, a ModelArts workspace)
  *   presents every kind in WORK_KINDS; Run:ai's departments present departments only (they group
- *   projects and hold no work). One exception, written where it is made: OpenPAI VCs are
- *   percentage shares of the hub that OpenPAI recomputes from the cluster's size (and `default` is
- *   the remainder, not a tenant), so they stay on the OpenPAI face; other faces would show
- *   absolute quotas that the next recomputation overwrites.
+ *   projects and hold no work). OpenPAI VCs (`default` too) are listed and take work on every face,
+ *   showing the allocation OpenPAI last derived for them.
  * - A face writes a unit's quota only in the unit's own grammar: OpenPAI answers its read-only
  *   error for units it did not make; Run:ai may give quota to any unit it presents (OTE
- *   businesses carry none of their own).
+ *   businesses carry none of their own) but an OpenPAI VC: a VC's quota is a percentage share of
+ *   the hub that OpenPAI recomputes from the cluster's size (and `default` is the remainder), so
+ *   an absolute amount written elsewhere would be overwritten. Run:ai refuses (409) to write it or
+ *   delete the VC, as OpenPAI refuses to write or delete units it did not make.
  * - Names are unique among the units a face lists together (all WORK_KINDS; departments), and
  *   aliases among every name and alias, so a name or alias finds one unit on every face.
  * - Where a name is not valid in a face's grammar, the face shows a stable alias (faceName()):

@@ -13,7 +13,7 @@ import { ADMIN, startTestAgent, startTestHub, type TestHub } from "../helpers/te
 import { waitFor } from "../helpers/wait";
 
 interface RunaiProject {
-  id: string;
+  id: number;
   name: string;
   resources: { gpu: { deserved: number } }[];
 }
@@ -184,7 +184,7 @@ describe("integration: one quota unit on every face", function () {
       asProject,
       `Vision_Lab is Run:ai project vision-lab: ${projects.map((p) => p.name).join(", ")}`,
     );
-    assert.ok(/^\d+$/.test(asProject.id), "with a Run:ai integer id");
+    assert.ok(Number.isInteger(asProject.id), "with a Run:ai integer id");
     // Run:ai may give the business quota (OTE businesses carry none of their own).
     const res = await hub.api<{ gpu: { deserved: number } }[]>("PUT", `${P}/${asProject.id}/resources`, [
       { nodePool: { id: "default" }, gpu: { deserved: 1 } },
@@ -279,5 +279,125 @@ describe("integration: one quota unit on every face", function () {
     assert.equal((await put(50)).status, 201);
     await stop("admin~holds-two");
     assert.equal((await put(25)).status, 201, "once the jobs are gone");
+  });
+
+  it("lists OpenPAI's VCs (default too) as Run:ai projects and OTE businesses at their derived quota; Run:ai may not write or delete them", async () => {
+    assert.equal((await hub.api("PUT", "/api/v1/virtual-clusters/vc_faces", { vcCapacity: 25 })).status, 201);
+    const shares = await vcs();
+    const unit = hub.hub.core.quotaUnits.byName("virtual-cluster", "vc_faces");
+    const dflt = hub.hub.core.quotaUnits.byName("virtual-cluster", "default");
+    assert.ok(unit && dflt);
+    const listProjects = async () => {
+      const res = await hub.api<{ projects: RunaiProject[] }>("GET", P);
+      assert.equal(res.status, 200, res.text);
+      return res.body.projects;
+    };
+    const first = await listProjects();
+    // vc_faces is not a Kubernetes name: Run:ai shows (and finds) it as vc-faces.
+    const asProject = first.find((p) => p.name === "vc-faces");
+    const defaultProject = first.find((p) => p.name === "default");
+    assert.ok(asProject && defaultProject, first.map((p) => p.name).join(", "));
+    // Its quota as OpenPAI computed it: a share of the cluster's 4 GPUs.
+    assert.equal(asProject.resources[0]?.gpu.deserved, 1, "25% of 4 GPUs");
+    assert.equal(defaultProject.resources[0]?.gpu.deserved, (shares.default!.capacity * 4) / 100);
+    // One integer id, on every listing and on the deprecated API.
+    assert.ok(Number.isInteger(asProject.id));
+    const again = await listProjects();
+    assert.deepEqual(
+      again.map((p) => [p.id, p.name]),
+      first.map((p) => [p.id, p.name]),
+    );
+    const one = await hub.api<RunaiProject>("GET", `${P}/${asProject.id}`);
+    assert.deepEqual([one.status, one.body.name], [200, "vc-faces"]);
+    const old = await hub.api<{ id: number; name: string }[]>(
+      "GET",
+      `/v1/k8s/clusters/${clusterId}/projects`,
+    );
+    assert.deepEqual(
+      old.body.filter((p) => p.name === "vc-faces").map((p) => p.id),
+      [Number(asProject.id)],
+    );
+
+    // Run:ai may not write a VC's quota (OpenPAI recomputes it) nor delete it: 409, Run:ai's body.
+    const refused = [
+      await hub.api<{ code: number; message: string }>("PUT", `${P}/${asProject.id}/resources`, [
+        { nodePool: { id: "default" }, gpu: { deserved: 2 } },
+      ]),
+      await hub.api<{ code: number; message: string }>("PATCH", `${P}/${asProject.id}/resources`, [
+        { nodePool: { id: "default" }, gpu: { limit: 4 } },
+      ]),
+      await hub.api<{ code: number; message: string }>("PUT", `${P}/${asProject.id}`, {
+        resources: [{ nodePool: { id: "default" }, gpu: { deserved: 2 } }],
+      }),
+      await hub.api<{ code: number; message: string }>(
+        "PUT",
+        `/v1/k8s/clusters/${clusterId}/projects/${asProject.id}`,
+        { deservedGpus: 2 },
+      ),
+    ];
+    for (const r of refused) {
+      assert.equal(r.status, 409, r.text);
+      assert.deepEqual(r.body, {
+        code: 409,
+        message:
+          "project vc-faces is an OpenPAI virtual cluster: its quota is managed by OpenPAI as a share of the cluster; use OpenPAI's virtual-clusters API",
+      });
+    }
+    for (const path of [
+      `${P}/${defaultProject.id}`,
+      `/v1/k8s/clusters/${clusterId}/projects/${asProject.id}`,
+    ]) {
+      const del = await hub.api<{ code: number; message: string }>("DELETE", path);
+      assert.equal(del.status, 409, del.text);
+      assert.match(
+        del.body.message,
+        /is an OpenPAI virtual cluster: it is managed by OpenPAI as a share of the cluster/,
+      );
+    }
+    assert.deepEqual(hub.hub.core.quotaUnits.find(unit.id)?.allocations, unit.allocations, "nothing changed");
+    assert.ok(hub.hub.core.quotaUnits.find(dflt.id), "default is still there");
+
+    // On the OTE face: approved businesses with their own namespaces, listed under their names.
+    const list = await ote.call<{ id: number; name: string; status: number; namespace: string }[]>(
+      "GET",
+      "/v1/business?pageSize=100",
+    );
+    const asBusiness = list.body.data?.find((b) => b.name === "vc_faces");
+    assert.ok(asBusiness, JSON.stringify(list.body.data));
+    assert.deepEqual([asBusiness.status, asBusiness.namespace], [1, `ns${asBusiness.id}`]);
+    const defaultBusiness = list.body.data?.find((b) => b.name === "default");
+    assert.deepEqual([defaultBusiness?.status, defaultBusiness?.namespace], [1, `ns${defaultBusiness?.id}`]);
+
+    // An OTE deployment in the VC's namespace runs in the VC's quota.
+    const ns = asBusiness.namespace;
+    const app = await ote.call("POST", "/v1/app", {
+      appName: "faces-web",
+      version: "1.0",
+      namespace: ns,
+      image: "fake/web",
+      replicas: 1,
+      minReadySeconds: 0,
+      cpu: 100,
+      memory: 64,
+    });
+    assert.equal(app.status, 200, JSON.stringify(app.body));
+    const deploy = await ote.call("POST", "/v1/deploy", {
+      deployName: "faces-web",
+      appName: "faces-web",
+      version: "1.0.0",
+      namespace: ns,
+      clusterLabel: "all",
+    });
+    assert.equal(deploy.status, 200, JSON.stringify(deploy.body));
+    assert.equal(hub.hub.core.replicatedServices.byName(ns, "faces-web").quotaUnitId, unit.id);
+    await waitFor(
+      () =>
+        hub.hub.core.workloads
+          .list({ states: ["running"] })
+          .some((w) => w.quotaUnitId === unit.id && w.name.includes("faces-web")),
+      "a replica running in vc_faces",
+    );
+    const del = await ote.call("DELETE", `/v1/deploy/faces-web?namespace=${ns}`);
+    assert.equal(del.status, 200, JSON.stringify(del.body));
   });
 });

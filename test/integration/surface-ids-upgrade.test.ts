@@ -115,6 +115,15 @@ describe("integration: surface integer ids across migration 013", function () {
     // The OTE business had no Run:ai id: it takes the next one, after those of deleted units
     // (under its alias in Run:ai's grammar).
     assert.equal(projects.body.projects.find((p) => p.name === "biz-one")?.id, 8);
+    // OpenPAI's `default` virtual cluster (made when this hub started) is a Run:ai project too.
+    assert.deepEqual(
+      projects.body.projects.map((p) => [p.id, p.name]),
+      [
+        [5, "vision"],
+        [8, "biz-one"],
+        [9, "default"],
+      ],
+    );
     const one = await hub.api<RunaiUnit>("GET", `${P}/5`);
     assert.deepEqual([one.status, one.body.name], [200, "vision"]);
     const dept = await hub.api<RunaiUnit>("GET", `${D}/2`);
@@ -157,6 +166,15 @@ describe("integration: surface integer ids across migration 013", function () {
         [3, "Biz_One", "ns3"],
       ],
     );
+    // OpenPAI's `default` VC takes the next OTE id, past the deleted 5 and 6.
+    assert.deepEqual(
+      list.body.data?.map((b) => [b.id, b.name, b.namespace]),
+      [
+        [7, "default", "ns7"],
+        [4, "vision", "ns4"],
+        [3, "Biz_One", "ns3"],
+      ],
+    );
   });
 
   it("gives new units the next ids, past those of deleted units", async () => {
@@ -167,13 +185,13 @@ describe("integration: surface integer ids across migration 013", function () {
       resources: [],
     });
     assert.equal(p.status, 201, p.text);
-    assert.deepEqual([p.body.id, p.body.parentId], [9, "2"]);
+    assert.deepEqual([p.body.id, p.body.parentId], [10, "2"]);
     const d = await hub.api<RunaiUnit>("POST", D, { name: "lab", clusterId: CLUSTER, resources: [] });
     assert.equal(d.status, 201, d.text);
-    assert.equal(d.body.id, "10", "projects and departments share one id space");
+    assert.equal(d.body.id, "11", "projects and departments share one id space");
     const b = await ote.call<{ id: number }>("POST", "/v1/business", { name: "Biz_Two" });
     assert.equal(b.status, 200, JSON.stringify(b.body));
-    assert.equal(b.body.data?.id, 7);
-    assert.equal((await ote.call<{ name: string }>("GET", "/v1/business/id/7")).body.data?.name, "Biz_Two");
+    assert.equal(b.body.data?.id, 8);
+    assert.equal((await ote.call<{ name: string }>("GET", "/v1/business/id/8")).body.data?.name, "Biz_Two");
   });
 });

@@ -24,13 +24,11 @@ interface BusinessMeta {
 }
 
 /**
- * Units shown as businesses: every kind that holds work but OpenPAI's virtual clusters (see the
+ * Units shown as businesses: every kind that holds work, OpenPAI's virtual clusters too (see the
  * `kind` note in core/quota-units.ts). A unit made on another face is an approved business with
  * its own namespace ns<id>, given the first time OTE shows it.
  */
-const BUSINESS_KINDS: ReadonlySet<QuotaUnit["kind"]> = new Set(
-  [...WORK_KINDS].filter((k) => k !== "virtual-cluster"),
-);
+export const BUSINESS_KINDS: ReadonlySet<QuotaUnit["kind"]> = WORK_KINDS;
 
 /** OTE business names; others are shown (and found) under an alias OTE accepts. */
 const BUSINESS_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/;

@@ -95,6 +95,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
     const u = get(ctx);
     const b = input(ctx, DeprecatedProjectUpdate);
     const res = resources(b, input(ctx, DeprecatedQuery).memoryUnitMb, projects);
+    if (res.length > 0) projects.quotaWritable(u);
     // nodePoolsResources replaces the pools' list; the totals change the default pool only.
     const base = b.nodePoolsResources?.length ? [] : u.allocations;
     const allocs = res.length > 0 ? projects.allocations(res, base, "nodePoolsResources").allocations : null;
@@ -103,7 +104,7 @@ export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects:
   router.delete(`${BASE}/:id`, ...admin, flags, (ctx) => {
     const u = get(ctx);
     const body = present(ctx, u);
-    core.quotaUnits.remove(u);
+    projects.remove(u);
     ctx.body = body;
   });
 }

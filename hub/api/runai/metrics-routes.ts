@@ -16,8 +16,12 @@ type Bucket = { value: number; groups: { key: string; value: string; name: strin
 /** /projects and /departments telemetry and /{id}/metrics (docs/compat/runai.md §1.6). */
 export function metricsRoutes(router: Router<ApiState>, core: Core, projects: RunaiProjects): void {
   const auth = authenticate(core.auth);
+  // A unit made on a face without clusters (clusterId null) spans every cluster of this hub, and
+  // no unit is in a cluster the hub does not have.
   const inCluster = (u: QuotaUnit, clusterId: string | undefined) =>
-    clusterId === undefined || u.clusterId === null || u.clusterId === clusterId;
+    clusterId === undefined ||
+    u.clusterId === clusterId ||
+    (u.clusterId === null && core.clusters.byId(clusterId) !== undefined);
   const answer = (ctx: ApiContext, type: string, buckets: Map<string, Bucket>) => {
     ctx.body = {
       type,

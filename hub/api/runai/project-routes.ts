@@ -48,12 +48,12 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
       ctx.body = present(kind, projects.get(kind, ctx.params.id as string));
     });
     router.delete(`${base}/:id`, ...admin, (ctx) => {
-      core.quotaUnits.remove(projects.get(kind, ctx.params.id as string));
+      projects.remove(projects.get(kind, ctx.params.id as string));
       ctx.status = 204;
     });
     const list = kind === "project" ? ResourcesList : DepartmentResourcesList;
     const resources = (patch: boolean) => (ctx: ApiContext) => {
-      const u = projects.get(kind, ctx.params.id as string);
+      const u = projects.quotaWritable(projects.get(kind, ctx.params.id as string));
       const body = input(ctx, list);
       const { allocations, ranks } = projects.allocations(body, patch ? u.allocations : [], "resources");
       const change = { ranks: patch ? { ...u.ranks, ...ranks } : ranks };
@@ -84,7 +84,7 @@ export function projectRoutes(router: Router<ApiState>, core: Core, projects: Ru
     ctx.body = presentProject(u, env());
   });
   router.put(`${ORG}/projects/:id`, ...admin, validate(ProjectUpdate), (ctx) => {
-    const u = projects.get("project", ctx.params.id as string);
+    const u = projects.quotaWritable(projects.get("project", ctx.params.id as string));
     const b = input(ctx, ProjectUpdate);
     const { allocations, ranks } = projects.allocations(b.resources);
     ctx.body = presentProject(projects.update(u, allocations, { ...common(b), ranks }, user(ctx)), env());

@@ -1,5 +1,5 @@
 import type { Core } from "../../core";
-import { NotFoundError, QuotaBelowUseError, ValidationError } from "../../core/errors";
+import { ConflictError, NotFoundError, QuotaBelowUseError, ValidationError } from "../../core/errors";
 import type { NodePool, QuotaAllocation, QuotaAmount, QuotaRank, QuotaUnit } from "../../core/model";
 import { WORK_KINDS, type NameGrammar } from "../../core/quota-units";
 import { rankOf } from "./ranks";
@@ -41,14 +41,11 @@ const MIB_PER_MB = 1_000_000 / 1_048_576;
 export const RUNAI_ID_KEY = "runai/org-unit";
 
 /**
- * Units shown as Run:ai projects: every kind that holds work but OpenPAI's virtual clusters
- * (percentage shares OpenPAI recomputes; see the `kind` note in core/quota-units.ts).
+ * Units shown as Run:ai projects: every kind that holds work, OpenPAI's virtual clusters too (their
+ * quota is OpenPAI's; see sharedByOpenPai and the `kind` note in core/quota-units.ts).
  */
-const PROJECT_KINDS: ReadonlySet<QuotaUnit["kind"]> = new Set(
-  [...WORK_KINDS].filter((k) => k !== "virtual-cluster"),
-);
 const KINDS: Record<RunaiKind, ReadonlySet<QuotaUnit["kind"]>> = {
-  project: PROJECT_KINDS,
+  project: WORK_KINDS,
   department: new Set(["department"]),
 };
 
@@ -183,6 +180,7 @@ export class RunaiProjects {
     user: string,
     field = "resources",
   ): QuotaUnit {
+    if (allocations !== null) this.sharedByOpenPai(u, "quota");
     const defaultNodePools = this.poolIds(change.defaultNodePools);
     try {
       return this.core.quotaUnits.save({
@@ -202,6 +200,34 @@ export class RunaiProjects {
         `cannot go below the ${err.used} ${unit} non-preemptible workloads use in node pool ${err.nodePoolName}`,
       );
     }
+  }
+
+  /**
+   * Refuses a quota write to an OpenPAI virtual cluster before the new amounts are read, so the
+   * answer is the same whatever they are.
+   */
+  quotaWritable(u: QuotaUnit): QuotaUnit {
+    this.sharedByOpenPai(u, "quota");
+    return u;
+  }
+
+  /** Removes the unit (core refuses one with children or live work); OpenPAI's VCs stay. */
+  remove(u: QuotaUnit): void {
+    this.sharedByOpenPai(u, "deletion");
+    this.core.quotaUnits.remove(u);
+  }
+
+  /**
+   * Refuses (409) to write an OpenPAI virtual cluster's quota or delete it: its allocation is a
+   * percentage of the cluster that OpenPAI recomputes when nodes come and go (and `default` holds
+   * the remainder), so a Run:ai amount would be overwritten; OpenPAI refuses Run:ai's units alike.
+   */
+  private sharedByOpenPai(u: QuotaUnit, what: "quota" | "deletion"): void {
+    if (u.kind !== "virtual-cluster") return;
+    const change = what === "quota" ? "its quota is" : "it is";
+    throw new ConflictError(
+      `project ${this.name(u)} is an OpenPAI virtual cluster: ${change} managed by OpenPAI as a share of the cluster; use OpenPAI's virtual-clusters API`,
+    );
   }
 
   /** Core allocations from Run:ai resources; `base` (PATCH) keeps pools not named. */
