@@ -33,7 +33,8 @@ export class Jobs {
       new PaiError(409, "ConflictJobError", `Job ${user.username}~${spec.name} already exists.`);
     if (this.core.workloads.findByOwnerAndName(user.username, spec.name)) throw conflict();
     const vc = this.vcs.find(spec.virtualCluster);
-    if (!vc) throw noVc(spec.virtualCluster, 404);
+    // 400 on submit, as the document says (404 is for GET /virtual-clusters/:vc).
+    if (!vc) throw noVc(spec.virtualCluster, 400);
     const vcName = this.vcs.nameOf(vc);
     if (!this.access.canUseVc(user, vcName))
       throw forbidden(`User ${user.username} is not allowed to do operation in ${vcName}`);

@@ -181,10 +181,16 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     setAdmin(target(ctx), b.admin);
     created(ctx, "Update user admin permission successfully.");
   });
-  router.put(paths("/:username/extension"), admin, paiInput(ExtensionBody), (ctx) => {
+  // A user updates their own extension, an admin anyone's; the keys sent are added or replaced
+  // ("key-you-wannat-add-or-update" in the document), the others kept.
+  router.put(paths("/:username/extension"), user, paiInput(ExtensionBody), (ctx) => {
     const b = input(ctx, ExtensionBody);
+    const me = caller(ctx).user;
     const u = target(ctx);
-    core.users.save({ ...u, extension: { ...u.extension, openpai: b.extension } });
+    if (!access.isAdmin(me) && u.id !== me.id)
+      throw forbidden("Non-admin is not allow to do this operation.");
+    const openpai = { ...((u.extension.openpai ?? {}) as Record<string, unknown>), ...b.extension };
+    core.users.save({ ...u, extension: { ...u.extension, openpai } });
     created(ctx, "Update user extension data successfully.");
   });
   router.put(paths("/:username/virtualcluster"), admin, paiInput(VirtualClusterBody), (ctx) => {

@@ -68,7 +68,7 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
       resourcesGuaranteed: res(meta.capacity),
       resourcesTotal: res(meta.maxCapacity),
       dedicated: vcs.dedicated(unit),
-      nodeList: [],
+      nodeList: vcs.nodeNames(unit),
       status: meta.status === "stopped" ? (live.length > 0 ? "DRAINING" : "STOPPED") : "RUNNING",
     };
   };
