@@ -151,7 +151,8 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
   });
   router.delete(paths("/:username"), admin, (ctx) => {
     const u = target(ctx);
-    if (access.isAdmin(u)) throw new PaiError(403, "RemoveAdminError", "Admin can't be removed.");
+    if (access.isAdmin(u))
+      throw new PaiError(403, "RemoveAdminError", `Admin ${u.username} is not allowed to remove.`);
     core.users.remove(u);
     ctx.body = { message: "user is removed successfully" };
   });
@@ -200,7 +201,7 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     if (access.isAdmin(u))
       throw forbidden("Admin's virtual clusters cannot be updated: admins use every virtual cluster.");
     access.setGroups(u, withVcs(u, b.virtualCluster));
-    created(ctx, "Update user virtual cluster data successfully.");
+    created(ctx, "Update user virtualCluster data successfully.");
   });
   router.put(paths("/:username/grouplist"), admin, paiInput(GrouplistBody), (ctx) => {
     const b = input(ctx, GrouplistBody);
