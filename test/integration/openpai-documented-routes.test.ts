@@ -289,11 +289,17 @@ describe("integration: OpenPAI routes as the API document shows them", function 
       externalName: "ext_name",
       extension: { "key-create-or-update-1": "v1" },
     });
-    // PUT keeps working.
+    // PUT keeps working, and a nested extension attribute takes POST too.
     assert.equal(
       (await call("PUT", "/api/v2/group/doc_group/description", { description: "put" })).status,
       201,
     );
+    assert.equal(
+      (await call("POST", "/api/v2/group/doc_group/extension/acls/admin", { data: false })).status,
+      201,
+    );
+    const acls = ((await call("GET", "/api/v2/group/doc_group")).body.extension as { acls: unknown }).acls;
+    assert.deepEqual(acls, { admin: false });
   });
 
   it("PUT /api/v2/user/:username/grouplist, PUT and DELETE /api/v2/user/:username/group", async () => {
@@ -426,6 +432,13 @@ describe("integration: OpenPAI routes as the API document shows them", function 
       code: "NoJobError",
     });
     expectReply(await call("GET", "/api/v1/jobs/nope/ssh", undefined, null), 404, { code: "NoJobError" });
+    expectReply(await call("GET", "/api/v2/jobs/alice~nope/ssh", undefined, alice), 404, {
+      code: "NoJobError",
+      message: "Job alice~nope is not found.",
+    });
+    expectReply(await call("GET", "/api/v2/jobs/alice~doc_v1/ssh", undefined, alice), 404, {
+      code: "NoJobSshInfoError",
+    });
   });
 
   it("GET /api/v2/jobs/:frameworkName/config answers a v1 job's config in v2 (text/yaml)", async () => {
