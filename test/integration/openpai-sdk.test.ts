@@ -171,8 +171,10 @@ describe("integration: OpenPAI surface through the official SDK", function () {
         assert.ok(["WAITING", "RUNNING"].includes(j.jobStatus.state), file);
       } else {
         const config = JSON.parse(text) as { jobName: string };
-        const res = (await v1.job.submit(ADMIN.username, config as never)) as unknown as { name: string };
-        assert.equal(res.name, config.jobName, file);
+        const res = (await v1.job.submit(ADMIN.username, config as never)) as unknown as { message: string };
+        // 202 {message} as the document says; the job is readable at once.
+        assert.equal(res.message, `update job ${config.jobName} successfully`, file);
+        assert.equal((await v1.job.get(ADMIN.username, config.jobName)).name, config.jobName, file);
       }
     }
     const cfg = (await admin.job.getJobConfig(ADMIN.username, "tensorflow_cifar10")) as { name: string };

@@ -71,10 +71,12 @@ export function groupRoutes(router: Router<ApiState>, core: Core, access: Access
   router.get(paths("/:groupname"), token, (ctx) => {
     ctx.body = presentGroup(target(ctx));
   });
+  // The swagger's shape, `[{username, clusterAdmin}]`. Like OpenPAI (which filters every user by
+  // the name), a group nobody is in, known or not, has an empty list: the SDK's suite relies on it.
   router.get(paths("/:groupname/userlist"), token, (ctx) => {
     ctx.body = core.groups
-      .members(target(ctx).name)
-      .map((u) => ({ username: u.username, grouplist: u.groups, email: u.email }));
+      .members(ctx.params.groupname as string)
+      .map((u) => ({ username: u.username, clusterAdmin: access.isAdmin(u) }));
   });
   router.post(paths(""), admin, paiInput(NewGroup), (ctx) => {
     const b = input(ctx, NewGroup);
@@ -107,14 +109,17 @@ export function groupRoutes(router: Router<ApiState>, core: Core, access: Access
     core.groups.remove(g.name);
     ctx.body = { message: "group is removed successfully" };
   });
-  router.put(paths("/:groupname/extension"), admin, paiInput(ExtensionBody), (ctx) => {
+  // The document has POST for the three group writes below; the rest-server also takes PUT.
+  const write = (suffix: string, ...mw: Parameters<typeof router.put>[2][]) =>
+    router.register(paths(suffix), ["PUT", "POST"], mw);
+  write("/:groupname/extension", admin, paiInput(ExtensionBody), (ctx) => {
     const b = input(ctx, ExtensionBody);
     save({ ...target(ctx), extension: b.extension });
     created(ctx, "update group extension data successfully.");
   });
   // `/extension/acls/virtualClusters` with {data}: sets one nested extension attribute.
-  router.put(
-    paths("/:groupname/extension/*path"),
+  write(
+    "/:groupname/extension/*path",
     admin,
     paiInput(DataBody),
     paiInput(ExtensionPath, "params"),
@@ -133,12 +138,12 @@ export function groupRoutes(router: Router<ApiState>, core: Core, access: Access
       created(ctx, "update group extension data successfully.");
     },
   );
-  router.put(paths("/:groupname/description"), admin, paiInput(DescriptionBody), (ctx) => {
+  write("/:groupname/description", admin, paiInput(DescriptionBody), (ctx) => {
     const b = input(ctx, DescriptionBody);
     save({ ...target(ctx), description: b.description });
     created(ctx, "update group description data successfully.");
   });
-  router.put(paths("/:groupname/externalname"), admin, paiInput(ExternalNameBody), (ctx) => {
+  write("/:groupname/externalname", admin, paiInput(ExternalNameBody), (ctx) => {
     const b = input(ctx, ExternalNameBody);
     save({ ...target(ctx), externalName: b.externalName });
     created(ctx, "update group externalNameData data successfully.");

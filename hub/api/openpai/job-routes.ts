@@ -15,6 +15,8 @@ import { JobListQuery, listJobs } from "./job-list";
 import type { Jobs } from "./jobs";
 import { originOf, presentAttempt, presentDetail, presentListItem, type PresentContext } from "./presenters";
 import { hasSecrets, maskConfig } from "./protocol/render";
+import { V1Config } from "./protocol/v1";
+import { v1ToV2 } from "./protocol/v1-to-v2";
 import { parseV2 } from "./protocol/v2";
 import { rateLimit, RateLimiter, type OpenpaiRateLimits } from "./rate-limit";
 
@@ -34,13 +36,17 @@ const EventsQuery = z.looseObject({
     .optional(),
 });
 
-/** The stored config as YAML, secrets and registry passwords masked (OpenPAI never hands them back). */
-export function configText(w: Workload): string {
+/**
+ * The stored config as YAML, secrets and registry passwords masked (OpenPAI never hands them back).
+ * `as: "v2"` converts a v1 job's config to the v2 protocol (the v2 config route always answers v2).
+ */
+export function configText(w: Workload, as: "stored" | "v2" = "stored"): string {
   const meta = jobMeta(w);
   if (!meta || !meta.config)
     throw new PaiError(404, "NoJobConfigError", `Config of job ${w.owner}~${w.name} is not found.`);
-  const parsed: unknown = meta.format === "v2" ? parseYaml(meta.config) : JSON.parse(meta.config);
-  return stringify(maskConfig(parsed));
+  if (meta.format === "v2") return stringify(maskConfig(parseYaml(meta.config)));
+  const v1: unknown = JSON.parse(meta.config);
+  return stringify(maskConfig(as === "v2" ? v1ToV2(V1Config.parse(v1)) : v1));
 }
 
 /** Job routes of the v2 API (docs/compat/openpai.md §1a), jobs named `<user>~<job>`. */
@@ -79,7 +85,8 @@ export function jobRoutes(
     jobs.submit(user, spec, text);
     ctx.status = 202;
     ctx.set("Location", `/api/v2/jobs/${user.username}~${spec.name}`);
-    ctx.body = { status: 202, message: `Update job ${spec.name} for user ${user.username} successfully.` };
+    // The document's and the swagger's message; `status` as the rest-server adds it.
+    ctx.body = { status: 202, message: `update job ${spec.name} successfully` };
   });
   router.get("/api/v2/jobs/:fw", token, (ctx) => {
     const w = job(ctx);
@@ -97,7 +104,7 @@ export function jobRoutes(
     ctx.body = { status: 202, message: `Execute job ${ctx.params.fw} successfully.` };
   });
   router.get("/api/v2/jobs/:fw/config", token, (ctx) => {
-    const text = configText(job(ctx));
+    const text = configText(job(ctx), "v2");
     ctx.type = "text/yaml";
     ctx.body = text;
   });

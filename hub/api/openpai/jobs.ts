@@ -30,13 +30,14 @@ export class Jobs {
   submit(user: User, spec: JobSpec, config: string): Workload {
     for (const s of spec.storages) throw new PaiError(404, "NoStorageError", `Storage ${s} is not found.`);
     const conflict = () =>
-      new PaiError(409, "ConflictJobError", `Job ${user.username}~${spec.name} already exists.`);
+      new PaiError(409, "ConflictJobError", `Job name ${user.username}~${spec.name} already exists.`);
     if (this.core.workloads.findByOwnerAndName(user.username, spec.name)) throw conflict();
     const vc = this.vcs.find(spec.virtualCluster);
-    if (!vc) throw noVc(spec.virtualCluster, 404);
+    // 400 on submit, as the document says (404 is for GET /virtual-clusters/:vc).
+    if (!vc) throw noVc(spec.virtualCluster, 400);
     const vcName = this.vcs.nameOf(vc);
     if (!this.access.canUseVc(user, vcName))
-      throw forbidden(`User ${user.username} is not allowed to do operation in ${vcName}`);
+      throw forbidden(`User ${user.username} is not allowed to add job to ${vcName}`);
     if (this.vcs.meta(vc).status !== "running") throw forbidden(`Virtual cluster ${vcName} is stopped.`);
     this.vcs.rebalance();
     const portLabels: JobMeta["portLabels"] = {};

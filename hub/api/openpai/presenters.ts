@@ -23,6 +23,27 @@ const TASK_STATE: Record<TaskState, PaiState> = {
   lost: "FAILED",
   stopped: "STOPPED",
 };
+/** FrameworkController's framework state, which OpenPAI shows raw as `subState` (swagger's enum). */
+export type PaiSubState =
+  "AttemptCreationPending" | "AttemptPreparing" | "AttemptRunning" | "AttemptDeletionPending" | "Completed";
+
+function subStateOf(w: Workload, tasks: readonly Task[]): PaiSubState {
+  switch (w.state) {
+    case "pending":
+      // Some task placed on a node: the attempt is being prepared there.
+      return tasks.some((t) => t.state !== "pending") ? "AttemptPreparing" : "AttemptCreationPending";
+    case "running":
+      return "AttemptRunning";
+    case "stopping":
+      return "AttemptDeletionPending";
+    default:
+      return "Completed";
+  }
+}
+
+/** The core.surfaceIds sequence of task statuses' integer `taskUid`. */
+const TASK_UID_KEY = "openpai/task";
+
 /** OpenPAI's exit code of a job stopped by its user (k8s launcher). */
 export const STOPPED_EXIT_CODE = -210;
 
@@ -77,7 +98,7 @@ export function presentListItem(c: PresentContext, w: Workload, tasks: readonly 
     name: w.name,
     username: w.owner,
     state: paiState(w),
-    subState: w.state,
+    subState: subStateOf(w, tasks),
     executionType: w.ending === "stop" ? "STOP" : "START",
     tags: jobMeta(w)?.tags ?? [],
     // Whole-job retries so far (jobRetryCount); OpenPAI counts them all as user retries here.
@@ -121,7 +142,8 @@ export function presentTask(c: PresentContext, w: Workload, t: Task) {
   const containerGpus = t.gpuUuids.reduce((mask, u) => mask | (1 << (gpuIndex.get(u) ?? 0)), 0);
   return {
     taskIndex: t.index,
-    taskUid: t.id,
+    // An integer in the swagger (TaskStatus.taskUid): the task's stable surface id.
+    taskUid: c.core.surfaceIds.assign(TASK_UID_KEY, t.id),
     taskState: TASK_STATE[t.state],
     retries: t.attempt - 1,
     accountableRetries: t.attempt - 1,
@@ -134,9 +156,11 @@ export function presentTask(c: PresentContext, w: Workload, t: Task) {
     containerIp: node?.address || t.ip,
     containerNodeName: node?.name ?? null,
     containerPorts,
-    containerGpus: t.gpuUuids.length ? containerGpus : null,
+    // A string in the swagger (TaskStatus.containerGpus), the mask in decimal.
+    containerGpus: t.gpuUuids.length ? String(containerGpus) : null,
     containerGpuUuids: t.gpuUuids,
-    containerLog: t.containerId ? `${c.origin}${logsPath(w, t)}` : null,
+    // A string in the swagger (not nullable): "" until the task has a container.
+    containerLog: t.containerId ? `${c.origin}${logsPath(w, t)}` : "",
     containerExitCode: t.exitCode,
     containerExitSpec:
       t.exitCode === null
@@ -173,6 +197,7 @@ export function presentDetail(c: PresentContext, w: Workload, tasks: readonly Ta
       attemptId: w.jobAttempt - 1,
       attemptState: item.state,
       appId: w.id,
+      appCreatedTime: w.createdAt,
       appProgress: w.state === "succeeded" ? 1 : 0,
       appTrackingUrl: "",
       appLaunchedTime: item.launchedTime,

@@ -11,7 +11,8 @@ import { paiInput } from "./input";
 
 /** What /api/v1 and /api/v2/info say about this server. */
 export const SERVER_INFO = {
-  name: "PAI RESTful API",
+  // The document's and the swagger's spelling.
+  name: "PAI RESTfulAPI",
   version: "v1.8.0",
   launcherType: "k8s",
   authnMethod: "basic",

@@ -151,7 +151,8 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
   });
   router.delete(paths("/:username"), admin, (ctx) => {
     const u = target(ctx);
-    if (access.isAdmin(u)) throw new PaiError(403, "RemoveAdminError", "Admin can't be removed.");
+    if (access.isAdmin(u))
+      throw new PaiError(403, "RemoveAdminError", `Admin ${u.username} is not allowed to remove.`);
     core.users.remove(u);
     ctx.body = { message: "user is removed successfully" };
   });
@@ -181,10 +182,16 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     setAdmin(target(ctx), b.admin);
     created(ctx, "Update user admin permission successfully.");
   });
-  router.put(paths("/:username/extension"), admin, paiInput(ExtensionBody), (ctx) => {
+  // A user updates their own extension, an admin anyone's; the keys sent are added or replaced
+  // ("key-you-wannat-add-or-update" in the document), the others kept.
+  router.put(paths("/:username/extension"), user, paiInput(ExtensionBody), (ctx) => {
     const b = input(ctx, ExtensionBody);
+    const me = caller(ctx).user;
     const u = target(ctx);
-    core.users.save({ ...u, extension: { ...u.extension, openpai: b.extension } });
+    if (!access.isAdmin(me) && u.id !== me.id)
+      throw forbidden("Non-admin is not allow to do this operation.");
+    const openpai = { ...((u.extension.openpai ?? {}) as Record<string, unknown>), ...b.extension };
+    core.users.save({ ...u, extension: { ...u.extension, openpai } });
     created(ctx, "Update user extension data successfully.");
   });
   router.put(paths("/:username/virtualcluster"), admin, paiInput(VirtualClusterBody), (ctx) => {
@@ -194,7 +201,7 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     if (access.isAdmin(u))
       throw forbidden("Admin's virtual clusters cannot be updated: admins use every virtual cluster.");
     access.setGroups(u, withVcs(u, b.virtualCluster));
-    created(ctx, "Update user virtual cluster data successfully.");
+    created(ctx, "Update user virtualCluster data successfully.");
   });
   router.put(paths("/:username/grouplist"), admin, paiInput(GrouplistBody), (ctx) => {
     const b = input(ctx, GrouplistBody);

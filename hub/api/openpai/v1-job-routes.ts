@@ -58,12 +58,13 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
       user.username,
       nameOverride,
     );
-    const w = jobs.submit(user, spec, JSON.stringify(config));
+    jobs.submit(user, spec, JSON.stringify(config));
     if (config.killAllOnCompletedTaskNumber !== undefined)
       ctx.set("X-Warning", "killAllOnCompletedTaskNumber is deprecated; use minSucceededTaskCount");
-    ctx.status = 201;
+    // 202 {message} as the document says; the job is readable at Location at once.
+    ctx.status = 202;
     ctx.set("Location", `/api/v1/user/${user.username}/jobs/${spec.name}`);
-    ctx.body = detail(ctx, w);
+    ctx.body = { message: `update job ${spec.name} successfully` };
   };
   /** The 409 check that runs before auth on PUT (as in the rest-server). */
   const notDuplicate: ApiMiddleware = async (ctx, next) => {
@@ -86,8 +87,12 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
       ctx.body = text;
     }
   };
+  /** NoJobError for an unknown job; a known one has no SSH info (no HDFS key pair here). */
   const noSsh = (ctx: ApiContext) => {
-    throw new PaiError(404, "NoJobSshInfoError", `SSH info of job ${ctx.params.name} is not found.`);
+    const name = ctx.params.name as string;
+    if (ctx.params.user !== undefined) byPath(ctx);
+    else if (!jobs.list().some((w) => w.name === name)) throw noJob(name);
+    throw new PaiError(404, "NoJobSshInfoError", `SSH info of job ${name} is not found.`);
   };
 
   router.get("/api/v1/jobs", paiInput(ListQuery, "query"), (ctx) =>
@@ -118,7 +123,8 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
     const b = input(ctx, ExecutionType);
     const w = jobs.own(caller(ctx).user, byPath(ctx));
     if (b.value === "STOP") core.workloads.stop(w);
-    ctx.status = 202;
+    // 200 as the document says (the v0.x rest-server sent 202).
+    ctx.status = 200;
     ctx.body = { message: `execute job ${w.name} successfully` };
   });
   // The second path is the one the v1 SDK client's getConfig() calls.

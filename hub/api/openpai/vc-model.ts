@@ -68,6 +68,25 @@ export class VirtualClusters {
     return unit.allocations.some((a) => a.nodePoolId !== pool);
   }
 
+  /**
+   * The names of the nodes the VC's jobs can run on: those in the node pools it has an allocation
+   * in (the default pool when it has none), and in its cluster when it belongs to one.
+   */
+  nodeNames(unit: QuotaUnit): string[] {
+    const pools = this.core.nodePools.list();
+    const mine = new Set(
+      unit.allocations.length
+        ? unit.allocations.map((a) => a.nodePoolId)
+        : [this.core.nodePools.defaultPool().id],
+    );
+    return this.core.nodes
+      .list()
+      .filter((n) => unit.clusterId === null || n.clusterId === unit.clusterId)
+      .filter((n) => mine.has(this.core.nodePools.poolOf(n, pools).id))
+      .map((n) => n.name)
+      .sort();
+  }
+
   /** Makes sure `default` exists (it starts with the whole cluster). */
   ensureDefault(): void {
     if (!this.core.quotaUnits.byName("virtual-cluster", DEFAULT_VC)) {

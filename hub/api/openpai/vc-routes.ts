@@ -68,7 +68,7 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
       resourcesGuaranteed: res(meta.capacity),
       resourcesTotal: res(meta.maxCapacity),
       dedicated: vcs.dedicated(unit),
-      nodeList: [],
+      nodeList: vcs.nodeNames(unit),
       status: meta.status === "stopped" ? (live.length > 0 ? "DRAINING" : "STOPPED") : "RUNNING",
     };
   };
@@ -81,7 +81,11 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
   const nameCheck: ApiMiddleware = async (ctx, next) => {
     const vc = ctx.params.vc as string;
     if (!GROUP_NAME.test(vc)) throw invalidParameters(`VC name ${vc} is invalid: must match ^[A-Za-z0-9_]+$`);
-    if (vc === DEFAULT_VC) throw forbidden("Update operation to default vc isn't allowed");
+    // The document's messages (the v0.14 server said "Update operation to default vc isn't allowed").
+    if (vc === DEFAULT_VC)
+      throw forbidden(
+        ctx.method === "DELETE" ? "Don't allow to remove default vc." : "Don't allow to update default vc",
+      );
     await next();
   };
   const writable = (unit: QuotaUnit) => {
@@ -146,7 +150,7 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
         }),
       );
     ctx.status = 201;
-    ctx.body = { message: `update vc: ${name} to capacity: ${b.vcCapacity} successfully` };
+    ctx.body = { message: `Update vc: ${name} to capacity: ${b.vcCapacity} successfully.` };
   });
   router.put("/api/v1/virtual-clusters/:vc/status", nameCheck, admin, (ctx) => {
     const b = body(ctx, Status, invalidParameters);
@@ -154,7 +158,7 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
     writable(unit);
     vcs.setStatus(unit, b.vcStatus.toLowerCase() as "running" | "stopped");
     ctx.status = 201;
-    ctx.body = { message: `update vc: ${unit.name} to status: ${b.vcStatus.toLowerCase()} successfully` };
+    ctx.body = { message: `Update vc: ${unit.name} to status: ${b.vcStatus.toLowerCase()} successfully.` };
   });
   router.delete("/api/v1/virtual-clusters/:vc", nameCheck, admin, (ctx) => {
     const unit = find(ctx);
@@ -167,7 +171,7 @@ export function vcRoutes(router: Router<ApiState>, core: Core, access: Access, v
     vcs.remove(unit);
     if (core.groups.find(unit.name)) core.groups.remove(unit.name);
     ctx.status = 201;
-    ctx.body = { message: `remove vc: ${unit.name} successfully` };
+    ctx.body = { message: `Remove vc: ${unit.name} successfully.` };
   });
   const notImplemented = () => {
     throw new PaiError(
