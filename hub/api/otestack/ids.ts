@@ -7,6 +7,8 @@ export const OTE_IDS = {
   deployment: "otestack/deployment",
   externalRepo: "otestack/external-repo",
   chart: "otestack/chart",
+  user: "otestack/user",
+  project: "otestack/project",
 } as const;
 export type OteIdKind = keyof typeof OTE_IDS;
 

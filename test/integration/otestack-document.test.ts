@@ -1,0 +1,251 @@
+/**
+ * OTE-stack as its API document shows it: every documented route is called with the document's
+ * own example request (headers, body fields) and its status, error code and response fields are
+ * checked against the document. One table row per documented route, in the document's order;
+ * rows run in order and share what earlier rows made (ids, tokens).
+ */
+import assert from "node:assert/strict";
+import type { RunningAgent } from "../../agent/agent";
+import { fakeHardware } from "../helpers/fake-hardware";
+import { OteClient, type OteAnswer } from "../helpers/otestack-client";
+import { ADMIN, startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
+import { requireRegistry, type TestRegistry } from "../helpers/registry";
+
+/** What rows share: clients by role and ids that earlier rows learnt. */
+interface World {
+  hub: TestHub;
+  admin: OteClient;
+  u1: OteClient;
+  anonymous: OteClient;
+  ids: Record<string, number>;
+}
+
+/** One documented route: its example request and what the document says comes back. */
+interface Row {
+  /** "METHOD /documented/path" */
+  route: string;
+  /** Who sends it (a logged-in client, or anonymous). @default "admin" */
+  as?: "admin" | "u1" | "anonymous";
+  /** The document's example request (method, path with the example's ids, body). */
+  example: (w: World) => { method: string; path: string; body?: unknown };
+  /** The document's answer: HTTP status and envelope code (both 200 unless said). */
+  status?: number;
+  /** Keys the document shows in `data` (or each element of it). */
+  dataFields?: readonly string[];
+  /** Keys the document shows at the top level of the answer. */
+  topFields?: readonly string[];
+  /** Further checks against the document (and what later rows need from this answer). */
+  check?: (body: OteAnswer["body"] & Record<string, unknown>, w: World) => void | Promise<void>;
+}
+
+const hasFields = (obj: unknown, fields: readonly string[], where: string) => {
+  assert.ok(obj !== null && typeof obj === "object", `${where}: not an object: ${JSON.stringify(obj)}`);
+  for (const f of fields) assert.ok(f in obj, `${where}: no "${f}" in ${JSON.stringify(obj)}`);
+};
+
+/** Runs the rows as one `it` each, in order. */
+export function documentRows(rows: Row[], world: () => World): void {
+  for (const row of rows) {
+    it(row.route, async () => {
+      const w = world();
+      const client = w[row.as ?? "admin"];
+      const req = row.example(w);
+      const res = await client.call(req.method, req.path, req.body);
+      const status = row.status ?? 200;
+      assert.equal(res.status, status, `${row.route}: ${res.status} ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.code, status);
+      assert.equal(typeof res.body.message, "string");
+      const body = res.body as OteAnswer["body"] & Record<string, unknown>;
+      if (row.topFields) hasFields(body, row.topFields, row.route);
+      if (row.dataFields) {
+        const data = body.data;
+        const items = Array.isArray(data) ? data : [data];
+        assert.ok(items.length > 0, `${row.route}: empty data`);
+        for (const item of items) hasFields(item, row.dataFields, row.route);
+      }
+      await row.check?.(body, w);
+    });
+  }
+}
+
+const USER_FIELDS = ["id", "user", "status", "realName", "phone", "createTime", "updateTime"] as const;
+
+/** User Management 1-11. */
+const userRows: Row[] = [
+  {
+    route: "POST /v1/user",
+    as: "anonymous",
+    // The document's example misses a comma after realName; this is its JSON as meant.
+    example: () => ({
+      method: "POST",
+      path: "/v1/user",
+      body: { user: "u1", password: "xxX@1234", phone: "12345678910", realName: "hello", isAdmin: true },
+    }),
+  },
+  {
+    route: "POST /v1/user (realName and phone are required)",
+    as: "anonymous",
+    example: () => ({
+      method: "POST",
+      path: "/v1/user",
+      body: { user: "u9", password: "xxX@1234", isAdmin: false },
+    }),
+    status: 422,
+  },
+  {
+    route: "GET /v1/admin/user",
+    example: () => ({ method: "GET", path: "/v1/admin/user" }),
+    dataFields: USER_FIELDS,
+    topFields: ["data", "total"],
+    check: (b, w) => {
+      const u1 = (b.data as { id: number; user: string; status: number; realName: string }[]).find(
+        (u) => u.user === "u1",
+      );
+      assert.ok(u1);
+      assert.equal(u1.status, 0);
+      assert.equal(u1.realName, "hello");
+      w.ids["u1"] = u1.id;
+    },
+  },
+  {
+    route: "GET /v1/admin/user?orderBy=user_name&order=desc",
+    example: () => ({ method: "GET", path: "/v1/admin/user?orderBy=user_name&order=desc" }),
+    check: (b) => {
+      const names = (b.data as { user: string }[]).map((u) => u.user);
+      assert.deepEqual(names, [...names].sort().reverse());
+    },
+  },
+  {
+    route: "PUT /v1/admin/user/[userId] (status 0)",
+    example: (w) => ({ method: "PUT", path: `/v1/admin/user/${w.ids["u1"]}`, body: { status: 0 } }),
+  },
+  {
+    route: "PUT /v1/admin/user/[userId] (status 1: approve)",
+    example: (w) => ({ method: "PUT", path: `/v1/admin/user/${w.ids["u1"]}`, body: { status: 1 } }),
+  },
+  {
+    route: "POST /v1/authorization",
+    as: "anonymous",
+    example: () => ({
+      method: "POST",
+      path: "/v1/authorization",
+      body: { user: "u1", password: "xxX@1234" },
+    }),
+    topFields: ["token"],
+    check: (b, w) => {
+      w.u1.token = b.token as string;
+    },
+  },
+  {
+    route: "GET /v1/authorization",
+    as: "u1",
+    example: () => ({ method: "GET", path: "/v1/authorization" }),
+    dataFields: [
+      "displayName",
+      "hasRepoAccount",
+      "role",
+      "privateProject",
+      "enableIngress",
+      "enableAlert",
+      "enableAdminAutoDeploy",
+    ],
+    check: (b) => {
+      const d = b.data as { displayName: string; role: number };
+      assert.equal(d.displayName, "u1");
+      // Approved, asked to be an administrator, no business yet: the document's business administrator.
+      assert.equal(d.role, 3);
+    },
+  },
+  {
+    route: "PUT /v1/authorization",
+    as: "u1",
+    example: () => ({ method: "PUT", path: "/v1/authorization" }),
+    topFields: ["token"],
+    check: (b, w) => {
+      w.u1.token = b.token as string;
+    },
+  },
+  {
+    route: "PUT /v1/user",
+    as: "u1",
+    example: () => ({
+      method: "PUT",
+      path: "/v1/user",
+      body: { oldPassword: "xxX@1234", password: "yyY@1234" },
+    }),
+  },
+  {
+    route: "PUT /v1/admin/user/[userId]/password",
+    example: (w) => ({
+      method: "PUT",
+      path: `/v1/admin/user/${w.ids["u1"]}/password`,
+      body: { password: "xxX@1234" },
+    }),
+    check: async (_b, w) => {
+      await w.u1.login("u1", "xxX@1234");
+    },
+  },
+  {
+    route: "POST /v1/admin/user",
+    example: () => ({
+      method: "POST",
+      path: "/v1/admin/user",
+      body: { user: "sub1", password: "xxX@1234", phone: "12345678911", isAdmin: false, realName: "sub" },
+    }),
+    check: (b, w) => {
+      w.ids["sub1"] = (b.data as { id: number }).id;
+    },
+  },
+  {
+    route: "DELETE /v1/admin/user/[userid]",
+    example: (w) => ({ method: "DELETE", path: `/v1/admin/user/${w.ids["sub1"]}` }),
+    check: async (_b, w) => {
+      const list = await w.admin.call<{ user: string }[]>("GET", "/v1/admin/user?pageSize=0");
+      assert.ok(!list.body.data?.some((u) => u.user === "sub1"));
+    },
+  },
+];
+
+describe("integration: OTE-stack routes as the API document shows them", function () {
+  this.timeout(60_000);
+  let w: World;
+  let registry: TestRegistry | undefined;
+  const agents: RunningAgent[] = [];
+
+  before(async function () {
+    registry = await requireRegistry(this);
+    const hub = await startTestHub({ CORRAL_REGISTRY_URL: registry.url });
+    w = {
+      hub,
+      admin: new OteClient(hub.hub.httpUrl),
+      u1: new OteClient(hub.hub.httpUrl),
+      anonymous: new OteClient(hub.hub.httpUrl),
+      ids: {},
+    };
+    await w.admin.login(ADMIN.username, ADMIN.password);
+    for (const [name, cluster] of [
+      ["GZ1", "GuangZhou"],
+      ["BJ1", "BeiJing"],
+    ] as const)
+      agents.push(startTestAgent(hub, { name, cluster, hardware: fakeHardware({ hostname: name }) }));
+    await Promise.all(agents.map((a) => a.welcomed()));
+  });
+  after(async () => {
+    for (const a of agents) await a.stop();
+    await w?.hub.close();
+    await registry?.stop();
+  });
+
+  describe("User Management", () => documentRows(userRows, () => w));
+  describe("Logout", () =>
+    documentRows(
+      [
+        {
+          route: "DELETE /v1/authorization",
+          as: "u1",
+          example: () => ({ method: "DELETE", path: "/v1/authorization" }),
+        },
+      ],
+      () => w,
+    ));
+});
