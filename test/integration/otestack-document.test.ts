@@ -206,6 +206,77 @@ const userRows: Row[] = [
   },
 ];
 
+const BUSINESS_LIST_FIELDS = ["name", "userId", "comment", "id", "status", "createTime", "updateTime"] as const;
+
+/** Business Management 1-4. */
+const businessRows: Row[] = [
+  {
+    route: "POST /v1/business",
+    as: "u1",
+    example: () => ({
+      method: "POST",
+      path: "/v1/business",
+      body: { name: "name", introduce: "intrduce", objective: "objective", scale: "scale" },
+    }),
+    check: (b, w) => {
+      w.ids["business"] = (b.data as { id: number }).id;
+    },
+  },
+  {
+    route: "POST /v1/business (an administrator has one business)",
+    as: "u1",
+    example: () => ({
+      method: "POST",
+      path: "/v1/business",
+      body: { name: "second", introduce: "i", objective: "o", scale: "s" },
+    }),
+    status: 409,
+  },
+  {
+    route: "POST /v1/business (introduce, objective and scale are required)",
+    as: "u1",
+    example: () => ({ method: "POST", path: "/v1/business", body: { name: "third", introduce: "i" } }),
+    status: 422,
+  },
+  {
+    route: "PUT /v1/business/id/[id]",
+    example: (w) => ({
+      method: "PUT",
+      path: `/v1/business/id/${w.ids["business"]}`,
+      body: { comment: "pass", status: 1 },
+    }),
+  },
+  {
+    route: "GET /v1/business",
+    as: "u1",
+    example: () => ({ method: "GET", path: "/v1/business?name=nam&order=desc" }),
+    topFields: ["data", "total"],
+    dataFields: BUSINESS_LIST_FIELDS,
+    check: (b, w) => {
+      const [biz] = b.data as { name: string; userId: number; status: number; comment: string }[];
+      assert.deepEqual(
+        { name: biz?.name, userId: biz?.userId, status: biz?.status, comment: biz?.comment },
+        { name: "name", userId: w.ids["u1"], status: 1, comment: "pass" },
+      );
+    },
+  },
+  {
+    route: "GET /v1/business (name filter)",
+    example: () => ({ method: "GET", path: "/v1/business?name=nomatch" }),
+    check: (b) => assert.equal(b.total, 0),
+  },
+  {
+    route: "GET /v1/business/id/[id]",
+    as: "u1",
+    example: (w) => ({ method: "GET", path: `/v1/business/id/${w.ids["business"]}` }),
+    dataFields: ["name", "userId", "introduce", "objective", "scale", ...BUSINESS_LIST_FIELDS],
+    check: (b) => {
+      const d = b.data as { introduce: string; objective: string; scale: string };
+      assert.deepEqual([d.introduce, d.objective, d.scale], ["intrduce", "objective", "scale"]);
+    },
+  },
+];
+
 describe("integration: OTE-stack routes as the API document shows them", function () {
   this.timeout(60_000);
   let w: World;
@@ -237,6 +308,7 @@ describe("integration: OTE-stack routes as the API document shows them", functio
   });
 
   describe("User Management", () => documentRows(userRows, () => w));
+  describe("Business Management", () => documentRows(businessRows, () => w));
   describe("Logout", () =>
     documentRows(
       [

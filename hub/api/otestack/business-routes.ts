@@ -1,12 +1,13 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { z } from "zod";
-import { ForbiddenError, NotFoundError } from "../../core/errors";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../core/errors";
 import type { QuotaUnit } from "../../core/model";
 import { WORK_KINDS, type NameGrammar } from "../../core/quota-units";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { ok, okPage, unix } from "./envelope";
+import { oteId as oteIdOf } from "./ids";
 import { caller, canSee, oteAuth, oteRole, profile, seesAll, withProfile } from "./identity";
 import { BusinessAuditBody, BusinessBody, BusinessListQuery } from "./schemas";
 
@@ -16,6 +17,10 @@ interface BusinessMeta {
   /** 0 pending, 1 approved, 2 disapproved. */
   status: 0 | 1 | 2;
   description: string;
+  /** The document's introduce / objective / scale ("" when made in the older form or elsewhere). */
+  introduce?: string;
+  objective?: string;
+  scale?: string;
   owner: string;
   comment: string;
 }
@@ -57,11 +62,17 @@ const meta = (u: QuotaUnit): BusinessMeta => u.meta["otestack"] as BusinessMeta;
 export const namespaceOf = (u: QuotaUnit): string | null =>
   (u.meta["namespace"] as string | undefined) ?? null;
 
+/** A business: the document's fields (userId: the requester's OTE user id, null if none) and the older ones. */
 function presentBusiness(core: Core, u: QuotaUnit) {
   const m = meta(u);
+  const owner = m.owner ? core.users.find(m.owner) : undefined;
   return {
     id: m.oteId,
     name: core.quotaUnits.faceName(u, BUSINESS_GRAMMAR),
+    userId: owner ? oteIdOf(core, "user", owner.id) : null,
+    introduce: m.introduce ?? "",
+    objective: m.objective ?? "",
+    scale: m.scale ?? "",
     description: m.description,
     status: m.status,
     namespace: namespaceOf(u) ?? "",
@@ -104,6 +115,13 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
 
   router.post("/business", auth, validate(BusinessBody), (ctx) => {
     const body = input(ctx, BusinessBody);
+    const me = caller(ctx);
+    if (body.documented) {
+      // The document: only an administrator who has no business yet creates one.
+      if (profile(me).role < 2) throw new ForbiddenError("only an administrator may create a business");
+      const own = businesses().find((b) => meta(b).owner === me.username && meta(b).status !== 2);
+      if (own) throw new ConflictError(`you already have business ${own.name}`);
+    }
     const oteId = core.sequences.next(ID_SEQUENCE);
     const unit = core.quotaUnits.create({
       name: body.name,
@@ -113,7 +131,10 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
           oteId,
           status: 0,
           description: body.description,
-          owner: caller(ctx).username,
+          introduce: body.introduce ?? "",
+          objective: body.objective ?? "",
+          scale: body.scale ?? "",
+          owner: me.username,
           comment: "",
         },
       },
@@ -124,8 +145,9 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
     const q = input(ctx, BusinessListQuery);
     const list = businesses()
       .filter((u) => visible(u, ctx) && (q.status === undefined || meta(u).status === q.status))
-      .sort((a, b) => meta(b).oteId - meta(a).oteId)
-      .map((u) => presentBusiness(core, u));
+      .map((u) => presentBusiness(core, u))
+      .filter((b) => !q.name || b.name.includes(q.name))
+      .sort((a, b) => (q.order === "asc" ? a.id - b.id : b.id - a.id));
     okPage(ctx, list, q.page, q.pageSize);
   });
   router.get("/business/id/:id", auth, validate(BusinessId, "params"), (ctx) => {

@@ -136,16 +136,34 @@ export const UserListQuery = z.object({
   ...paging(10),
 });
 
-export const BusinessBody = z.object({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/, "must be 2-63 letters, digits, '_' or '-'"),
-  description: z.string().max(256).default(""),
-});
+const BusinessText = z.string().max(1024, "must be at most 1024 characters");
+/**
+ * The document's `{name, introduce, objective, scale}` (all required once any of the three is
+ * sent); a body with `name` (and `description`) alone is the older hubs' form, still served.
+ */
+export const BusinessBody = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{1,62}$/, "must be 2-63 letters, digits, '_' or '-'"),
+    description: z.string().max(256).default(""),
+    introduce: BusinessText.optional(),
+    objective: BusinessText.optional(),
+    scale: BusinessText.optional(),
+  })
+  .superRefine((b, ctx) => {
+    const fields = ["introduce", "objective", "scale"] as const;
+    if (fields.every((f) => b[f] === undefined)) return;
+    for (const f of fields) if (b[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "is required" });
+  })
+  .transform((b) => ({ ...b, documented: b.introduce !== undefined }));
 export const BusinessAuditBody = z.object({
   status: z.union([z.literal(1), z.literal(2)], { error: "must be 1 (approve) or 2 (disapprove)" }),
   comment: z.string().max(256).default(""),
 });
 export const BusinessListQuery = z.object({
   status: z.coerce.number().int().min(0).max(2).optional(),
+  name: z.string().optional(),
+  orderBy: z.enum(["id"], { error: "must be id" }).default("id"),
+  order: Order.default("asc"),
   ...paging(10),
 });
 
