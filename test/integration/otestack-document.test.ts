@@ -206,7 +206,15 @@ const userRows: Row[] = [
   },
 ];
 
-const BUSINESS_LIST_FIELDS = ["name", "userId", "comment", "id", "status", "createTime", "updateTime"] as const;
+const BUSINESS_LIST_FIELDS = [
+  "name",
+  "userId",
+  "comment",
+  "id",
+  "status",
+  "createTime",
+  "updateTime",
+] as const;
 
 /** Business Management 1-4. */
 const businessRows: Row[] = [
@@ -277,6 +285,95 @@ const businessRows: Row[] = [
   },
 ];
 
+/** Cluster Management 1-5 and Node Management 1-4 (clusters GuangZhou and BeiJing, nodes GZ1 and BJ1). */
+const clusterRows: Row[] = [
+  {
+    route: "POST /v1/cluster/label",
+    example: () => ({
+      method: "POST",
+      path: "/v1/cluster/label",
+      body: { clusterLabel: "label1", clusterName: ["GuangZhou", "BeiJing"] },
+    }),
+  },
+  {
+    route: "GET /v1/cluster",
+    example: () => ({ method: "GET", path: "/v1/cluster?clusterLabel=all&page=1&pageSize=10" }),
+    topFields: ["data", "total"],
+    dataFields: ["clusterName", "nodeCount", "isReady"],
+    check: (b) => assert.equal(b.total, 2),
+  },
+  {
+    route: "GET /v1/cluster/label",
+    example: () => ({ method: "GET", path: "/v1/cluster/label" }),
+    check: (b) => assert.deepEqual(b.data, ["label1"]),
+  },
+  {
+    route: "GET /v1/cluster/label/[clusterName]",
+    example: () => ({ method: "GET", path: "/v1/cluster/label/GuangZhou?page=1&pageSize=10" }),
+    topFields: ["data", "total"],
+    dataFields: ["clusterLabel", "createTime"],
+    check: (b) => assert.equal((b.data as { clusterLabel: string }[])[0]?.clusterLabel, "label1"),
+  },
+  {
+    route: "DELETE /v1/cluster/label",
+    example: () => ({
+      method: "DELETE",
+      path: "/v1/cluster/label",
+      body: { clusterLabel: "label1", clusterName: ["GuangZhou", "BeiJing"] },
+    }),
+    check: async (_b, w) => assert.deepEqual((await w.admin.call("GET", "/v1/cluster/label")).body.data, []),
+  },
+  {
+    route: "GET /v1/node",
+    example: () => ({ method: "GET", path: "/v1/node" }),
+    topFields: ["data", "total", "meta"],
+    dataFields: [
+      "nodeName",
+      "operatingSystem",
+      "clusterName",
+      "kernelVersion",
+      "isReady",
+      "ip",
+      "memory",
+      "cpu",
+      "gpu",
+      "disk",
+    ],
+    check: (b) => {
+      const gz = (b.data as { nodeName: string; memory: number; disk: number }[]).find(
+        (n) => n.nodeName === "GZ1",
+      );
+      // fakeHardware: 32768 MiB of memory and a 100000 MiB disk, in bytes as documented.
+      assert.equal(gz?.memory, 32768 * 1024 * 1024);
+      assert.equal(gz?.disk, 100_000 * 1024 * 1024);
+      assert.equal((b.meta as { readyNodeCount: number }).readyNodeCount, 2);
+    },
+  },
+  {
+    route: "POST /v1/node/label",
+    example: () => ({
+      method: "POST",
+      path: "/v1/node/label",
+      body: { nodeLabel: "label1", clusterName: "GuangZhou", nodeName: ["GZ1"] },
+    }),
+  },
+  {
+    route: "GET /v1/node/label",
+    example: () => ({ method: "GET", path: "/v1/node/label?clusterName=GuangZhou" }),
+    check: (b) => assert.deepEqual(b.data, ["label1"]),
+  },
+  {
+    route: "DELETE /v1/node/label",
+    example: () => ({
+      method: "DELETE",
+      path: "/v1/node/label",
+      body: { nodeLabel: "label1", clusterName: "GuangZhou", nodeName: ["GZ1"], deleteDeploy: true },
+    }),
+    check: async (_b, w) =>
+      assert.deepEqual((await w.admin.call("GET", "/v1/node/label?clusterName=GuangZhou")).body.data, []),
+  },
+];
+
 describe("integration: OTE-stack routes as the API document shows them", function () {
   this.timeout(60_000);
   let w: World;
@@ -309,6 +406,7 @@ describe("integration: OTE-stack routes as the API document shows them", functio
 
   describe("User Management", () => documentRows(userRows, () => w));
   describe("Business Management", () => documentRows(businessRows, () => w));
+  describe("Cluster and Node Management", () => documentRows(clusterRows, () => w));
   describe("Logout", () =>
     documentRows(
       [

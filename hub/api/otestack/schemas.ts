@@ -152,7 +152,8 @@ export const BusinessBody = z
   .superRefine((b, ctx) => {
     const fields = ["introduce", "objective", "scale"] as const;
     if (fields.every((f) => b[f] === undefined)) return;
-    for (const f of fields) if (b[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "is required" });
+    for (const f of fields)
+      if (b[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "is required" });
   })
   .transform((b) => ({ ...b, documented: b.introduce !== undefined }));
 export const BusinessAuditBody = z.object({
@@ -168,10 +169,37 @@ export const BusinessListQuery = z.object({
 });
 
 export const ClusterListQuery = z.object({ clusterLabel: z.string().default("all"), ...paging(0) });
-export const ClusterLabelBody = z.object({
-  clusterName: z.string().min(1, "is required"),
-  labels: z.array(Label).min(1, "at least one label"),
-});
+/** One name or the document's list of names. */
+const Names = z.union([
+  z.string().min(1, "is required"),
+  z.array(z.string().min(1)).min(1, "at least one name"),
+]);
+const asList = (n: string | string[]): string[] => (typeof n === "string" ? [n] : n);
+
+/**
+ * The document's `{clusterLabel, clusterName: [..]}`, or the older `{clusterName, labels: [..]}`;
+ * both read as the clusters and the labels to add or remove.
+ */
+export const ClusterLabelBody = z
+  .object({
+    clusterName: Names,
+    clusterLabel: Label.optional(),
+    labels: z.array(Label).min(1, "at least one label").optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.clusterLabel === undefined && b.labels === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: [Array.isArray(b.clusterName) ? "clusterLabel" : "labels"],
+        message: "is required",
+      });
+  })
+  .transform((b) => ({
+    clusters: asList(b.clusterName),
+    labels: b.clusterLabel !== undefined ? [b.clusterLabel] : (b.labels ?? []),
+    documented: b.clusterLabel !== undefined,
+  }));
+export const ClusterLabelsQuery = z.object({ ...paging(10) });
 export const NodeListQuery = z.object({
   field: z.string().optional(),
   nodeLabel: z.string().optional(),
@@ -179,12 +207,30 @@ export const NodeListQuery = z.object({
   nodeName: z.string().optional(),
   ...paging(10),
 });
-export const NodeLabelBody = z.object({
-  clusterName: z.string().min(1, "is required"),
-  nodeName: z.string().min(1, "is required"),
-  labels: z.array(Label).min(1, "at least one label"),
-  deleteDeploy: z.boolean().default(false),
-});
+/** The document's `{nodeLabel, clusterName, nodeName: [..], deleteDeploy}`, or the older `{nodeName, labels}`. */
+export const NodeLabelBody = z
+  .object({
+    clusterName: z.string().min(1, "is required"),
+    nodeName: Names,
+    nodeLabel: Label.optional(),
+    labels: z.array(Label).min(1, "at least one label").optional(),
+    deleteDeploy: z.boolean().default(false),
+  })
+  .superRefine((b, ctx) => {
+    if (b.nodeLabel === undefined && b.labels === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: [Array.isArray(b.nodeName) ? "nodeLabel" : "labels"],
+        message: "is required",
+      });
+  })
+  .transform((b) => ({
+    clusterName: b.clusterName,
+    nodes: asList(b.nodeName),
+    labels: b.nodeLabel !== undefined ? [b.nodeLabel] : (b.labels ?? []),
+    deleteDeploy: b.deleteDeploy,
+    documented: b.nodeLabel !== undefined,
+  }));
 export const NodeLabelQuery = z.object({
   clusterName: z.string().optional(),
   nodeName: z.string().optional(),
