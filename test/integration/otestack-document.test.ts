@@ -374,6 +374,50 @@ const clusterRows: Row[] = [
   },
 ];
 
+/** Repository Management 10-13: external repositories. */
+const thirdRows: Row[] = [
+  {
+    route: "POST /v1/repository/third",
+    example: () => ({
+      method: "POST",
+      path: "/v1/repository/third",
+      body: { repositoryId: "repo1", address: "127.0.0.1", user: "user1", password: "password1" },
+    }),
+  },
+  {
+    route: "GET /v1/repository/third",
+    example: () => ({ method: "GET", path: "/v1/repository/third?pageSize=0" }),
+    topFields: ["data", "total"],
+    dataFields: ["id", "repositoryId", "address", "user"],
+    check: (b) => {
+      assert.deepEqual(
+        (b.data as Record<string, unknown>[])
+          .filter((r) => r["repositoryId"] === "repo1")
+          .map((r) => [r["repositoryId"], r["address"], r["user"], r["password"]]),
+        [["repo1", "127.0.0.1", "user1", undefined]],
+      );
+    },
+  },
+  {
+    route: "GET /v1/repository/third/[repoId]",
+    example: () => ({ method: "GET", path: "/v1/repository/third/repo1" }),
+    dataFields: ["repositoryId", "address", "user"],
+  },
+  {
+    route: "GET /v1/repository/third/[repoId] (404 when none)",
+    example: () => ({ method: "GET", path: "/v1/repository/third/nothere" }),
+    status: 404,
+  },
+];
+const thirdDeleteRows: Row[] = [
+  {
+    route: "DELETE /v1/repository/third",
+    example: () => ({ method: "DELETE", path: "/v1/repository/third", body: { repositoryId: ["repo2"] } }),
+    check: async (_b, w) =>
+      assert.equal((await w.admin.call("GET", "/v1/repository/third/repo2")).status, 404),
+  },
+];
+
 describe("integration: OTE-stack routes as the API document shows them", function () {
   this.timeout(60_000);
   let w: World;
@@ -407,6 +451,18 @@ describe("integration: OTE-stack routes as the API document shows them", functio
   describe("User Management", () => documentRows(userRows, () => w));
   describe("Business Management", () => documentRows(businessRows, () => w));
   describe("Cluster and Node Management", () => documentRows(clusterRows, () => w));
+  describe("External repositories", () => {
+    documentRows(thirdRows, () => w);
+    before(async () => {
+      await w.admin.call("POST", "/v1/repository/third", {
+        repositoryId: "repo2",
+        address: "127.0.0.1",
+        user: "user2",
+        password: "password2",
+      });
+    });
+    documentRows(thirdDeleteRows, () => w);
+  });
   describe("Logout", () =>
     documentRows(
       [

@@ -5,11 +5,12 @@ import { ConflictError, NotFoundError } from "../../core/errors";
 import { RegistryClient } from "../../registry/client";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
-import { ok, okPage } from "./envelope";
+import { deleteBody, ok, okPage } from "./envelope";
 import { caller, oteAuth, oteRole, profile } from "./identity";
-import { objectOf } from "./ids";
+import { objectOf, oteId } from "./ids";
 import { presentExternal } from "./presenters";
-import { OteIdParams, paging } from "./schemas";
+import { OteIdParams, Order, paging } from "./schemas";
+import type { RegistryCredential } from "../../core/registry-credentials";
 import type { OteSettings } from "./settings";
 
 const ImageQuery = z.object({ imageName: z.string().optional(), ...paging(10) });
@@ -23,6 +24,28 @@ const ExternalBody = z.object({
   address: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "must be a registry host[:port]"),
   username: z.string().min(1, "is required"),
   password: z.string().min(1, "is required"),
+});
+
+/** The document's external repository: `repositoryId` is its unique name, `user` its login. */
+const ThirdBody = z.object({
+  repositoryId: ExternalBody.shape.name,
+  address: ExternalBody.shape.address,
+  user: z.string().min(1, "is required"),
+  password: z.string().min(1, "is required"),
+});
+const ThirdDeleteBody = z.object({
+  repositoryId: z.array(z.string().min(1)).min(1, "at least one repository"),
+});
+const ThirdListQuery = z.object({
+  orderBy: z.enum(["id"], { error: "must be id" }).default("id"),
+  order: Order.default("asc"),
+  ...paging(10),
+});
+const presentThird = (core: Core, r: RegistryCredential) => ({
+  id: oteId(core, "externalRepo", r.id),
+  repositoryId: r.name,
+  address: r.address,
+  user: r.username,
 });
 
 export function repositoryRoutes(router: Router<ApiState>, core: Core, settings: OteSettings): void {
@@ -129,6 +152,46 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, settings:
     if (user)
       throw new ConflictError(`external repository ${repo.name} is used by app ${user.name}:${user.version}`);
     core.registryCredentials.delete(repo);
+    ok(ctx);
+  });
+
+  // The document's /v1/repository/third: the same core registry credentials, found by name.
+  const third = (name: string) => {
+    const repo = core.registryCredentials.list().find((r) => r.name === name);
+    if (!repo) throw new NotFoundError("external repository", name);
+    return repo;
+  };
+  router.post("/repository/third", ...admin, validate(ThirdBody), (ctx) => {
+    const b = input(ctx, ThirdBody);
+    if (core.registryCredentials.list().some((r) => r.name === b.repositoryId))
+      throw new ConflictError(`external repository ${b.repositoryId} already exists`);
+    core.registryCredentials.create({
+      name: b.repositoryId,
+      address: b.address,
+      username: b.user,
+      password: b.password,
+      owner: caller(ctx).username,
+    });
+    ok(ctx);
+  });
+  router.get("/repository/third", auth, validate(ThirdListQuery, "query"), (ctx) => {
+    const q = input(ctx, ThirdListQuery);
+    const items = core.registryCredentials
+      .list()
+      .map((r) => presentThird(core, r))
+      .sort((a, b) => (q.order === "asc" ? a.id - b.id : b.id - a.id));
+    okPage(ctx, items, q.page, q.pageSize);
+  });
+  router.get("/repository/third/:repoId", auth, (ctx) => {
+    const repo = third(ctx.params["repoId"] as string);
+    const { id: _id, ...shown } = presentThird(core, repo);
+    ok(ctx, shown);
+  });
+  router.delete("/repository/third", ...admin, deleteBody(), validate(ThirdDeleteBody), (ctx) => {
+    const repos = input(ctx, ThirdDeleteBody).repositoryId.map(third);
+    // Core refuses (409) while an app version or a live deployment pulls with a record, so a
+    // delete never breaks a running deployment (README: OTE-stack compatibility).
+    for (const repo of repos) core.registryCredentials.delete(repo);
     ok(ctx);
   });
 }
