@@ -10,12 +10,15 @@ import { fakeHardware } from "../helpers/fake-hardware";
 import { OteClient, type OteAnswer } from "../helpers/otestack-client";
 import { ADMIN, startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
 import { requireRegistry, type TestRegistry } from "../helpers/registry";
+import { waitFor } from "../helpers/wait";
 
 /** What rows share: clients by role and ids that earlier rows learnt. */
 interface World {
   hub: TestHub;
   admin: OteClient;
   u1: OteClient;
+  /** A general user in u1's business (made by u1). */
+  sub2: OteClient;
   anonymous: OteClient;
   ids: Record<string, number>;
 }
@@ -25,9 +28,11 @@ interface Row {
   /** "METHOD /documented/path" */
   route: string;
   /** Who sends it (a logged-in client, or anonymous). @default "admin" */
-  as?: "admin" | "u1" | "anonymous";
+  as?: "admin" | "u1" | "sub2" | "anonymous";
   /** The document's example request (method, path with the example's ids, body). */
   example: (w: World) => { method: string; path: string; body?: unknown };
+  /** Sends the example another way than JSON (multipart); the default sends `example` as JSON. */
+  send?: (w: World, client: OteClient) => Promise<OteAnswer>;
   /** The document's answer: HTTP status and envelope code (both 200 unless said). */
   status?: number;
   /** Keys the document shows in `data` (or each element of it). */
@@ -50,7 +55,7 @@ export function documentRows(rows: Row[], world: () => World): void {
       const w = world();
       const client = w[row.as ?? "admin"];
       const req = row.example(w);
-      const res = await client.call(req.method, req.path, req.body);
+      const res = row.send ? await row.send(w, client) : await client.call(req.method, req.path, req.body);
       const status = row.status ?? 200;
       assert.equal(res.status, status, `${row.route}: ${res.status} ${JSON.stringify(res.body)}`);
       assert.equal(res.body.code, status);
@@ -418,6 +423,314 @@ const thirdDeleteRows: Row[] = [
   },
 ];
 
+/** The document's POST /v1/app example (its trailing comma dropped). */
+const NGINX_APP = {
+  appName: "nginx1",
+  deployType: "deployment",
+  image: "nginx:latest",
+  version: "1.2",
+  repositoryId: "repo1",
+  replicas: 10,
+  port: [{ port: 8080, hostPort: 9090 }],
+  command: "",
+  volume: [
+    { path: "/host/usr/bin", hostPath: "/usr/bin", readOnly: true },
+    { path: "/host/usr/sbin", hostPath: "/usr/sbin", readOnly: true },
+  ],
+  env: [{ name: "NGINX_PATH", value: "/usr/share/nginx/" }],
+  minReplicas: 2,
+  maxReplicas: 20,
+  minCPU: 10,
+  maxCPU: 200,
+  isHPA: true,
+  targetCPUUtilization: 100,
+  targetMemUtilization: 150,
+  minMemory: 100,
+  maxMemory: 200,
+  maxUnavailable: 1,
+  maxSurge: 1,
+  minReadySeconds: 10,
+};
+const WEB_APP = { ...NGINX_APP, appName: "web", replicas: 1, isHPA: false, minReadySeconds: 0 };
+const APP_FIELDS = [
+  "id",
+  "appName",
+  "deployType",
+  "image",
+  "projectName",
+  "repositoryId",
+  "version",
+  "replicas",
+  "port",
+  "command",
+  "volume",
+  "dependence",
+  "env",
+  "minReplicas",
+  "maxReplicas",
+  "minCPU",
+  "maxCPU",
+  "GPU",
+  "isHPA",
+  "targetCPUUtilization",
+  "targetMemUtilization",
+  "minMemory",
+  "maxMemory",
+  "maxUnavailable",
+  "maxSurge",
+  "minReadySeconds",
+  "createTime",
+  "updateTime",
+] as const;
+
+/** Application Management 1-5. */
+const appRows: Row[] = [
+  {
+    route: "POST /v1/app",
+    as: "u1",
+    example: () => ({ method: "POST", path: "/v1/app", body: NGINX_APP }),
+  },
+  {
+    route: "POST /v1/app (maxCPU is required)",
+    as: "u1",
+    example: () => ({ method: "POST", path: "/v1/app", body: { ...NGINX_APP, maxCPU: undefined } }),
+    status: 422,
+    check: (b) => assert.equal(b.field, "maxCPU"),
+  },
+  {
+    route: "GET /v1/app",
+    as: "u1",
+    example: () => ({ method: "GET", path: "/v1/app?appName=nginx1&appNameMode=strict" }),
+    topFields: ["apps", "total"],
+    check: (b, w) => {
+      const apps = b["apps"] as Record<string, unknown>[];
+      assert.equal(apps.length, 1);
+      for (const app of apps) hasFields(app, APP_FIELDS, "GET /v1/app");
+      const [app] = apps as (typeof NGINX_APP & { id: number; version: string })[];
+      assert.ok(app);
+      assert.equal(app.version, "1.2.0");
+      assert.deepEqual(app.env, NGINX_APP.env);
+      assert.deepEqual(app.volume, NGINX_APP.volume);
+      assert.equal(app.repositoryId, "repo1");
+      assert.equal(app.command, "");
+      assert.deepEqual([app.minCPU, app.maxCPU, app.minMemory, app.maxMemory], [0.1, 2, 100, 200]);
+      w.ids["app"] = app.id;
+    },
+  },
+  {
+    route: "GET /v1/app (appNameMode strict finds no partial match)",
+    as: "u1",
+    example: () => ({ method: "GET", path: "/v1/app?appName=nginx&appNameMode=strict" }),
+    check: (b) => assert.deepEqual(b["apps"], []),
+  },
+  {
+    route: "GET /v1/app/id/{appId}",
+    as: "u1",
+    example: (w) => ({ method: "GET", path: `/v1/app/id/${w.ids["app"]}` }),
+    dataFields: APP_FIELDS,
+  },
+  {
+    route: "POST /v1/app/chart",
+    as: "u1",
+    example: () => ({ method: "POST", path: "/v1/app/chart" }),
+    send: async (w, client) => {
+      const form = new FormData();
+      form.set("version", "1.2");
+      form.set("appName", "test1");
+      form.set("chart", new Blob([Buffer.from("chart tgz bytes")]), "test1-1.2.tgz");
+      const res = await fetch(`${w.hub.hub.httpUrl}/v1/app/chart`, {
+        method: "POST",
+        headers: { authorization: client.token ?? "" },
+        body: form,
+      });
+      return { status: res.status, body: (await res.json()) as OteAnswer["body"] };
+    },
+  },
+  {
+    route: "DELETE /v1/app",
+    as: "u1",
+    example: (w) => ({ method: "DELETE", path: "/v1/app", body: { appId: [w.ids["spare"]] } }),
+    check: async (_b, w) =>
+      assert.equal((await w.u1.call("GET", `/v1/app/id/${w.ids["spare"]}`)).status, 404),
+  },
+];
+
+const DEPLOY_FIELDS = [
+  "id",
+  "deployName",
+  "appName",
+  "version",
+  "cluster",
+  "nodeLabel",
+  "comment",
+  "deployType",
+  "status",
+  "createTime",
+  "updateTime",
+  "editable",
+  "errorMessage",
+  "auditComment",
+] as const;
+
+/** Waits until the deployment's rollout has converged (a new operation may be asked). */
+const editableAgain = (w: World) =>
+  waitFor(
+    async () =>
+      (await w.u1.call<{ editable: boolean }>("GET", `/v1/deploy/id/${w.ids["deploy"]}`)).body.data?.editable,
+    "deployment editable again",
+    20_000,
+    50,
+  );
+
+/** Deployment Management 1-9 (clusters labelled cluster1, node GZ1 labelled node1). */
+const deployRows: Row[] = [
+  {
+    route: "POST /v1/deploy",
+    as: "u1",
+    example: () => ({
+      method: "POST",
+      path: "/v1/deploy",
+      body: {
+        deployName: "nginx1",
+        appName: "web",
+        version: "1.2.0",
+        cluster: "cluster1",
+        nodeLabel: "node1",
+        comment: "",
+      },
+    }),
+    check: async (_b, w) => {
+      // The app's port, env, limits and pull secret reach the replicas it runs.
+      const role = await waitFor(
+        () =>
+          w.hub.hub.core.workloads
+            .list()
+            .flatMap((x) => x.roles)
+            .find((r) => r.name === "nginx1"),
+        "a replica of nginx1",
+      );
+      assert.deepEqual(
+        role.ports.map((p) => [p.containerPort, p.hostPort, p.protocol]),
+        [[8080, 9090, "tcp"]],
+      );
+      assert.equal(role.env["NGINX_PATH"], "/usr/share/nginx/");
+      assert.deepEqual(role.resources, { cpuMilli: 2000, memoryMiB: 200, gpu: 0 });
+      assert.ok(role.pullSecret);
+    },
+  },
+  {
+    route: "GET /v1/deploy",
+    as: "u1",
+    example: () => ({ method: "GET", path: "/v1/deploy?pageSize=10&page=1" }),
+    topFields: ["data", "total"],
+    dataFields: DEPLOY_FIELDS,
+    check: (b, w) => {
+      const d = (b.data as { id: number; deployName: string; cluster: string; nodeLabel: string }[]).find(
+        (x) => x.deployName === "nginx1",
+      );
+      assert.deepEqual([d?.cluster, d?.nodeLabel], ["cluster1", "node1"]);
+      w.ids["deploy"] = d?.id ?? 0;
+    },
+  },
+  {
+    route: "GET /v1/deploy/id/{deployId}",
+    as: "u1",
+    example: (w) => ({ method: "GET", path: `/v1/deploy/id/${w.ids["deploy"]}` }),
+    dataFields: DEPLOY_FIELDS,
+    check: async (_b, w) => void (await editableAgain(w)),
+  },
+  {
+    route: "POST /v1/deploy/id/{deployId}",
+    as: "u1",
+    example: (w) => ({
+      method: "POST",
+      path: `/v1/deploy/id/${w.ids["deploy"]}`,
+      body: { version: "1.2.1" },
+    }),
+    check: async (_b, w) => {
+      const d = await w.u1.call<{ targetVersion: string }>("GET", `/v1/deploy/id/${w.ids["deploy"]}`);
+      assert.equal(d.body.data?.targetVersion, "1.2.1");
+      await editableAgain(w);
+    },
+  },
+  {
+    route: "PUT /v1/deploy/id/{deployId}",
+    as: "u1",
+    example: (w) => ({
+      method: "PUT",
+      path: `/v1/deploy/id/${w.ids["deploy"]}`,
+      body: { version: "1.2.0", comment: "" },
+    }),
+    check: async (_b, w) => {
+      const d = await w.u1.call<{ targetVersion: string }>("GET", `/v1/deploy/id/${w.ids["deploy"]}`);
+      assert.equal(d.body.data?.targetVersion, "1.2.0");
+    },
+  },
+  {
+    route: "POST /v1/deploy (a general user's deployment waits for audit)",
+    as: "sub2",
+    example: () => ({
+      method: "POST",
+      path: "/v1/deploy",
+      body: {
+        deployName: "nginx2",
+        appName: "web",
+        version: "1.2.0",
+        cluster: "all",
+        nodeLabel: "all",
+        comment: "",
+      },
+    }),
+  },
+  {
+    route: "GET /v1/admin/deploy",
+    as: "u1",
+    example: () => ({ method: "GET", path: "/v1/admin/deploy" }),
+    topFields: ["data", "total"],
+    dataFields: [
+      "id",
+      "businessName",
+      "appName",
+      "version",
+      "cluster",
+      "deployId",
+      "deployType",
+      "status",
+      "comment",
+      "createTime",
+      "updateTime",
+    ],
+    check: (b, w) => {
+      const [row] = b.data as { deployId: number; businessName: string; cluster: string; status: number }[];
+      assert.deepEqual([row?.businessName, row?.cluster, row?.status], ["name", "all", 0]);
+      w.ids["audit"] = row?.deployId ?? 0;
+    },
+  },
+  {
+    route: "PUT /v1/admin/deploy",
+    as: "u1",
+    example: (w) => ({
+      method: "PUT",
+      path: "/v1/admin/deploy",
+      body: { id: w.ids["audit"], status: 1, comment: "xxxx" },
+    }),
+    check: async (_b, w) => {
+      const waiting = await w.u1.call<unknown[]>("GET", "/v1/admin/deploy");
+      assert.equal(waiting.body.total, 0);
+    },
+  },
+  {
+    route: "DELETE /v1/deploy/{deployName}",
+    as: "sub2",
+    example: () => ({ method: "DELETE", path: "/v1/deploy/nginx2" }),
+  },
+  {
+    route: "DELETE /v1/deploy/id/{deployId}",
+    as: "u1",
+    example: (w) => ({ method: "DELETE", path: `/v1/deploy/id/${w.ids["deploy"]}` }),
+  },
+];
+
 describe("integration: OTE-stack routes as the API document shows them", function () {
   this.timeout(60_000);
   let w: World;
@@ -431,6 +744,7 @@ describe("integration: OTE-stack routes as the API document shows them", functio
       hub,
       admin: new OteClient(hub.hub.httpUrl),
       u1: new OteClient(hub.hub.httpUrl),
+      sub2: new OteClient(hub.hub.httpUrl),
       anonymous: new OteClient(hub.hub.httpUrl),
       ids: {},
     };
@@ -462,6 +776,50 @@ describe("integration: OTE-stack routes as the API document shows them", functio
       });
     });
     documentRows(thirdDeleteRows, () => w);
+  });
+  describe("Application and Deployment Management", () => {
+    before(async () => {
+      // Labels the document's deploy example selects; a second app version; a spare app to delete;
+      // a general user in u1's business whose deployments wait for audit.
+      await w.admin.call("POST", "/v1/cluster/label", {
+        clusterLabel: "cluster1",
+        clusterName: ["GuangZhou"],
+      });
+      await w.admin.call("POST", "/v1/node/label", {
+        nodeLabel: "node1",
+        clusterName: "GuangZhou",
+        nodeName: ["GZ1"],
+      });
+      const sub = await w.u1.call("POST", "/v1/admin/user", {
+        user: "sub2",
+        password: "xxX@1234",
+        phone: "12345678912",
+        isAdmin: false,
+        realName: "sub two",
+      });
+      assert.equal(sub.status, 200, JSON.stringify(sub.body));
+      await w.sub2.login("sub2", "xxX@1234");
+    });
+    describe("Application Management", () => {
+      before(async () => {
+        const spare = await w.u1.call("POST", "/v1/app", { ...NGINX_APP, appName: "spare" });
+        assert.equal(spare.status, 200, JSON.stringify(spare.body));
+        const list = await w.u1.call("GET", "/v1/app?appName=spare&appNameMode=strict");
+        w.ids["spare"] = ((list.body as Record<string, unknown>)["apps"] as { id: number }[])[0]?.id ?? 0;
+      });
+      documentRows(appRows, () => w);
+    });
+    describe("Deployment Management", () => {
+      before(async () => {
+        // The deployed app: the document's example with one replica and no autoscaling, so that
+        // rollouts converge on the one labelled node (its hostPort admits one replica per node).
+        for (let i = 0; i < 2; i++) {
+          const web = await w.u1.call("POST", "/v1/app", { ...WEB_APP });
+          assert.equal(web.status, 200, JSON.stringify(web.body));
+        }
+      });
+      documentRows(deployRows, () => w);
+    });
   });
   describe("Logout", () =>
     documentRows(

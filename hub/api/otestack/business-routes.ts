@@ -93,6 +93,12 @@ function businessUnits(core: Core): QuotaUnit[] {
   });
 }
 
+/** The name of the business whose namespace is `namespace`; undefined when none. */
+export function businessNameOf(core: Core, namespace: string): string | undefined {
+  const unit = businessUnits(core).find((u) => namespaceOf(u) === namespace);
+  return unit ? core.quotaUnits.faceName(unit, BUSINESS_GRAMMAR) : undefined;
+}
+
 /** Approved business namespaces. */
 export function approvedNamespaces(core: Core): string[] {
   return businessUnits(core).flatMap((u) => namespaceOf(u) ?? []);

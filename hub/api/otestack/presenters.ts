@@ -64,6 +64,7 @@ export function presentDeployment(core: Core, d: OteDeployment, fields: readonly
     status: statusOf(d),
     editable: editable(d),
     clusterLabel: labelOf(s.targets.clusterLabel),
+    cluster: labelOf(s.targets.clusterLabel),
     nodeLabel: labelOf(s.targets.nodeLabel),
     replicas: s.replicas,
     errorMessage: JSON.stringify(core.serviceController.health(s)),
