@@ -11,6 +11,7 @@ import { OteClient, type OteAnswer } from "../helpers/otestack-client";
 import { ADMIN, startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
 import { requireRegistry, type TestRegistry } from "../helpers/registry";
 import { waitFor } from "../helpers/wait";
+import { pushTinyImage } from "../helpers/registry-push";
 
 /** What rows share: clients by role and ids that earlier rows learnt. */
 interface World {
@@ -20,6 +21,8 @@ interface World {
   /** A general user in u1's business (made by u1). */
   sub2: OteClient;
   anonymous: OteClient;
+  /** The test registry behind /v1/repository. */
+  registryUrl: string;
   ids: Record<string, number>;
 }
 
@@ -376,6 +379,91 @@ const clusterRows: Row[] = [
     }),
     check: async (_b, w) =>
       assert.deepEqual((await w.admin.call("GET", "/v1/node/label?clusterName=GuangZhou")).body.data, []),
+  },
+];
+
+const TIMES = ["createTime", "updateTime"] as const;
+
+/** Repository Management 1-4 and 7: images, tags and projects of the hub's registry. */
+const imageRows: Row[] = [
+  {
+    route: "GET /v1/repository/image",
+    example: () => ({ method: "GET", path: "/v1/repository/image?projectName=test" }),
+    topFields: ["data", "total"],
+    dataFields: ["projectName", "public", "imageName", "imageAddress", ...TIMES],
+    check: (b, w) => {
+      const rows = b.data as {
+        projectName: string;
+        imageName: string;
+        imageAddress: string;
+        createTime: number;
+      }[];
+      assert.deepEqual(
+        rows.map((r) => [r.projectName, r.imageName, r.imageAddress, r.createTime]),
+        [["test", "test/test-demo1", `${new URL(w.registryUrl).host}/test/test-demo1`, 1551758321]],
+      );
+    },
+  },
+  {
+    route: "GET /v1/repository/image/tag?imageName=[imageName]",
+    example: () => ({ method: "GET", path: "/v1/repository/image/tag?imageName=test/test-demo1" }),
+    topFields: ["data", "total"],
+    dataFields: ["tag", "imageAddress", ...TIMES],
+    check: (b) => assert.deepEqual((b.data as { tag: string }[]).map((t) => t.tag).sort(), ["latest", "v1"]),
+  },
+  {
+    route: "GET /v1/repository/image/tag (400 without imageName)",
+    example: () => ({ method: "GET", path: "/v1/repository/image/tag" }),
+    status: 400,
+  },
+  {
+    route: "GET /v1/repository/project",
+    example: () => ({ method: "GET", path: "/v1/repository/project" }),
+    topFields: ["data", "total"],
+    dataFields: ["projectId", "projectName", "public", "imageCount", ...TIMES],
+    check: (b) =>
+      assert.deepEqual(
+        (b.data as { projectName: string; imageCount: number }[])
+          .map((p) => [p.projectName, p.imageCount])
+          .sort(),
+        [
+          ["test", 1],
+          ["test2", 1],
+        ],
+      ),
+  },
+  {
+    route: "DELETE /v1/repository/image/tag",
+    example: () => ({
+      method: "DELETE",
+      path: "/v1/repository/image/tag",
+      body: { imageName: "test2/test-demo2", tag: ["v2"] },
+    }),
+    check: async (_b, w) => {
+      const tags = await w.admin.call<{ tag: string }[]>(
+        "GET",
+        "/v1/repository/image/tag?imageName=test2/test-demo2",
+      );
+      assert.deepEqual(
+        tags.body.data?.map((t) => t.tag),
+        ["latest"],
+      );
+    },
+  },
+  {
+    route: "DELETE /v1/repository/image",
+    example: () => ({
+      method: "DELETE",
+      path: "/v1/repository/image",
+      body: { imageName: ["test/test-demo1"] },
+    }),
+    check: async (_b, w) =>
+      assert.equal((await w.admin.call("GET", "/v1/repository/image?projectName=test")).body.total, 0),
+  },
+  {
+    route: "DELETE /v1/repository/image (400 without a list)",
+    example: () => ({ method: "DELETE", path: "/v1/repository/image", body: { imageName: [] } }),
+    status: 400,
   },
 ];
 
@@ -746,6 +834,7 @@ describe("integration: OTE-stack routes as the API document shows them", functio
       u1: new OteClient(hub.hub.httpUrl),
       sub2: new OteClient(hub.hub.httpUrl),
       anonymous: new OteClient(hub.hub.httpUrl),
+      registryUrl: registry.url,
       ids: {},
     };
     await w.admin.login(ADMIN.username, ADMIN.password);
@@ -765,6 +854,16 @@ describe("integration: OTE-stack routes as the API document shows them", functio
   describe("User Management", () => documentRows(userRows, () => w));
   describe("Business Management", () => documentRows(businessRows, () => w));
   describe("Cluster and Node Management", () => documentRows(clusterRows, () => w));
+  describe("Images, tags and projects", () => {
+    before(async () => {
+      const at = new Date(1551758321 * 1000);
+      await pushTinyImage(w.registryUrl, "test/test-demo1", "latest", at);
+      await pushTinyImage(w.registryUrl, "test/test-demo1", "v1", new Date(at.getTime() + 1000));
+      await pushTinyImage(w.registryUrl, "test2/test-demo2", "latest", at);
+      await pushTinyImage(w.registryUrl, "test2/test-demo2", "v2", new Date(at.getTime() + 2000));
+    });
+    documentRows(imageRows, () => w);
+  });
   describe("External repositories", () => {
     documentRows(thirdRows, () => w);
     before(async () => {
