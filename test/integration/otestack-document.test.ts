@@ -725,7 +725,15 @@ const deployRows: Row[] = [
     as: "u1",
     example: (w) => ({ method: "GET", path: `/v1/deploy/id/${w.ids["deploy"]}` }),
     dataFields: DEPLOY_FIELDS,
-    check: async (_b, w) => void (await editableAgain(w)),
+    check: async (_b, w) => {
+      await editableAgain(w);
+      // The document's codes: deployType 1 new deployment, status 5 success.
+      const d = await w.u1.call<{ deployType: number; status: number }>(
+        "GET",
+        `/v1/deploy/id/${w.ids["deploy"]}`,
+      );
+      assert.deepEqual([d.body.data?.deployType, d.body.data?.status], [1, 5]);
+    },
   },
   {
     route: "POST /v1/deploy/id/{deployId}",
@@ -752,6 +760,12 @@ const deployRows: Row[] = [
     check: async (_b, w) => {
       const d = await w.u1.call<{ targetVersion: string }>("GET", `/v1/deploy/id/${w.ids["deploy"]}`);
       assert.equal(d.body.data?.targetVersion, "1.2.0");
+      await editableAgain(w);
+      const after = await w.u1.call<{ deployType: number; status: number }>(
+        "GET",
+        `/v1/deploy/id/${w.ids["deploy"]}`,
+      );
+      assert.deepEqual([after.body.data?.deployType, after.body.data?.status], [3, 5]);
     },
   },
   {

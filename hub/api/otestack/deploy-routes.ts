@@ -5,7 +5,14 @@ import { ForbiddenError, NotFoundError, ValidationError } from "../../core/error
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { ownNamespace, requireNamespace } from "./app-routes";
-import { DeployOp, DeployStatus, statusOf, type OteDeployment } from "./deploy-model";
+import {
+  DeployOp,
+  DeployStatus,
+  documentedOp,
+  documentedStatus,
+  statusOf,
+  type OteDeployment,
+} from "./deploy-model";
 import { OteDeployments } from "./deployments";
 import { ok, okPage } from "./envelope";
 import { compose } from "../middleware/compose";
@@ -60,8 +67,9 @@ const DeployListQuery = z.object({
   namespace: z.string().optional(),
   clusterLabel: z.string().optional(),
   nodeLabel: z.string().optional(),
-  status: z.coerce.number().int().min(0).max(5).optional(),
-  deployType: z.coerce.number().int().min(0).max(3).optional(),
+  /** The document's codes (0-9 status, 1-4 deployType). */
+  status: z.coerce.number().int().min(0).max(9).optional(),
+  deployType: z.coerce.number().int().min(1).max(4).optional(),
   field: z.string().optional(),
   ...paging(10),
 });
@@ -144,8 +152,8 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
       .filter((d) => !q.namespace || d.service.scope === q.namespace)
       .filter((d) => !q.clusterLabel || labelOf(d.service.targets.clusterLabel) === q.clusterLabel)
       .filter((d) => !q.nodeLabel || labelOf(d.service.targets.nodeLabel) === q.nodeLabel)
-      .filter((d) => q.status === undefined || statusOf(d) === q.status)
-      .filter((d) => q.deployType === undefined || d.record.lastOp === q.deployType)
+      .filter((d) => q.status === undefined || documentedStatus(d) === q.status)
+      .filter((d) => q.deployType === undefined || documentedOp(d.record.lastOp) === q.deployType)
       .sort((a, b) => b.id - a.id)
       .map((d) => present(d, fields));
     okPage(ctx, list, q.page, q.pageSize);
@@ -211,7 +219,7 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
           businessName: businessNameOf(core, d.service.scope) ?? "",
           version: d.record.pending?.version ?? view["version"],
           cluster: labelOf(d.service.targets.clusterLabel),
-          deployType: d.record.pending?.op ?? d.record.lastOp,
+          deployType: documentedOp(d.record.pending?.op ?? d.record.lastOp),
           status: 0,
           comment: d.record.comment,
         };
