@@ -56,6 +56,37 @@ export class RegistryClient {
     return res.headers.get("docker-content-digest");
   }
 
+  /**
+   * When the image repository:tag was built (its config's `created`), Unix ms; null when the tag
+   * is absent or its config names no time. An index is read through its first manifest.
+   */
+  async created(repository: string, tag: string): Promise<number | null> {
+    let manifest = await this.manifest(repository, tag);
+    const first = manifest?.manifests?.[0]?.digest;
+    if (first) manifest = await this.manifest(repository, first);
+    const config = manifest?.config?.digest;
+    if (!config) return null;
+    const body = (await this.json(`/v2/${repository}/blobs/${config}`)) as { created?: string };
+    const at = body.created ? Date.parse(body.created) : NaN;
+    return Number.isNaN(at) ? null : at;
+  }
+
+  private async manifest(
+    repository: string,
+    reference: string,
+  ): Promise<{ config?: { digest?: string }; manifests?: { digest?: string }[] } | null> {
+    const res = await this.request("GET", `/v2/${repository}/manifests/${encodeURIComponent(reference)}`, {
+      accept: MANIFEST_ACCEPT,
+    });
+    if (res.status === 404) return null;
+    if (!res.ok)
+      throw new RegistryUnavailableError(
+        `registry answered ${res.status} for ${repository}:${reference}`,
+        res.status,
+      );
+    return (await res.json()) as { config?: { digest?: string }; manifests?: { digest?: string }[] };
+  }
+
   /** Deletes the manifest a tag points to (every tag sharing it goes too). False when absent. */
   async deleteTag(repository: string, tag: string): Promise<boolean> {
     const digest = await this.digest(repository, tag);

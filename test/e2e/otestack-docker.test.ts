@@ -193,20 +193,20 @@ describe("e2e: OTE-stack daemonset from a real registry on real Docker", functio
     const all = (tag: string) => Object.fromEntries(NODES.map((n) => [n, `${image}:${tag}`]));
     await expectRunning(all("1.0"), "edge3 gets one");
 
-    const status3 = () =>
+    const status5 = () =>
       waitFor(
-        async () => (await admin.call<{ status: number }>("GET", "/v1/deploy/cam")).body.data?.status === 3,
-        "deployment running (status 3)",
+        async () => (await admin.call<{ status: number }>("GET", "/v1/deploy/cam")).body.data?.status === 5,
+        "deployment running (status 5)",
         30_000,
         200,
       );
-    await status3();
+    await status5();
     assert.equal((await admin.call("PUT", "/v1/deploy/cam/upgrade", { version: "1.0.1" })).status, 200);
     await expectRunning(all("1.1"), "upgraded to the 1.1 image everywhere");
-    await status3();
+    await status5();
     assert.equal((await admin.call("PUT", "/v1/deploy/cam/rollback", { version: "1.0.0" })).status, 200);
     await expectRunning(all("1.0"), "rolled back to 1.0");
-    await status3();
+    await status5();
     const d = await admin.call<{ errorMessage: string }>("GET", "/v1/deploy/cam");
     await waitFor(
       async () =>

@@ -184,8 +184,8 @@ describe("e2e: OTE-stack app pulled from a private registry with stored credenti
     );
     await waitFor(
       async () =>
-        (await admin.call<{ status: number }>("GET", "/v1/deploy/withcreds")).body.data?.status === 3,
-      "deployment running (status 3)",
+        (await admin.call<{ status: number }>("GET", "/v1/deploy/withcreds")).body.data?.status === 5,
+      "deployment running (status 5)",
       30_000,
       250,
     );

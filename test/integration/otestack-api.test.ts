@@ -227,7 +227,7 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
       nodeLabel: "camera",
     });
     assert.equal(created.status, 200, JSON.stringify(created.body));
-    let d = await settled("cam", (x) => x.status === 3, "cam running");
+    let d = await settled("cam", (x) => x.status === 5, "cam running");
     assert.deepEqual(
       running(d)
         .map((r) => r.nodeName)
@@ -261,13 +261,13 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
   it("upgrades with rolling limits, rolls back, and refuses a version never run", async () => {
     const up = await admin.call<Deploy>("PUT", "/v1/deploy/cam/upgrade", { version: "1.0.1" });
     assert.equal(up.status, 200, JSON.stringify(up.body));
-    assert.equal(up.body.data?.deployType, 1);
+    assert.equal(up.body.data?.deployType, 2);
     let maxLive = 0;
     const d = await waitFor(
       async () => {
         const x = await replicas(admin, "cam");
         maxLive = Math.max(maxLive, (x.replicaList ?? []).length);
-        return x.status === 3 && running(x).every((r) => r.version === "1.0.1") && running(x).length === 2
+        return x.status === 5 && running(x).every((r) => r.version === "1.0.1") && running(x).length === 2
           ? x
           : null;
       },
@@ -279,15 +279,15 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
     assert.deepEqual(
       d.historyVersion?.map((h) => [h.deployType, h.version]),
       [
-        [0, "1.0.0"],
-        [1, "1.0.1"],
+        [1, "1.0.0"],
+        [2, "1.0.1"],
       ],
     );
     const back = await admin.call("PUT", "/v1/deploy/cam/rollback", { version: "1.0.0" });
     assert.equal(back.status, 200);
     await settled(
       "cam",
-      (x) => x.status === 3 && running(x).every((r) => r.version === "1.0.0") && running(x).length === 2,
+      (x) => x.status === 5 && running(x).every((r) => r.version === "1.0.0") && running(x).length === 2,
       "rolled back",
     );
   });
@@ -343,7 +343,7 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
         .status,
       200,
     );
-    await settled("web2", (x) => x.status === 3 && running(x).length === 4, "approved deployment runs");
+    await settled("web2", (x) => x.status === 5 && running(x).length === 4, "approved deployment runs");
     // A general user's delete also waits; the admin deletes by id at once.
     const del = await alice.call<Deploy>("DELETE", "/v1/deploy/web2");
     assert.equal(del.body.data?.status, 0);
@@ -352,7 +352,7 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
         .status,
       200,
     );
-    assert.equal((await replicas(admin, "web2")).status, 3);
+    assert.equal((await replicas(admin, "web2")).status, 5);
     assert.equal((await admin.call("DELETE", `/v1/deploy/id/${res.body.data?.id}`)).status, 200);
     assert.equal((await admin.call("DELETE", "/v1/deploy/web")).status, 200);
     await waitFor(async () => (await admin.call("GET", "/v1/deploy/web")).status === 404, "web gone");
@@ -625,7 +625,7 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
       ["PUT", "/v1/deploy/cam/upgrade", {}, "version"],
       ["PUT", "/v1/deploy/cam/upgrade", { version: "1.0.0" }, "version"],
       ["PUT", "/v1/deploy/cam/rollback", { version: "9.9.9" }, "version"],
-      ["GET", "/v1/deploy?status=9", undefined, "status"],
+      ["GET", "/v1/deploy?status=10", undefined, "status"],
       ["GET", "/v1/deploy/id/zero", undefined, "id"],
       ["PUT", "/v1/admin/deploy/1", { status: 3 }, "status"],
       ["PUT", "/v1/admin/deploy/1", { status: 1 }, "id"],

@@ -110,7 +110,7 @@ describe("integration: OTE-stack failed deployments and maxUnavailable rollouts"
     await deploy("roll", v1);
     await until(
       "roll",
-      (d) => d.status === 3 && (d.replicaList ?? []).filter((r) => r.ready).length === 3,
+      (d) => d.status === 5 && (d.replicaList ?? []).filter((r) => r.ready).length === 3,
       "3 ready replicas of the first version",
     );
     /** Containers of this deployment the agents really run, whatever the hub's view. */
@@ -148,7 +148,7 @@ describe("integration: OTE-stack failed deployments and maxUnavailable rollouts"
         minAvailable = Math.min(minAvailable, list.filter((r) => r.ready).length);
         maxListed = Math.max(maxListed, list.length);
         maxContainers = Math.max(maxContainers, containersRunning());
-        return d.status === 3 && list.length === 3 && list.every((r) => r.version === v2 && r.ready)
+        return d.status === 5 && list.length === 3 && list.every((r) => r.version === v2 && r.ready)
           ? d
           : null;
       },
@@ -166,11 +166,11 @@ describe("integration: OTE-stack failed deployments and maxUnavailable rollouts"
     await waitFor(() => containersRunning() === 0, "roll's containers stopped");
   });
 
-  it("fails a deployment whose replicas crash-loop (status 4) and recovers when an upgrade runs", async () => {
+  it("fails a deployment whose replicas crash-loop (status 7) and recovers when an upgrade runs", async () => {
     const bad = await app("loop", { replicas: 2, envs: { FAKE_RUN_FOR_MS: "50", FAKE_EXIT_CODE: "1" } });
     const good = await app("loop", { replicas: 2 });
     await deploy("loop", bad);
-    const failed = await until("loop", (d) => d.status === 4, "status 4 (failed)");
+    const failed = await until("loop", (d) => d.status === 7, "status 4 (failed)");
     const h = health(failed);
     assert.equal(h.total, 2);
     assert.ok(h.error >= 1 && h.error <= 2, `error counts crash-looping replicas: ${failed.errorMessage}`);
@@ -179,7 +179,7 @@ describe("integration: OTE-stack failed deployments and maxUnavailable rollouts"
     assert.equal((await client.call("PUT", "/v1/deploy/loop/upgrade", { version: good })).status, 200);
     const back = await until(
       "loop",
-      (d) => d.status === 3 && (d.replicaList ?? []).every((r) => r.version === good),
+      (d) => d.status === 5 && (d.replicaList ?? []).every((r) => r.version === good),
       "running again on the good version",
     );
     assert.deepEqual(health(back), { running: 2, error: 0, total: 2 });
@@ -188,7 +188,7 @@ describe("integration: OTE-stack failed deployments and maxUnavailable rollouts"
 
   it("goes back to running by itself once a crash-looping replica stays up past the window", async () => {
     await deploy("flaky", await app("flaky", { replicas: 1 }));
-    const up = await until("flaky", (d) => d.status === 3, "flaky running");
+    const up = await until("flaky", (d) => d.status === 5, "flaky running");
     const node = up.replicaList?.[0]?.nodeName as string;
     const runtime = runtimes.get(node) as FakeRuntime;
     const task = () => runtime.containers().find((c) => c.state === "running");
@@ -202,21 +202,21 @@ describe("integration: OTE-stack failed deployments and maxUnavailable rollouts"
         10,
       );
     }
-    const failed = await until("flaky", (d) => d.status === 4, "crash-looping: status 4");
+    const failed = await until("flaky", (d) => d.status === 7, "crash-looping: status 7");
     assert.match(health(failed).reason ?? "", /1 replica\(s\) restarted/);
     assert.equal(health(failed).error, 1);
-    const healed = await until("flaky", (d) => d.status === 3, "restarts age out: status 3", 15_000);
+    const healed = await until("flaky", (d) => d.status === 5, "restarts age out: status 5", 15_000);
     assert.deepEqual(health(healed), { running: 1, error: 0, total: 1 });
     await client.call("DELETE", "/v1/deploy/flaky");
   });
 
   it("fails a deployment no node matches past the timeout, and runs it once a node is labelled", async () => {
     await deploy("lonely", await app("lonely", { replicas: 1 }), "nowhere");
-    const failed = await until("lonely", (d) => d.status === 4, "no target: status 4");
+    const failed = await until("lonely", (d) => d.status === 7, "no target: status 7");
     assert.equal(health(failed).total, 0);
     assert.match(health(failed).reason ?? "", /no ready node matches/);
     await client.call("POST", "/v1/node/label", { clusterName: "ro", nodeName: "r2", labels: ["nowhere"] });
-    const ok = await until("lonely", (d) => d.status === 3, "labelled: status 3");
+    const ok = await until("lonely", (d) => d.status === 5, "labelled: status 5");
     assert.deepEqual(health(ok), { running: 1, error: 0, total: 1 });
     assert.deepEqual(
       ok.replicaList?.map((r) => r.nodeName),

@@ -215,8 +215,8 @@ describe("integration: OTE-stack data across the replicated-services migration (
         appType: "daemonset",
         version: "1.0.1",
         targetVersion: "1.0.1",
-        deployType: 2,
-        status: 3,
+        deployType: 3,
+        status: 5,
         editable: true,
         clusterLabel: "all",
         nodeLabel: "camera",
@@ -232,9 +232,9 @@ describe("integration: OTE-stack data across the replicated-services migration (
         h.audit,
       ]),
       [
-        [0, "1.0.0", "approved"],
-        [1, "1.0.1", "auto"],
-        [2, "1.0.0", "rejected"],
+        [1, "1.0.0", "approved"],
+        [2, "1.0.1", "auto"],
+        [3, "1.0.0", "rejected"],
       ],
     );
     const cam2 = await admin.call<{ id: number; status: number; version: string; targetVersion: string }>(
@@ -315,7 +315,7 @@ describe("integration: OTE-stack data across the replicated-services migration (
       version: "1.0.0",
     });
     assert.equal(back.status, 200, JSON.stringify(back.body));
-    assert.deepEqual([back.body.data?.status, back.body.data?.version], [2, "1.0.0"]);
+    assert.deepEqual([back.body.data?.status, back.body.data?.version], [4, "1.0.0"]);
     assert.equal(core.replicatedServices.get(service.id).current, 1);
   });
 });

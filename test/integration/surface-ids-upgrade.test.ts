@@ -161,18 +161,19 @@ describe("integration: surface integer ids across migration 013", function () {
       list.body.data
         ?.filter((b) => ["vision", "Biz_One"].includes(b.name))
         .map((b) => [b.id, b.name, b.namespace]),
+      // Ascending by id: the document's default order.
       [
-        [4, "vision", "ns4"],
         [3, "Biz_One", "ns3"],
+        [4, "vision", "ns4"],
       ],
     );
     // OpenPAI's `default` VC takes the next OTE id, past the deleted 5 and 6.
     assert.deepEqual(
       list.body.data?.map((b) => [b.id, b.name, b.namespace]),
       [
-        [7, "default", "ns7"],
-        [4, "vision", "ns4"],
         [3, "Biz_One", "ns3"],
+        [4, "vision", "ns4"],
+        [7, "default", "ns7"],
       ],
     );
   });

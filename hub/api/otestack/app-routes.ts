@@ -8,12 +8,18 @@ import type { Placement, ServiceTemplate } from "../../core/services/model";
 import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { approvedNamespaces } from "./business-routes";
-import { ok, okPage } from "./envelope";
-import { caller, canSee, oteAuth } from "./identity";
+import { deleteBody, ok, okPage } from "./envelope";
+import { caller, canSee, oteAuth, profile } from "./identity";
+import { commandOf, DocumentedAppBody, presentDocumentedApp, type OteAppRecord } from "./app-document";
+import { compose } from "../middleware/compose";
 import { OteDeployments } from "./deployments";
-import { OTE_IDS } from "./ids";
+import { OTE_IDS, oteId } from "./ids";
 import { CHART, mainVersionOf, presentApp, presentChart } from "./presenters";
-import { Namespace, paging } from "./schemas";
+import { Namespace, OteIdParams, paging } from "./schemas";
+
+const AppDeleteBody = z.object({
+  appId: z.array(z.number().int().min(1, "must be a positive integer")).min(1, "at least one app id"),
+});
 
 const AppName = z
   .string()
@@ -84,11 +90,12 @@ export const AppBody = z
     message: "a daemonset cannot autoscale",
   });
 
+const NameMode = z.enum(["strict", "partial", "prefix"], { error: "must be strict, partial or prefix" });
+/** `appNameMode` is the document's name; `mode` the older hub's. */
 const AppListQuery = z.object({
   appName: z.string().optional(),
-  mode: z
-    .enum(["strict", "partial", "prefix"], { error: "must be strict, partial or prefix" })
-    .default("partial"),
+  appNameMode: NameMode.optional(),
+  mode: NameMode.default("partial"),
   version: z.string().optional(),
   namespace: z.string().optional(),
   ...paging(10),
@@ -96,6 +103,14 @@ const AppListQuery = z.object({
 const VersionQuery = z.object({ version: z.string().optional(), namespace: z.string().optional() });
 
 /** Namespace the caller may work in: an approved business they belong to (or any, for super admins). */
+/** The caller's business namespace, for the document's bodies that name none. */
+export function ownNamespace(core: Core, ctx: ApiContext): string {
+  const approved = approvedNamespaces(core);
+  const ns = profile(caller(ctx)).namespaces.find((n) => approved.includes(n));
+  if (!ns) throw new ValidationError("namespace", "you have no approved business namespace");
+  return ns;
+}
+
 export function requireNamespace(core: Core, ctx: ApiContext, namespace: string): void {
   if (!approvedNamespaces(core).includes(namespace))
     throw new ValidationError("namespace", `${namespace} is not an approved business namespace`);
@@ -123,64 +138,167 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
   const present = (a: ServiceTemplate) => presentApp(core, a);
   const deployments = new OteDeployments(core);
 
-  router.post("/app", auth, validate(AppBody), (ctx) => {
-    const b = input(ctx, AppBody);
-    requireNamespace(core, ctx, b.namespace);
-    const credentialId =
-      b.externalRepoId === undefined
-        ? null
-        : core.surfaceIds.objectOf(OTE_IDS.externalRepo, b.externalRepoId);
-    if (credentialId === undefined || (credentialId !== null && !core.registryCredentials.find(credentialId)))
-      throw new ValidationError("externalRepoId", `external repository ${b.externalRepoId} does not exist`);
-    // Full version `<main>.<n>`: the "x.x" main version plus a counter from 0 per (namespace, app, main).
-    const same = core.serviceTemplates
-      .versions(b.namespace, b.appName)
-      .filter((a) => mainVersionOf(a.version) === b.version);
-    const placement: Placement = b.deployType === "daemonset" ? "per-node" : "spread";
-    const app = placementAsDeployType(b.appName, b.deployType, () =>
-      core.serviceTemplates.create({
-        scope: b.namespace,
-        name: b.appName,
-        version: `${b.version}.${same.length}`,
-        placement,
-        replicas: b.replicas,
-        spec: {
-          image: b.image,
-          command: b.command,
-          args: b.args,
-          env: b.envs,
-          ports: b.ports,
-          cpuMilli: b.cpu,
-          memoryMiB: b.memory,
-          registryCredentialId: credentialId,
-        },
-        rollout: {
-          maxSurge: b.maxSurge,
-          maxUnavailable: b.maxUnavailable,
-          minReadySeconds: b.minReadySeconds,
-        },
-        autoscale: {
-          enabled: b.isHPA,
-          minReplicas: b.minReplicas,
-          maxReplicas: b.maxReplicas,
-          cpuTargetPercent: b.hpaCpu,
-          memoryTargetPercent: b.hpaMemory,
-        },
-        description: b.description,
-        owner: caller(ctx).username,
-      }),
-    );
-    ok(ctx, present(app));
+  /** An app version by its OTE id, among the caller's; 404 when none. */
+  const appById = (ctx: ApiContext, id: number): ServiceTemplate => {
+    const objectId = core.surfaceIds.objectOf(OTE_IDS.app, id);
+    const app = visibleApps(ctx).find((a) => a.id === objectId);
+    if (!app) throw new NotFoundError("app", String(id));
+    return app;
+  };
+  const deleteVersion = (a: ServiceTemplate) => {
+    // A waiting operation holds its version too (core guards the version in effect).
+    const waiting = deployments
+      .waiting()
+      .find(
+        (d) =>
+          d.service.scope === a.scope &&
+          d.record.appName === a.name &&
+          d.record.pending?.version === a.version,
+      );
+    if (waiting)
+      throw new ConflictError(`app version ${a.version} is used by deployment ${waiting.service.name}`);
+    core.serviceTemplates.delete(a);
+  };
+
+  // The document's body has no namespace: the app goes to the caller's business namespace.
+  const documentedCreate = compose([
+    validate(DocumentedAppBody),
+    async (ctx) => {
+      const b = input(ctx, DocumentedAppBody);
+      const namespace = ownNamespace(core, ctx);
+      let credentialId: string | null = null;
+      if (b.repositoryId) {
+        const repo = core.registryCredentials.list().find((r) => r.name === b.repositoryId);
+        if (!repo)
+          throw new ValidationError("repositoryId", `external repository ${b.repositoryId} does not exist`);
+        credentialId = repo.id;
+      }
+      const same = core.serviceTemplates
+        .versions(namespace, b.appName)
+        .filter((a) => mainVersionOf(a.version) === b.version);
+      const record: OteAppRecord = {
+        volume: b.volume,
+        minCpuMilli: b.minCPU * 10,
+        minMemoryMiB: b.minMemory,
+        command: b.command,
+      };
+      placementAsDeployType(b.appName, b.deployType, () =>
+        core.serviceTemplates.create({
+          scope: namespace,
+          name: b.appName,
+          version: `${b.version}.${same.length}`,
+          placement: b.deployType === "daemonset" ? "per-node" : "spread",
+          replicas: b.replicas,
+          spec: {
+            image: b.image,
+            command: commandOf(b.command),
+            args: [],
+            env: Object.fromEntries(b.env.map((e) => [e.name, e.value])),
+            ports: b.port.map((p) => ({ containerPort: p.port, hostPort: p.hostPort, protocol: p.protocol })),
+            cpuMilli: b.maxCPU * 10,
+            memoryMiB: b.maxMemory,
+            registryCredentialId: credentialId,
+            gpu: b.GPU,
+          },
+          rollout: {
+            maxSurge: b.maxSurge,
+            maxUnavailable: b.maxUnavailable,
+            minReadySeconds: b.minReadySeconds,
+          },
+          autoscale: {
+            enabled: b.isHPA,
+            minReplicas: b.minReplicas,
+            maxReplicas: b.maxReplicas,
+            cpuTargetPercent: b.targetCPUUtilization,
+            memoryTargetPercent: b.targetMemUtilization,
+          },
+          description: "",
+          owner: caller(ctx).username,
+          extension: { otestack: record },
+        }),
+      );
+      ok(ctx);
+    },
+  ]);
+  router.post("/app", auth, (ctx, next) => {
+    const body = (ctx.request as { body?: Record<string, unknown> }).body ?? {};
+    return body["namespace"] === undefined ? documentedCreate(ctx, next) : legacyCreate(ctx, next);
   });
+  const legacyCreate = compose([
+    validate(AppBody),
+    async (ctx) => {
+      const b = input(ctx, AppBody);
+      requireNamespace(core, ctx, b.namespace);
+      const credentialId =
+        b.externalRepoId === undefined
+          ? null
+          : core.surfaceIds.objectOf(OTE_IDS.externalRepo, b.externalRepoId);
+      if (
+        credentialId === undefined ||
+        (credentialId !== null && !core.registryCredentials.find(credentialId))
+      )
+        throw new ValidationError("externalRepoId", `external repository ${b.externalRepoId} does not exist`);
+      // Full version `<main>.<n>`: the "x.x" main version plus a counter from 0 per (namespace, app, main).
+      const same = core.serviceTemplates
+        .versions(b.namespace, b.appName)
+        .filter((a) => mainVersionOf(a.version) === b.version);
+      const placement: Placement = b.deployType === "daemonset" ? "per-node" : "spread";
+      const app = placementAsDeployType(b.appName, b.deployType, () =>
+        core.serviceTemplates.create({
+          scope: b.namespace,
+          name: b.appName,
+          version: `${b.version}.${same.length}`,
+          placement,
+          replicas: b.replicas,
+          spec: {
+            image: b.image,
+            command: b.command,
+            args: b.args,
+            env: b.envs,
+            ports: b.ports,
+            cpuMilli: b.cpu,
+            memoryMiB: b.memory,
+            registryCredentialId: credentialId,
+          },
+          rollout: {
+            maxSurge: b.maxSurge,
+            maxUnavailable: b.maxUnavailable,
+            minReadySeconds: b.minReadySeconds,
+          },
+          autoscale: {
+            enabled: b.isHPA,
+            minReplicas: b.minReplicas,
+            maxReplicas: b.maxReplicas,
+            cpuTargetPercent: b.hpaCpu,
+            memoryTargetPercent: b.hpaMemory,
+          },
+          description: b.description,
+          owner: caller(ctx).username,
+        }),
+      );
+      ok(ctx, present(app));
+    },
+  ]);
   router.get("/app", auth, validate(AppListQuery, "query"), (ctx) => {
     const q = input(ctx, AppListQuery);
     const apps = visibleApps(ctx)
-      .filter((a) => matchName(a.name, q.appName, q.mode))
+      .filter((a) => matchName(a.name, q.appName, q.appNameMode ?? q.mode))
       .filter((a) => !q.version || a.version === q.version || mainVersionOf(a.version) === q.version)
       .filter((a) => !q.namespace || a.scope === q.namespace)
-      .map(present)
-      .sort((a, b) => b.id - a.id);
-    okPage(ctx, apps, q.page, q.pageSize);
+      .sort((a, b) => oteId(core, "app", b.id) - oteId(core, "app", a.id));
+    const page = q.pageSize === 0 ? apps : apps.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+    // The document answers under `apps`; `data` keeps the older hub's view of the same page.
+    okPage(ctx, apps.map(present), q.page, q.pageSize, {
+      apps: page.map((a) => presentDocumentedApp(core, a)),
+    });
+  });
+  router.get("/app/id/:id", auth, validate(OteIdParams, "params"), (ctx) =>
+    ok(ctx, presentDocumentedApp(core, appById(ctx, input(ctx, OteIdParams).id))),
+  );
+  router.delete("/app", auth, deleteBody(), validate(AppDeleteBody), (ctx) => {
+    const apps = input(ctx, AppDeleteBody).appId.map((id) => appById(ctx, id));
+    for (const a of apps) deleteVersion(a);
+    ok(ctx);
   });
 
   // Helm charts are stored and listed; deploying one needs Kubernetes targets (422 at /v1/deploy).
@@ -188,14 +306,27 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
     multipart: true,
     formidable: { maxFileSize: 16 * 1024 * 1024 },
   }) as unknown as ApiMiddleware;
-  const ChartFields = z.object({
-    name: AppName,
-    version: z.string().regex(/^\d+\.\d+\.\d+$/, "must be a chart version x.y.z"),
-    namespace: Namespace,
-  });
+  /** The document's `appName` and `version` (x.x); the older hub's `name`, `version` x.y.z and `namespace`. */
+  const ChartFields = z
+    .object({
+      appName: AppName.optional(),
+      name: AppName.optional(),
+      version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "must be a version x.x or x.y.z"),
+      namespace: Namespace.optional(),
+    })
+    .superRefine((f, c) => {
+      if (f.appName === undefined && f.name === undefined)
+        c.addIssue({ code: "custom", path: ["appName"], message: "is required" });
+    })
+    .transform((f) => ({
+      name: (f.appName ?? f.name) as string,
+      version: f.version,
+      namespace: f.namespace,
+    }));
   router.post("/app/chart", auth, multipart, validate(ChartFields), (ctx) => {
     const f = input(ctx, ChartFields);
-    requireNamespace(core, ctx, f.namespace);
+    const namespace = f.namespace ?? ownNamespace(core, ctx);
+    requireNamespace(core, ctx, namespace);
     const files = (ctx.request as { files?: Record<string, unknown> }).files ?? {};
     const raw = files["chart"] ?? files["file"];
     const file = (Array.isArray(raw) ? raw[0] : raw) as
@@ -206,7 +337,7 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
     fs.rmSync(file.filepath, { force: true });
     const chart = core.artifacts.add({
       kind: CHART,
-      scope: f.namespace,
+      scope: namespace,
       name: f.name,
       version: f.version,
       fileName: file.originalFilename ?? `${f.name}-${f.version}.tgz`,
@@ -243,20 +374,7 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
     ok(ctx, versions.map(present), { total: versions.length });
   });
   router.delete("/app/:appName", auth, validate(VersionQuery, "query"), (ctx) => {
-    for (const a of namedVersions(ctx)) {
-      // A waiting operation holds its version too (core guards the version in effect).
-      const waiting = deployments
-        .waiting()
-        .find(
-          (d) =>
-            d.service.scope === a.scope &&
-            d.record.appName === a.name &&
-            d.record.pending?.version === a.version,
-        );
-      if (waiting)
-        throw new ConflictError(`app version ${a.version} is used by deployment ${waiting.service.name}`);
-      core.serviceTemplates.delete(a);
-    }
+    for (const a of namedVersions(ctx)) deleteVersion(a);
     ok(ctx);
   });
 }

@@ -1,7 +1,7 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { z } from "zod";
-import { ForbiddenError, NotFoundError } from "../../core/errors";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../core/errors";
 import type { QuotaUnit } from "../../core/model";
 import { WORK_KINDS, type NameGrammar } from "../../core/quota-units";
 import type { ApiContext, ApiState } from "../context";
@@ -19,6 +19,10 @@ interface BusinessMeta {
   /** 0 pending, 1 approved, 2 disapproved. */
   status: 0 | 1 | 2;
   description: string;
+  /** The document's introduce / objective / scale ("" when made in the older form or elsewhere). */
+  introduce?: string;
+  objective?: string;
+  scale?: string;
   owner: string;
   comment: string;
 }
@@ -58,11 +62,17 @@ export const namespaceOf = (u: QuotaUnit): string | null =>
 /** The unit's OTE business id. */
 const businessId = (core: Core, u: QuotaUnit): number => oteId(core, "business", u.id);
 
+/** A business: the document's fields (userId: the requester's OTE user id, null if none) and the older ones. */
 function presentBusiness(core: Core, u: QuotaUnit) {
   const m = meta(u);
+  const owner = m.owner ? core.users.find(m.owner) : undefined;
   return {
     id: businessId(core, u),
     name: core.quotaUnits.faceName(u, BUSINESS_GRAMMAR),
+    userId: owner ? oteId(core, "user", owner.id) : null,
+    introduce: m.introduce ?? "",
+    objective: m.objective ?? "",
+    scale: m.scale ?? "",
     description: m.description,
     status: m.status,
     namespace: namespaceOf(u) ?? "",
@@ -91,6 +101,12 @@ export function businessUnitOf(core: Core, namespace: string): QuotaUnit | undef
   return businessUnits(core).find((u) => namespaceOf(u) === namespace);
 }
 
+/** The name of the business whose namespace is `namespace`; undefined when none. */
+export function businessNameOf(core: Core, namespace: string): string | undefined {
+  const unit = businessUnits(core).find((u) => namespaceOf(u) === namespace);
+  return unit ? core.quotaUnits.faceName(unit, BUSINESS_GRAMMAR) : undefined;
+}
+
 /** Approved business namespaces. */
 export function approvedNamespaces(core: Core): string[] {
   return businessUnits(core).flatMap((u) => namespaceOf(u) ?? []);
@@ -114,6 +130,13 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
 
   router.post("/business", auth, validate(BusinessBody), (ctx) => {
     const body = input(ctx, BusinessBody);
+    const me = caller(ctx);
+    if (body.documented) {
+      // The document: only an administrator who has no business yet creates one.
+      if (profile(me).role < 2) throw new ForbiddenError("only an administrator may create a business");
+      const own = businesses().find((b) => meta(b).owner === me.username && meta(b).status !== 2);
+      if (own) throw new ConflictError(`you already have business ${own.name}`);
+    }
     const unit = core.quotaUnits.create({
       name: body.name,
       kind: "business",
@@ -121,7 +144,10 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
         otestack: {
           status: 0,
           description: body.description,
-          owner: caller(ctx).username,
+          introduce: body.introduce ?? "",
+          objective: body.objective ?? "",
+          scale: body.scale ?? "",
+          owner: me.username,
           comment: "",
         },
       },
@@ -132,9 +158,9 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
     const q = input(ctx, BusinessListQuery);
     const list = businesses()
       .filter((u) => visible(u, ctx) && (q.status === undefined || meta(u).status === q.status))
-      .map((u) => ({ u, id: businessId(core, u) }))
-      .sort((a, b) => b.id - a.id)
-      .map(({ u }) => presentBusiness(core, u));
+      .map((u) => presentBusiness(core, u))
+      .filter((b) => !q.name || b.name.includes(q.name))
+      .sort((a, b) => (q.order === "asc" ? a.id - b.id : b.id - a.id));
     okPage(ctx, list, q.page, q.pageSize);
   });
   router.get("/business/id/:id", auth, validate(BusinessId, "params"), (ctx) => {

@@ -1,16 +1,25 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { ConflictError, NotFoundError } from "../../core/errors";
-import type { Node } from "../../core/model";
+import type { Cluster, Node } from "../../core/model";
 import { clusterMatches, eligible } from "../../core/services/targets";
-import type { ApiState } from "../context";
+import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import { deleteBody, ok, okPage, unix } from "./envelope";
 import { oteAuth, oteRole } from "./identity";
 import { selectorOf } from "./selectors";
-import { ClusterLabelBody, ClusterListQuery, NodeLabelBody, NodeLabelQuery, NodeListQuery } from "./schemas";
+import {
+  ClusterLabelBody,
+  ClusterLabelsQuery,
+  ClusterListQuery,
+  NodeLabelBody,
+  NodeLabelQuery,
+  NodeListQuery,
+} from "./schemas";
 
-/** A node's OTE view, from the agent's real inventory. Units: memory and disk MiB, cpu cores. */
+const MIB = 1024 * 1024;
+
+/** A node's OTE view, from the agent's real inventory. Units (the document's): memory and disk bytes, cpu cores. */
 function presentNode(n: Node, clusterName: string): Record<string, unknown> {
   const hw = n.hardware;
   const nic = hw?.nics.find((x) => !x.virtual && x.addresses.length > 0);
@@ -25,15 +34,22 @@ function presentNode(n: Node, clusterName: string): Record<string, unknown> {
     architecture: hw?.os.arch ?? "",
     ip: nic?.addresses[0] ?? n.address,
     cpu: hw?.cpu.cores ?? 0,
-    memory: hw?.memory.totalMiB ?? 0,
+    memory: (hw?.memory.totalMiB ?? 0) * MIB,
     gpu: hw?.gpus.filter((g) => !g.migEnabled).length ?? 0,
-    disk: hw?.disks.reduce((sum, d) => sum + d.sizeMiB, 0) ?? 0,
+    disk: (hw?.disks.reduce((sum, d) => sum + d.sizeMiB, 0) ?? 0) * MIB,
     agentVersion: n.agentVersion,
     createTime: unix(n.createdAt),
   };
 }
 
 const ALWAYS = ["nodeName", "clusterName"];
+
+/** The document answers a label change with the envelope alone; the older form with the cluster's labels. */
+function labelledAnswer(ctx: ApiContext, documented: boolean, clusters: Cluster[]): void {
+  const [first] = clusters;
+  if (documented || !first) ok(ctx);
+  else ok(ctx, { clusterName: first.name, labels: first.labels });
+}
 
 export function clusterRoutes(router: Router<ApiState>, core: Core): void {
   const auth = oteAuth(core);
@@ -58,30 +74,38 @@ export function clusterRoutes(router: Router<ApiState>, core: Core): void {
       });
     okPage(ctx, items, q.page, q.pageSize);
   });
+  // The document: every label in use, as plain strings.
   router.get("/cluster/label", auth, (ctx) => {
-    const labels = new Map<string, string[]>();
-    for (const c of core.clusters.list())
-      for (const l of c.labels) labels.set(l, [...(labels.get(l) ?? []), c.name]);
-    ok(
-      ctx,
-      [...labels].map(([label, clusterNames]) => ({ label, clusterNames })),
-      { total: labels.size },
-    );
+    const labels = [...new Set(core.clusters.list().flatMap((c) => c.labels))].sort();
+    ok(ctx, labels, { total: labels.length });
   });
+  /**
+   * The labels of one cluster, paged (pageSize 0: all). Labels are plain strings in core, so a
+   * label's createTime is its cluster's (README: OTE-stack compatibility).
+   */
+  router.get("/cluster/label/:clusterName", auth, validate(ClusterLabelsQuery, "query"), (ctx) => {
+    const q = input(ctx, ClusterLabelsQuery);
+    const c = core.clusters.get(ctx.params["clusterName"] as string);
+    const items = c.labels.map((clusterLabel) => ({ clusterLabel, createTime: unix(c.createdAt) }));
+    okPage(ctx, items, q.page, q.pageSize);
+  });
+  // The older hub's path for the same list.
   router.get("/cluster/:clusterName/label", auth, (ctx) => {
     ok(ctx, core.clusters.get(ctx.params["clusterName"] as string).labels);
   });
   router.post("/cluster/label", ...admin, validate(ClusterLabelBody), (ctx) => {
     const body = input(ctx, ClusterLabelBody);
-    let c = core.clusters.get(body.clusterName);
-    for (const l of body.labels) c = core.clusters.addLabel(c.name, l);
-    ok(ctx, { clusterName: c.name, labels: c.labels });
+    const clusters = body.clusters.map((name) => core.clusters.get(name));
+    const labelled = clusters.map((c) => body.labels.reduce((x, l) => core.clusters.addLabel(x.name, l), c));
+    labelledAnswer(ctx, body.documented, labelled);
   });
   router.delete("/cluster/label", ...admin, deleteBody(), validate(ClusterLabelBody), (ctx) => {
     const body = input(ctx, ClusterLabelBody);
-    let c = core.clusters.get(body.clusterName);
-    for (const l of body.labels) c = core.clusters.removeLabel(c.name, l);
-    ok(ctx, { clusterName: c.name, labels: c.labels });
+    const clusters = body.clusters.map((name) => core.clusters.get(name));
+    const labelled = clusters.map((c) =>
+      body.labels.reduce((x, l) => core.clusters.removeLabel(x.name, l), c),
+    );
+    labelledAnswer(ctx, body.documented, labelled);
   });
 
   router.get("/node", auth, validate(NodeListQuery, "query"), (ctx) => {
@@ -112,31 +136,39 @@ export function clusterRoutes(router: Router<ApiState>, core: Core): void {
   });
   router.post("/node/label", ...admin, validate(NodeLabelBody), (ctx) => {
     const body = input(ctx, NodeLabelBody);
-    let node = core.nodes.get(body.nodeName, body.clusterName);
-    for (const l of body.labels) node = core.nodes.addLabel(node, l);
-    ok(ctx, { clusterName: body.clusterName, nodeName: node.name, labels: node.labels });
+    const nodes = body.nodes.map((n) => core.nodes.get(n, body.clusterName));
+    const labelled = nodes.map((n) => body.labels.reduce((x, l) => core.nodes.addLabel(x, l), n));
+    const [first] = labelled;
+    if (body.documented || !first) ok(ctx);
+    else ok(ctx, { clusterName: body.clusterName, nodeName: first.name, labels: first.labels });
   });
   router.delete("/node/label", ...admin, deleteBody(), validate(NodeLabelBody), (ctx) => {
     const body = input(ctx, NodeLabelBody);
-    let node = core.nodes.get(body.nodeName, body.clusterName);
-    const missing = body.labels.find((l) => !node.labels.includes(l));
-    if (missing) throw new NotFoundError("label", missing);
-    // Deployments selecting a removed label have replicas here: they leave only when asked to.
+    const nodes = body.nodes.map((n) => core.nodes.get(n, body.clusterName));
+    for (const node of nodes) {
+      const missing = body.labels.find((l) => !node.labels.includes(l));
+      if (missing) throw new NotFoundError("label", `${missing} on ${node.name}`);
+    }
+    // Deployments selecting a removed label have replicas there: they leave only when asked to.
+    const nodeIds = new Set(nodes.map((n) => n.id));
     const affected = core.replicatedServices
       .list()
       .filter((d) => d.targets.nodeLabel !== null && body.labels.includes(d.targets.nodeLabel))
-      .filter((d) => core.serviceController.replicas(d.id).some((r) => r.link.nodeId === node.id));
+      .filter((d) => core.serviceController.replicas(d.id).some((r) => nodeIds.has(r.link.nodeId)));
     if (affected.length > 0 && !body.deleteDeploy) {
       throw new ConflictError(
-        `deployments ${affected.map((d) => d.name).join(", ")} run on ${node.name} through these labels: pass deleteDeploy=true to remove them from the node`,
+        `deployments ${affected.map((d) => d.name).join(", ")} run on ${nodes.map((n) => n.name).join(", ")} through these labels: pass deleteDeploy=true to remove them from the nodes`,
       );
     }
-    for (const l of body.labels) node = core.nodes.removeLabel(node, l);
-    ok(ctx, {
-      clusterName: body.clusterName,
-      nodeName: node.name,
-      labels: node.labels,
-      deletedDeploys: affected.map((d) => d.name),
-    });
+    const labelled = nodes.map((n) => body.labels.reduce((x, l) => core.nodes.removeLabel(x, l), n));
+    const [first] = labelled;
+    if (body.documented || !first) ok(ctx);
+    else
+      ok(ctx, {
+        clusterName: body.clusterName,
+        nodeName: first.name,
+        labels: first.labels,
+        deletedDeploys: affected.map((d) => d.name),
+      });
   });
 }

@@ -79,3 +79,31 @@ export function statusOf(d: OteDeployment): DeployStatusCode {
 /** Whether a new operation may be requested now: none waits and no rollout is in progress. */
 export const editable = (d: OteDeployment): boolean =>
   d.service.deletedAt === null && d.record.pending === null && d.service.status !== "progressing";
+
+/**
+ * The document's deployType: 1 new deployment, 2 upgrading, 3 rollbacking, 4 deleted. Records keep
+ * the older 0-3 operation codes (DeployOp), so stored deployments read the same.
+ */
+export const documentedOp = (op: DeployOpCode): 1 | 2 | 3 | 4 => (op + 1) as 1 | 2 | 3 | 4;
+
+/**
+ * The document's status: 0 pending (audit), 2 disapproved, 4 deploying, 5 success, 6 partial
+ * success (some replicas missing or unready), 7 failed, 9 deleted. 1 (approved), 3 (processing) and
+ * 8 (internal error) are passing states no request here can observe: approval starts the rollout.
+ */
+export function documentedStatus(d: OteDeployment): 0 | 2 | 4 | 5 | 6 | 7 | 9 {
+  switch (statusOf(d)) {
+    case DeployStatus.waitingAudit:
+      return 0;
+    case DeployStatus.notApproved:
+      return 2;
+    case DeployStatus.deploying:
+      return 4;
+    case DeployStatus.failed:
+      return 7;
+    case DeployStatus.deleted:
+      return 9;
+    default:
+      return d.service.status === "degraded" ? 6 : 5;
+  }
+}

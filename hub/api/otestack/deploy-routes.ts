@@ -4,13 +4,23 @@ import type { Core } from "../../core";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../core/errors";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
-import { requireNamespace } from "./app-routes";
-import { DeployOp, DeployStatus, statusOf, type OteDeployment } from "./deploy-model";
+import { ownNamespace, requireNamespace } from "./app-routes";
+import {
+  DeployOp,
+  DeployStatus,
+  documentedOp,
+  documentedStatus,
+  statusOf,
+  type OteDeployment,
+} from "./deploy-model";
 import { OteDeployments } from "./deployments";
 import { ok, okPage } from "./envelope";
+import { compose } from "../middleware/compose";
 import { caller, canSee, isAdmin, oteAuth, oteRole } from "./identity";
-import { CHART, presentDeployment } from "./presenters";
-import { Namespace, OteIdParams, paging } from "./schemas";
+import { presentDeployment } from "./presenters";
+import { Namespace, OteIdParams, Order, paging } from "./schemas";
+import { requireAppVersion } from "./deploy-apps";
+import { businessNameOf } from "./business-routes";
 import { labelOf, selectorOf } from "./selectors";
 import type { OteSettings } from "./settings";
 
@@ -31,6 +41,21 @@ const DeployBody = z.object({
   nodeLabel: Selector.default("all"),
   comment: z.string().max(256).default(""),
 });
+/** The document's body: no namespace (the caller's business), `cluster` the cluster label. */
+const DocumentedDeployBody = z.object({
+  deployName: DeployName,
+  appName: z.string().min(1, "is required"),
+  version: z.string().min(1, "is required"),
+  cluster: Selector.default("all"),
+  nodeLabel: Selector.default("all"),
+  comment: z.string().max(256).default(""),
+});
+/** The document's audit `PUT /v1/admin/deploy {id, status, comment}`: 1 approves, 2 disapproves. */
+const DocumentedAuditBody = z.object({
+  id: z.number().int().min(1, "must be a positive integer"),
+  status: z.union([z.literal(1), z.literal(2)], { error: "must be 1 (approve) or 2 (disapprove)" }),
+  comment: z.string().max(256).default(""),
+});
 const VersionBody = z.object({
   version: z.string().min(1, "is required"),
   comment: z.string().max(256).default(""),
@@ -42,8 +67,9 @@ const DeployListQuery = z.object({
   namespace: z.string().optional(),
   clusterLabel: z.string().optional(),
   nodeLabel: z.string().optional(),
-  status: z.coerce.number().int().min(0).max(5).optional(),
-  deployType: z.coerce.number().int().min(0).max(3).optional(),
+  /** The document's codes (0-9 status, 1-4 deployType). */
+  status: z.coerce.number().int().min(0).max(9).optional(),
+  deployType: z.coerce.number().int().min(1).max(4).optional(),
   field: z.string().optional(),
   ...paging(10),
 });
@@ -51,7 +77,13 @@ const AuditBody = z.object({
   status: z.union([z.literal(1), z.literal(2)], { error: "must be 1 (approve) or 2 (reject)" }),
   comment: z.string().max(256).default(""),
 });
-const AuditListQuery = z.object({ namespace: z.string().optional(), ...paging(10) });
+const AuditListQuery = z.object({
+  namespace: z.string().optional(),
+  businessName: z.string().optional(),
+  orderBy: z.enum(["id"], { error: "must be id" }).default("id"),
+  order: Order.default("desc"),
+  ...paging(10),
+});
 
 export function deployRoutes(router: Router<ApiState>, core: Core, settings: OteSettings): void {
   const auth = oteAuth(core);
@@ -68,22 +100,21 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
     mine(ctx, deployments.byName(namespace ?? null, ctx.params["name"] as string));
   const byId = (ctx: ApiContext) => mine(ctx, deployments.get(input(ctx, OteIdParams).id));
 
-  router.post("/deploy", auth, validate(DeployBody), (ctx) => {
-    const b = input(ctx, DeployBody);
+  const create = (
+    ctx: ApiContext,
+    b: {
+      deployName: string;
+      appName: string;
+      version: string;
+      namespace: string;
+      clusterLabel: string;
+      nodeLabel: string;
+      comment: string;
+    },
+  ) => {
     requireNamespace(core, ctx, b.namespace);
-    const apps = core.serviceTemplates.versions(b.namespace, b.appName);
-    if (apps.length === 0) {
-      const chart = core.artifacts.list(CHART).find((c) => c.scope === b.namespace && c.name === b.appName);
-      if (chart)
-        throw new ValidationError(
-          "appName",
-          `${b.appName} is a helm chart: charts need Kubernetes targets, which this hub does not have`,
-        );
-      throw new ValidationError("appName", `no app ${b.appName} in ${b.namespace}`);
-    }
-    if (!apps.some((a) => a.version === b.version))
-      throw new ValidationError("version", `app ${b.appName} has no version ${b.version}`);
-    const d = deployments.create({
+    requireAppVersion(core, b.namespace, b.appName, b.version);
+    return deployments.create({
       name: b.deployName,
       namespace: b.namespace,
       appName: b.appName,
@@ -94,7 +125,23 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
       owner: caller(ctx).username,
       autoApprove: autoApprove(ctx),
     });
-    ok(ctx, present(d));
+  };
+  const documentedCreate = compose([
+    validate(DocumentedDeployBody),
+    async (ctx) => {
+      const b = input(ctx, DocumentedDeployBody);
+      create(ctx, { ...b, namespace: ownNamespace(core, ctx), clusterLabel: b.cluster });
+      ok(ctx);
+    },
+  ]);
+  const legacyCreate = compose([
+    validate(DeployBody),
+    async (ctx) => ok(ctx, present(create(ctx, input(ctx, DeployBody)))),
+  ]);
+  // The document's body names no namespace; the older hub's does (and says clusterLabel).
+  router.post("/deploy", auth, (ctx, next) => {
+    const body = (ctx.request as { body?: Record<string, unknown> }).body ?? {};
+    return body["namespace"] === undefined ? documentedCreate(ctx, next) : legacyCreate(ctx, next);
   });
   router.get("/deploy", auth, validate(DeployListQuery, "query"), (ctx) => {
     const q = input(ctx, DeployListQuery);
@@ -105,8 +152,8 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
       .filter((d) => !q.namespace || d.service.scope === q.namespace)
       .filter((d) => !q.clusterLabel || labelOf(d.service.targets.clusterLabel) === q.clusterLabel)
       .filter((d) => !q.nodeLabel || labelOf(d.service.targets.nodeLabel) === q.nodeLabel)
-      .filter((d) => q.status === undefined || statusOf(d) === q.status)
-      .filter((d) => q.deployType === undefined || d.record.lastOp === q.deployType)
+      .filter((d) => q.status === undefined || documentedStatus(d) === q.status)
+      .filter((d) => q.deployType === undefined || documentedOp(d.record.lastOp) === q.deployType)
       .sort((a, b) => b.id - a.id)
       .map((d) => present(d, fields));
     okPage(ctx, list, q.page, q.pageSize);
@@ -140,6 +187,15 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
       b.comment,
     );
   });
+  // The document's upgrade (POST) and rollback (PUT) by deployment id.
+  router.post("/deploy/id/:id", auth, validate(OteIdParams, "params"), validate(VersionBody), (ctx) => {
+    const b = input(ctx, VersionBody);
+    op(ctx, byId(ctx), DeployOp.upgrade, b.version, b.comment);
+  });
+  router.put("/deploy/id/:id", auth, validate(OteIdParams, "params"), validate(VersionBody), (ctx) => {
+    const b = input(ctx, VersionBody);
+    op(ctx, byId(ctx), DeployOp.rollback, b.version, b.comment);
+  });
   router.delete("/deploy/id/:id", auth, validate(OteIdParams, "params"), (ctx) =>
     op(ctx, byId(ctx), DeployOp.delete, null, ""),
   );
@@ -154,9 +210,37 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
       .filter(
         (d) => canSee(caller(ctx), d.service.scope) && (!q.namespace || d.service.scope === q.namespace),
       )
-      .map((d) => present(d, ["historyVersion"]));
+      .map((d) => {
+        // The document's audit row: the deployment's id as deployId, the operation asked.
+        const view = present(d, ["historyVersion"]);
+        return {
+          ...view,
+          deployId: d.id,
+          businessName: businessNameOf(core, d.service.scope) ?? "",
+          version: d.record.pending?.version ?? view["version"],
+          cluster: labelOf(d.service.targets.clusterLabel),
+          deployType: documentedOp(d.record.pending?.op ?? d.record.lastOp),
+          status: 0,
+          comment: d.record.comment,
+        };
+      })
+      .filter((r) => !q.businessName || r.businessName === q.businessName)
+      .sort((a, b) => (q.order === "asc" ? a.deployId - b.deployId : b.deployId - a.deployId));
     okPage(ctx, list, q.page, q.pageSize);
   });
+  router.put("/admin/deploy", auth, oteRole(2), validate(DocumentedAuditBody), (ctx) => {
+    const b = input(ctx, DocumentedAuditBody);
+    const d = mine(ctx, deployments.get(b.id));
+    auditOne(ctx, d, b.status === 1, b.comment);
+    ok(ctx);
+  });
+  const auditOne = (ctx: ApiContext, d: OteDeployment, approve: boolean, comment: string) => {
+    if (statusOf(d) !== DeployStatus.waitingAudit)
+      throw new ValidationError("id", `deployment ${d.service.name} is not waiting for audit`);
+    if (d.service.owner === caller(ctx).username && !isAdmin(caller(ctx)))
+      throw new ForbiddenError("cannot audit your own deployment");
+    return deployments.audit(d, approve, caller(ctx).username, comment);
+  };
   router.put(
     "/admin/deploy/:id",
     auth,
@@ -165,12 +249,7 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
     validate(AuditBody),
     (ctx) => {
       const b = input(ctx, AuditBody);
-      const d = byId(ctx);
-      if (statusOf(d) !== DeployStatus.waitingAudit)
-        throw new ValidationError("id", `deployment ${d.service.name} is not waiting for audit`);
-      if (d.service.owner === caller(ctx).username && !isAdmin(caller(ctx)))
-        throw new ForbiddenError("cannot audit your own deployment");
-      ok(ctx, present(deployments.audit(d, b.status === 1, caller(ctx).username, b.comment)));
+      ok(ctx, present(auditOne(ctx, byId(ctx), b.status === 1, b.comment)));
     },
   );
 }

@@ -7,7 +7,7 @@ import {
   DeployOp,
   editable,
   recordOf,
-  statusOf,
+  documentedStatus,
   SURFACE,
   versionOf,
   type DeployOpCode,
@@ -122,7 +122,9 @@ export class OteDeployments {
   ): OteDeployment {
     // A delete may interrupt a rollout that cannot finish; nothing may jump an audit queue.
     if (d.record.pending !== null || (op !== DeployOp.delete && !editable(d)))
-      throw new ConflictError(`deployment ${d.service.name} is not editable now (status ${statusOf(d)})`);
+      throw new ConflictError(
+        `deployment ${d.service.name} is not editable now (status ${documentedStatus(d)})`,
+      );
     const running = versionOf(d);
     let target = running ?? "";
     if (op !== DeployOp.delete) {

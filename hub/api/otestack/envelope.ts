@@ -2,6 +2,7 @@ import { HttpMethodEnum, koaBody } from "koa-body";
 import { ValidationError } from "../../core/errors";
 import type { ApiContext, ApiMiddleware } from "../context";
 import type { ErrorRenderer } from "../middleware/errors";
+import { renderBadRequest } from "./bad-request";
 
 /** OTE-stack's envelope: `{code, message, data?, total?}`; code repeats the HTTP status. */
 export function ok(ctx: ApiContext, data?: unknown, extra: Record<string, unknown> = {}): void {
@@ -36,6 +37,7 @@ export const oteErrors: ErrorRenderer = {
     return { status: code, body: { code, message, field: "body" } };
   },
   internal: (requestId) => ({ code: 500, message: "internal error", requestId }),
+  own: renderBadRequest,
 };
 
 /**

@@ -17,6 +17,8 @@ export interface OteProfile {
   status: OteStatus;
   role: OteRole;
   phone: string;
+  /** The document's `realName`; "" for users made before it was kept. */
+  realName: string;
   /** Business namespaces (`ns<id>`) the user works in. */
   namespaces: string[];
   /** Registered asking for administrator rights (role 2 on approval). */
@@ -31,6 +33,7 @@ export function profile(user: User): OteProfile {
     status: p?.status ?? 1,
     role: p?.role ?? (user.admin ? 4 : 1),
     phone: p?.phone ?? "",
+    realName: p?.realName ?? "",
     namespaces: p?.namespaces ?? [],
     wantsAdmin: p?.wantsAdmin ?? false,
     comment: p?.comment ?? "",
@@ -39,6 +42,19 @@ export function profile(user: User): OteProfile {
 
 export function withProfile(user: User, patch: Partial<OteProfile>): User {
   return { ...user, extension: { ...user.extension, otestack: { ...profile(user), ...patch } } };
+}
+
+/**
+ * The role as the document numbers it (GET /v1/authorization): 0 waiting for approval, 1 approved
+ * without a business, 2 general user, 3 business administrator, 4 system administrator. Our
+ * profile keeps finer roles (README: OTE-stack compatibility); super administrators show as 4.
+ */
+export function documentedRole(u: User): 0 | 1 | 2 | 3 | 4 {
+  const p = profile(u);
+  if (p.status !== 1) return 0;
+  if (p.role >= 3) return 4;
+  if (p.role === 2) return 3;
+  return p.namespaces.length > 0 ? 2 : 1;
 }
 
 export const isAdmin = (u: User): boolean => profile(u).role >= 2;

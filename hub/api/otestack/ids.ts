@@ -9,6 +9,8 @@ export const OTE_IDS = {
   chart: "otestack/chart",
   /** Business ids (of quota units shown as businesses). */
   business: "otestack/business",
+  user: "otestack/user",
+  project: "otestack/project",
 } as const;
 export type OteIdKind = keyof typeof OTE_IDS;
 

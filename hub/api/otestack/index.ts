@@ -36,7 +36,7 @@ export const otestackSurface: SurfaceFactory = ({ core, config }) => otestack(co
 
 export function otestack(core: Core, settings: OteSettings): Surface {
   const router = new Router<ApiState>({ prefix: "/v1" });
-  authorizationRoutes(router, core);
+  authorizationRoutes(router, core, settings);
   userRoutes(router, core);
   businessRoutes(router, core);
   clusterRoutes(router, core);

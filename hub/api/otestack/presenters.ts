@@ -2,7 +2,7 @@ import type { Core } from "../../core";
 import type { ArtifactInfo } from "../../core/artifacts";
 import type { RegistryCredential } from "../../core/registry-credentials";
 import type { ServiceTemplate } from "../../core/services/model";
-import { editable, statusOf, versionOf, type OteDeployment } from "./deploy-model";
+import { documentedOp, documentedStatus, editable, versionOf, type OteDeployment } from "./deploy-model";
 import { unix } from "./envelope";
 import { oteId } from "./ids";
 import { labelOf } from "./selectors";
@@ -60,10 +60,11 @@ export function presentDeployment(core: Core, d: OteDeployment, fields: readonly
     appType: deployTypeOf(s.placement),
     version: version ?? "",
     targetVersion: d.record.pending?.version ?? version ?? "",
-    deployType: d.record.lastOp,
-    status: statusOf(d),
+    deployType: documentedOp(d.record.lastOp),
+    status: documentedStatus(d),
     editable: editable(d),
     clusterLabel: labelOf(s.targets.clusterLabel),
+    cluster: labelOf(s.targets.clusterLabel),
     nodeLabel: labelOf(s.targets.nodeLabel),
     replicas: s.replicas,
     errorMessage: JSON.stringify(core.serviceController.health(s)),
@@ -76,7 +77,7 @@ export function presentDeployment(core: Core, d: OteDeployment, fields: readonly
   if (fields.includes("historyVersion")) {
     out["historyVersion"] = d.record.log.map((h) => ({
       version: h.version,
-      deployType: h.op,
+      deployType: documentedOp(h.op),
       audit: h.audit,
       userName: h.by,
       comment: h.comment,

@@ -3,26 +3,78 @@ import { z } from "zod";
 import type { Core } from "../../core";
 import { ConflictError, NotFoundError } from "../../core/errors";
 import { RegistryClient } from "../../registry/client";
-import type { ApiContext, ApiState } from "../context";
+import type { ApiContext, ApiMiddleware, ApiState } from "../context";
+import { compose } from "../middleware/compose";
+import { validate400 } from "./bad-request";
 import { input, validate } from "../middleware/validate";
-import { ok, okPage } from "./envelope";
+import { deleteBody, ok, okPage, unix } from "./envelope";
 import { caller, oteAuth, oteRole, profile } from "./identity";
-import { objectOf } from "./ids";
+import { objectOf, oteId } from "./ids";
 import { presentExternal } from "./presenters";
-import { OteIdParams, paging } from "./schemas";
+import { OteIdParams, Order, paging } from "./schemas";
+import type { RegistryCredential } from "../../core/registry-credentials";
 import type { OteSettings } from "./settings";
 
-const ImageQuery = z.object({ imageName: z.string().optional(), ...paging(10) });
+/** `projectName` filters by project (README: OTE-stack compatibility: optional here). */
+const ImageQuery = z.object({
+  imageName: z.string().optional(),
+  projectName: z.string().optional(),
+  orderBy: z.enum(["id"], { error: "must be id" }).default("id"),
+  order: Order.default("desc"),
+  ...paging(10),
+});
+const TagQuery = z.object({ imageName: z.string().min(1, "is required"), ...paging(10) });
 const ImageRef = z.object({ imageName: z.string().min(1, "is required") });
 const TagRef = z.object({
   imageName: z.string().min(1, "is required"),
   tag: z.string().min(1, "is required"),
 });
+/** The document's DELETE bodies. */
+const ImageDeleteBody = z
+  .object({ imageName: z.array(z.string().min(1)).min(1, "at least one image") })
+  .transform((b) => b.imageName);
+const TagDeleteBody = z.object({
+  imageName: z.string().min(1, "is required"),
+  tag: z.array(z.string().min(1)).min(1, "at least one tag"),
+});
+
+const ProjectQuery = z.object({
+  projectName: z.string().optional(),
+  public: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
+  ...paging(10),
+});
+
+/** Projects are the first path segment of repository names (Harbor-style `project/image`). */
+const projectOfRepository = (name: string): string =>
+  name.includes("/") ? (name.split("/")[0] as string) : "library";
+
 const ExternalBody = z.object({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "must be 1-63 letters, digits, '_' or '-'"),
   address: z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "must be a registry host[:port]"),
   username: z.string().min(1, "is required"),
   password: z.string().min(1, "is required"),
+});
+
+/** The document's external repository: `repositoryId` is its unique name, `user` its login. */
+const ThirdBody = z.object({
+  repositoryId: ExternalBody.shape.name,
+  address: ExternalBody.shape.address,
+  user: z.string().min(1, "is required"),
+  password: z.string().min(1, "is required"),
+});
+const ThirdDeleteBody = z.object({
+  repositoryId: z.array(z.string().min(1)).min(1, "at least one repository"),
+});
+const ThirdListQuery = z.object({
+  orderBy: z.enum(["id"], { error: "must be id" }).default("id"),
+  order: Order.default("asc"),
+  ...paging(10),
+});
+const presentThird = (core: Core, r: RegistryCredential) => ({
+  id: oteId(core, "externalRepo", r.id),
+  repositoryId: r.name,
+  address: r.address,
+  user: r.username,
 });
 
 export function repositoryRoutes(router: Router<ApiState>, core: Core, settings: OteSettings): void {
@@ -34,44 +86,128 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, settings:
     return new RegistryClient(url);
   };
 
-  router.get("/repository/image", auth, validate(ImageQuery, "query"), async (ctx) => {
+  /** Times of an image's tags, Unix ms (null where the registry names none). */
+  const tagTimes = async (r: RegistryClient, name: string, tags: string[]) =>
+    Promise.all(tags.map(async (tag) => ({ tag, created: await r.created(name, tag) })));
+  const span = (times: (number | null)[]) => {
+    const known = times.filter((t): t is number => t !== null);
+    return known.length === 0
+      ? { createTime: null, updateTime: null }
+      : { createTime: unix(Math.min(...known)), updateTime: unix(Math.max(...known)) };
+  };
+
+  // The document's image rows (projectName, public, imageName, imageAddress, times); the older
+  // hub's tagCount and address stay beside them.
+  router.get("/repository/image", auth, validate400(ImageQuery, "query"), async (ctx) => {
     const q = input(ctx, ImageQuery);
     const r = registry();
-    const names = (await r.catalog()).filter((n) => !q.imageName || n.includes(q.imageName));
+    const names = (await r.catalog())
+      .filter((n) => !q.imageName || n.includes(q.imageName))
+      .filter((n) => !q.projectName || projectOfRepository(n) === q.projectName);
     const items = [];
     for (const name of names) {
       const tags = await r.tags(name);
-      if (tags.length > 0)
-        items.push({ imageName: name, tagCount: tags.length, address: `${r.host}/${name}` });
+      if (tags.length === 0) continue;
+      const times = await tagTimes(r, name, tags);
+      items.push({
+        projectName: projectOfRepository(name),
+        public: true,
+        imageName: name,
+        imageAddress: `${r.host}/${name}`,
+        ...span(times.map((t) => t.created)),
+        tagCount: tags.length,
+        address: `${r.host}/${name}`,
+      });
     }
+    items.sort((a, b) =>
+      q.order === "asc" ? a.imageName.localeCompare(b.imageName) : b.imageName.localeCompare(a.imageName),
+    );
     okPage(ctx, items, q.page, q.pageSize);
   });
-  router.delete("/repository/image", ...admin, validate(ImageRef, "query"), async (ctx) => {
-    const { imageName } = input(ctx, ImageRef);
-    const r = registry();
+  /** Deletes every tag of an image; 404 when it has none. */
+  const deleteImage = async (r: RegistryClient, imageName: string) => {
     const tags = await r.tags(imageName);
     if (tags.length === 0) throw new NotFoundError("image", imageName);
     for (const t of tags) await r.deleteTag(imageName, t);
-    ok(ctx);
-  });
-  router.get("/repository/image/tag", auth, validate(ImageRef, "query"), async (ctx) => {
-    const { imageName } = input(ctx, ImageRef);
+  };
+  /** The document's form when the body carries `field`; else the older query form. */
+  const byForm =
+    (field: string, documented: ApiMiddleware, legacy: ApiMiddleware): ApiMiddleware =>
+    (ctx, next) => {
+      const body = (ctx.request as { body?: Record<string, unknown> }).body;
+      return body?.[field] !== undefined ? documented(ctx, next) : legacy(ctx, next);
+    };
+  // The document sends `{imageName: [..]}` in the body; the older hub took `?imageName=`.
+  router.delete(
+    "/repository/image",
+    ...admin,
+    deleteBody(),
+    byForm(
+      "imageName",
+      compose([
+        validate400(ImageDeleteBody),
+        async (ctx) => {
+          const r = registry();
+          for (const name of input(ctx, ImageDeleteBody)) await deleteImage(r, name);
+          ok(ctx);
+        },
+      ]),
+      compose([
+        validate400(ImageRef, "query"),
+        async (ctx) => {
+          await deleteImage(registry(), input(ctx, ImageRef).imageName);
+          ok(ctx);
+        },
+      ]),
+    ),
+  );
+  router.get("/repository/image/tag", auth, validate400(TagQuery, "query"), async (ctx) => {
+    const q = input(ctx, TagQuery);
     const r = registry();
-    const tags = await r.tags(imageName);
+    const tags = await r.tags(q.imageName);
     const items = [];
-    for (const tag of tags)
+    for (const { tag, created } of await tagTimes(r, q.imageName, tags))
       items.push({
         tag,
-        digest: await r.digest(imageName, tag),
-        image: `${r.host}/${imageName}:${tag}`,
+        imageAddress: `${r.host}/${q.imageName}`,
+        createTime: unix(created),
+        updateTime: unix(created),
+        digest: await r.digest(q.imageName, tag),
+        image: `${r.host}/${q.imageName}:${tag}`,
       });
-    ok(ctx, items, { total: items.length });
+    okPage(ctx, items, q.page, q.pageSize);
   });
-  router.delete("/repository/image/tag", ...admin, validate(TagRef, "query"), async (ctx) => {
-    const { imageName, tag } = input(ctx, TagRef);
-    if (!(await registry().deleteTag(imageName, tag))) throw new NotFoundError("tag", `${imageName}:${tag}`);
-    ok(ctx);
-  });
+  const deleteTags = async (imageName: string, tags: string[]) => {
+    const r = registry();
+    for (const tag of tags)
+      if (!(await r.deleteTag(imageName, tag))) throw new NotFoundError("tag", `${imageName}:${tag}`);
+  };
+  // The document: `{imageName, tag: [..]}` in the body; the older hub: `?imageName=&tag=`.
+  router.delete(
+    "/repository/image/tag",
+    ...admin,
+    deleteBody(),
+    byForm(
+      "tag",
+      compose([
+        validate400(TagDeleteBody),
+        async (ctx) => {
+          const b = input(ctx, TagDeleteBody);
+          await deleteTags(b.imageName, b.tag);
+          ok(ctx);
+        },
+      ]),
+      compose([
+        validate400(TagRef, "query"),
+        async (ctx) => {
+          const q = input(ctx, TagRef);
+          await deleteTags(q.imageName, [q.tag]);
+          ok(ctx);
+        },
+      ]),
+    ),
+  );
+
   // The hub's users are the registry's users (it has no accounts of its own).
   router.get("/repository/user", ...admin, (ctx) => {
     const users = core.users.list().filter((u) => profile(u).status === 1);
@@ -83,19 +219,33 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, settings:
       },
     );
   });
-  // Projects are the first path segment of repository names (Harbor-style `project/image`).
-  router.get("/repository/project", auth, async (ctx) => {
-    const names = await registry().catalog();
-    const projects = new Map<string, number>();
-    for (const n of names) {
-      const p = n.includes("/") ? (n.split("/")[0] as string) : "library";
-      projects.set(p, (projects.get(p) ?? 0) + 1);
+  // Projects are the first path segment of repository names, each public (no access control
+  // here), with an OTE integer id kept by core surface ids; times span their images' builds.
+  router.get("/repository/project", auth, validate400(ProjectQuery, "query"), async (ctx) => {
+    const q = input(ctx, ProjectQuery);
+    const r = registry();
+    const projects = new Map<string, { images: number; times: (number | null)[] }>();
+    for (const name of await r.catalog()) {
+      const tags = await r.tags(name);
+      if (tags.length === 0) continue;
+      const p = projects.get(projectOfRepository(name)) ?? { images: 0, times: [] };
+      p.images += 1;
+      p.times.push(...(await tagTimes(r, name, tags)).map((t) => t.created));
+      projects.set(projectOfRepository(name), p);
     }
-    ok(
-      ctx,
-      [...projects].map(([projectName, repoCount]) => ({ projectName, repoCount })),
-      { total: projects.size },
-    );
+    const items = [...projects]
+      .filter(([name]) => !q.projectName || name.includes(q.projectName))
+      .filter(() => q.public !== "false")
+      .map(([projectName, p]) => ({
+        projectId: oteId(core, "project", projectName),
+        projectName,
+        ...span(p.times),
+        public: true,
+        imageCount: p.images,
+        repoCount: p.images,
+      }))
+      .sort((a, b) => a.projectId - b.projectId);
+    okPage(ctx, items, q.page, q.pageSize);
   });
 
   // External repositories are core registry credentials, under OTE integer ids.
@@ -129,6 +279,46 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, settings:
     if (user)
       throw new ConflictError(`external repository ${repo.name} is used by app ${user.name}:${user.version}`);
     core.registryCredentials.delete(repo);
+    ok(ctx);
+  });
+
+  // The document's /v1/repository/third: the same core registry credentials, found by name.
+  const third = (name: string) => {
+    const repo = core.registryCredentials.list().find((r) => r.name === name);
+    if (!repo) throw new NotFoundError("external repository", name);
+    return repo;
+  };
+  router.post("/repository/third", ...admin, validate(ThirdBody), (ctx) => {
+    const b = input(ctx, ThirdBody);
+    if (core.registryCredentials.list().some((r) => r.name === b.repositoryId))
+      throw new ConflictError(`external repository ${b.repositoryId} already exists`);
+    core.registryCredentials.create({
+      name: b.repositoryId,
+      address: b.address,
+      username: b.user,
+      password: b.password,
+      owner: caller(ctx).username,
+    });
+    ok(ctx);
+  });
+  router.get("/repository/third", auth, validate(ThirdListQuery, "query"), (ctx) => {
+    const q = input(ctx, ThirdListQuery);
+    const items = core.registryCredentials
+      .list()
+      .map((r) => presentThird(core, r))
+      .sort((a, b) => (q.order === "asc" ? a.id - b.id : b.id - a.id));
+    okPage(ctx, items, q.page, q.pageSize);
+  });
+  router.get("/repository/third/:repoId", auth, (ctx) => {
+    const repo = third(ctx.params["repoId"] as string);
+    const { id: _id, ...shown } = presentThird(core, repo);
+    ok(ctx, shown);
+  });
+  router.delete("/repository/third", ...admin, deleteBody(), validate(ThirdDeleteBody), (ctx) => {
+    const repos = input(ctx, ThirdDeleteBody).repositoryId.map(third);
+    // Core refuses (409) while an app version or a live deployment pulls with a record, so a
+    // delete never breaks a running deployment (README: OTE-stack compatibility).
+    for (const repo of repos) core.registryCredentials.delete(repo);
     ok(ctx);
   });
 }

@@ -7,7 +7,8 @@ import type { ApiState } from "../context";
 import { tokenFrom } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { ok, okPage, unix } from "./envelope";
-import { caller, canSee, oteAuth, oteRole, profile, seesAll, withProfile } from "./identity";
+import { caller, canSee, documentedRole, oteAuth, oteRole, profile, seesAll, withProfile } from "./identity";
+import { OTE_IDS, oteId } from "./ids";
 import {
   LoginBody,
   PasswordChangeBody,
@@ -16,14 +17,21 @@ import {
   SubUserBody,
   UserAuditBody,
   UserListQuery,
+  UserParams,
+  UserStatusBody,
 } from "./schemas";
+import type { OteSettings } from "./settings";
 
 /** OTE tokens last one hour (jwtExpiredSeconds=3600). */
 export const OTE_TOKEN_TTL_SEC = 3600;
 
-export const presentUser = (u: User) => {
+/** A user: the document's fields (id, user, realName, status, phone, times) and the older ones. */
+export const presentUser = (core: Core, u: User) => {
   const p = profile(u);
   return {
+    id: oteId(core, "user", u.id),
+    user: u.username,
+    realName: p.realName,
     uid: u.id,
     username: u.username,
     email: u.email,
@@ -47,11 +55,11 @@ function manageable(admin: User, target: User): boolean {
   return t.role < 2 && (t.namespaces.length === 0 || t.namespaces.some((ns) => a.namespaces.includes(ns)));
 }
 
-export function authorizationRoutes(router: Router<ApiState>, core: Core): void {
+export function authorizationRoutes(router: Router<ApiState>, core: Core, settings: OteSettings): void {
   const auth = oteAuth(core);
   router.post("/authorization", validate(LoginBody), async (ctx) => {
     const body = input(ctx, LoginBody);
-    const user = core.users.find(body.username);
+    const user = core.users.find(body.user);
     if (!user || !(await verifyPassword(body.password, user.passwordHash)))
       throw new UnauthenticatedError("invalid username or password");
     const status = profile(user).status;
@@ -75,7 +83,20 @@ export function authorizationRoutes(router: Router<ApiState>, core: Core): void 
   router.get("/authorization", auth, (ctx) => {
     const token = tokenFrom(ctx) ?? "";
     const exp = core.auth.claims(token).exp ?? null;
-    ok(ctx, { ...presentUser(caller(ctx)), expireTime: exp });
+    const me = caller(ctx);
+    ok(ctx, {
+      ...presentUser(core, me),
+      displayName: me.username,
+      // The hub's users are the registry's users: an account exists once a registry is configured.
+      hasRepoAccount: settings.registryUrl !== null,
+      role: documentedRole(me),
+      // Registry projects here are plain path prefixes, readable by every user; no ingress or alerts.
+      privateProject: false,
+      enableIngress: false,
+      enableAlert: false,
+      enableAdminAutoDeploy: settings.adminAutoDeploy,
+      expireTime: exp,
+    });
   });
 }
 
@@ -86,7 +107,7 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
   router.post("/user", validate(RegisterBody), async (ctx) => {
     const body = input(ctx, RegisterBody);
     const user = await core.users.create({
-      username: body.username,
+      username: body.user,
       password: body.password,
       email: body.email ?? "",
       extension: {
@@ -94,23 +115,26 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
           status: 0,
           role: 0,
           phone: body.phone ?? "",
+          realName: body.realName ?? "",
           namespaces: body.namespace ? [body.namespace] : [],
           wantsAdmin: body.isAdmin,
           comment: "",
         },
       },
     });
-    ok(ctx, presentUser(user));
+    ok(ctx, presentUser(core, user));
   });
-  router.put("/user/password", auth, validate(PasswordChangeBody), async (ctx) => {
-    const body = input(ctx, PasswordChangeBody);
-    const user = caller(ctx);
-    if (!(await verifyPassword(body.oldPassword, user.passwordHash)))
-      throw new ForbiddenError("old password is wrong");
-    await core.users.setPassword(user, body.newPassword);
-    core.auth.revokeOtherLogins(user.id, ctx.state.principal?.token.id);
-    ok(ctx);
-  });
+  // The document's PUT /v1/user {oldPassword, password}; the older hub's PUT /v1/user/password.
+  for (const path of ["/user", "/user/password"])
+    router.put(path, auth, validate(PasswordChangeBody), async (ctx) => {
+      const body = input(ctx, PasswordChangeBody);
+      const user = caller(ctx);
+      if (!(await verifyPassword(body.oldPassword, user.passwordHash)))
+        throw new ForbiddenError("old password is wrong");
+      await core.users.setPassword(user, body.password);
+      core.auth.revokeOtherLogins(user.id, ctx.state.principal?.token.id);
+      ok(ctx);
+    });
 
   router.get("/admin/user", ...admin, validate(UserListQuery, "query"), (ctx) => {
     const q = input(ctx, UserListQuery);
@@ -125,39 +149,49 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
           profile(u).namespaces.some((ns) => canSee(me, ns)) ||
           profile(u).namespaces.length === 0,
       )
-      .map(presentUser);
-    okPage(ctx, users, q.page, q.pageSize);
+      .map((u) => presentUser(core, u))
+      .sort((a, b) => (q.orderBy === "id" ? a.id - b.id : a.user.localeCompare(b.user)));
+    okPage(ctx, q.order === "desc" ? users.reverse() : users, q.page, q.pageSize);
   });
   router.post("/admin/user", ...admin, validate(SubUserBody), async (ctx) => {
     const body = input(ctx, SubUserBody);
     const me = caller(ctx);
-    if (!canSee(me, body.namespace)) throw new ForbiddenError(`namespace ${body.namespace} is not yours`);
-    if (body.role >= profile(me).role && profile(me).role < 4)
+    // The document: the sub-user shares the administrator's business namespace.
+    const namespaces = body.namespace ? [body.namespace] : profile(me).namespaces.slice(0, 1);
+    if (body.namespace && !canSee(me, body.namespace))
+      throw new ForbiddenError(`namespace ${body.namespace} is not yours`);
+    const role = body.role ?? (body.isAdmin ? 2 : 1);
+    if (role >= profile(me).role && profile(me).role < 4)
       throw new ForbiddenError("a sub-user's role must be below yours");
     const user = await core.users.create({
-      username: body.username,
+      username: body.user,
       password: body.password,
       email: body.email ?? "",
       extension: {
         otestack: {
           status: 1,
-          role: body.role,
+          role,
           phone: body.phone ?? "",
-          namespaces: [body.namespace],
+          realName: body.realName ?? "",
+          namespaces,
           wantsAdmin: false,
           comment: `created by ${me.username}`,
         },
       },
     });
-    ok(ctx, presentUser(user));
+    ok(ctx, presentUser(core, user));
   });
+  /** The user in the path: the document's numeric OTE user id, or (older hubs) the user name. */
   const target = (ctx: { params: Record<string, string | undefined> }, me: User): User => {
-    const user = core.users.find(ctx.params["username"] ?? "");
-    if (!user) throw new NotFoundError("user", ctx.params["username"] ?? "");
+    const key = ctx.params["user"] ?? "";
+    const byId = /^\d+$/.test(key) ? core.surfaceIds.objectOf(OTE_IDS.user, Number(key)) : undefined;
+    const user =
+      (byId === undefined ? undefined : core.users.list().find((u) => u.id === byId)) ?? core.users.find(key);
+    if (!user) throw new NotFoundError("user", key);
     if (!manageable(me, user)) throw new ForbiddenError(`user ${user.username} is not yours to manage`);
     return user;
   };
-  router.delete("/admin/user/:username", ...admin, (ctx) => {
+  router.delete("/admin/user/:user", ...admin, validate(UserParams, "params"), (ctx) => {
     const user = target(ctx, caller(ctx));
     if (core.replicatedServices.list().some((s) => s.owner === user.username))
       throw new ConflictError(`user ${user.username} still owns deployments`);
@@ -165,13 +199,23 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
     core.users.remove(user);
     ok(ctx);
   });
-  router.put("/admin/user/:username/password", ...admin, validate(PasswordResetBody), async (ctx) => {
+  router.put("/admin/user/:user/password", ...admin, validate(PasswordResetBody), async (ctx) => {
     const user = target(ctx, caller(ctx));
     await core.users.setPassword(user, input(ctx, PasswordResetBody).password);
     core.auth.revokeOtherLogins(user.id);
     ok(ctx);
   });
-  router.put("/admin/user/:username/status", ...admin, validate(UserAuditBody), (ctx) => {
+  // The document's audit: status 0-3, the role following from the request (isAdmin) on approval.
+  router.put("/admin/user/:user", ...admin, validate(UserStatusBody), (ctx) => {
+    const body = input(ctx, UserStatusBody);
+    const user = target(ctx, caller(ctx));
+    const p = profile(user);
+    const role = body.status === 1 && p.role === 0 ? (p.wantsAdmin ? 2 : 1) : p.role;
+    const saved = core.users.save(withProfile(user, { status: body.status, role, comment: body.comment }));
+    if (body.status !== 1) core.auth.revokeOtherLogins(user.id);
+    ok(ctx, presentUser(core, saved));
+  });
+  router.put("/admin/user/:user/status", ...admin, validate(UserAuditBody), (ctx) => {
     const body = input(ctx, UserAuditBody);
     const me = caller(ctx);
     const user = target(ctx, me);
@@ -181,6 +225,6 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
       throw new ForbiddenError("cannot grant a role as high as yours");
     const saved = core.users.save(withProfile(user, { status: body.status, role, comment: body.comment }));
     if (body.status !== 1) core.auth.revokeOtherLogins(user.id);
-    ok(ctx, presentUser(saved));
+    ok(ctx, presentUser(core, saved));
   });
 }

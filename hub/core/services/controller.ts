@@ -223,7 +223,7 @@ export class ServiceController {
           command: [...spec.command, ...spec.args],
           env: spec.env,
           instances: 1,
-          resources: { cpuMilli: spec.cpuMilli, memoryMiB: spec.memoryMiB, gpu: 0 },
+          resources: { cpuMilli: spec.cpuMilli, memoryMiB: spec.memoryMiB, gpu: spec.gpu ?? 0 },
           ports: spec.ports.map((p, i) => ({ name: `p${i}`, ...p })),
           maxAttempts: 1,
           nodeId,

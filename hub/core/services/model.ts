@@ -39,6 +39,8 @@ export interface ReplicaSpec {
   memoryMiB: number;
   /** Stored registry credential that pulls `image`; null: public or the hub's registry. */
   registryCredentialId: string | null;
+  /** GPUs per replica (device count). @default 0 */
+  gpu?: number;
 }
 
 /** How a new revision replaces the old one. */
@@ -144,6 +146,8 @@ export interface ServiceTemplate {
   autoscale: AutoscalePolicy;
   description: string;
   owner: string;
+  /** Surface-owned records about this version, keyed by surface name; core never reads them. */
+  extension?: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
 }
