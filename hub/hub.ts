@@ -6,6 +6,7 @@ import { AgentGateway } from "./agents/gateway";
 import { createApp } from "./api/app";
 import { CLUSTER_CHANGE_DEBOUNCE_MS, type Surface, type SurfaceFactory } from "./api/surface";
 import { SURFACES } from "./api/surfaces";
+import { upgradeThrough } from "./api/tunnel/upgrade";
 import type { HubConfig } from "./config";
 import { createCore, type Core } from "./core";
 import { systemClock, type Clock } from "./core/clock";
@@ -62,6 +63,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     logger: logger.child({ component: "gateway" }),
   });
   core.workloads.setLogSource(gateway);
+  core.tunnels.setTransport(gateway);
   const grpcServer = new Server({
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_permit_without_calls": 1,
@@ -84,7 +86,10 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     },
     surfaces,
   );
-  const httpServer = http.createServer(app.callback());
+  const handle = app.callback();
+  const httpServer = http.createServer(handle);
+  // Upgrades (tunnelled WebSockets, exec) go through the same app, routes and auth.
+  httpServer.on("upgrade", upgradeThrough(handle));
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.httpPort, config.httpHost, () => resolve());
