@@ -65,7 +65,7 @@ function containerServer(): Promise<{ server: http.Server; port: number; offered
     const key = String(req.headers["sec-websocket-key"] ?? "");
     const accept = crypto
       .createHash("sha1")
-      .update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC11B65")
+      .update(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
       .digest("base64");
     socket.write(
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nX-Seen-Path: ${req.url}\r\n\r\n`,

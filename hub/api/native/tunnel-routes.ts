@@ -4,10 +4,15 @@ import { UnauthenticatedError, ValidationError } from "../../core/errors";
 import type { ApiContext, ApiMiddleware } from "../context";
 import { tokenFrom } from "../middleware/auth";
 import { forwardHttp, forwardUpgrade } from "../tunnel/http-proxy";
-import { upgradeOf } from "../tunnel/upgrade";
+import { upgradeOf, type UpgradeSocket } from "../tunnel/upgrade";
+import { acceptWebSocket, bridgeBytes, bridgeExec } from "../tunnel/ws-bridges";
 
 /** `{prefix}/workloads/{id}/tasks/{index}/ports/{port}{rest}`, on the raw (undecoded) path. */
 const PORT_PATH = /^(\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/ports\/(\d+))(\/[^?]*)?(\?.*)?$/;
+/** `.../tasks/{index}/exec?command=..&command=..&tty=1&stdin=1&cols=80&rows=24` (WebSocket). */
+const EXEC_PATH = /^\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/exec(\?.*)?$/;
+/** `.../tasks/{index}/port-forward/{port}` (WebSocket of raw bytes). */
+const FORWARD_PATH = /^\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/port-forward\/(\d+)(\?.*)?$/;
 /** Query parameter carrying a signed URL's token (exchanged for the cookie, then dropped). */
 export const TUNNEL_TOKEN_PARAM = "corral_token";
 /** HTTP-only cookie holding a signed URL's token, scoped to its task port's path. */
@@ -20,7 +25,12 @@ export const TUNNEL_COOKIE = "corral_tunnel";
  */
 export function tunnelRoutes(core: Core): ApiMiddleware {
   return async function tunnelRoutes(ctx, next) {
-    const m = PORT_PATH.exec(ctx.req.url ?? "");
+    const url = ctx.req.url ?? "";
+    const exec = EXEC_PATH.exec(url);
+    if (exec) return execRoute(core, ctx, exec);
+    const forward = FORWARD_PATH.exec(url);
+    if (forward) return forwardRoute(core, ctx, forward);
+    const m = PORT_PATH.exec(url);
     if (!m) return next();
     const [, prefix, id, indexText, portText, rest, query] = m as unknown as string[];
     const workload = core.workloads.resolve(decodeURIComponent(id as string));
@@ -110,4 +120,47 @@ function exchangeToken(
   search.delete(TUNNEL_TOKEN_PARAM);
   const q = search.toString();
   ctx.redirect(`${base}${rest || "/"}${q ? `?${q}` : ""}`);
+}
+
+/** A WebSocket upgrade authenticated by Bearer token (exec and port-forward are CLI tools). */
+function upgradeFor(core: Core, ctx: ApiContext): { user: User; up: UpgradeSocket } {
+  const token = tokenFrom(ctx);
+  if (!token) throw new UnauthenticatedError("missing token: send Authorization: Bearer <token>");
+  const user = core.auth.authenticate(token).user;
+  const up = upgradeOf(ctx.req);
+  if (!up) throw new ValidationError("upgrade", "this path needs a WebSocket upgrade (Connection: Upgrade)");
+  return { user, up };
+}
+
+async function execRoute(core: Core, ctx: ApiContext, m: RegExpExecArray): Promise<void> {
+  if (ctx.method !== "POST" && ctx.method !== "GET")
+    throw new ValidationError("method", "exec is POST (or GET) upgraded to a WebSocket");
+  const workload = core.workloads.resolve(decodeURIComponent(m[1] as string));
+  const q = new URLSearchParams((m[3] ?? "").slice(1));
+  const command = q.getAll("command");
+  if (command.length === 0)
+    throw new ValidationError("command", "give the command as command=...&command=...");
+  const size = (name: string) => {
+    const v = Number(q.get(name) ?? 0);
+    return Number.isInteger(v) && v >= 0 && v <= 10_000 ? v : 0;
+  };
+  const { user, up } = upgradeFor(core, ctx);
+  const channel = await core.tunnels.open(user, workload, Number(m[2]), {
+    kind: "exec",
+    command,
+    tty: q.get("tty") === "1",
+    stdin: q.get("stdin") === "1",
+    cols: size("cols"),
+    rows: size("rows"),
+  });
+  bridgeExec(acceptWebSocket(ctx, up), channel);
+}
+
+async function forwardRoute(core: Core, ctx: ApiContext, m: RegExpExecArray): Promise<void> {
+  const workload = core.workloads.resolve(decodeURIComponent(m[1] as string));
+  const port = Number(m[3]);
+  if (!(port >= 1 && port <= 65535)) throw new ValidationError("port", "must be 1-65535");
+  const { user, up } = upgradeFor(core, ctx);
+  const channel = await core.tunnels.open(user, workload, Number(m[2]), { kind: "port", port });
+  bridgeBytes(acceptWebSocket(ctx, up), channel);
 }
