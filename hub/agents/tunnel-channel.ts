@@ -55,6 +55,12 @@ export class GrpcTunnelChannel extends Duplex implements TunnelChannel {
     this.call.write({ body: { $case: "data", value: chunk } }, cb);
   }
 
+  /** Chunks queued while a write was in flight go out as one frame (fewer, larger messages). */
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    if (this.callDone) return cb(new Error("tunnel closed"));
+    this.call.write({ body: { $case: "data", value: Buffer.concat(chunks.map((c) => c.chunk)) } }, cb);
+  }
+
   override _final(cb: (err?: Error | null) => void): void {
     if (!this.callDone) this.call.write({ body: { $case: "end", value: {} } });
     this.finished = true;
