@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import type Dockerode from "dockerode";
 import { identityNodeKey } from "../../agent/runtime-identity";
+import { openHubWebSocket } from "../../cli/hub-websocket";
 import { removeNodeContainers, requireDocker, TEST_IMAGE } from "../helpers/docker";
 import { request } from "../helpers/http";
 import { BuiltProcess, runCli, startBuiltHub } from "../helpers/processes";
@@ -127,6 +128,32 @@ describe("e2e: a task's unpublished port, exec and port-forward through the hub 
     );
     assert.equal(failed.code, 4);
     assert.equal(failed.stderr, "oops\n");
+  });
+
+  it("runs an exec in a terminal, takes a resize, and returns its exit code", async () => {
+    const q = new URLSearchParams([
+      ["command", "sh"],
+      ["tty", "1"],
+      ["stdin", "1"],
+      ["cols", "100"],
+      ["rows", "30"],
+    ]);
+    const ws = await openHubWebSocket(httpUrl, token, "POST", `/workloads/${workloadId}/tasks/0/exec`, q);
+    let out = "";
+    let exit: number | null = null;
+    ws.on("message", (m: Buffer) => {
+      if (m[0] === 1) out += m.subarray(1).toString();
+      if (m[0] === 3) exit = (JSON.parse(m.subarray(1).toString()) as { exitCode: number }).exitCode;
+    });
+    const closed = new Promise<void>((r) => ws.on("close", () => r()));
+    const stdin = (text: string) => ws.send(Buffer.concat([Buffer.of(0), Buffer.from(text)]));
+    stdin("tty\n");
+    await waitFor(() => /\/dev\/pts\/\d+/.test(out), "a terminal", 10_000);
+    // busybox's stty cannot read the size here, so the resize is only checked to be accepted.
+    ws.send(Buffer.concat([Buffer.of(4), Buffer.from(JSON.stringify({ cols: 120, rows: 40 }))]));
+    stdin("exit 3\n");
+    await closed;
+    assert.equal(exit, 3);
   });
 
   it("corral workload port-forward carries a request to httpd", async () => {
