@@ -92,6 +92,11 @@ export class TunnelBroker {
     };
     call.on("data", first);
     call.on("error", () => undefined); // a call that dies before attaching has no one to tell
+    // A call that never names its request is ended rather than held open.
+    const unattached = setTimeout(() => {
+      if (call.listeners("data").includes(first)) call.end();
+    }, this.openTimeoutMs);
+    unattached.unref();
   }
 
   /** The node's session ended: fail its pending opens and close its open tunnels. */

@@ -302,6 +302,19 @@ describe("integration: task port tunnels through the hub (native API, FakeRuntim
     });
     assert.equal(late.status, 401);
     assert.match(((await late.json()) as { message: string }).message, /expired/);
+    const token = new URL(url).searchParams.get("corral_token") ?? "";
+    const forged = token.slice(0, -1) + (token.endsWith("0") ? "1" : "0");
+    const tampered = await fetch(portUrl(`/?corral_token=${encodeURIComponent(forged)}`), {
+      redirect: "manual",
+    });
+    assert.equal(tampered.status, 401);
+    const otherGrant = await fetch(
+      portUrl(`/?corral_token=${encodeURIComponent(token)}`, container.port + 1),
+      {
+        redirect: "manual",
+      },
+    );
+    assert.equal(otherGrant.status, 401, "a URL for one port opens no other");
     const bobMint = await fetch(portUrl("/url"), authed(bobToken, { method: "POST" }));
     assert.equal(bobMint.status, 403);
   });

@@ -47,6 +47,10 @@ export async function forwardHttp(ctx: ApiContext, channel: TunnelChannel, o: Fo
     upstream.once("error", reject);
   });
   req.pipe(upstream);
+  // The client went away (before or during the answer): the tunnel and its container connection go too.
+  ctx.res.once("close", () => {
+    if (!ctx.res.writableFinished) channel.destroy();
+  });
   let res: IncomingMessage;
   try {
     res = await answered;
