@@ -184,7 +184,7 @@ describe("integration: task port tunnels through the hub (native API, FakeRuntim
     assert.equal(await missing.text(), "no such path in the container");
   });
 
-  it("streams a 100 MiB upload and a 100 MiB download both ways", async () => {
+  it("streams a 100 MiB upload and a 100 MiB download both ways, the download with bounded RSS", async () => {
     const body = Buffer.alloc(100 * MiB, 3);
     const up = await fetch(portUrl("/upload"), authed(aliceToken, { method: "POST", body }));
     const got = (await up.json()) as { bytes: number; sha256: string };
@@ -193,9 +193,19 @@ describe("integration: task port tunnels through the hub (native API, FakeRuntim
 
     const down = await fetch(portUrl("/download?mib=100"), authed(aliceToken));
     assert.equal(down.status, 200);
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
     let n = 0;
-    for await (const chunk of down.body as unknown as AsyncIterable<Uint8Array>) n += chunk.length;
+    try {
+      for await (const chunk of down.body as unknown as AsyncIterable<Uint8Array>) n += chunk.length;
+    } finally {
+      clearInterval(sampler);
+    }
     assert.equal(n, 100 * MiB);
+    // Hub, agent, container and client share this process: a download held in memory anywhere
+    // would add its 100 MiB.
+    assert.ok(peak - baseline < 64 * MiB, `RSS grew ${((peak - baseline) / MiB).toFixed(0)} MiB`);
   });
 
   it("holds a slow reader back instead of buffering: the container can only write a window ahead", async () => {
