@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import { widenReceiveWindows } from "./agents/flow-control";
 import { AgentGateway } from "./agents/gateway";
 import { createApp } from "./api/app";
 import { CLUSTER_CHANGE_DEBOUNCE_MS, type Surface, type SurfaceFactory } from "./api/surface";
@@ -76,6 +77,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
+  widenReceiveWindows(grpcServer, logger);
 
   const app = createApp(
     core,

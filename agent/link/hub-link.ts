@@ -78,6 +78,9 @@ export class HubLink extends EventEmitter {
       // One connection per agent even when many agents share a process (simulations, tests);
       // grpc-js would otherwise multiplex them all over one TCP connection.
       "grpc.use_local_subchannel_pool": 1,
+      // HTTP/2 receive window per stream and connection (tunnelled uploads); Node's 64 KiB would
+      // cap a tunnel at one window per round trip. The hub widens its side too (flow-control.ts).
+      "grpc-node.flow_control_window": 4 * 1024 * 1024,
     });
     this.tunnels = new AgentTunnels(this.client, runtime, options.logger);
     // The identity belongs to the node (cluster + name), not to the address it used to reach the
