@@ -57,6 +57,10 @@ export class AgentTunnels {
     if (error) return void tunnel.end();
     this.open.add(tunnel);
     tunnel.once("close", () => this.open.delete(tunnel));
+    // A dropped link or a hub that went away ends the tunnel; nothing else to tell.
+    tunnel.on("error", (err: Error) =>
+      this.logger.debug({ tunnelId: req.tunnelId, reason: err.message }, "tunnel closed with an error"),
+    );
     if (socket) this.bridgeSocket(tunnel, socket);
     if (proc) await this.bridgeExec(tunnel, proc, target?.$case === "exec" && target.value.stdin);
   }
@@ -88,6 +92,7 @@ export class AgentTunnels {
       "resize",
       (s: { cols: number; rows: number }) => void proc.resize(s.cols, s.rows).catch(() => undefined),
     );
+    proc.stdin.on("error", () => undefined); // the command exited before reading all of stdin
     if (stdin) tunnel.pipe(proc.stdin);
     else tunnel.resume();
     tunnel.on("close", () => proc.kill());

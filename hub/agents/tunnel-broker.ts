@@ -84,6 +84,9 @@ export class TunnelBroker {
         return p.reject(new TunnelUnreachableError(error));
       }
       const channel = new GrpcTunnelChannel(call);
+      // Users of the channel listen for its errors; this one keeps an error that comes before they
+      // attach (a link dropping in between) from crashing the hub.
+      channel.on("error", () => undefined);
       const set = this.open.get(nodeId) ?? new Set<TunnelChannel>();
       this.open.set(nodeId, set);
       set.add(channel);

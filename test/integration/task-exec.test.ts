@@ -94,6 +94,25 @@ describe("integration: exec and port-forward through the hub (built CLI, FakeRun
     assert.equal(exit, 0);
   });
 
+  it("closes an open exec WebSocket with 1014 when the agent's link drops", async () => {
+    const q = new URLSearchParams([
+      ["command", "sleep"],
+      ["command", "30"],
+    ]);
+    const ws = await openHubWebSocket(
+      hub.hub.httpUrl,
+      hub.adminToken,
+      "POST",
+      `/workloads/${workloadId}/tasks/0/exec`,
+      q,
+    );
+    const closed = new Promise<number>((r) => ws.on("close", (code: number) => r(code)));
+    await new Promise((r) => setTimeout(r, 100));
+    agent.link.dropConnection();
+    assert.equal(await closed, 1014);
+    await agent.welcomed();
+  });
+
   it("refuses exec to another user (403) and for a task index that does not exist (404)", async () => {
     await hub.hub.core.users.create({ username: "eve", password: "eve-password" });
     const login = await hub.api<{ token: string }>(
