@@ -19,7 +19,8 @@ export type Query = Record<string, string | number | undefined>;
 
 export class HubClient {
   readonly hubUrl: string;
-  private readonly token: string | undefined;
+  /** The bearer token, for the WebSocket calls (exec, port-forward) that do not go through fetch. */
+  readonly token: string | undefined;
   private readonly timeoutMs: number;
 
   constructor(options: HubClientOptions) {

@@ -74,3 +74,14 @@ function describeCause(cause: unknown): string {
   if (inner instanceof Error && inner.message) return ` (${inner.message})`;
   return "";
 }
+
+/**
+ * `workload exec` ends with the remote command's exit code, as docker exec and kubectl exec do; it
+ * is passed through as the process's exit code, outside the CLI's own codes.
+ */
+export class RemoteExit extends Error {
+  constructor(readonly code: number) {
+    super(`remote command exited with ${code}`);
+    this.name = "RemoteExit";
+  }
+}

@@ -26,9 +26,11 @@ import * as workloadRun from "./commands/workload/run";
 import * as workloadShow from "./commands/workload/show";
 import * as workloadStop from "./commands/workload/stop";
 import * as workloadStart from "./commands/workload/start";
+import * as workloadExec from "./commands/workload/exec";
+import * as workloadPortForward from "./commands/workload/port-forward";
 import { CliContext } from "./context";
 import type { CliIo } from "./context";
-import { CliError, HubApiError } from "./errors";
+import { CliError, HubApiError, RemoteExit } from "./errors";
 import { EXIT_CODES_HELP, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import type { ExitCode } from "./exit-codes";
 
@@ -88,6 +90,8 @@ export function buildProgram(ctx: CliContext): Command {
     workloadLogs,
     workloadStop,
     workloadStart,
+    workloadExec,
+    workloadPortForward,
   );
   return program;
 }
@@ -111,6 +115,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
 
 /** Writes `Error: ...` to stderr (commander has already written its own usage errors) and picks the code. */
 function report(err: unknown, io: CliIo): ExitCode {
+  if (err instanceof RemoteExit) return (err.code & 0xff) as ExitCode;
   if (err instanceof CommanderError) {
     // helpDisplayed / version exit 0; everything else commander throws is a bad command line.
     return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;

@@ -2,10 +2,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import { widenReceiveWindows } from "./agents/flow-control";
 import { AgentGateway } from "./agents/gateway";
 import { createApp } from "./api/app";
 import { CLUSTER_CHANGE_DEBOUNCE_MS, type Surface, type SurfaceFactory } from "./api/surface";
 import { SURFACES } from "./api/surfaces";
+import { upgradeThrough } from "./api/tunnel/upgrade";
 import type { HubConfig } from "./config";
 import { createCore, type Core } from "./core";
 import { systemClock, type Clock } from "./core/clock";
@@ -62,6 +64,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     logger: logger.child({ component: "gateway" }),
   });
   core.workloads.setLogSource(gateway);
+  core.tunnels.setTransport(gateway);
   const grpcServer = new Server({
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_permit_without_calls": 1,
@@ -74,6 +77,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
+  widenReceiveWindows(grpcServer, logger);
 
   const app = createApp(
     core,
@@ -84,7 +88,10 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     },
     surfaces,
   );
-  const httpServer = http.createServer(app.callback());
+  const handle = app.callback();
+  const httpServer = http.createServer(handle);
+  // Upgrades (tunnelled WebSockets, exec) go through the same app, routes and auth.
+  httpServer.on("upgrade", upgradeThrough(handle));
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.httpPort, config.httpHost, () => resolve());

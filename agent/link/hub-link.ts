@@ -12,6 +12,7 @@ import type { Reconciler, TaskStatus } from "../reconciler";
 import type { Runtime } from "../runtime/runtime";
 import { loadIdentity, saveIdentity, type NodeIdentity } from "../state/identity";
 import { helloToProto, samplesToProto, specFromProto, updateToProto } from "./codec";
+import { AgentTunnels } from "./tunnels";
 import { backoffDelay, DEFAULT_RETRY, isUnauthenticated, type RetryPolicy } from "./retry-policy";
 
 /** Where the link gets the node's inventory and its periodic samples. Neither may reject. */
@@ -46,6 +47,8 @@ const MAX_TASK_STATS = 32;
  */
 export class HubLink extends EventEmitter {
   private readonly client: AgentLinkClient;
+  /** Tunnels to task containers the hub asked for (ports, exec), over this link's connection. */
+  private readonly tunnels: AgentTunnels;
   private identity: NodeIdentity | null;
   private call: ClientDuplexStream<AgentMessage, HubMessage> | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
@@ -75,7 +78,11 @@ export class HubLink extends EventEmitter {
       // One connection per agent even when many agents share a process (simulations, tests);
       // grpc-js would otherwise multiplex them all over one TCP connection.
       "grpc.use_local_subchannel_pool": 1,
+      // HTTP/2 receive window per stream and connection (tunnelled uploads); Node's 64 KiB would
+      // cap a tunnel at one window per round trip. The hub widens its side too (flow-control.ts).
+      "grpc-node.flow_control_window": 4 * 1024 * 1024,
     });
+    this.tunnels = new AgentTunnels(this.client, runtime, options.logger);
     // The identity belongs to the node (cluster + name), not to the address it used to reach the
     // hub: a hub that moved keeps its nodes. A refused credential falls back to the join token.
     const stored = options.dataDir ? loadIdentity(options.dataDir) : null;
@@ -187,6 +194,7 @@ export class HubLink extends EventEmitter {
         if (settled) return;
         settled = true;
         this.stopHeartbeats();
+        this.tunnels.closeAll();
         const wasWelcomed = this.welcomed;
         this.welcomed = false;
         if (this.call === call) this.call = null;
@@ -243,6 +251,9 @@ export class HubLink extends EventEmitter {
           msg.body.value.attempt,
           msg.body.value.tailLines,
         );
+        return;
+      case "tunnelRequest":
+        if (this.identity) this.tunnels.handle(msg.body.value, this.identity.credential);
         return;
       case "drain":
         this.options.logger.info({ reason: msg.body.value.reason }, "hub asked this node to drain");

@@ -3,11 +3,12 @@
  * id are listed or watched, so several agents (or test runs) can share one engine.
  */
 import Dockerode from "dockerode";
+import { dockerExec } from "./docker-exec";
 import { engineText, isAbort, isConflict, isEngineDown, isNotFound, isNotModified } from "./docker-errors";
 import { demuxLogs, statsUsage } from "./docker-output";
 import { createOptions } from "./docker-spec";
 import { containerFromInspect, containerName, LABELS, readLabels, volumeLabels, volumeName } from "./labels";
-import type { Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime";
+import type { ExecOptions, ExecProcess, Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime";
 import { RuntimeError } from "./runtime";
 
 /** pino-compatible subset; fields use the project's names (nodeId, taskId, containerId). */
@@ -186,6 +187,10 @@ export class DockerRuntime implements Runtime {
     } catch {
       return null; // best effort: a container that just exited has no stats
     }
+  }
+
+  exec(containerId: string, options: ExecOptions): Promise<ExecProcess> {
+    return dockerExec(this.docker, containerId, options);
   }
 
   async close(): Promise<void> {

@@ -19,8 +19,17 @@
  * outlive the containers: volumes() lists them.
  */
 import { volumeLabels, volumeName } from "./labels";
-import type { PortBinding, Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime";
+import type {
+  ExecOptions,
+  ExecProcess,
+  PortBinding,
+  Runtime,
+  RuntimeStatus,
+  TaskContainer,
+  TaskSpec,
+} from "./runtime";
 import { RuntimeError } from "./runtime";
+import { localExec } from "./local-exec";
 
 /** Behaviour of a fake container; TaskSpec.env FAKE_* values override these per task. */
 export interface FakeBehaviour {
@@ -197,6 +206,16 @@ export class FakeRuntime implements Runtime {
 
   /** Forgets the listeners (the agent that registered them is going away). Containers keep
    * running, as Docker's do when the agent stops. */
+  /**
+   * Runs the command as a local process (a fake container has no filesystem of its own); no TTY:
+   * with `tty` its output still comes on stdout and stderr as a pipe would give it.
+   */
+  async exec(containerId: string, options: ExecOptions): Promise<ExecProcess> {
+    if (this.find(containerId).container.state !== "running")
+      throw new RuntimeError(`container ${containerId} is not running`, "not_found");
+    return localExec(options);
+  }
+
   async close(): Promise<void> {
     this.listeners.length = 0;
   }

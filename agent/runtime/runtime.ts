@@ -1,3 +1,5 @@
+import type { Readable, Writable } from "node:stream";
+
 /**
  * The container runtime behind the agent: DockerRuntime for real work, FakeRuntime for tests and
  * simulations. A runtime only ever lists and touches the containers of its own node (Docker
@@ -24,7 +26,31 @@ export interface Runtime {
   onExit(listener: (container: TaskContainer) => void): void;
   /** Per-container CPU and memory usage; best effort. */
   stats?(containerId: string): Promise<{ cpuPercent: number; memoryUsedMiB: number } | null>;
+  /** Runs a command in a running container (docker exec); rejects when it cannot start. */
+  exec?(containerId: string, options: ExecOptions): Promise<ExecProcess>;
   close(): Promise<void>;
+}
+
+export interface ExecOptions {
+  command: string[];
+  tty: boolean;
+  /** Whether stdin is attached; without it the command's stdin is closed. */
+  stdin: boolean;
+  /** Initial terminal size when tty (0: the engine's default). */
+  cols: number;
+  rows: number;
+}
+
+/** A started exec: with a TTY everything comes on stdout and stderr stays empty. */
+export interface ExecProcess {
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Resolves with the command's exit code. */
+  exited: Promise<number>;
+  /** Ends the command (the client went away). */
+  kill(): void;
 }
 
 export interface RuntimeStatus {

@@ -15,12 +15,15 @@ import {
   type JoinRequest,
   type JoinResponse,
   type LogChunk,
+  type TunnelFrame,
 } from "../../proto/gen/corral/v1/agent_link";
 import type { Core } from "../core";
 import { AgentUnavailableError, CorralError } from "../core/errors";
 import { newId } from "../core/secrets";
+import type { TunnelChannel, TunnelTarget, TunnelTransport } from "../core/tunnels";
 import type { TaskLogSource } from "../core/workloads";
 import { AgentSession } from "./session";
+import { DEFAULT_TUNNEL_OPEN_TIMEOUT_MS, TunnelBroker } from "./tunnel-broker";
 
 export interface GatewayOptions {
   /** Advertised to agents. @default 10_000 ms */
@@ -31,6 +34,8 @@ export interface GatewayOptions {
   logTimeoutMs: number;
   /** How long a new stream has to send its Hello. @default 30_000 ms */
   helloTimeoutMs: number;
+  /** How long a tunnel open may take. @default DEFAULT_TUNNEL_OPEN_TIMEOUT_MS (10 s) */
+  tunnelOpenTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -46,8 +51,9 @@ interface PendingLog {
  * (a newer stream replaces an older one), keeps liveness in memory and answers log requests
  * (startHub makes it the core's task log source).
  */
-export class AgentGateway implements TaskLogSource {
+export class AgentGateway implements TaskLogSource, TunnelTransport {
   readonly sessions = new Map<string, AgentSession>();
+  private readonly tunnels: TunnelBroker;
   private readonly pendingLogs = new Map<string, PendingLog>();
   private unsubscribe: (() => void) | null = null;
 
@@ -55,6 +61,7 @@ export class AgentGateway implements TaskLogSource {
     private readonly core: Core,
     private readonly options: GatewayOptions,
   ) {
+    this.tunnels = new TunnelBroker(options.tunnelOpenTimeoutMs ?? DEFAULT_TUNNEL_OPEN_TIMEOUT_MS);
     this.unsubscribe = core.signals.desiredChanged.on((nodeId) =>
       this.sessions.get(nodeId)?.desiredChanged(),
     );
@@ -70,6 +77,7 @@ export class AgentGateway implements TaskLogSource {
     return {
       join: (call, callback) => this.join(call, callback),
       connect: (call) => this.connect(call),
+      tunnel: (call) => this.tunnel(call),
     };
   }
 
@@ -106,7 +114,17 @@ export class AgentGateway implements TaskLogSource {
     });
   }
 
+  open(nodeId: string, taskId: string, attempt: number, target: TunnelTarget): Promise<TunnelChannel> {
+    const session = this.sessions.get(nodeId);
+    if (!session || !session.isWelcomed)
+      return Promise.reject(new AgentUnavailableError(`the agent of node ${nodeId} is not connected`));
+    return this.tunnels.request(nodeId, taskId, attempt, target, (value) =>
+      session.send({ body: { $case: "tunnelRequest", value } }),
+    );
+  }
+
   close(): void {
+    this.tunnels.close();
     this.unsubscribe?.();
     for (const s of this.sessions.values()) s.end("hub shutting down");
     for (const p of this.pendingLogs.values()) {
@@ -160,6 +178,7 @@ export class AgentGateway implements TaskLogSource {
       onClose: (s) => {
         if (this.sessions.get(s.nodeId) !== s) return;
         this.sessions.delete(s.nodeId);
+        this.tunnels.nodeGone(s.nodeId, "agent session closed");
         this.core.nodes.setStatus(s.nodeId, "notready");
       },
       onLogChunk: (c) => this.logChunk(c),
@@ -172,6 +191,23 @@ export class AgentGateway implements TaskLogSource {
       }
     }, this.options.helloTimeoutMs);
     helloTimer.unref();
+  }
+
+  private tunnel(call: ServerDuplexStream<TunnelFrame, TunnelFrame>): void {
+    const credential = bearer(call.metadata);
+    let nodeId: string;
+    try {
+      if (!credential) throw new AgentUnavailableError("missing node credential");
+      nodeId = this.core.nodes.authenticate(credential).id;
+    } catch {
+      call.emit("error", {
+        code: status.UNAUTHENTICATED,
+        details: "invalid or missing node credential",
+        metadata: new Metadata(),
+      });
+      return;
+    }
+    this.tunnels.attach(nodeId, call);
   }
 
   private logChunk(c: LogChunk): void {

@@ -24,6 +24,7 @@ import { DEFAULT_RESTART_BACKOFF, TaskLifecycle } from "./task-lifecycle";
 import { TaskMetricsService } from "./task-metrics";
 import { UserService } from "./users";
 import { WorkloadService } from "./workloads";
+import { TaskTunnels } from "./tunnels";
 
 /** Every core service, wired over one store. Built once in hub/main.ts (and by test helpers). */
 export interface Core {
@@ -62,6 +63,8 @@ export interface Core {
   artifacts: ArtifactService;
   /** Stable integer ids for surfaces whose clients expect them. */
   surfaceIds: SurfaceIds;
+  /** Who may reach a task's ports and shell through its agent, and signed tunnel URLs. */
+  tunnels: TaskTunnels;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -140,5 +143,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     registryCredentials,
     artifacts: new ArtifactService(store, clock),
     surfaceIds: new SurfaceIds(store),
+    tunnels: new TaskTunnels(store, clock),
   };
 }

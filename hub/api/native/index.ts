@@ -10,6 +10,7 @@ import { clusterRoutes, joinTokenRoutes } from "./cluster-routes";
 import { nativeErrors } from "./errors";
 import { nodePoolRoutes } from "./node-pool-routes";
 import { nodeRoutes } from "./node-routes";
+import { tunnelRoutes } from "./tunnel-routes";
 import { workloadRoutes } from "./workload-routes";
 
 export const NATIVE_PREFIX = "/api/corral/v1";
@@ -30,6 +31,8 @@ export const nativeSurface: SurfaceFactory = ({ core }): Surface => {
     name: "native",
     owns: [tree("/api/corral")],
     routes: compose([
+      // Before the body parser: tunnelled bodies stream to the task untouched.
+      tunnelRoutes(core),
       bodyParser(),
       router.routes() as unknown as ApiMiddleware,
       router.allowedMethods() as unknown as ApiMiddleware,

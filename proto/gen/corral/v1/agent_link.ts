@@ -65,6 +65,7 @@ export interface HubMessage {
     | { $case: "delta"; value: DesiredDelta }
     | { $case: "logRequest"; value: LogRequest }
     | { $case: "drain"; value: Drain }
+    | { $case: "tunnelRequest"; value: TunnelRequest }
     | undefined;
 }
 
@@ -129,6 +130,76 @@ export interface LogChunk {
 
 export interface Drain {
   reason: string;
+}
+
+/** Asks the agent to open a Tunnel call for one connection to a task's container. */
+export interface TunnelRequest {
+  tunnelId: string;
+  taskId: string;
+  attempt: number;
+  target?:
+    | //
+    /**
+     * A TCP connection to this container port, dialled at the container's own address (the port
+     * need not be published on the node).
+     */
+    { $case: "port"; value: number }
+    | { $case: "exec"; value: ExecRequest }
+    | undefined;
+}
+
+/** A command run in the task's container (docker exec). */
+export interface ExecRequest {
+  command: string[];
+  tty: boolean;
+  /** Whether the hub will send stdin; without it the command's stdin is closed. */
+  stdin: boolean;
+  /** Initial terminal size when tty. */
+  cols: number;
+  rows: number;
+}
+
+export interface TunnelFrame {
+  body?:
+    | //
+    /**
+     * Agent -> hub, first frame of every Tunnel call: the request it answers and, when the
+     * container could not be reached, why (the hub then fails the open and the call ends).
+     */
+    { $case: "attach"; value: TunnelAttach }
+    | //
+    /** TCP bytes either way; for exec: stdin (hub -> agent) or stdout, or the TTY (agent -> hub). */
+    { $case: "data"; value: Buffer }
+    | //
+    /** Exec without a TTY, agent -> hub. */
+    { $case: "stderr"; value: Buffer }
+    | //
+    /** Exec with a TTY, hub -> agent. */
+    { $case: "resize"; value: TtyResize }
+    | //
+    /** The sender will send no more data (TCP half-close, stdin EOF). */
+    { $case: "end"; value: TunnelEnd }
+    | //
+    /** Agent -> hub: the exec'd command ended. */
+    { $case: "exit"; value: ExecExit }
+    | undefined;
+}
+
+export interface TunnelAttach {
+  tunnelId: string;
+  error: string;
+}
+
+export interface TtyResize {
+  cols: number;
+  rows: number;
+}
+
+export interface TunnelEnd {
+}
+
+export interface ExecExit {
+  code: number;
 }
 
 function createBaseJoinRequest(): JoinRequest {
@@ -515,6 +586,9 @@ export const HubMessage: MessageFns<HubMessage> = {
       case "drain":
         Drain.encode(message.body.value, writer.uint32(34).fork()).join();
         break;
+      case "tunnelRequest":
+        TunnelRequest.encode(message.body.value, writer.uint32(42).fork()).join();
+        break;
     }
     return writer;
   },
@@ -564,6 +638,14 @@ export const HubMessage: MessageFns<HubMessage> = {
             message.body = { $case: "drain", value: Drain.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.body = { $case: "tunnelRequest", value: TunnelRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -588,6 +670,10 @@ export const HubMessage: MessageFns<HubMessage> = {
         ? { $case: "logRequest", value: LogRequest.fromJSON(object.log_request) }
         : isSet(object.drain)
         ? { $case: "drain", value: Drain.fromJSON(object.drain) }
+        : isSet(object.tunnelRequest)
+        ? { $case: "tunnelRequest", value: TunnelRequest.fromJSON(object.tunnelRequest) }
+        : isSet(object.tunnel_request)
+        ? { $case: "tunnelRequest", value: TunnelRequest.fromJSON(object.tunnel_request) }
         : undefined,
     };
   },
@@ -602,6 +688,8 @@ export const HubMessage: MessageFns<HubMessage> = {
       obj.logRequest = LogRequest.toJSON(message.body.value);
     } else if (message.body?.$case === "drain") {
       obj.drain = Drain.toJSON(message.body.value);
+    } else if (message.body?.$case === "tunnelRequest") {
+      obj.tunnelRequest = TunnelRequest.toJSON(message.body.value);
     }
     return obj;
   },
@@ -633,6 +721,12 @@ export const HubMessage: MessageFns<HubMessage> = {
       case "drain": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "drain", value: Drain.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "tunnelRequest": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "tunnelRequest", value: TunnelRequest.fromPartial(object.body.value) };
         }
         break;
       }
@@ -1625,6 +1719,774 @@ export const Drain: MessageFns<Drain> = {
   },
 };
 
+function createBaseTunnelRequest(): TunnelRequest {
+  return { tunnelId: "", taskId: "", attempt: 0, target: undefined };
+}
+
+export const TunnelRequest: MessageFns<TunnelRequest> = {
+  encode(message: TunnelRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tunnelId !== "") {
+      writer.uint32(10).string(message.tunnelId);
+    }
+    if (message.taskId !== "") {
+      writer.uint32(18).string(message.taskId);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(24).uint32(message.attempt);
+    }
+    switch (message.target?.$case) {
+      case "port":
+        writer.uint32(32).uint32(message.target.value);
+        break;
+      case "exec":
+        ExecRequest.encode(message.target.value, writer.uint32(42).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TunnelRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTunnelRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tunnelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.attempt = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.target = { $case: "port", value: reader.uint32() };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.target = { $case: "exec", value: ExecRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TunnelRequest {
+    return {
+      tunnelId: isSet(object.tunnelId)
+        ? globalThis.String(object.tunnelId)
+        : isSet(object.tunnel_id)
+        ? globalThis.String(object.tunnel_id)
+        : "",
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+      target: isSet(object.port)
+        ? { $case: "port", value: globalThis.Number(object.port) }
+        : isSet(object.exec)
+        ? { $case: "exec", value: ExecRequest.fromJSON(object.exec) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: TunnelRequest): unknown {
+    const obj: any = {};
+    if (message.tunnelId !== "") {
+      obj.tunnelId = message.tunnelId;
+    }
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    if (message.target?.$case === "port") {
+      obj.port = Math.round(message.target.value);
+    } else if (message.target?.$case === "exec") {
+      obj.exec = ExecRequest.toJSON(message.target.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TunnelRequest>, I>>(base?: I): TunnelRequest {
+    return TunnelRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TunnelRequest>, I>>(object: I): TunnelRequest {
+    const message = createBaseTunnelRequest();
+    message.tunnelId = object.tunnelId ?? "";
+    message.taskId = object.taskId ?? "";
+    message.attempt = object.attempt ?? 0;
+    switch (object.target?.$case) {
+      case "port": {
+        if (object.target?.value !== undefined && object.target?.value !== null) {
+          message.target = { $case: "port", value: object.target.value };
+        }
+        break;
+      }
+      case "exec": {
+        if (object.target?.value !== undefined && object.target?.value !== null) {
+          message.target = { $case: "exec", value: ExecRequest.fromPartial(object.target.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseExecRequest(): ExecRequest {
+  return { command: [], tty: false, stdin: false, cols: 0, rows: 0 };
+}
+
+export const ExecRequest: MessageFns<ExecRequest> = {
+  encode(message: ExecRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.command) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.tty !== false) {
+      writer.uint32(16).bool(message.tty);
+    }
+    if (message.stdin !== false) {
+      writer.uint32(24).bool(message.stdin);
+    }
+    if (message.cols !== 0) {
+      writer.uint32(32).uint32(message.cols);
+    }
+    if (message.rows !== 0) {
+      writer.uint32(40).uint32(message.rows);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExecRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExecRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.command.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.tty = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.stdin = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.cols = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.rows = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExecRequest {
+    return {
+      command: globalThis.Array.isArray(object?.command) ? object.command.map((e: any) => globalThis.String(e)) : [],
+      tty: isSet(object.tty) ? globalThis.Boolean(object.tty) : false,
+      stdin: isSet(object.stdin) ? globalThis.Boolean(object.stdin) : false,
+      cols: isSet(object.cols) ? globalThis.Number(object.cols) : 0,
+      rows: isSet(object.rows) ? globalThis.Number(object.rows) : 0,
+    };
+  },
+
+  toJSON(message: ExecRequest): unknown {
+    const obj: any = {};
+    if (message.command?.length) {
+      obj.command = message.command;
+    }
+    if (message.tty !== false) {
+      obj.tty = message.tty;
+    }
+    if (message.stdin !== false) {
+      obj.stdin = message.stdin;
+    }
+    if (message.cols !== 0) {
+      obj.cols = Math.round(message.cols);
+    }
+    if (message.rows !== 0) {
+      obj.rows = Math.round(message.rows);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExecRequest>, I>>(base?: I): ExecRequest {
+    return ExecRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExecRequest>, I>>(object: I): ExecRequest {
+    const message = createBaseExecRequest();
+    message.command = object.command?.map((e) => e) || [];
+    message.tty = object.tty ?? false;
+    message.stdin = object.stdin ?? false;
+    message.cols = object.cols ?? 0;
+    message.rows = object.rows ?? 0;
+    return message;
+  },
+};
+
+function createBaseTunnelFrame(): TunnelFrame {
+  return { body: undefined };
+}
+
+export const TunnelFrame: MessageFns<TunnelFrame> = {
+  encode(message: TunnelFrame, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.body?.$case) {
+      case "attach":
+        TunnelAttach.encode(message.body.value, writer.uint32(10).fork()).join();
+        break;
+      case "data":
+        writer.uint32(18).bytes(message.body.value);
+        break;
+      case "stderr":
+        writer.uint32(26).bytes(message.body.value);
+        break;
+      case "resize":
+        TtyResize.encode(message.body.value, writer.uint32(34).fork()).join();
+        break;
+      case "end":
+        TunnelEnd.encode(message.body.value, writer.uint32(42).fork()).join();
+        break;
+      case "exit":
+        ExecExit.encode(message.body.value, writer.uint32(50).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TunnelFrame {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTunnelFrame();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.body = { $case: "attach", value: TunnelAttach.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = { $case: "data", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.body = { $case: "stderr", value: Buffer.from(reader.bytes()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.body = { $case: "resize", value: TtyResize.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.body = { $case: "end", value: TunnelEnd.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.body = { $case: "exit", value: ExecExit.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TunnelFrame {
+    return {
+      body: isSet(object.attach)
+        ? { $case: "attach", value: TunnelAttach.fromJSON(object.attach) }
+        : isSet(object.data)
+        ? { $case: "data", value: Buffer.from(bytesFromBase64(object.data)) }
+        : isSet(object.stderr)
+        ? { $case: "stderr", value: Buffer.from(bytesFromBase64(object.stderr)) }
+        : isSet(object.resize)
+        ? { $case: "resize", value: TtyResize.fromJSON(object.resize) }
+        : isSet(object.end)
+        ? { $case: "end", value: TunnelEnd.fromJSON(object.end) }
+        : isSet(object.exit)
+        ? { $case: "exit", value: ExecExit.fromJSON(object.exit) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: TunnelFrame): unknown {
+    const obj: any = {};
+    if (message.body?.$case === "attach") {
+      obj.attach = TunnelAttach.toJSON(message.body.value);
+    } else if (message.body?.$case === "data") {
+      obj.data = base64FromBytes(message.body.value);
+    } else if (message.body?.$case === "stderr") {
+      obj.stderr = base64FromBytes(message.body.value);
+    } else if (message.body?.$case === "resize") {
+      obj.resize = TtyResize.toJSON(message.body.value);
+    } else if (message.body?.$case === "end") {
+      obj.end = TunnelEnd.toJSON(message.body.value);
+    } else if (message.body?.$case === "exit") {
+      obj.exit = ExecExit.toJSON(message.body.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TunnelFrame>, I>>(base?: I): TunnelFrame {
+    return TunnelFrame.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TunnelFrame>, I>>(object: I): TunnelFrame {
+    const message = createBaseTunnelFrame();
+    switch (object.body?.$case) {
+      case "attach": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "attach", value: TunnelAttach.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "data": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "data", value: object.body.value };
+        }
+        break;
+      }
+      case "stderr": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "stderr", value: object.body.value };
+        }
+        break;
+      }
+      case "resize": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "resize", value: TtyResize.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "end": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "end", value: TunnelEnd.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "exit": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "exit", value: ExecExit.fromPartial(object.body.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseTunnelAttach(): TunnelAttach {
+  return { tunnelId: "", error: "" };
+}
+
+export const TunnelAttach: MessageFns<TunnelAttach> = {
+  encode(message: TunnelAttach, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tunnelId !== "") {
+      writer.uint32(10).string(message.tunnelId);
+    }
+    if (message.error !== "") {
+      writer.uint32(18).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TunnelAttach {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTunnelAttach();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tunnelId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TunnelAttach {
+    return {
+      tunnelId: isSet(object.tunnelId)
+        ? globalThis.String(object.tunnelId)
+        : isSet(object.tunnel_id)
+        ? globalThis.String(object.tunnel_id)
+        : "",
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: TunnelAttach): unknown {
+    const obj: any = {};
+    if (message.tunnelId !== "") {
+      obj.tunnelId = message.tunnelId;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TunnelAttach>, I>>(base?: I): TunnelAttach {
+    return TunnelAttach.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TunnelAttach>, I>>(object: I): TunnelAttach {
+    const message = createBaseTunnelAttach();
+    message.tunnelId = object.tunnelId ?? "";
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
+function createBaseTtyResize(): TtyResize {
+  return { cols: 0, rows: 0 };
+}
+
+export const TtyResize: MessageFns<TtyResize> = {
+  encode(message: TtyResize, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cols !== 0) {
+      writer.uint32(8).uint32(message.cols);
+    }
+    if (message.rows !== 0) {
+      writer.uint32(16).uint32(message.rows);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TtyResize {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTtyResize();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.cols = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.rows = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TtyResize {
+    return {
+      cols: isSet(object.cols) ? globalThis.Number(object.cols) : 0,
+      rows: isSet(object.rows) ? globalThis.Number(object.rows) : 0,
+    };
+  },
+
+  toJSON(message: TtyResize): unknown {
+    const obj: any = {};
+    if (message.cols !== 0) {
+      obj.cols = Math.round(message.cols);
+    }
+    if (message.rows !== 0) {
+      obj.rows = Math.round(message.rows);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TtyResize>, I>>(base?: I): TtyResize {
+    return TtyResize.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TtyResize>, I>>(object: I): TtyResize {
+    const message = createBaseTtyResize();
+    message.cols = object.cols ?? 0;
+    message.rows = object.rows ?? 0;
+    return message;
+  },
+};
+
+function createBaseTunnelEnd(): TunnelEnd {
+  return {};
+}
+
+export const TunnelEnd: MessageFns<TunnelEnd> = {
+  encode(_: TunnelEnd, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TunnelEnd {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTunnelEnd();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): TunnelEnd {
+    return {};
+  },
+
+  toJSON(_: TunnelEnd): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TunnelEnd>, I>>(base?: I): TunnelEnd {
+    return TunnelEnd.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TunnelEnd>, I>>(_: I): TunnelEnd {
+    const message = createBaseTunnelEnd();
+    return message;
+  },
+};
+
+function createBaseExecExit(): ExecExit {
+  return { code: 0 };
+}
+
+export const ExecExit: MessageFns<ExecExit> = {
+  encode(message: ExecExit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== 0) {
+      writer.uint32(8).int32(message.code);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExecExit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExecExit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.code = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExecExit {
+    return { code: isSet(object.code) ? globalThis.Number(object.code) : 0 };
+  },
+
+  toJSON(message: ExecExit): unknown {
+    const obj: any = {};
+    if (message.code !== 0) {
+      obj.code = Math.round(message.code);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExecExit>, I>>(base?: I): ExecExit {
+    return ExecExit.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExecExit>, I>>(object: I): ExecExit {
+    const message = createBaseExecExit();
+    message.code = object.code ?? 0;
+    return message;
+  },
+};
+
 export type AgentLinkService = typeof AgentLinkService;
 export const AgentLinkService = {
   /**
@@ -1650,6 +2512,21 @@ export const AgentLinkService = {
     responseSerialize: (value: HubMessage): Buffer => Buffer.from(HubMessage.encode(value).finish()),
     responseDeserialize: (value: Buffer): HubMessage => HubMessage.decode(value),
   },
+  /**
+   * One tunnelled connection (a TCP connection to a task's container port, or one exec), opened by
+   * the agent when the hub sends a TunnelRequest on Connect; authenticated like Connect. The first
+   * agent frame is a TunnelAttach naming the request. Each tunnel is its own HTTP/2 stream, so
+   * HTTP/2 flow control gives every tunnelled connection its own backpressure (docs/architecture.md §3).
+   */
+  tunnel: {
+    path: "/corral.v1.AgentLink/Tunnel" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: TunnelFrame): Buffer => Buffer.from(TunnelFrame.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TunnelFrame => TunnelFrame.decode(value),
+    responseSerialize: (value: TunnelFrame): Buffer => Buffer.from(TunnelFrame.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TunnelFrame => TunnelFrame.decode(value),
+  },
 } as const;
 
 export interface AgentLinkServer extends UntypedServiceImplementation {
@@ -1660,6 +2537,13 @@ export interface AgentLinkServer extends UntypedServiceImplementation {
   join: handleUnaryCall<JoinRequest, JoinResponse>;
   /** The long-lived session. The first agent message must be a Hello. */
   connect: handleBidiStreamingCall<AgentMessage, HubMessage>;
+  /**
+   * One tunnelled connection (a TCP connection to a task's container port, or one exec), opened by
+   * the agent when the hub sends a TunnelRequest on Connect; authenticated like Connect. The first
+   * agent frame is a TunnelAttach naming the request. Each tunnel is its own HTTP/2 stream, so
+   * HTTP/2 flow control gives every tunnelled connection its own backpressure (docs/architecture.md §3).
+   */
+  tunnel: handleBidiStreamingCall<TunnelFrame, TunnelFrame>;
 }
 
 export interface AgentLinkClient extends Client {
@@ -1683,6 +2567,15 @@ export interface AgentLinkClient extends Client {
   connect(): ClientDuplexStream<AgentMessage, HubMessage>;
   connect(options: Partial<CallOptions>): ClientDuplexStream<AgentMessage, HubMessage>;
   connect(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<AgentMessage, HubMessage>;
+  /**
+   * One tunnelled connection (a TCP connection to a task's container port, or one exec), opened by
+   * the agent when the hub sends a TunnelRequest on Connect; authenticated like Connect. The first
+   * agent frame is a TunnelAttach naming the request. Each tunnel is its own HTTP/2 stream, so
+   * HTTP/2 flow control gives every tunnelled connection its own backpressure (docs/architecture.md §3).
+   */
+  tunnel(): ClientDuplexStream<TunnelFrame, TunnelFrame>;
+  tunnel(options: Partial<CallOptions>): ClientDuplexStream<TunnelFrame, TunnelFrame>;
+  tunnel(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<TunnelFrame, TunnelFrame>;
 }
 
 export const AgentLinkClient = makeGenericClientConstructor(AgentLinkService, "corral.v1.AgentLink") as unknown as {

@@ -1,0 +1,146 @@
+import crypto from "node:crypto";
+import type { Duplex } from "node:stream";
+import type { Clock } from "./clock";
+import { AgentUnavailableError, ConflictError, CorralError, ForbiddenError, NotFoundError } from "./errors";
+import type { Task, User, Workload } from "./model";
+import type { Store } from "./repositories";
+import { digestsEqual } from "./secrets";
+
+/** What one tunnel reaches in a task's container. */
+export type TunnelTarget =
+  | { kind: "port"; port: number }
+  | { kind: "exec"; command: string[]; tty: boolean; stdin: boolean; cols: number; rows: number };
+
+/**
+ * One open tunnel: a byte stream to the container port, or an exec's stdin (write) and stdout /
+ * TTY (read), with "stderr" (Buffer) and "exit" (code) events for exec.
+ */
+export interface TunnelChannel extends Duplex {
+  readonly exitCode: number | null;
+  resize(cols: number, rows: number): void;
+}
+
+/** Opens tunnels through a node's agent (implemented by the agent gateway). */
+export interface TunnelTransport {
+  open(nodeId: string, taskId: string, attempt: number, target: TunnelTarget): Promise<TunnelChannel>;
+}
+
+/** The container could not be reached (nothing listens on the port, connect timed out, exec failed). */
+export class TunnelUnreachableError extends CorralError {
+  readonly kind = "unavailable";
+}
+
+/** What a signed tunnel URL grants: one user, one task port, until `expiresAt` (unix ms). */
+export interface TunnelGrant {
+  username: string;
+  workloadId: string;
+  index: number;
+  port: number;
+  expiresAt: number;
+}
+
+/** Lifetime of a signed tunnel URL. @default 5 minutes */
+export const DEFAULT_TUNNEL_URL_TTL_MS = 5 * 60_000;
+/** Settings key of the HMAC key signing tunnel URLs (made on first use, kept across restarts). */
+const URL_KEY_SETTING = "tunnel_url_key";
+
+/**
+ * Who may reach a task's ports and shell, and the event kept for every open: the workload's owner
+ * and admins only; a task must be running on a node. Signed URLs carry the grant for browsers
+ * (HMAC-SHA256 over the grant with a hub key kept in settings).
+ */
+export class TaskTunnels {
+  private transport: TunnelTransport | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  setTransport(transport: TunnelTransport): void {
+    this.transport = transport;
+  }
+
+  /** Throws ForbiddenError unless `user` owns the workload or is an admin. */
+  checkAccess(user: User, workload: Workload): void {
+    if (!user.admin && workload.owner !== user.username)
+      throw new ForbiddenError("only the workload's owner and admins may reach its tasks");
+  }
+
+  /**
+   * Opens one tunnel to `workload`'s task `index` for `user`, and records who opened what. Throws
+   * ForbiddenError, NotFoundError (no such task), ConflictError (task not running),
+   * AgentUnavailableError (agent not connected) or TunnelUnreachableError.
+   */
+  async open(user: User, workload: Workload, index: number, target: TunnelTarget): Promise<TunnelChannel> {
+    this.checkAccess(user, workload);
+    const task = this.runningTask(workload, index);
+    if (!this.transport) throw new AgentUnavailableError("no agent gateway in this hub");
+    const what =
+      target.kind === "port" ? `port ${target.port}` : `exec ${JSON.stringify(target.command.join(" "))}`;
+    this.store.events.append({
+      workloadId: workload.id,
+      taskId: task.id,
+      type: "Normal",
+      reason: target.kind === "port" ? "TunnelOpened" : "ExecStarted",
+      message: `${user.username} opened ${what} of task ${index}`,
+      at: this.clock.now(),
+    });
+    return this.transport.open(task.nodeId as string, task.id, task.attempt, target);
+  }
+
+  /** A signed token for `grant` (base64url JSON "." base64url HMAC). */
+  sign(
+    user: User,
+    workload: Workload,
+    index: number,
+    port: number,
+    ttlMs = DEFAULT_TUNNEL_URL_TTL_MS,
+  ): {
+    token: string;
+    expiresAt: number;
+  } {
+    this.checkAccess(user, workload);
+    const grant: TunnelGrant = {
+      username: user.username,
+      workloadId: workload.id,
+      index,
+      port,
+      expiresAt: this.clock.now() + ttlMs,
+    };
+    const body = Buffer.from(JSON.stringify(grant)).toString("base64url");
+    return { token: `${body}.${this.mac(body)}`, expiresAt: grant.expiresAt };
+  }
+
+  /** The grant of a valid, unexpired token for exactly this task port; null otherwise. */
+  verify(token: string, workloadId: string, index: number, port: number): TunnelGrant | null {
+    const [body, mac] = token.split(".");
+    if (!body || !mac || !digestsEqual(mac, this.mac(body))) return null;
+    let grant: TunnelGrant;
+    try {
+      grant = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TunnelGrant;
+    } catch {
+      return null;
+    }
+    if (grant.workloadId !== workloadId || grant.index !== index || grant.port !== port) return null;
+    return grant.expiresAt > this.clock.now() ? grant : null;
+  }
+
+  private runningTask(workload: Workload, index: number): Task {
+    const tasks = this.store.tasks.byWorkload(workload.id).filter((t) => t.index === index);
+    if (tasks.length === 0) throw new NotFoundError("task", String(index));
+    const task = tasks.find((t) => t.state === "running" && t.nodeId) ?? tasks[0]!;
+    if (task.state !== "running" || !task.nodeId)
+      throw new ConflictError(`task ${index} is ${task.state}, not running: nothing to reach`);
+    return task;
+  }
+
+  private mac(body: string): string {
+    let key = this.store.settings.get(URL_KEY_SETTING);
+    if (!key) {
+      key = crypto.randomBytes(32).toString("base64url");
+      this.store.settings.set(URL_KEY_SETTING, key);
+    }
+    return crypto.createHmac("sha256", key).update(body).digest("hex");
+  }
+}
