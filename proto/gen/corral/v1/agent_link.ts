@@ -28,7 +28,7 @@ export const protobufPackage = "corral.v1";
 export const protobufFileName = "corral/v1/agent_link.proto";
 
 /**
- * The hub <-> agent protocol (DESIGN §3).
+ * The hub <-> agent protocol (docs/architecture.md §3).
  *
  * One bidirectional stream per agent plus a unary Join. The agent authenticates every Connect with
  * the node credential it received from Join, sent as gRPC metadata:
