@@ -149,6 +149,14 @@ export default tseslint.config(
     }),
   },
   {
+    // lib/ is what every process may share (the hub and the CLI both frame WebSockets with it).
+    files: ["lib/**/*.ts"],
+    rules: bans(PROTO, {
+      regex: "^(\\.\\./)+(hub|agent|cli)(/|$)",
+      message: "lib/ imports nothing of ours: every process may use it.",
+    }),
+  },
+  {
     files: ["agent/hardware/**/*.ts", "agent/runtime/**/*.ts", "agent/state/**/*.ts"],
     rules: bans(PROTO, { group: ["@grpc/*"], message: "Only agent/link speaks gRPC." }),
   },

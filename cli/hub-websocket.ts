@@ -4,7 +4,7 @@ import http from "node:http";
 import https from "node:https";
 import { API_PREFIX } from "./client";
 import { HubApiError, HubUnreachableError } from "./errors";
-import { newKey, WebSocketPeer, acceptKey } from "./websocket";
+import { newKey, WebSocketPeer, acceptKey } from "../lib/websocket";
 
 export async function openHubWebSocket(
   hubUrl: string,

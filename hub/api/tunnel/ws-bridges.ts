@@ -2,7 +2,7 @@ import { ValidationError } from "../../core/errors";
 import type { TunnelChannel } from "../../core/tunnels";
 import type { ApiContext } from "../context";
 import type { UpgradeSocket } from "./upgrade";
-import { acceptKey, WebSocketPeer } from "./websocket";
+import { acceptKey, WebSocketPeer } from "../../../lib/websocket";
 
 /**
  * Exec WebSocket channels: every binary message starts with one byte naming its channel

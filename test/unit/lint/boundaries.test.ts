@@ -20,6 +20,7 @@ const MESSAGES = {
   coreAdapters: "The core imports no adapter",
   jsSuffix: "Relative imports take no .js suffix",
   signals: "Surfaces subscribe to no core signal",
+  lib: "lib/ imports nothing of ours",
 } as const;
 
 type Ban = keyof typeof MESSAGES;
@@ -152,6 +153,18 @@ describe("lint: layer boundaries (eslint.config.mjs)", function () {
         assert.deepEqual(await bansBroken(file, use(from)), []);
       });
     }
+  });
+
+  describe("lib/ imports nothing of ours; hub and cli may import lib/", () => {
+    for (const from of ["../hub/core/model", "../agent/runtime/runtime", "../cli/output"]) {
+      it(`refuses lib/probe.ts: ${from}`, async () => {
+        assert.deepEqual(await bansBroken("lib/probe.ts", use(from)), ["lib"]);
+      });
+    }
+    it("allows cli/probe.ts and hub/api/tunnel/probe.ts to import lib/websocket", async () => {
+      assert.deepEqual(await bansBroken("cli/probe.ts", use("../lib/websocket")), []);
+      assert.deepEqual(await bansBroken("hub/api/tunnel/probe.ts", use("../../../lib/websocket")), []);
+    });
   });
 
   describe("relative imports take no .js suffix, in every folder", () => {

@@ -1,8 +1,8 @@
 // Minimal RFC 6455 WebSocket framing and handshakes over any byte Duplex: enough for the hub's
 // exec and port-forward channels (binary and text messages, fragmentation, ping/pong, close).
-// No extensions, no subprotocol negotiation. The same file is kept in hub/api/tunnel/websocket.ts
-// and cli/websocket.ts (the CLI imports nothing from the hub); test/unit/websocket.test.ts runs
-// both copies against each other.
+// No extensions, no subprotocol negotiation. It lives in lib/ (code every process may use and
+// that imports nothing of ours) because both the hub and the CLI speak it, and the CLI imports
+// nothing from the hub.
 import crypto from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Duplex } from "node:stream";
