@@ -17,13 +17,14 @@ export async function main(_argv: string[]): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, base: { service: "corral-hub" } });
   const hub = await startHub(config, { logger });
-  logger.info({ http: hub.httpUrl, grpc: hub.grpcAddress, dataDir: config.dataDir }, "hub started");
   if (hub.generatedAdminPassword) {
-    // Printed once, on the terminal only: it is never logged.
+    // Printed once, on the terminal only: it is never logged. Before "hub started", which is the
+    // line scripts (and our tests) wait for: once it is out, everything start-up prints is too.
     process.stdout.write(
       `\nCorral admin created.\n  username: ${config.adminUsername}\n  password: ${hub.generatedAdminPassword}\n(shown once; set CORRAL_ADMIN_PASSWORD to choose it)\n\n`,
     );
   }
+  logger.info({ http: hub.httpUrl, grpc: hub.grpcAddress, dataDir: config.dataDir }, "hub started");
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
