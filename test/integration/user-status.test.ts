@@ -106,6 +106,13 @@ describe("integration: user status checked by core.auth for every surface", func
         assert.ok(status === 401 || status === 403, `${surface} answered ${status}`);
     }
     assert.deepEqual(await uses(app), { native: 403, pai: 403, runai: 403, ote: 403 });
+    const grant = await hub.api<{ code: number }>(
+      "POST",
+      "/api/v1/token",
+      { grantType: "app_token", appID: USER.username, appSecret: app },
+      null,
+    );
+    assert.equal(grant.status, 403, grant.text);
     const disabled = await logins();
     assert.deepEqual(
       [disabled.native.status, disabled.pai.status, disabled.runai.status, disabled.ote.status],
