@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { Clock } from "./clock";
-import { UnauthenticatedError } from "./errors";
+import { UnauthenticatedError, UserNotActiveError } from "./errors";
 import type { TokenKind, TokenRecord, User } from "./model";
 import { verifyPassword } from "./passwords";
 import type { Store } from "./repositories";
@@ -58,6 +58,7 @@ export class AuthService {
     if (!user || !(await verifyPassword(password, user.passwordHash))) {
       throw new UnauthenticatedError("invalid username or password");
     }
+    requireActive(user);
     return { ...this.issue(user, "login", ttlSec), user };
   }
 
@@ -114,6 +115,8 @@ export class AuthService {
     if (!record || record.revokedAt !== null) throw new UnauthenticatedError("token revoked");
     const user = this.store.users.byId(record.userId);
     if (!user) throw new UnauthenticatedError("token's user no longer exists");
+    // Checked on every use, so a token of a user disabled after it was issued stops at once.
+    requireActive(user);
     return { user, token: record };
   }
 
@@ -137,4 +140,9 @@ export class AuthService {
       .listForUser(userId)
       .filter((t) => t.revokedAt === null && (t.expiresAt === null || t.expiresAt > now));
   }
+}
+
+/** Only active users log in or use tokens, on every surface. */
+function requireActive(user: User): void {
+  if (user.status !== "active") throw new UserNotActiveError(user.status);
 }

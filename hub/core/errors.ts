@@ -1,3 +1,5 @@
+import type { UserStatus } from "./model";
+
 /**
  * Typed domain errors. Each surface's error middleware maps them to its own status codes and bodies
  * by class, never by message text.
@@ -27,6 +29,16 @@ export class UnauthenticatedError extends CorralError {
 
 export class ForbiddenError extends CorralError {
   readonly kind = "forbidden";
+}
+
+/**
+ * The credentials (or token) are valid but the user is not active: pending review, rejected or
+ * disabled. A forbidden kind, so each surface answers it as its own 403.
+ */
+export class UserNotActiveError extends ForbiddenError {
+  constructor(readonly status: Exclude<UserStatus, "active">) {
+    super(status === "pending" ? "user is waiting for approval" : "user is not allowed to log in");
+  }
 }
 
 export class NotFoundError extends CorralError {

@@ -11,11 +11,19 @@ export interface User {
   email: string;
   /** Group names (OpenPAI groups: admin rights and virtual-cluster access come from them). */
   groups: string[];
+  /** Whether the user may log in and use tokens (core.auth checks it for every surface). */
+  status: UserStatus;
   /** Surface-specific extras (OpenPAI extension, OTE status...) live here, keyed by surface. */
   extension: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
 }
+
+/**
+ * A user's standing: only `active` users log in or use a token. `pending` awaits an admin's review
+ * (self-registration), `rejected` was refused on review, `disabled` was switched off by an admin.
+ */
+export type UserStatus = "active" | "pending" | "rejected" | "disabled";
 
 export interface Group {
   name: string;

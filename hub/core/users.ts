@@ -1,6 +1,6 @@
 import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
-import type { User } from "./model";
+import type { User, UserStatus } from "./model";
 import { hashPassword } from "./passwords";
 import type { Store } from "./repositories";
 import { newId, newSecret } from "./secrets";
@@ -15,6 +15,8 @@ export interface NewUser {
   admin?: boolean;
   email?: string;
   groups?: string[];
+  /** @default "active"; self-registration creates "pending" users. */
+  status?: UserStatus;
   extension?: Record<string, unknown>;
 }
 
@@ -43,6 +45,7 @@ export class UserService {
       admin: input.admin ?? false,
       email: input.email ?? "",
       groups: input.groups ?? [],
+      status: input.status ?? "active",
       extension: input.extension ?? {},
       createdAt: now,
       updatedAt: now,
@@ -72,6 +75,11 @@ export class UserService {
     const updated = { ...user, updatedAt: this.clock.now() };
     this.store.users.update(updated);
     return updated;
+  }
+
+  /** Sets the user's standing; a user no longer active is refused at once by core.auth. */
+  setStatus(user: User, status: UserStatus): User {
+    return this.save({ ...user, status });
   }
 
   async setPassword(user: User, password: string): Promise<User> {

@@ -1,4 +1,4 @@
-import type { User } from "../core/model";
+import type { User, UserStatus } from "../core/model";
 import type { UserRepository } from "../core/repositories";
 import type { Db } from "./database";
 import { bool, int, parseJson } from "./rows";
@@ -10,6 +10,7 @@ interface UserRow {
   admin: number;
   email: string;
   groups: string;
+  status: UserStatus;
   extension: string;
   created_at: number;
   updated_at: number;
@@ -22,6 +23,7 @@ const toUser = (r: UserRow): User => ({
   admin: bool(r.admin),
   email: r.email,
   groups: parseJson(r.groups, []),
+  status: r.status,
   extension: parseJson(r.extension, {}),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -34,6 +36,7 @@ const params = (u: User) => ({
   admin: int(u.admin),
   email: u.email,
   groups: JSON.stringify(u.groups),
+  status: u.status,
   extension: JSON.stringify(u.extension),
   created_at: u.createdAt,
   updated_at: u.updatedAt,
@@ -41,12 +44,12 @@ const params = (u: User) => ({
 
 export function userRepository(db: Db): UserRepository {
   const insert = db.prepare(
-    `INSERT INTO users (id, username, password_hash, admin, email, groups, extension, created_at, updated_at)
-     VALUES (@id, @username, @password_hash, @admin, @email, @groups, @extension, @created_at, @updated_at)`,
+    `INSERT INTO users (id, username, password_hash, admin, email, groups, status, extension, created_at, updated_at)
+     VALUES (@id, @username, @password_hash, @admin, @email, @groups, @status, @extension, @created_at, @updated_at)`,
   );
   const update = db.prepare(
     `UPDATE users SET username=@username, password_hash=@password_hash, admin=@admin, email=@email,
-     groups=@groups, extension=@extension, updated_at=@updated_at WHERE id=@id`,
+     groups=@groups, status=@status, extension=@extension, updated_at=@updated_at WHERE id=@id`,
   );
   const byId = db.prepare("SELECT * FROM users WHERE id = ?");
   const byUsername = db.prepare("SELECT * FROM users WHERE username = ?");

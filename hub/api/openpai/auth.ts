@@ -1,5 +1,5 @@
 import type { Core } from "../../core";
-import { CorralError } from "../../core/errors";
+import { CorralError, UserNotActiveError } from "../../core/errors";
 import type { ApiContext, ApiMiddleware } from "../context";
 import type { Access } from "./access";
 import { badToken, forbidden, guest } from "./errors";
@@ -23,6 +23,7 @@ function authenticateHeader(core: Core, header: string): NonNullable<ApiContext[
       }
     }
   } catch (err) {
+    if (err instanceof UserNotActiveError) throw forbidden(err.message);
     if (!(err instanceof CorralError)) throw err;
   }
   throw badToken();

@@ -2,6 +2,7 @@ import type Router from "@koa/router";
 import { z } from "zod";
 import type { Core } from "../../core";
 import type { TokenClaims } from "../../core/auth";
+import { UserNotActiveError } from "../../core/errors";
 import type { ApiState } from "../context";
 import type { Access } from "./access";
 import { caller, paiAuth } from "./auth";
@@ -60,7 +61,8 @@ export function sessionRoutes(router: Router<ApiState>, core: Core, access: Acce
       let issued;
       try {
         issued = await core.auth.login(b.username, b.password, b.expiration);
-      } catch {
+      } catch (err) {
+        if (err instanceof UserNotActiveError) throw forbidden(err.message);
         throw new PaiError(400, "IncorrectPasswordError", "Password is incorrect.");
       }
       ctx.body = { user: u.username, token: issued.token, admin: access.isAdmin(u), hasGitHubPAT: false };

@@ -1,18 +1,29 @@
 import type { Core } from "../../core";
 import { ForbiddenError, UnauthenticatedError } from "../../core/errors";
-import type { User } from "../../core/model";
+import type { User, UserStatus } from "../../core/model";
 import type { ApiContext, ApiMiddleware } from "../context";
 import { tokenFrom } from "../middleware/auth";
 
 /** OTE user status: 0 pending review, 1 approved, 2 not approved, 3 forbidden. */
 export type OteStatus = 0 | 1 | 2 | 3;
+
+/** The core status each OTE status shows (User.status is the only copy, checked by core.auth). */
+const CORE_STATUS: Record<OteStatus, UserStatus> = {
+  0: "pending",
+  1: "active",
+  2: "rejected",
+  3: "disabled",
+};
+const OTE_STATUS: Record<UserStatus, OteStatus> = { pending: 0, active: 1, rejected: 2, disabled: 3 };
+export const coreStatus = (status: OteStatus): UserStatus => CORE_STATUS[status];
+
 /**
  * OTE roles as the authorization info reports them: 0 unauthorised, 1 general user, 2 general
  * (business) administrator, 3 super administrator, 4 system administrator (the hub's bootstrap admin).
  */
 export type OteRole = 0 | 1 | 2 | 3 | 4;
 
-/** What OTE keeps about a user, in User.extension.otestack. */
+/** What OTE shows about a user: `status` from User.status, the rest kept in User.extension.otestack. */
 export interface OteProfile {
   status: OteStatus;
   role: OteRole;
@@ -26,11 +37,11 @@ export interface OteProfile {
   comment: string;
 }
 
-/** The user's OTE profile; users from other surfaces count as approved (admins as role 4). */
+/** The user's OTE profile; users from other surfaces have role 1 (admins role 4). */
 export function profile(user: User): OteProfile {
   const p = user.extension["otestack"] as Partial<OteProfile> | undefined;
   return {
-    status: p?.status ?? 1,
+    status: OTE_STATUS[user.status],
     role: p?.role ?? (user.admin ? 4 : 1),
     phone: p?.phone ?? "",
     realName: p?.realName ?? "",
@@ -40,8 +51,10 @@ export function profile(user: User): OteProfile {
   };
 }
 
+/** The profile stored: everything but the status, which is User.status. */
 export function withProfile(user: User, patch: Partial<OteProfile>): User {
-  return { ...user, extension: { ...user.extension, otestack: { ...profile(user), ...patch } } };
+  const { status, ...kept } = { ...profile(user), ...patch };
+  return { ...user, status: coreStatus(status), extension: { ...user.extension, otestack: kept } };
 }
 
 /**
@@ -79,9 +92,8 @@ export function oteAuth(core: Core): ApiMiddleware {
   return async function oteAuth(ctx, next) {
     const token = tokenFrom(ctx);
     if (!token) throw new UnauthenticatedError("missing token: send Authorization: <token>");
-    const principal = core.auth.authenticate(token);
-    if (profile(principal.user).status !== 1) throw new ForbiddenError("user is not approved");
-    ctx.state.principal = principal;
+    // core.auth refuses users who are not active (OTE status 1) with a ForbiddenError.
+    ctx.state.principal = core.auth.authenticate(token);
     await next();
   };
 }

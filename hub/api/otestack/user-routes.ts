@@ -59,15 +59,8 @@ export function authorizationRoutes(router: Router<ApiState>, core: Core, settin
   const auth = oteAuth(core);
   router.post("/authorization", validate(LoginBody), async (ctx) => {
     const body = input(ctx, LoginBody);
-    const user = core.users.find(body.user);
-    if (!user || !(await verifyPassword(body.password, user.passwordHash)))
-      throw new UnauthenticatedError("invalid username or password");
-    const status = profile(user).status;
-    if (status !== 1)
-      throw new ForbiddenError(
-        status === 0 ? "user is waiting for approval" : "user is not allowed to log in",
-      );
-    ok(ctx, undefined, { token: core.auth.issue(user, "login", OTE_TOKEN_TTL_SEC).token });
+    // core.auth refuses a user not approved (pending, rejected, forbidden) with a 403.
+    ok(ctx, undefined, { token: (await core.auth.login(body.user, body.password, OTE_TOKEN_TTL_SEC)).token });
   });
   router.put("/authorization", auth, (ctx) => {
     const p = ctx.state.principal;
@@ -110,9 +103,10 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
       username: body.user,
       password: body.password,
       email: body.email ?? "",
+      // Self-registered users wait for an administrator's review (OTE status 0).
+      status: "pending",
       extension: {
         otestack: {
-          status: 0,
           role: 0,
           phone: body.phone ?? "",
           realName: body.realName ?? "",
@@ -169,7 +163,6 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
       email: body.email ?? "",
       extension: {
         otestack: {
-          status: 1,
           role,
           phone: body.phone ?? "",
           realName: body.realName ?? "",

@@ -1,6 +1,6 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
-import { CorralError, UnauthenticatedError } from "../../core/errors";
+import { CorralError, UnauthenticatedError, UserNotActiveError } from "../../core/errors";
 import type { User } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
@@ -67,11 +67,12 @@ async function application(core: Core, id: string, secret: string): Promise<User
     const p = core.auth.authenticate(secret);
     if (p.user.username === id || p.token.id === id) return p.user;
   } catch (err) {
-    if (!(err instanceof CorralError)) throw err;
+    if (!(err instanceof CorralError) || err instanceof UserNotActiveError) throw err;
   }
   try {
     return (await core.auth.login(id, secret, 60)).user;
-  } catch {
+  } catch (err) {
+    if (err instanceof UserNotActiveError) throw err;
     throw new UnauthenticatedError("invalid clientID or clientSecret");
   }
 }

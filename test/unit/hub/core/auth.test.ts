@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import jwt from "jsonwebtoken";
-import { UnauthenticatedError } from "../../../../hub/core/errors";
+import { UnauthenticatedError, UserNotActiveError } from "../../../../hub/core/errors";
 import type { User } from "../../../../hub/core/model";
 import { newCore, type Harness } from "./harness";
 
@@ -30,6 +30,24 @@ describe("core auth", () => {
     const p = h.core.auth.authenticate(token);
     assert.equal(p.user.username, "alice");
     assert.equal(p.token.id, record.id);
+  });
+
+  it("refuses users who are not active at login and on every later use of a token", async () => {
+    const bob = await h.core.users.create({ username: "bob", password: PASSWORD, status: "pending" });
+    await assert.rejects(
+      h.core.auth.login("bob", PASSWORD),
+      (err: unknown) => err instanceof UserNotActiveError && err.status === "pending",
+    );
+    const active = h.core.users.setStatus(bob, "active");
+    const { token } = await h.core.auth.login("bob", PASSWORD);
+    const app = h.core.auth.issue(active, "application", null).token;
+    assert.equal(h.core.auth.authenticate(app).user.status, "active");
+    h.core.users.setStatus(active, "disabled");
+    for (const t of [token, app])
+      assert.throws(
+        () => h.core.auth.authenticate(t),
+        (err: unknown) => err instanceof UserNotActiveError && err.status === "disabled",
+      );
   });
 
   it("refuses a wrong password and an unknown user with the same message", async () => {

@@ -17,6 +17,7 @@ export const user = (id: string, over: Partial<User> = {}): User => ({
   admin: false,
   email: `${id}@example.com`,
   groups: ["default"],
+  status: "active",
   extension: { openpai: { virtualClusters: ["default"] } },
   createdAt: 1000,
   updatedAt: 1000,
