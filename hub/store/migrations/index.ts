@@ -16,6 +16,7 @@ import { quotaUnitFields } from "./010-quota-unit-fields";
 import { interactive } from "./011-interactive";
 import { taskMetrics } from "./012-task-metrics";
 import { surfaceIdsOnly } from "./013-surface-ids";
+import { nodeJoinGuard } from "./015-node-join-guard";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   interactive,
   taskMetrics,
   surfaceIdsOnly,
+  nodeJoinGuard,
 ];
