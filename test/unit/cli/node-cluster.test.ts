@@ -103,6 +103,17 @@ describe("corral node / cluster", () => {
     assert.equal((await h.run(["node", "uncordon", "gpu-01"])).stdout, "Node gpu-01 is schedulable\n");
   });
 
+  it("node replace posts to its route with --cluster as a query", async () => {
+    hub.on("POST", "/nodes/gpu-01/replace", { json: node() });
+    const r = await h.run(["node", "replace", "gpu-01", "--cluster", "edge"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      "Node gpu-01: credential revoked; the next agent joining as gpu-01 takes it over\n",
+    );
+    assert.equal(hub.only("POST", "/nodes/gpu-01/replace").query.get("cluster"), "edge");
+  });
+
   it("cluster list prints a table; cluster label add/remove encode the label", async () => {
     hub.on("GET", "/clusters", { json: { items: [cluster({ labels: ["site=berlin"] })] } });
     hub.on("POST", "/clusters/edge%20one/labels", { json: cluster({ name: "edge one", labels: ["a/b"] }) });

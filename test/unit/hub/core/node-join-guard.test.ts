@@ -45,7 +45,11 @@ describe("core nodes: a join never takes over a node with a live credential (iss
         String(proof),
       );
     }
-    assert.equal(h.core.nodes.authenticate(real.credential).id, real.node.id, "the real credential still works");
+    assert.equal(
+      h.core.nodes.authenticate(real.credential).id,
+      real.node.id,
+      "the real credential still works",
+    );
   });
 
   it("replace revokes the credential at once; the next join takes the node over once", () => {
