@@ -41,7 +41,7 @@ export class JoinTokenService {
       expiresAt: input.ttlSeconds === undefined ? null : now + input.ttlSeconds * 1000,
       revokedAt: null,
       lastUsedAt: null,
-      allowedLabels,
+      ...(allowedLabels === null ? {} : { allowedLabels }),
     };
     this.store.joinTokens.insert(record);
     return { token: `${id}${SEPARATOR}${secret}`, record };

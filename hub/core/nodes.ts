@@ -112,8 +112,7 @@ export class NodeService {
         statusChangedAt: now,
         createdAt: now,
         metrics: null,
-        allowedLabels,
-        hardwareChangedAt: null,
+        ...(allowedLabels === null ? {} : { allowedLabels }),
       };
       this.store.nodes.insert(node);
     }
@@ -178,7 +177,7 @@ export class NodeService {
       hardware: info.hardware,
       runtime: info.runtime,
       lastSeenAt: now,
-      hardwareChangedAt: change === null ? (node.hardwareChangedAt ?? null) : now,
+      ...(change === null ? {} : { hardwareChangedAt: now }),
     };
     this.store.nodes.update(updated);
     this.nodes.set(nodeId, updated);

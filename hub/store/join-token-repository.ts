@@ -24,7 +24,8 @@ const toJoinToken = (r: JoinTokenRow): JoinToken => ({
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
   lastUsedAt: r.last_used_at,
-  allowedLabels: parseJson(r.allowed_labels, null),
+  // Optional field (issue 13): absent when NULL, so tokens read back as they were written.
+  ...(r.allowed_labels === null ? {} : { allowedLabels: parseJson<string[] | null>(r.allowed_labels, null) }),
 });
 
 const params = (t: JoinToken) => ({

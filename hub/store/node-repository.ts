@@ -39,8 +39,9 @@ const toNode = (r: NodeRow): Node => ({
   statusChangedAt: r.status_changed_at,
   createdAt: r.created_at,
   metrics: parseJson(r.metrics, null),
-  allowedLabels: parseJson(r.allowed_labels, null),
-  hardwareChangedAt: r.hardware_changed_at,
+  // Optional fields (issue 13): absent when NULL, so nodes read back as they were written.
+  ...(r.allowed_labels === null ? {} : { allowedLabels: parseJson<string[] | null>(r.allowed_labels, null) }),
+  ...(r.hardware_changed_at === null ? {} : { hardwareChangedAt: r.hardware_changed_at }),
 });
 
 const params = (n: Node) => ({

@@ -96,7 +96,7 @@ describe("core nodes: a join never takes over a node with a live credential (iss
   it("join tokens keep their allowance; invalid patterns are refused", () => {
     const { record } = h.core.joinTokens.create({ allowedLabels: ["zone=*", "zone=*"] });
     assert.deepEqual(h.core.joinTokens.get(record.id).allowedLabels, ["zone=*"]);
-    assert.equal(h.core.joinTokens.get(h.core.joinTokens.create({}).record.id).allowedLabels, null);
+    assert.equal(h.core.joinTokens.get(h.core.joinTokens.create({}).record.id).allowedLabels ?? null, null);
     assert.throws(() => h.core.joinTokens.create({ allowedLabels: ["a b"] }), ValidationError);
   });
 
@@ -105,7 +105,7 @@ describe("core nodes: a join never takes over a node with a live credential (iss
     const gpus = [gpu("GPU-a", 0), gpu("GPU-b", 1)];
     const first = h.core.nodes.helloReport(node.id, helloInfo([], hardware({ gpus })));
     assert.equal(first.hardwareChange, null, "the first report is no change");
-    assert.equal(first.node.hardwareChangedAt, null);
+    assert.equal(first.node.hardwareChangedAt ?? null, null);
     const same = h.core.nodes.helloReport(node.id, helloInfo([], hardware({ gpus, cores: 32 })));
     assert.equal(same.hardwareChange, null, "CPU cores do not count");
     h.clock.advance(1000);

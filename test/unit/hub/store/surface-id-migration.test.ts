@@ -26,7 +26,14 @@ describe("store migration 013: surface integers in one table", () => {
       // An OTE key counting already stays where it is.
       db.prepare("INSERT INTO surface_id_sequences (key, last) VALUES ('otestack/app', 3)").run();
 
-      assert.deepEqual(migrate(db, MIGRATIONS), [13]);
+      // Up to 13 only: later migrations (015, ...) are not this test's subject.
+      assert.deepEqual(
+        migrate(
+          db,
+          MIGRATIONS.filter((m) => m.version <= 13),
+        ),
+        [13],
+      );
       const ids = surfaceIdRepository(db);
       assert.deepEqual(
         [
