@@ -44,6 +44,12 @@ export interface NodeJson {
   address?: string;
   lastSeenAt?: string | null;
   createdAt?: string;
+  /** Labels the node may set itself (its join token's allowance); null: any. */
+  allowedLabels?: string[] | null;
+  /** When the agent last reported other GPUs or memory total than before. */
+  hardwareChangedAt?: string | null;
+  /** An admin ran `corral node replace`; the next join takes the node over. */
+  replacePending?: boolean;
   runtime?: { name: string; available: boolean; error: string | null; version: string | null } | null;
   hardware?: {
     cpu?: {
@@ -92,6 +98,8 @@ export interface JoinTokenJson {
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** Label patterns its nodes may set themselves; null: any label. */
+  allowedLabels?: string[] | null;
   valid: boolean;
   /** The secret: present only in the answer to POST /join-tokens. */
   token?: string;

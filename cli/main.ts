@@ -15,6 +15,7 @@ import * as nodeCordon from "./commands/node/cordon";
 import * as nodeLabelAdd from "./commands/node/label-add";
 import * as nodeLabelRemove from "./commands/node/label-remove";
 import * as nodeList from "./commands/node/list";
+import * as nodeReplace from "./commands/node/replace";
 import * as nodeShow from "./commands/node/show";
 import * as nodeUncordon from "./commands/node/uncordon";
 import * as tokenCreate from "./commands/token/create";
@@ -56,7 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
   // Topics are created after the settings above, so they and their commands inherit them.
   add(program, ctx, login, logout);
   const node = program.command("node").description("list and inspect nodes; label and cordon them");
-  add(node, ctx, nodeList, nodeShow, nodeCordon, nodeUncordon);
+  add(node, ctx, nodeList, nodeShow, nodeCordon, nodeUncordon, nodeReplace);
   add(node.command("label").description("add or remove node labels"), ctx, nodeLabelAdd, nodeLabelRemove);
   const cluster = program.command("cluster").description("list clusters and label them");
   add(cluster, ctx, clusterList);

@@ -13,7 +13,13 @@ import type { Runtime } from "../runtime/runtime";
 import { loadIdentity, saveIdentity, type NodeIdentity } from "../state/identity";
 import { helloToProto, samplesToProto, specFromProto, updateToProto } from "./codec";
 import { AgentTunnels } from "./tunnels";
-import { backoffDelay, DEFAULT_RETRY, isUnauthenticated, type RetryPolicy } from "./retry-policy";
+import {
+  backoffDelay,
+  DEFAULT_RETRY,
+  isTakenNode,
+  isUnauthenticated,
+  type RetryPolicy,
+} from "./retry-policy";
 
 /** Where the link gets the node's inventory and its periodic samples. Neither may reject. */
 export interface HardwareSource {
@@ -50,6 +56,11 @@ export class HubLink extends EventEmitter {
   /** Tunnels to task containers the hub asked for (ports, exec), over this link's connection. */
   private readonly tunnels: AgentTunnels;
   private identity: NodeIdentity | null;
+  /**
+   * The last credential this node was given, kept when the hub refuses it: a Join sends it as proof
+   * that this agent is the node (the hub refuses a join for a node with a live credential otherwise).
+   */
+  private knownCredential: string;
   private call: ClientDuplexStream<AgentMessage, HubMessage> | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private sleepTimer: { timer: NodeJS.Timeout; wake: () => void } | null = null;
@@ -88,6 +99,7 @@ export class HubLink extends EventEmitter {
     const stored = options.dataDir ? loadIdentity(options.dataDir) : null;
     this.identity =
       stored && stored.cluster === options.cluster && stored.nodeName === options.nodeName ? stored : null;
+    this.knownCredential = this.identity?.credential ?? "";
   }
 
   get nodeId(): string | null {
@@ -154,10 +166,15 @@ export class HubLink extends EventEmitter {
     }
     return new Promise((resolve, reject) => {
       this.client.join(
-        { joinToken: token, nodeName: this.options.nodeName, cluster: this.options.cluster },
+        {
+          joinToken: token,
+          nodeName: this.options.nodeName,
+          cluster: this.options.cluster,
+          nodeCredential: this.knownCredential,
+        },
         (err: Error | null, res?: JoinResponse) => {
           if (err || !res) {
-            if (isUnauthenticated(err)) this.emit("joinRefused", err);
+            if (isUnauthenticated(err) || isTakenNode(err)) this.emit("joinRefused", err);
             return reject(err ?? new Error("empty join response"));
           }
           const identity: NodeIdentity = {
@@ -168,6 +185,7 @@ export class HubLink extends EventEmitter {
             credential: res.nodeCredential,
           };
           if (this.options.dataDir) saveIdentity(this.options.dataDir, identity);
+          this.knownCredential = identity.credential;
           this.options.logger.info({ nodeId: res.nodeId, cluster: res.cluster }, "joined the hub");
           resolve(identity);
         },

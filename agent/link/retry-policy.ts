@@ -47,3 +47,6 @@ export const isRetryable = (err: unknown): boolean => {
 };
 
 export const isUnauthenticated = (err: unknown): boolean => grpcCode(err) === status.UNAUTHENTICATED;
+
+/** The hub refused a join because the node name belongs to a node with a live credential. */
+export const isTakenNode = (err: unknown): boolean => grpcCode(err) === status.ALREADY_EXISTS;

@@ -56,6 +56,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport {
   private readonly tunnels: TunnelBroker;
   private readonly pendingLogs = new Map<string, PendingLog>();
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeNodes: (() => void) | null = null;
 
   constructor(
     private readonly core: Core,
@@ -65,6 +66,14 @@ export class AgentGateway implements TaskLogSource, TunnelTransport {
     this.unsubscribe = core.signals.desiredChanged.on((nodeId) =>
       this.sessions.get(nodeId)?.desiredChanged(),
     );
+    // An admin's "replace node" revokes the credential: the stream it opened goes too.
+    this.unsubscribeNodes = core.signals.nodeChanged.on((nodeId) => {
+      const node = core.nodes.findById(nodeId);
+      if (node && core.nodes.replacePending(node)) {
+        this.sessions.get(nodeId)?.end("node credential revoked (replace node)");
+        this.tunnels.nodeGone(nodeId, "node credential revoked (replace node)");
+      }
+    });
   }
 
   /** The grpc-js service implementation. */
@@ -126,6 +135,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport {
   close(): void {
     this.tunnels.close();
     this.unsubscribe?.();
+    this.unsubscribeNodes?.();
     for (const s of this.sessions.values()) s.end("hub shutting down");
     for (const p of this.pendingLogs.values()) {
       clearTimeout(p.timer);
@@ -142,7 +152,10 @@ export class AgentGateway implements TaskLogSource, TunnelTransport {
     try {
       const token = this.core.joinTokens.redeem(req.joinToken);
       const cluster = token.cluster ?? (req.cluster || "default");
-      const { node, credential } = this.core.nodes.join(cluster, req.nodeName);
+      const { node, credential } = this.core.nodes.join(cluster, req.nodeName, {
+        proof: req.nodeCredential || undefined,
+        allowedLabels: token.allowedLabels ?? null,
+      });
       this.options.logger.info(
         { nodeId: node.id, node: node.name, cluster, joinTokenId: token.id },
         "node joined",

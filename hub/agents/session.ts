@@ -107,13 +107,25 @@ export class AgentSession {
   }
 
   private hello(h: Hello): void {
-    const node = this.core.nodes.hello(this.nodeId, {
+    const { node, droppedLabels, hardwareChange } = this.core.nodes.helloReport(this.nodeId, {
       agentVersion: h.agentVersion,
       address: peerAddress(this.call.getPeer()),
       labels: h.labels,
       hardware: hardwareFromProto(h.hardware),
       runtime: runtimeFromProto(h.runtime),
     });
+    if (droppedLabels.length > 0) {
+      this.options.logger.warn(
+        { nodeId: this.nodeId, node: node.name, dropped: droppedLabels, allowed: node.allowedLabels },
+        "agent labels outside its join token's allowedLabels dropped",
+      );
+    }
+    if (hardwareChange !== null) {
+      this.options.logger.warn(
+        { nodeId: this.nodeId, node: node.name, change: hardwareChange },
+        "hardware changed",
+      );
+    }
     const reports = h.tasks.flatMap((u) => reportFromProto(u) ?? []);
     this.core.lifecycle.reconcileNode(this.nodeId, reports);
     this.lastBeatAt = this.core.clock.now();

@@ -1,5 +1,6 @@
 import type { Clock } from "./clock";
 import { NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
+import { checkAllowance } from "./label-allowance";
 import type { JoinToken } from "./model";
 import type { Store } from "./repositories";
 import { digestsEqual, newId, newSecret, sha256 } from "./secrets";
@@ -13,7 +14,14 @@ export class JoinTokenService {
     private readonly clock: Clock,
   ) {}
 
-  create(input: { description?: string; ttlSeconds?: number; cluster?: string | null; secret?: string }): {
+  /** `allowedLabels`: label patterns its nodes may set themselves (label-allowance.ts); absent: any. */
+  create(input: {
+    description?: string;
+    ttlSeconds?: number;
+    cluster?: string | null;
+    secret?: string;
+    allowedLabels?: string[];
+  }): {
     token: string;
     record: JoinToken;
   } {
@@ -23,6 +31,7 @@ export class JoinTokenService {
     const now = this.clock.now();
     const id = newId();
     const secret = input.secret ?? newSecret();
+    const allowedLabels = input.allowedLabels === undefined ? null : checkAllowance(input.allowedLabels);
     const record: JoinToken = {
       id,
       description: input.description ?? "",
@@ -32,6 +41,7 @@ export class JoinTokenService {
       expiresAt: input.ttlSeconds === undefined ? null : now + input.ttlSeconds * 1000,
       revokedAt: null,
       lastUsedAt: null,
+      ...(allowedLabels === null ? {} : { allowedLabels }),
     };
     this.store.joinTokens.insert(record);
     return { token: `${id}${SEPARATOR}${secret}`, record };

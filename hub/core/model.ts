@@ -56,6 +56,11 @@ export interface JoinToken {
   expiresAt: number | null;
   revokedAt: number | null;
   lastUsedAt: number | null;
+  /**
+   * Label patterns (`gpu`, `zone=*`) a node joining with this token may set itself (Hello,
+   * CORRAL_LABELS); others are dropped. Absent or null: any label (the behaviour before issue 13).
+   */
+  allowedLabels?: string[] | null;
 }
 
 export interface Cluster {
@@ -131,6 +136,10 @@ export interface Node {
   statusChangedAt: number;
   createdAt: number;
   metrics: NodeMetrics | null;
+  /** The allowedLabels of the join token the node last joined with (null: any label). */
+  allowedLabels?: string[] | null;
+  /** When the agent last reported different GPUs (UUIDs or count) or memory total; null: never. */
+  hardwareChangedAt?: number | null;
 }
 
 /**

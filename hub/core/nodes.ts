@@ -2,6 +2,8 @@ import { allocationsByNode, type NodeAllocation } from "./allocation";
 import type { Clock } from "./clock";
 import type { ClusterService } from "./clusters";
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
+import { hardwareChange } from "./hardware-change";
+import { partitionLabels } from "./label-allowance";
 import { checkLabel, withLabel, withoutLabel } from "./labels";
 import type { Node, NodeHardware, NodeMetrics, NodeStatus, RuntimeInfo } from "./model";
 import type { Store } from "./repositories";
@@ -9,6 +11,14 @@ import { digestsEqual, newId, newSecret, sha256 } from "./secrets";
 import type { CoreSignals } from "./signals";
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
+
+/** credentialHash of a node an admin asked to replace: no credential matches it (not a hex digest). */
+const REPLACE_PENDING = "";
+
+const hasLiveCredential = (node: Node): boolean => node.credentialHash !== REPLACE_PENDING;
+
+/** Whether an admin asked to replace the node and no join has taken it over yet. */
+export const isReplacePending = (node: Node): boolean => !hasLiveCredential(node);
 
 export interface HelloInfo {
   agentVersion: string;
@@ -56,17 +66,34 @@ export class NodeService {
     }
   }
 
-  /** Creates the node on first join; a later join with the same cluster and name keeps its id. */
-  join(clusterName: string, nodeName: string): { node: Node; credential: string } {
+  /**
+   * Creates the node on first join; a later join with the same cluster and name keeps its id. A node
+   * that has a live credential is never taken over (issue 13): a rejoin must prove that credential
+   * (`proof`), or an admin must have asked to replace the node first (replace()), which the next
+   * join then consumes. `allowedLabels` is the join token's allowance, kept on the node for Hello.
+   */
+  join(
+    clusterName: string,
+    nodeName: string,
+    options: { proof?: string; allowedLabels?: string[] | null } = {},
+  ): { node: Node; credential: string } {
     if (!NODE_NAME.test(nodeName)) {
       throw new ValidationError("node_name", "must be 1-253 letters, digits, '_', '.' or '-'");
     }
     const cluster = this.clusters.ensure(clusterName);
     const secret = newSecret();
     const now = this.clock.now();
+    const allowedLabels = options.allowedLabels ?? null;
     let node = [...this.nodes.values()].find((n) => n.clusterId === cluster.id && n.name === nodeName);
     if (node) {
-      node = { ...node, credentialHash: sha256(secret) };
+      if (hasLiveCredential(node) && !this.proves(node, options.proof)) {
+        throw new ConflictError(
+          `node ${nodeName} in cluster ${clusterName} already has a live credential: rejoin with that ` +
+            `node's own credential, or ask an admin to replace it first (corral node replace ${nodeName} ` +
+            `--cluster ${clusterName})`,
+        );
+      }
+      node = { ...node, credentialHash: sha256(secret), allowedLabels };
       this.store.nodes.update(node);
     } else {
       node = {
@@ -85,6 +112,7 @@ export class NodeService {
         statusChangedAt: now,
         createdAt: now,
         metrics: null,
+        ...(allowedLabels === null ? {} : { allowedLabels }),
       };
       this.store.nodes.insert(node);
     }
@@ -96,17 +124,51 @@ export class NodeService {
   authenticate(credential: string): Node {
     const dot = credential.indexOf(".");
     const node = dot > 0 ? this.nodes.get(credential.slice(0, dot)) : undefined;
-    if (!node || !digestsEqual(node.credentialHash, sha256(credential.slice(dot + 1)))) {
+    if (
+      !node ||
+      !hasLiveCredential(node) ||
+      !digestsEqual(node.credentialHash, sha256(credential.slice(dot + 1)))
+    ) {
       throw new UnauthenticatedError("invalid node credential");
     }
     return node;
   }
 
+  /**
+   * An admin's "replace node": the node's credential stops working at once (nodeChanged tells the
+   * gateway to drop its session) and the next join with a valid token takes the node over, once.
+   * The node keeps its id, labels and tasks.
+   */
+  replace(node: Node): Node {
+    return this.save({ ...node, credentialHash: REPLACE_PENDING });
+  }
+
+  /** Whether the node waits for a replacement agent (replace() was called, no join since). */
+  replacePending(node: Node): boolean {
+    return isReplacePending(node);
+  }
+
   /** Records what the agent reported in its Hello. Agent labels are added to the node's labels. */
   hello(nodeId: string, info: HelloInfo): Node {
+    return this.helloReport(nodeId, info).node;
+  }
+
+  /**
+   * hello(), telling the caller what to warn about: labels outside the node's join-token allowance
+   * (dropped, not added) and a hardware change that matters (GPUs, memory total; the node's
+   * hardwareChangedAt is set).
+   */
+  helloReport(
+    nodeId: string,
+    info: HelloInfo,
+  ): { node: Node; droppedLabels: string[]; hardwareChange: string | null } {
     const node = this.byId(nodeId);
+    const claimed = info.labels.map((l) => checkLabel(l, "labels"));
+    const { allowed, dropped } = partitionLabels(claimed, node.allowedLabels);
     let labels = node.labels;
-    for (const l of info.labels) labels = withLabel(labels, checkLabel(l, "labels"));
+    for (const l of allowed) labels = withLabel(labels, l);
+    const now = this.clock.now();
+    const change = hardwareChange(node.hardware, info.hardware);
     const updated: Node = {
       ...node,
       agentVersion: info.agentVersion,
@@ -114,11 +176,12 @@ export class NodeService {
       labels,
       hardware: info.hardware,
       runtime: info.runtime,
-      lastSeenAt: this.clock.now(),
+      lastSeenAt: now,
+      ...(change === null ? {} : { hardwareChangedAt: now }),
     };
     this.store.nodes.update(updated);
     this.nodes.set(nodeId, updated);
-    return updated;
+    return { node: updated, droppedLabels: dropped, hardwareChange: change };
   }
 
   /** Liveness transition (written in the next batch). Becoming ready asks for scheduling. */
@@ -225,6 +288,15 @@ export class NodeService {
     const saved = this.save({ ...node, schedulable });
     if (schedulable) this.signals.schedulingNeeded.emit(`node ${node.id} uncordoned`);
     return saved;
+  }
+
+  private proves(node: Node, proof: string | undefined): boolean {
+    if (!proof) return false;
+    try {
+      return this.authenticate(proof).id === node.id;
+    } catch {
+      return false;
+    }
   }
 
   private save(node: Node): Node {

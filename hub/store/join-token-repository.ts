@@ -1,6 +1,7 @@
 import type { JoinToken } from "../core/model";
 import type { JoinTokenRepository } from "../core/repositories";
 import type { Db } from "./database";
+import { parseJson } from "./rows";
 
 interface JoinTokenRow {
   id: string;
@@ -11,6 +12,7 @@ interface JoinTokenRow {
   expires_at: number | null;
   revoked_at: number | null;
   last_used_at: number | null;
+  allowed_labels: string | null;
 }
 
 const toJoinToken = (r: JoinTokenRow): JoinToken => ({
@@ -22,6 +24,8 @@ const toJoinToken = (r: JoinTokenRow): JoinToken => ({
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
   lastUsedAt: r.last_used_at,
+  // Optional field (issue 13): absent when NULL, so tokens read back as they were written.
+  ...(r.allowed_labels === null ? {} : { allowedLabels: parseJson<string[] | null>(r.allowed_labels, null) }),
 });
 
 const params = (t: JoinToken) => ({
@@ -33,12 +37,15 @@ const params = (t: JoinToken) => ({
   expires_at: t.expiresAt,
   revoked_at: t.revokedAt,
   last_used_at: t.lastUsedAt,
+  allowed_labels: t.allowedLabels ? JSON.stringify(t.allowedLabels) : null,
 });
 
 export function joinTokenRepository(db: Db): JoinTokenRepository {
   const insert = db.prepare(
-    `INSERT INTO join_tokens (id, description, cluster, secret_hash, created_at, expires_at, revoked_at, last_used_at)
-     VALUES (@id, @description, @cluster, @secret_hash, @created_at, @expires_at, @revoked_at, @last_used_at)`,
+    `INSERT INTO join_tokens (id, description, cluster, secret_hash, created_at, expires_at, revoked_at, last_used_at,
+       allowed_labels)
+     VALUES (@id, @description, @cluster, @secret_hash, @created_at, @expires_at, @revoked_at, @last_used_at,
+       @allowed_labels)`,
   );
   const update = db.prepare(
     `UPDATE join_tokens SET description=@description, cluster=@cluster, secret_hash=@secret_hash,

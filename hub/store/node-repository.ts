@@ -19,6 +19,8 @@ interface NodeRow {
   status_changed_at: number;
   created_at: number;
   metrics: string | null;
+  allowed_labels: string | null;
+  hardware_changed_at: number | null;
 }
 
 const toNode = (r: NodeRow): Node => ({
@@ -37,6 +39,9 @@ const toNode = (r: NodeRow): Node => ({
   statusChangedAt: r.status_changed_at,
   createdAt: r.created_at,
   metrics: parseJson(r.metrics, null),
+  // Optional fields (issue 13): absent when NULL, so nodes read back as they were written.
+  ...(r.allowed_labels === null ? {} : { allowedLabels: parseJson<string[] | null>(r.allowed_labels, null) }),
+  ...(r.hardware_changed_at === null ? {} : { hardwareChangedAt: r.hardware_changed_at }),
 });
 
 const params = (n: Node) => ({
@@ -55,6 +60,8 @@ const params = (n: Node) => ({
   status_changed_at: n.statusChangedAt,
   created_at: n.createdAt,
   metrics: n.metrics && JSON.stringify(n.metrics),
+  allowed_labels: n.allowedLabels ? JSON.stringify(n.allowedLabels) : null,
+  hardware_changed_at: n.hardwareChangedAt ?? null,
 });
 
 /** Samples older than this are pruned when new ones are written. @default 24 h */
@@ -63,15 +70,15 @@ const METRIC_HISTORY_MS = 24 * 3600 * 1000;
 export function nodeRepository(db: Db): NodeRepository {
   const insert = db.prepare(
     `INSERT INTO nodes (id, name, cluster_id, labels, status, schedulable, agent_version, address, hardware, runtime,
-       credential_hash, last_seen_at, status_changed_at, created_at, metrics)
+       credential_hash, last_seen_at, status_changed_at, created_at, metrics, allowed_labels, hardware_changed_at)
      VALUES (@id, @name, @cluster_id, @labels, @status, @schedulable, @agent_version, @address, @hardware, @runtime,
-       @credential_hash, @last_seen_at, @status_changed_at, @created_at, @metrics)`,
+       @credential_hash, @last_seen_at, @status_changed_at, @created_at, @metrics, @allowed_labels, @hardware_changed_at)`,
   );
   const update = db.prepare(
     `UPDATE nodes SET name=@name, cluster_id=@cluster_id, labels=@labels, status=@status, schedulable=@schedulable,
        agent_version=@agent_version, address=@address, hardware=@hardware, runtime=@runtime,
        credential_hash=@credential_hash, last_seen_at=@last_seen_at, status_changed_at=@status_changed_at,
-       metrics=@metrics
+       metrics=@metrics, allowed_labels=@allowed_labels, hardware_changed_at=@hardware_changed_at
      WHERE id=@id`,
   );
   const list = db.prepare("SELECT * FROM nodes ORDER BY name");

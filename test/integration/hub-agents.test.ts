@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { RunningAgent } from "../../agent/agent";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
 import { fakeGpus, fakeHardware } from "../helpers/fake-hardware";
@@ -220,7 +223,10 @@ describe("integration: a hub and 3 agents over loopback gRPC (FakeRuntime)", fun
 
   it("keeps a task running across an agent restart and reports the same container", async () => {
     const runtime = new FakeRuntime({ nodeId: "restart-node" });
-    let agent = startTestAgent(hub, { name: "restart-node", runtime, labels: ["restart"] });
+    // A restarted agent is the same node because it keeps its credential in its data dir (issue 13:
+    // a join without it would be an impostor's).
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-agent-"));
+    let agent = startTestAgent(hub, { name: "restart-node", runtime, labels: ["restart"], dataDir });
     await agent.welcomed();
     const res = await hub.api<WorkloadJson>("POST", "/api/corral/v1/workloads", {
       name: "long",
@@ -233,7 +239,7 @@ describe("integration: a hub and 3 agents over loopback gRPC (FakeRuntime)", fun
       return w.tasks[0]?.state === "running" ? w.tasks[0] : null;
     }, "task running");
     await agent.link.stop();
-    agent = startTestAgent(hub, { name: "restart-node", runtime, labels: ["restart"] });
+    agent = startTestAgent(hub, { name: "restart-node", runtime, labels: ["restart"], dataDir });
     agents.push(agent);
     await agent.welcomed();
     const after = (await workload(hub, res.body.id)).tasks[0];

@@ -21,6 +21,9 @@ export function formatNode(n: NodeJson, now: Date): string {
       ["Agent version", n.agentVersion ?? "-"],
       ["Last seen", formatTime(n.lastSeenAt, now)],
       ["Created", formatTime(n.createdAt, now)],
+      // Shown only when set (formatKeyValues skips undefined): GPUs or memory changed, replace pending.
+      ["Hardware changed", n.hardwareChangedAt ? formatTime(n.hardwareChangedAt, now) : undefined],
+      ["Replace pending", n.replacePending ? "yes (the next join takes it over)" : undefined],
       [
         "OS",
         os

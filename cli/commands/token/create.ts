@@ -12,7 +12,11 @@ interface CreateOptions {
   /** Seconds, parsed from 24h / 90m / 3600s. Omitted: the hub's default lifetime. */
   ttl?: number;
   cluster?: string;
+  /** Label patterns the token's nodes may set themselves; omitted: any label. */
+  allowLabel?: string[];
 }
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function register(topic: Command, ctx: CliContext): void {
   const cmd = topic
@@ -25,13 +29,21 @@ export function register(topic: Command, ctx: CliContext): void {
       parseDuration,
     )
     .option("--cluster <name>", "cluster that nodes joining with this token belong to")
+    .option(
+      "--allow-label <pattern>",
+      "a label its nodes may set themselves, `*` matching anything (zone=*); repeatable; " +
+        "default: any label",
+      collect,
+    )
     .option("--json", "print the hub's JSON (secret included)")
     .action(async (opts: CreateOptions, self: Command) => {
       const client = await ctx.client(self);
-      const body: { description?: string; ttlSeconds?: number; cluster?: string } = {};
+      const body: { description?: string; ttlSeconds?: number; cluster?: string; allowedLabels?: string[] } =
+        {};
       if (opts.description !== undefined) body.description = opts.description;
       if (opts.ttl !== undefined) body.ttlSeconds = opts.ttl;
       if (opts.cluster !== undefined) body.cluster = opts.cluster;
+      if (opts.allowLabel !== undefined) body.allowedLabels = opts.allowLabel;
       const token = await client.post<JoinTokenJson>("/join-tokens", body);
       if (ctx.json(self)) return printJson(ctx.out, token);
       ctx.note(
@@ -43,5 +55,6 @@ export function register(topic: Command, ctx: CliContext): void {
   examples(cmd, [
     'corral token create --description "rack 4" --ttl 24h --cluster edge-berlin',
     "TOKEN=$(corral token create --ttl 90m)",
+    "corral token create --allow-label 'zone=*' --allow-label gpu",
   ]);
 }

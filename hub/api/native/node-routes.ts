@@ -47,6 +47,10 @@ export function nodeRoutes(router: Router<ApiState>, core: Core): void {
   router.post("/nodes/:node/cordon", ...admin, nodeParams, inCluster, (ctx) => {
     ctx.body = one(core.nodes.setSchedulable(node(ctx), false));
   });
+  // Revokes the node's credential and lets the next join with a valid token take the node over once.
+  router.post("/nodes/:node/replace", ...admin, nodeParams, inCluster, (ctx) => {
+    ctx.body = one(core.nodes.replace(node(ctx)));
+  });
   router.post("/nodes/:node/uncordon", ...admin, nodeParams, inCluster, (ctx) => {
     ctx.body = one(core.nodes.setSchedulable(node(ctx), true));
   });

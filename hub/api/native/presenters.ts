@@ -1,6 +1,7 @@
 /** Domain objects -> native API JSON. Rows never leave the hub as they are (no credential hashes). */
 import { allocatableGpus, nodeCapacity } from "../../core/capacity";
 import type { Cluster, JoinToken, Node, Task, TaskMetricPoint, Workload } from "../../core/model";
+import { isReplacePending } from "../../core/nodes";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -27,6 +28,9 @@ export function presentNode(
     allocatableGpus: allocatableGpus(node).map((g) => g.uuid),
     allocated,
     metrics: node.metrics && { ...node.metrics, sampledAt: iso(node.metrics.sampledAt) },
+    allowedLabels: node.allowedLabels ?? null,
+    hardwareChangedAt: iso(node.hardwareChangedAt ?? null),
+    replacePending: isReplacePending(node),
   };
 }
 
@@ -51,6 +55,7 @@ export function presentJoinToken(t: JoinToken, valid: boolean) {
     expiresAt: iso(t.expiresAt),
     revokedAt: iso(t.revokedAt),
     lastUsedAt: iso(t.lastUsedAt),
+    allowedLabels: t.allowedLabels ?? null,
     valid,
   };
 }

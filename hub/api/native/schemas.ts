@@ -15,6 +15,8 @@ export const JoinTokenBody = z.object({
   description: z.string().max(256).optional(),
   ttlSeconds: z.number().int().positive().optional(),
   cluster: z.string().min(1).optional(),
+  /** Label patterns (`gpu`, `zone=*`) its nodes may set themselves; absent: any label. */
+  allowedLabels: z.array(z.string().min(1).max(253)).max(256).optional(),
 });
 
 const Port = z.object({

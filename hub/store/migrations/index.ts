@@ -17,6 +17,7 @@ import { interactive } from "./011-interactive";
 import { taskMetrics } from "./012-task-metrics";
 import { surfaceIdsOnly } from "./013-surface-ids";
 import { userStatus } from "./014-user-status";
+import { nodeJoinGuard } from "./015-node-join-guard";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   taskMetrics,
   surfaceIdsOnly,
   userStatus,
+  nodeJoinGuard,
 ];

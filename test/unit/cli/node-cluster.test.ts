@@ -77,6 +77,19 @@ describe("corral node / cluster", () => {
     }
   });
 
+  it("node show flags a hardware change and a pending replace, and only then", async () => {
+    hub.on("GET", "/nodes/gpu-01", {
+      json: node({ hardwareChangedAt: new Date().toISOString(), replacePending: true }),
+    });
+    const r = await h.run(["node", "show", "gpu-01"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Hardware changed:\s+\S/m);
+    assert.match(r.stdout, /^Replace pending:\s+yes/m);
+    hub.on("GET", "/nodes/gpu-02", { json: node({ name: "gpu-02" }) });
+    const plain = await h.run(["node", "show", "gpu-02"]);
+    assert.doesNotMatch(plain.stdout, /Hardware changed|Replace pending/);
+  });
+
   it("node show of an unknown node exits 3 with the hub's message", async () => {
     hub.on("GET", "/nodes/nope", { status: 404, json: { code: "not_found", message: "no node nope" } });
     const r = await h.run(["node", "show", "nope"]);
@@ -101,6 +114,17 @@ describe("corral node / cluster", () => {
     hub.on("POST", "/nodes/gpu-01/uncordon", { json: node() });
     assert.equal((await h.run(["node", "cordon", "gpu-01"])).stdout, "Node gpu-01 is cordoned\n");
     assert.equal((await h.run(["node", "uncordon", "gpu-01"])).stdout, "Node gpu-01 is schedulable\n");
+  });
+
+  it("node replace posts to its route with --cluster as a query", async () => {
+    hub.on("POST", "/nodes/gpu-01/replace", { json: node() });
+    const r = await h.run(["node", "replace", "gpu-01", "--cluster", "edge"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      r.stdout,
+      "Node gpu-01: credential revoked; the next agent joining as gpu-01 takes it over\n",
+    );
+    assert.equal(hub.only("POST", "/nodes/gpu-01/replace").query.get("cluster"), "edge");
   });
 
   it("cluster list prints a table; cluster label add/remove encode the label", async () => {

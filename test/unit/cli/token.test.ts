@@ -47,6 +47,13 @@ describe("corral token", () => {
     assert.match(r.stderr, /shown only once/);
   });
 
+  it("create sends each --allow-label as allowedLabels", async () => {
+    hub.on("POST", "/join-tokens", { status: 201, json: { ...joinToken("cc45"), token: "join-secret" } });
+    const r = await h.run(["token", "create", "--allow-label", "zone=*", "--allow-label", "gpu"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(hub.only("POST", "/join-tokens").body, { allowedLabels: ["zone=*", "gpu"] });
+  });
+
   it("create with a bad --ttl is a usage error and sends nothing", async () => {
     const r = await h.run(["token", "create", "--ttl", "10"]);
     assert.equal(r.code, 2);

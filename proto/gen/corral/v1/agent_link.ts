@@ -41,6 +41,12 @@ export interface JoinRequest {
   joinToken: string;
   nodeName: string;
   cluster: string;
+  /**
+   * The node's current credential, when the agent has one: a join for a node name that already has
+   * a live credential is refused unless it proves that credential (or an admin asked to replace the
+   * node). Empty on a first join.
+   */
+  nodeCredential: string;
 }
 
 export interface JoinResponse {
@@ -203,7 +209,7 @@ export interface ExecExit {
 }
 
 function createBaseJoinRequest(): JoinRequest {
-  return { joinToken: "", nodeName: "", cluster: "" };
+  return { joinToken: "", nodeName: "", cluster: "", nodeCredential: "" };
 }
 
 export const JoinRequest: MessageFns<JoinRequest> = {
@@ -216,6 +222,9 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     }
     if (message.cluster !== "") {
       writer.uint32(26).string(message.cluster);
+    }
+    if (message.nodeCredential !== "") {
+      writer.uint32(34).string(message.nodeCredential);
     }
     return writer;
   },
@@ -257,6 +266,14 @@ export const JoinRequest: MessageFns<JoinRequest> = {
             message.cluster = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.nodeCredential = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -282,6 +299,11 @@ export const JoinRequest: MessageFns<JoinRequest> = {
         ? globalThis.String(object.node_name)
         : "",
       cluster: isSet(object.cluster) ? globalThis.String(object.cluster) : "",
+      nodeCredential: isSet(object.nodeCredential)
+        ? globalThis.String(object.nodeCredential)
+        : isSet(object.node_credential)
+        ? globalThis.String(object.node_credential)
+        : "",
     };
   },
 
@@ -296,6 +318,9 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     if (message.cluster !== "") {
       obj.cluster = message.cluster;
     }
+    if (message.nodeCredential !== "") {
+      obj.nodeCredential = message.nodeCredential;
+    }
     return obj;
   },
 
@@ -307,6 +332,7 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     message.joinToken = object.joinToken ?? "";
     message.nodeName = object.nodeName ?? "";
     message.cluster = object.cluster ?? "";
+    message.nodeCredential = object.nodeCredential ?? "";
     return message;
   },
 };

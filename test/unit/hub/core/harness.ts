@@ -56,13 +56,20 @@ export function hardware(
   };
 }
 
-/** Joins, says hello with `hw` and a working runtime, and becomes ready. */
+/**
+ * Joins (once: a node of that name already there is used as it is, since a second join would need
+ * its credential), says hello with `hw` and a working runtime, and becomes ready.
+ */
 export function readyNode(
   core: Core,
   name: string,
   opts: { cluster?: string; labels?: string[]; hw?: NodeHardware } = {},
 ): Node {
-  const { node } = core.nodes.join(opts.cluster ?? "default", name);
+  const cluster = opts.cluster ?? "default";
+  const existing = core.nodes
+    .list()
+    .find((n) => n.name === name && core.clusters.byId(n.clusterId)?.name === cluster);
+  const node = existing ?? core.nodes.join(cluster, name).node;
   core.nodes.hello(node.id, {
     agentVersion: "0.1.0",
     address: "10.0.0.1",

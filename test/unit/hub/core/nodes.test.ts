@@ -42,7 +42,7 @@ describe("core nodes", () => {
     const first = h.core.nodes.join("lab", "gpu-01");
     assert.equal(first.node.status, "notready");
     assert.equal(h.core.clusters.get("lab").id, first.node.clusterId, "the cluster is created on first join");
-    const again = h.core.nodes.join("lab", "gpu-01");
+    const again = h.core.nodes.join("lab", "gpu-01", { proof: first.credential });
     assert.equal(again.node.id, first.node.id);
     assert.equal(h.store.nodes.list().length, 1);
     const elsewhere = h.core.nodes.join("edge", "gpu-01");
@@ -56,7 +56,9 @@ describe("core nodes", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-nodes-"));
     try {
       const first = newCore(dir);
-      const id = readyNode(first.core, "gpu-01", { cluster: "lab" }).id;
+      const joined = first.core.nodes.join("lab", "gpu-01");
+      const id = joined.node.id;
+      first.core.nodes.setStatus(id, "ready");
       first.core.nodes.flush();
       first.store.close();
 
@@ -67,7 +69,7 @@ describe("core nodes", () => {
           "notready",
           "nobody is connected to a hub that just started",
         );
-        const again = second.core.nodes.join("lab", "gpu-01");
+        const again = second.core.nodes.join("lab", "gpu-01", { proof: joined.credential });
         assert.equal(again.node.id, id);
         assert.equal(second.store.nodes.list().length, 1);
         assert.equal(second.core.clusters.list().length, 1);
@@ -83,7 +85,7 @@ describe("core nodes", () => {
   it("a re-join rotates the credential: the old one is refused, the new one authenticates", () => {
     const first = h.core.nodes.join("lab", "n1");
     assert.equal(h.core.nodes.authenticate(first.credential).id, first.node.id);
-    const second = h.core.nodes.join("lab", "n1");
+    const second = h.core.nodes.join("lab", "n1", { proof: first.credential });
     assert.notEqual(second.credential, first.credential);
     assert.throws(() => h.core.nodes.authenticate(first.credential), UnauthenticatedError);
     assert.equal(h.core.nodes.authenticate(second.credential).id, first.node.id);
