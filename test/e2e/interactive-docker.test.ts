@@ -10,8 +10,7 @@ import path from "node:path";
 import type Dockerode from "dockerode";
 import { identityNodeKey } from "../../agent/runtime-identity";
 import { removeNodeContainers, removeNodeVolumes, requireDocker, TEST_IMAGE } from "../helpers/docker";
-import { request } from "../helpers/http";
-import { BuiltProcess, startBuiltHub } from "../helpers/processes";
+import { startBuiltCluster, type BuiltCluster, type BuiltProcess } from "../helpers/processes";
 import { waitFor } from "../helpers/wait";
 
 const JOIN = "e2e-interactive-join-token-0123";
@@ -29,13 +28,10 @@ describe("e2e: an interactive workload keeps its named volume across stop and st
   let dir: string;
   let hub: BuiltProcess;
   let agent: BuiltProcess | undefined;
-  let httpUrl: string;
-  let token: string;
   const cluster = `e2e-nb-${process.pid}`;
   const nodeKey = identityNodeKey(cluster, "nb1");
 
-  const api = <T>(method: string, url: string, body?: unknown) =>
-    request<T>(`${httpUrl}/api/corral/v1${url}`, method, body, token);
+  let api: BuiltCluster["api"];
   const until = (id: string, pred: (w: Workload) => boolean, what: string) =>
     waitFor(
       async () => {
@@ -60,33 +56,14 @@ describe("e2e: an interactive workload keeps its named volume across stop and st
   before(async function () {
     docker = await requireDocker(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-e2e-nb-"));
-    const started = await startBuiltHub(path.join(dir, "hub"), {
-      CORRAL_ADMIN_PASSWORD: PASSWORD,
-      CORRAL_BOOTSTRAP_JOIN_TOKEN: JOIN,
-      CORRAL_HEARTBEAT_INTERVAL_MS: "500",
+    const started = await startBuiltCluster(dir, {
+      cluster,
+      node: "nb1",
+      joinToken: JOIN,
+      adminPassword: PASSWORD,
     });
-    hub = started.process;
-    httpUrl = started.httpUrl;
-    const login = await request<{ token: string }>(`${httpUrl}/api/corral/v1/auth/login`, "POST", {
-      username: "admin",
-      password: PASSWORD,
-    });
-    token = login.body.token;
-    agent = BuiltProcess.start("corral-agent", [], {
-      CORRAL_HUB: started.grpcAddress,
-      CORRAL_JOIN_TOKEN: JOIN,
-      CORRAL_CLUSTER: cluster,
-      CORRAL_NODE_NAME: "nb1",
-      CORRAL_AGENT_DATA_DIR: path.join(dir, "agent-nb1"),
-      CORRAL_NVIDIA_SMI: path.join(dir, "no-such-nvidia-smi"),
-    });
-    await waitFor(
-      async () =>
-        (await api<{ status: string }>("GET", `/nodes/nb1?cluster=${cluster}`)).body.status === "ready",
-      "node nb1 ready",
-      30_000,
-      100,
-    );
+    ({ hub, agent } = started);
+    api = started.api;
   });
 
   after(async () => {

@@ -12,8 +12,7 @@ import type Dockerode from "dockerode";
 import { identityNodeKey } from "../../agent/runtime-identity";
 import { openHubWebSocket } from "../../cli/hub-websocket";
 import { removeNodeContainers, requireDocker, TEST_IMAGE } from "../helpers/docker";
-import { request } from "../helpers/http";
-import { BuiltProcess, runCli, startBuiltHub } from "../helpers/processes";
+import { BuiltProcess, runCli, startBuiltCluster, type BuiltCluster } from "../helpers/processes";
 import { waitFor } from "../helpers/wait";
 
 const JOIN = "e2e-tunnel-join-token-01234567";
@@ -36,40 +35,20 @@ describe("e2e: a task's unpublished port, exec and port-forward through the hub 
   let workloadId: string;
   const cluster = `e2e-tun-${process.pid}`;
   const nodeKey = identityNodeKey(cluster, "tun1");
-  const api = <T>(method: string, url: string, body?: unknown) =>
-    request<T>(`${httpUrl}/api/corral/v1${url}`, method, body, token);
+  let api: BuiltCluster["api"];
   const cliEnv = () => ({ CORRAL_HUB_URL: httpUrl, CORRAL_TOKEN: token });
 
   before(async function () {
     docker = await requireDocker(this);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-e2e-tun-"));
-    const started = await startBuiltHub(path.join(dir, "hub"), {
-      CORRAL_ADMIN_PASSWORD: PASSWORD,
-      CORRAL_BOOTSTRAP_JOIN_TOKEN: JOIN,
-      CORRAL_HEARTBEAT_INTERVAL_MS: "500",
+    const started = await startBuiltCluster(dir, {
+      cluster,
+      node: "tun1",
+      joinToken: JOIN,
+      adminPassword: PASSWORD,
     });
-    hub = started.process;
-    httpUrl = started.httpUrl;
-    const login = await request<{ token: string }>(`${httpUrl}/api/corral/v1/auth/login`, "POST", {
-      username: "admin",
-      password: PASSWORD,
-    });
-    token = login.body.token;
-    agent = BuiltProcess.start("corral-agent", [], {
-      CORRAL_HUB: started.grpcAddress,
-      CORRAL_JOIN_TOKEN: JOIN,
-      CORRAL_CLUSTER: cluster,
-      CORRAL_NODE_NAME: "tun1",
-      CORRAL_AGENT_DATA_DIR: path.join(dir, "agent-tun1"),
-      CORRAL_NVIDIA_SMI: path.join(dir, "no-such-nvidia-smi"),
-    });
-    await waitFor(
-      async () =>
-        (await api<{ status: string }>("GET", `/nodes/tun1?cluster=${cluster}`)).body.status === "ready",
-      "node tun1 ready",
-      30_000,
-      100,
-    );
+    ({ hub, agent, httpUrl, token } = started);
+    api = started.api;
     const res = await api<Workload>("POST", "/workloads", {
       name: "web",
       image: TEST_IMAGE,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { repoRoot } from "./fixtures";
+import { request, type HttpResult } from "./http";
 import { waitFor } from "./wait";
 
 /** A free loopback TCP port (bound and released; good enough for tests on one machine). */
@@ -105,4 +106,54 @@ export async function startBuiltHub(dataDir: string, env: Record<string, string>
   });
   await process.waitForOutput(/hub started/, "hub started");
   return { process, httpUrl: `http://127.0.0.1:${httpPort}`, grpcAddress: `127.0.0.1:${grpcPort}` };
+}
+
+/** A built hub with one built agent joined and ready, and an admin token for the native API. */
+export interface BuiltCluster {
+  hub: BuiltProcess;
+  agent: BuiltProcess;
+  httpUrl: string;
+  token: string;
+  /** A native API call with the admin token: `api("GET", "/workloads")`. */
+  api: <T>(method: string, url: string, body?: unknown) => Promise<HttpResult<T>>;
+}
+
+/**
+ * Starts the built hub in `dir/hub` (heartbeat 500 ms) and one built agent named `node` in
+ * `cluster` (data in `dir/agent-<node>`, no nvidia-smi), logs the admin in and waits until the
+ * node is ready. The e2e suites' common start.
+ */
+export async function startBuiltCluster(
+  dir: string,
+  opts: { cluster: string; node: string; joinToken: string; adminPassword: string },
+): Promise<BuiltCluster> {
+  const started = await startBuiltHub(path.join(dir, "hub"), {
+    CORRAL_ADMIN_PASSWORD: opts.adminPassword,
+    CORRAL_BOOTSTRAP_JOIN_TOKEN: opts.joinToken,
+    CORRAL_HEARTBEAT_INTERVAL_MS: "500",
+  });
+  const login = await request<{ token: string }>(`${started.httpUrl}/api/corral/v1/auth/login`, "POST", {
+    username: "admin",
+    password: opts.adminPassword,
+  });
+  const token = login.body.token;
+  const api = <T>(method: string, url: string, body?: unknown) =>
+    request<T>(`${started.httpUrl}/api/corral/v1${url}`, method, body, token);
+  const agent = BuiltProcess.start("corral-agent", [], {
+    CORRAL_HUB: started.grpcAddress,
+    CORRAL_JOIN_TOKEN: opts.joinToken,
+    CORRAL_CLUSTER: opts.cluster,
+    CORRAL_NODE_NAME: opts.node,
+    CORRAL_AGENT_DATA_DIR: path.join(dir, `agent-${opts.node}`),
+    CORRAL_NVIDIA_SMI: path.join(dir, "no-such-nvidia-smi"),
+  });
+  await waitFor(
+    async () =>
+      (await api<{ status: string }>("GET", `/nodes/${opts.node}?cluster=${opts.cluster}`)).body.status ===
+      "ready",
+    `node ${opts.node} ready`,
+    30_000,
+    100,
+  );
+  return { hub: started.process, agent, httpUrl: started.httpUrl, token, api };
 }
