@@ -171,19 +171,8 @@ export class AgentGateway implements TaskLogSource, TunnelTransport {
   }
 
   private connect(call: ServerDuplexStream<AgentMessage, HubMessage>): void {
-    const credential = bearer(call.metadata);
-    let nodeId: string;
-    try {
-      if (!credential) throw new AgentUnavailableError("missing node credential");
-      nodeId = this.core.nodes.authenticate(credential).id;
-    } catch {
-      call.emit("error", {
-        code: status.UNAUTHENTICATED,
-        details: "invalid or missing node credential",
-        metadata: new Metadata(),
-      });
-      return;
-    }
+    const nodeId = this.authenticatedNode(call);
+    if (nodeId === null) return;
     const previous = this.sessions.get(nodeId);
     const session = new AgentSession(nodeId, call, this.core, {
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
@@ -206,20 +195,28 @@ export class AgentGateway implements TaskLogSource, TunnelTransport {
     helloTimer.unref();
   }
 
-  private tunnel(call: ServerDuplexStream<TunnelFrame, TunnelFrame>): void {
+  /**
+   * The node whose credential the call's metadata carries; null after failing the call with
+   * UNAUTHENTICATED when it carries none or a wrong one (Connect and Tunnel alike).
+   */
+  private authenticatedNode(call: ServerDuplexStream<unknown, unknown>): string | null {
     const credential = bearer(call.metadata);
-    let nodeId: string;
     try {
       if (!credential) throw new AgentUnavailableError("missing node credential");
-      nodeId = this.core.nodes.authenticate(credential).id;
+      return this.core.nodes.authenticate(credential).id;
     } catch {
       call.emit("error", {
         code: status.UNAUTHENTICATED,
         details: "invalid or missing node credential",
         metadata: new Metadata(),
       });
-      return;
+      return null;
     }
+  }
+
+  private tunnel(call: ServerDuplexStream<TunnelFrame, TunnelFrame>): void {
+    const nodeId = this.authenticatedNode(call);
+    if (nodeId === null) return;
     this.tunnels.attach(nodeId, call);
   }
 
