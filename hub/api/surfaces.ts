@@ -1,3 +1,4 @@
+import { modelartsSurface } from "./modelarts";
 import { nativeSurface } from "./native";
 import { openpaiSurface } from "./openpai";
 import { otestackSurface } from "./otestack";
@@ -14,4 +15,5 @@ export const SURFACES: readonly SurfaceFactory[] = [
   runaiSurface,
   openpaiSurface,
   otestackSurface,
+  modelartsSurface,
 ];

@@ -5,6 +5,7 @@ import { ClusterService } from "./clusters";
 import type { FailurePolicy } from "./services/health";
 import { DesiredState } from "./desired";
 import { GroupService } from "./groups";
+import { Installation } from "./installation";
 import { JoinTokenService } from "./join-tokens";
 import { NodePoolService } from "./node-pools";
 import { NodeService, type NodeServiceOptions } from "./nodes";
@@ -65,6 +66,8 @@ export interface Core {
   surfaceIds: SurfaceIds;
   /** Who may reach a task's ports and shell through its agent, and signed tunnel URLs. */
   tunnels: TaskTunnels;
+  /** This install's stable identity (the ModelArts IAM project id). */
+  installation: Installation;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -144,5 +147,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     artifacts: new ArtifactService(store, clock),
     surfaceIds: new SurfaceIds(store),
     tunnels: new TaskTunnels(store, clock),
+    installation: new Installation(store.settings),
   };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { projectTree } from "../../hub/api/ownership";
 import type { SurfaceFactory } from "../../hub/api/surface";
+import { modelartsSurface } from "../../hub/api/modelarts";
 import { SURFACES } from "../../hub/api/surfaces";
 import { ADMIN, startTestHub, type TestHub } from "../helpers/test-hub";
 
@@ -90,7 +91,7 @@ describe("integration: which surface answers a shared path", () => {
     const oteUnknown = await hub.api<Body>("GET", "/v1/no-such-thing");
     assert.equal(oteUnknown.status, 404);
     assert.equal(oteUnknown.body.code, 404);
-    for (const path of ["/v1/no-such-thing", "/v1/k8sx", "/v1/0123456789abcdef0123456789abcdef/notebooks"]) {
+    for (const path of ["/v1/no-such-thing", "/v1/k8sx", "/v1/not-a-project-id/notebooks"]) {
       const oteMalformed = await raw(hub, "POST", path, "{not json");
       assert.deepEqual(
         [oteMalformed.status, oteMalformed.body.code, oteMalformed.body.field],
@@ -98,6 +99,10 @@ describe("integration: which surface answers a shared path", () => {
         path,
       );
     }
+    // A project-id-shaped second segment is ModelArts's, with its error body.
+    const maMalformed = await raw(hub, "POST", `/v1/${hub.hub.core.installation.id}/notebooks`, "{not json");
+    assert.equal(maMalformed.status, 400);
+    assert.equal(typeof maMalformed.body.error_code, "string");
   });
 
   it("/api/corral is native's; a path no surface claims gets the plain 404", async () => {
@@ -130,7 +135,10 @@ describe("integration: which surface answers a shared path", () => {
       },
       hooks: {},
     });
-    const withIt = await startTestHub({}, undefined, { surfaces: [...SURFACES, projectScoped] });
+    const withIt = await startTestHub({}, undefined, {
+      // Without the real ModelArts surface, which claims the same shape (and, first in order, would win).
+      surfaces: [...SURFACES.filter((s) => s !== modelartsSurface), projectScoped],
+    });
     try {
       const id = "0123456789abcdef0123456789abcdef";
       const mine = await withIt.api<Body>("GET", `/v1/${id}/notebooks`);

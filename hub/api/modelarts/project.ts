@@ -1,0 +1,45 @@
+import type { Core } from "../../core";
+import type { ApiMiddleware } from "../context";
+import { GENERIC, ModelArtsError } from "./errors";
+
+/**
+ * The one IAM project of this hub: its id is the install's id (32 hex, stable), its name the
+ * region clients configure (the SDK looks the project up by region name when it has no id).
+ */
+export interface IamProject {
+  id: string;
+  name: string;
+  /** The IAM domain (account): one per hub. */
+  domain: { id: string; name: string };
+}
+
+/** Region name the hub's project answers to. @default "cn-north-4" (CORRAL_MODELARTS_REGION) */
+export const DEFAULT_REGION = "cn-north-4";
+
+export function iamProject(
+  core: Core,
+  region = process.env.CORRAL_MODELARTS_REGION ?? DEFAULT_REGION,
+): IamProject {
+  const id = core.installation.id;
+  // The domain id differs from the project id (IAM keeps them apart) but is as stable.
+  const domainId = [...id].reverse().join("");
+  return { id, name: region, domain: { id: domainId, name: "corral" } };
+}
+
+/**
+ * Refuses a `/{version}/{project_id}/...` path whose project id is not this hub's (400
+ * ModelArts.0210, as ModelArts answers a project id that does not match the credential's).
+ */
+export function projectGuard(project: IamProject): ApiMiddleware {
+  return async function projectGuard(ctx, next) {
+    const segment = ctx.path.split("/")[2];
+    if (/^v[12]$/.test(ctx.path.split("/")[1] ?? "") && segment !== project.id) {
+      throw new ModelArtsError(
+        400,
+        GENERIC.projectMismatch,
+        `project id ${segment ?? ""} does not match the credential's project`,
+      );
+    }
+    await next();
+  };
+}
