@@ -5,6 +5,7 @@ import { ClusterService } from "./clusters";
 import type { FailurePolicy } from "./services/health";
 import { DesiredState } from "./desired";
 import { GroupService } from "./groups";
+import { ImageCatalog } from "./images";
 import { Installation } from "./installation";
 import { JoinTokenService } from "./join-tokens";
 import { NodePoolService } from "./node-pools";
@@ -68,6 +69,8 @@ export interface Core {
   tunnels: TaskTunnels;
   /** This install's stable identity (the ModelArts IAM project id). */
   installation: Installation;
+  /** Registered container images people pick from (ModelArts images). */
+  images: ImageCatalog;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -148,5 +151,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     surfaceIds: new SurfaceIds(store),
     tunnels: new TaskTunnels(store, clock),
     installation: new Installation(store.settings),
+    images: new ImageCatalog(store, clock),
   };
 }

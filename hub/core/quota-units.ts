@@ -209,6 +209,15 @@ export class QuotaUnitService {
     );
   }
 
+  /**
+   * The unit to charge new work to: `unit` while it has allocations, else none. A unit without
+   * allocations would hold non-preemptible work on a zero share, so that work runs unlimited
+   * (quotaUnitId null) until an administrator gives the unit quota, as replicated services do.
+   */
+  chargedUnitId(unit: QuotaUnit): string | null {
+    return unit.allocations.length > 0 ? unit.id : null;
+  }
+
   get(id: string): QuotaUnit {
     const u = this.store.quotaUnits.byId(id);
     if (!u) throw new NotFoundError("quota unit", id);

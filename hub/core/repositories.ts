@@ -23,6 +23,7 @@ import type {
   WorkloadEvent,
 } from "./model";
 import type { Artifact, ArtifactInfo } from "./artifact-model";
+import type { ImageRecord } from "./image-model";
 import type { RegistryCredential } from "./registry-credential-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
 
@@ -177,6 +178,15 @@ export interface ArtifactRepository {
   list(kind: string): ArtifactInfo[];
 }
 
+export interface ImageRepository {
+  insert(image: ImageRecord): void;
+  update(image: ImageRecord): void;
+  byId(id: string): ImageRecord | undefined;
+  /** Oldest first. */
+  list(): ImageRecord[];
+  delete(id: string): void;
+}
+
 /** Integer sequences per key (`<surface>/<kind>`), from 1, never reused. */
 export interface SurfaceIdRepository {
   find(key: string, objectId: string): number | undefined;
@@ -228,6 +238,8 @@ export interface Store {
   registryCredentials: RegistryCredentialRepository;
   artifacts: ArtifactRepository;
   surfaceIds: SurfaceIdRepository;
+  /** Registered container images (migration 017). */
+  images: ImageRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

@@ -1,7 +1,7 @@
 import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
 import type { ClusterService } from "./clusters";
-import type { PastJobAttempt, Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
+import type { PastJobAttempt, Resources, Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
 import { UNPLACED } from "./model";
 import type { Store, WorkloadQuery } from "./repositories";
 import { newId } from "./secrets";
@@ -240,6 +240,37 @@ export class WorkloadService {
   /** Moves a live workload's lease deadline `byMs` later. */
   prolongLease(workload: Workload, byMs: number): Workload {
     return this.leases.prolong(workload, byMs);
+  }
+
+  /**
+   * Changes what a stopped (or finished) interactive workload runs when it starts again: its name,
+   * every role's image and resource requests. A live one refuses (ConflictError): its tasks hold
+   * the resources they were placed with.
+   */
+  reshape(
+    workload: Workload,
+    change: { name?: string; image?: string; resources?: Resources; meta?: Record<string, unknown> },
+  ): Workload {
+    requireInteractive(workload, "change shape");
+    return this.store.transaction(() => {
+      const fresh = this.store.workloads.byId(workload.id) ?? workload;
+      if (!isTerminalWorkloadState(fresh.state) && (change.image !== undefined || change.resources !== undefined)) {
+        throw new ConflictError(`workload ${fresh.name} is ${fresh.state}; stop it before changing its image or resources`);
+      }
+      const updated: Workload = {
+        ...fresh,
+        name: change.name ?? fresh.name,
+        roles: fresh.roles.map((r) => ({
+          ...r,
+          image: change.image ?? r.image,
+          resources: change.resources ?? r.resources,
+        })),
+        meta: change.meta ?? fresh.meta,
+        updatedAt: this.clock.now(),
+      };
+      this.store.workloads.update(updated);
+      return updated;
+    });
   }
 
   /** Saves surface metadata (tags, ...) without touching state. */

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Store } from "../core/repositories";
 import { artifactRepository } from "./artifact-repository";
+import { imageRepository } from "./image-repository";
 import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
 import { eventRepository } from "./event-repository";
@@ -46,6 +47,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     registryCredentials: registryCredentialRepository(db),
     artifacts: artifactRepository(db),
     surfaceIds: surfaceIdRepository(db),
+    images: imageRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -1,11 +1,11 @@
-import { koaBody } from "koa-body";
+import { HttpMethodEnum, koaBody } from "koa-body";
 import type { ApiMiddleware } from "../context";
 
 /**
  * Parses JSON, urlencoded and text bodies (OpenPAI sends job YAML as text/yaml). Limits: 4 MiB.
  * A malformed JSON body is a 400 from the surface's error middleware.
  */
-export function bodyParser(): ApiMiddleware {
+export function bodyParser(options: { deleteBodies?: boolean } = {}): ApiMiddleware {
   const parse = koaBody({
     json: true,
     urlencoded: true,
@@ -15,6 +15,17 @@ export function bodyParser(): ApiMiddleware {
     formLimit: "4mb",
     textLimit: "4mb",
     jsonStrict: false,
+    // ModelArts's SDK sends bodies on DELETE (tags, image groups); others keep koa-body's default.
+    ...(options.deleteBodies
+      ? {
+          parsedMethods: [
+            HttpMethodEnum.POST,
+            HttpMethodEnum.PUT,
+            HttpMethodEnum.PATCH,
+            HttpMethodEnum.DELETE,
+          ],
+        }
+      : {}),
   }) as unknown as ApiMiddleware;
   // Parse once: a surface that hands a request on to another (shared paths) has parsed it already.
   return async function bodyParser(ctx, next) {

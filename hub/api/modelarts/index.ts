@@ -7,6 +7,8 @@ import type { Surface, SurfaceFactory } from "../surface";
 import { modelartsAuth } from "./auth";
 import type { ModelArtsDeps } from "./deps";
 import { GENERIC, ModelArtsError, modelartsErrors } from "./errors";
+import { imageRoutes } from "./image-routes";
+import { notebookRoutes } from "./notebook-routes";
 import { iamProject, projectGuard } from "./project";
 import { WorkspaceIds } from "./workspace-ids";
 
@@ -21,7 +23,8 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   const deps: ModelArtsDeps = { core, config, logger, project, workspaces, auth: modelartsAuth(core) };
   const router = new Router<ApiState>();
   // Route groups: one line each (specific paths before `/:id` ones inside each group).
-  void deps;
+  imageRoutes(router, deps);
+  notebookRoutes(router, deps);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,
@@ -34,7 +37,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
     owns: [projectTree("v1"), projectTree("v2"), tree("/v3"), tree("/v3.0")],
     routes: compose([
       projectGuard(project),
-      bodyParser(),
+      bodyParser({ deleteBodies: true }),
       router.routes() as unknown as ApiMiddleware,
       router.allowedMethods() as unknown as ApiMiddleware,
       notFound,

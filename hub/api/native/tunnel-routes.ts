@@ -6,6 +6,7 @@ import { tokenFrom } from "../middleware/auth";
 import { forwardHttp, forwardUpgrade } from "../tunnel/http-proxy";
 import { upgradeOf, type UpgradeSocket } from "../tunnel/upgrade";
 import { acceptWebSocket, bridgeBytes, bridgeExec } from "../tunnel/ws-bridges";
+import { TUNNEL_TOKEN_PARAM } from "../tunnel/urls";
 
 /** `{prefix}/workloads/{id}/tasks/{index}/ports/{port}{rest}`, on the raw (undecoded) path. */
 const PORT_PATH = /^(\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/ports\/(\d+))(\/[^?]*)?(\?.*)?$/;
@@ -13,8 +14,6 @@ const PORT_PATH = /^(\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/ports
 const EXEC_PATH = /^\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/exec(\?.*)?$/;
 /** `.../tasks/{index}/port-forward/{port}` (WebSocket of raw bytes). */
 const FORWARD_PATH = /^\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/port-forward\/(\d+)(\?.*)?$/;
-/** Query parameter carrying a signed URL's token (exchanged for the cookie, then dropped). */
-export const TUNNEL_TOKEN_PARAM = "corral_token";
 /** HTTP-only cookie holding a signed URL's token, scoped to its task port's path. */
 export const TUNNEL_COOKIE = "corral_tunnel";
 
