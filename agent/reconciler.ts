@@ -134,6 +134,15 @@ export class Reconciler {
     return this.runtime.logs(c.containerId, tailLines);
   }
 
+  /** Saves the task's container as image `reference`; resolves with the engine's image id. */
+  async commit(taskId: string, attempt: number, reference: string): Promise<string> {
+    if (!this.runtime.commit)
+      throw new Error(`runtime ${this.runtime.name} cannot save containers as images`);
+    const c = (await this.runtime.list()).find((x) => x.taskId === taskId && x.attempt === attempt);
+    if (!c) throw new Error(`no container for task ${taskId} attempt ${attempt} on this node`);
+    return this.runtime.commit(c.containerId, reference);
+  }
+
   private async pass(): Promise<void> {
     const containers = await this.runtime.list();
     for (const conflict of this.ledger.rebuild(containers.filter((c) => c.state !== "exited"))) {

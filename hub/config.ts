@@ -49,6 +49,10 @@ export interface HubConfig {
   openpaiListRatePerMin: number;
   /** CORRAL_OPENPAI_SUBMIT_RATE_PER_HOUR: OpenPAI job submits per user per hour; 0 = unlimited. @default 3600 */
   openpaiSubmitRatePerHour: number;
+  /** CORRAL_MODELARTS_REGION: the region name of the hub's one IAM project. @default cn-north-4 */
+  modelartsRegion: string;
+  /** CORRAL_MODELARTS_NOTEBOOK_QUOTA: live notebooks one user may hold. @default 20 */
+  modelartsNotebookQuota: number;
   /** CORRAL_LOG_LEVEL. @default info */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -94,6 +98,8 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     oteCrashLoopRestarts: integer(get, "CORRAL_OTE_CRASH_LOOP_RESTARTS", 3, 1, 1_000),
     oteCrashLoopWindowMs: integer(get, "CORRAL_OTE_CRASH_LOOP_WINDOW_MS", 300_000, 100, 86_400_000),
     oteNoTargetTimeoutMs: integer(get, "CORRAL_OTE_NO_TARGET_TIMEOUT_MS", 300_000, 0, 86_400_000),
+    modelartsRegion: get("CORRAL_MODELARTS_REGION") ?? "cn-north-4",
+    modelartsNotebookQuota: integer(get, "CORRAL_MODELARTS_NOTEBOOK_QUOTA", 20, 0, 100_000),
     logLevel: oneOf(
       get,
       "CORRAL_LOG_LEVEL",

@@ -65,6 +65,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
   });
   core.workloads.setLogSource(gateway);
   core.tunnels.setTransport(gateway);
+  core.images.setCommitter(gateway);
   const grpcServer = new Server({
     "grpc.keepalive_time_ms": 30_000,
     "grpc.keepalive_permit_without_calls": 1,

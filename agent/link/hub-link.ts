@@ -270,6 +270,14 @@ export class HubLink extends EventEmitter {
           msg.body.value.tailLines,
         );
         return;
+      case "imageCommit":
+        void this.answerCommit(
+          msg.body.value.requestId,
+          msg.body.value.taskId,
+          msg.body.value.attempt,
+          msg.body.value.reference,
+        );
+        return;
       case "tunnelRequest":
         if (this.identity) this.tunnels.handle(msg.body.value, this.identity.credential);
         return;
@@ -308,6 +316,21 @@ export class HubLink extends EventEmitter {
         },
       });
     }
+  }
+
+  private async answerCommit(
+    requestId: string,
+    taskId: string,
+    attempt: number,
+    reference: string,
+  ): Promise<void> {
+    let result = { requestId, imageId: "", error: "" };
+    try {
+      result = { ...result, imageId: await this.reconciler.commit(taskId, attempt, reference) };
+    } catch (err) {
+      result = { ...result, error: (err as Error).message || "commit failed" };
+    }
+    this.write({ body: { $case: "imageCommitResult", value: result } });
   }
 
   private startHeartbeats(intervalMs: number): void {

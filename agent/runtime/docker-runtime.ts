@@ -177,6 +177,21 @@ export class DockerRuntime implements Runtime {
     }
   }
 
+  async commit(containerId: string, reference: string): Promise<string> {
+    const colon = reference.lastIndexOf(":");
+    const slash = reference.lastIndexOf("/");
+    const [repo, tag] =
+      colon > slash ? [reference.slice(0, colon), reference.slice(colon + 1)] : [reference, "latest"];
+    try {
+      const res = (await this.docker.getContainer(containerId).commit({ repo, tag, pause: true })) as {
+        Id?: string;
+      };
+      return res.Id ?? "";
+    } catch (err) {
+      throw this.wrap(err, `Could not save container ${containerId} as ${reference}`, "engine_unavailable");
+    }
+  }
+
   onExit(listener: (container: TaskContainer) => void): void {
     this.listeners.push(listener);
   }

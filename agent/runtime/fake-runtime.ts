@@ -18,6 +18,7 @@
  * Named volumes (TaskSpec.volumes) are made on first start, as DockerRuntime makes them, and
  * outlive the containers: volumes() lists them.
  */
+import { createHash } from "node:crypto";
 import { volumeLabels, volumeName } from "./labels";
 import type {
   ExecOptions,
@@ -187,6 +188,17 @@ export class FakeRuntime implements Runtime {
     if (tailLines <= 0) return log;
     const lines = log.split(/(?<=\n)/);
     return lines.slice(-tailLines).join("");
+  }
+
+  /** Images made by commit(), by reference. */
+  readonly committed = new Map<string, string>();
+
+  async commit(containerId: string, reference: string): Promise<string> {
+    const f = this.byId.get(containerId);
+    if (!f) throw new RuntimeError(`No such container: ${containerId}`, "not_found");
+    const id = `sha256:${createHash("sha256").update(`${containerId}/${reference}`).digest("hex")}`;
+    this.committed.set(reference, id);
+    return id;
   }
 
   onExit(listener: (container: TaskContainer) => void): void {

@@ -26,6 +26,11 @@ export interface Runtime {
   onExit(listener: (container: TaskContainer) => void): void;
   /** Per-container CPU and memory usage; best effort. */
   stats?(containerId: string): Promise<{ cpuPercent: number; memoryUsedMiB: number } | null>;
+  /**
+   * Saves the container's filesystem as an image named `reference` (docker commit; named volumes
+   * are not part of it). Resolves with the engine's image id.
+   */
+  commit?(containerId: string, reference: string): Promise<string>;
   /** Runs a command in a running container (docker exec); rejects when it cannot start. */
   exec?(containerId: string, options: ExecOptions): Promise<ExecProcess>;
   close(): Promise<void>;

@@ -22,6 +22,8 @@ import { AgentUnavailableError, CorralError } from "../core/errors";
 import { newId } from "../core/secrets";
 import type { TunnelChannel, TunnelTarget, TunnelTransport } from "../core/tunnels";
 import type { TaskLogSource } from "../core/workloads";
+import type { ImageCommitter } from "../core/images";
+import { ImageCommits } from "./image-commits";
 import { AgentSession } from "./session";
 import { DEFAULT_TUNNEL_OPEN_TIMEOUT_MS, TunnelBroker } from "./tunnel-broker";
 
@@ -51,10 +53,11 @@ interface PendingLog {
  * (a newer stream replaces an older one), keeps liveness in memory and answers log requests
  * (startHub makes it the core's task log source).
  */
-export class AgentGateway implements TaskLogSource, TunnelTransport {
+export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommitter {
   readonly sessions = new Map<string, AgentSession>();
   private readonly tunnels: TunnelBroker;
   private readonly pendingLogs = new Map<string, PendingLog>();
+  private readonly commits = new ImageCommits();
   private unsubscribe: (() => void) | null = null;
   private unsubscribeNodes: (() => void) | null = null;
 
@@ -132,7 +135,16 @@ export class AgentGateway implements TaskLogSource, TunnelTransport {
     );
   }
 
+  /** Saves a task's container as an image on its node (ImageCommitter). */
+  commit(nodeId: string, taskId: string, attempt: number, reference: string): Promise<string> {
+    const session = this.sessions.get(nodeId);
+    if (!session || !session.isWelcomed)
+      return Promise.reject(new AgentUnavailableError(`the agent of node ${nodeId} is not connected`));
+    return this.commits.request((m) => session.send(m), nodeId, taskId, attempt, reference);
+  }
+
   close(): void {
+    this.commits.close();
     this.tunnels.close();
     this.unsubscribe?.();
     this.unsubscribeNodes?.();
@@ -184,6 +196,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport {
         this.core.nodes.setStatus(s.nodeId, "notready");
       },
       onLogChunk: (c) => this.logChunk(c),
+      onImageCommitResult: (r) => this.commits.result(r),
     });
     this.sessions.set(nodeId, session);
     previous?.end("replaced by a newer connection");

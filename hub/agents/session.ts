@@ -1,6 +1,12 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import type { AgentMessage, Hello, HubMessage, LogChunk } from "../../proto/gen/corral/v1/agent_link";
+import type {
+  AgentMessage,
+  Hello,
+  HubMessage,
+  ImageCommitResult,
+  LogChunk,
+} from "../../proto/gen/corral/v1/agent_link";
 import type { TaskSpec } from "../../proto/gen/corral/v1/tasks";
 import type { Core } from "../core";
 import {
@@ -18,6 +24,7 @@ export interface SessionOptions {
   /** Called when the stream ends, so the gateway can forget this session. */
   onClose: (session: AgentSession) => void;
   onLogChunk: (chunk: LogChunk) => void;
+  onImageCommitResult: (result: ImageCommitResult) => void;
 }
 
 /**
@@ -98,6 +105,8 @@ export class AgentSession {
         }
         case "logChunk":
           return this.options.onLogChunk(msg.body.value);
+        case "imageCommitResult":
+          return this.options.onImageCommitResult(msg.body.value);
         default:
           return;
       }

@@ -1,6 +1,13 @@
 import type { Clock } from "./clock";
-import { ConflictError, NotFoundError, ValidationError } from "./errors";
+import {
+  AgentUnavailableError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from "./errors";
 import type { ImageRecord, ImageStatus } from "./image-model";
+import type { User, Workload } from "./model";
 import type { Store } from "./repositories";
 import { newId } from "./secrets";
 
@@ -25,12 +32,54 @@ export function checkImageReference(reference: string, field = "reference"): voi
   }
 }
 
+/** Saves a task's container as an image on its node (implemented by the agent gateway). */
+export interface ImageCommitter {
+  /** Resolves with the engine's image id. */
+  commit(nodeId: string, taskId: string, attempt: number, reference: string): Promise<string>;
+}
+
 /** The registered images (one reference once per quota unit), kept in the store. */
 export class ImageCatalog {
+  private committer: ImageCommitter | null = null;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
   ) {}
+
+  setCommitter(committer: ImageCommitter): void {
+    this.committer = committer;
+  }
+
+  /**
+   * Saves the running container of `workload`'s task `index` as image `input.reference` on its
+   * node and registers it, found there. The caller must own the workload or be an admin.
+   */
+  async saveTask(user: User, workload: Workload, index: number, input: NewImage): Promise<ImageRecord> {
+    if (!user.admin && workload.owner !== user.username) {
+      throw new ForbiddenError("only the workload's owner and admins may save its containers as images");
+    }
+    checkImageReference(input.reference);
+    const task = this.store.tasks.byWorkload(workload.id).find((t) => t.index === index);
+    if (!task) throw new NotFoundError("task", `${workload.name}[${index}]`);
+    if (task.state !== "running" || !task.nodeId) {
+      throw new ConflictError(
+        `task ${index} of ${workload.name} is ${task.state}: only a running container is saved`,
+      );
+    }
+    if (!this.committer) throw new AgentUnavailableError("no agent gateway in this hub");
+    if (this.list({ quotaUnitId: input.quotaUnitId ?? null }).some((i) => i.reference === input.reference)) {
+      throw new ConflictError(`image ${input.reference} is registered already`);
+    }
+    const node = this.store.nodes.list().find((n) => n.id === task.nodeId);
+    const imageId = await this.committer.commit(task.nodeId, task.id, task.attempt, input.reference);
+    const image = this.register(input);
+    return this.setStatus(
+      image,
+      "present",
+      `saved from ${workload.name} on node ${node?.name ?? task.nodeId} as ${imageId}`,
+    );
+  }
 
   register(input: NewImage): ImageRecord {
     checkImageReference(input.reference);

@@ -58,7 +58,7 @@ describe("integration: ModelArts notebooks and images", function () {
     }, `notebook ${status}`);
 
   before(async () => {
-    hub = await startTestHub();
+    hub = await startTestHub({ CORRAL_MODELARTS_NOTEBOOK_QUOTA: "2" });
     runtime = new FakeRuntime({ nodeId: "gpu1" });
     agent = startTestAgent(hub, {
       name: "gpu1",
@@ -158,6 +158,66 @@ describe("integration: ModelArts notebooks and images", function () {
     assert.equal(list.body.data[0]?.id, res.body.id);
     assert.equal((await maCall<Page<Notebook>>(hub, "GET", `${NB}?status=STOPPED`)).body.total, 0);
     assert.equal((await maCall<Page<Notebook>>(hub, "GET", `${NB}/all`)).body.total, 1);
+  });
+
+  it("saves a running notebook as an image on its node (create-image) and registers it", async () => {
+    const id = (await maCall<Page<Notebook>>(hub, "GET", NB)).body.data[0]?.id as string;
+    const res = await maCall<Json>(hub, "POST", `${NB}/${id}/create-image`, {
+      name: "my-env",
+      namespace: "team",
+      tag: "v1",
+      description: "saved notebook",
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.swr_path, "team/my-env:v1");
+    assert.equal(res.body.origin, "IMAGE_SAVE");
+    assert.equal(res.body.status, "ACTIVE");
+    assert.match(String(res.body.status_message), /gpu1/);
+    assert.ok(runtime.committed.has("team/my-env:v1"), "the agent committed the container");
+    assert.equal((await nb(id)).body.status, "RUNNING", "back from SNAPSHOTTING");
+    const bad = await maCall<Json>(hub, "POST", `${NB}/${id}/create-image`, {
+      name: "UPPER",
+      namespace: "t",
+      tag: "1",
+    });
+    assert.equal(bad.status, 400);
+    assert.match(String(bad.body.error_msg), /name/);
+  });
+
+  it("lists notebook resource pools (clusters with their flavors) and the NOTEBOOK feature's quota", async () => {
+    const pools = await maCall<Page<Json>>(hub, "GET", "/v1/{project_id}/authoring/clusters");
+    assert.equal(pools.status, 200, pools.text);
+    assert.equal(pools.body.total, 1);
+    const pool = pools.body.data[0] as Json;
+    assert.equal(pool.pool_id, "default");
+    assert.equal(pool.status, "ACTIVE");
+    assert.ok((pool.flavors as Json[]).length > 0);
+    const one = await maCall<Json>(
+      hub,
+      "GET",
+      `/v1/{project_id}/authoring/clusters/${pool.logic_cluster_id as string}`,
+    );
+    assert.equal(one.body.pool_id, "default");
+    const feature = await maCall<Json>(hub, "GET", "/v1/{project_id}/authoring/features/NOTEBOOK");
+    assert.deepEqual([feature.body.enabled, feature.body.quota, feature.body.used], [true, 2, 1]);
+    const unknown = await maCall<Json>(hub, "GET", "/v1/{project_id}/authoring/features/NOPE");
+    assert.equal(unknown.status, 400);
+
+    const second = await maCall<Notebook>(hub, "POST", NB, {
+      name: "nb-2",
+      flavor: "modelarts.vm.cpu.1u4g",
+      image_id: imageId,
+    });
+    assert.equal(second.status, 200, second.text);
+    const third = await maCall<Json>(hub, "POST", NB, {
+      name: "nb-3",
+      flavor: "modelarts.vm.cpu.1u4g",
+      image_id: imageId,
+    });
+    assert.deepEqual([third.status, third.body.error_code], [400, "ModelArts.0113"]);
+    await maCall(hub, "POST", `${NB}/${second.body.id}/stop`);
+    await until(second.body.id, "STOPPED");
+    assert.equal((await maCall(hub, "DELETE", `${NB}/${second.body.id}`)).status, 200);
   });
 
   it("answers the documented codes for start, stop, delete and lease in the wrong state", async () => {

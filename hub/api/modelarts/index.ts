@@ -5,6 +5,7 @@ import { compose } from "../middleware/compose";
 import { projectTree, tree } from "../ownership";
 import type { Surface, SurfaceFactory } from "../surface";
 import { modelartsAuth } from "./auth";
+import { authoringRoutes } from "./authoring-routes";
 import type { ModelArtsDeps } from "./deps";
 import { GENERIC, ModelArtsError, modelartsErrors } from "./errors";
 import { imageRoutes } from "./image-routes";
@@ -18,13 +19,14 @@ import { WorkspaceIds } from "./workspace-ids";
  * this hub's one IAM project. Errors are `{error_code, error_msg}`; business errors mostly 400.
  */
 export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surface => {
-  const project = iamProject(core);
+  const project = iamProject(core, config.modelartsRegion);
   const workspaces = new WorkspaceIds(core);
   const deps: ModelArtsDeps = { core, config, logger, project, workspaces, auth: modelartsAuth(core) };
   const router = new Router<ApiState>();
   // Route groups: one line each (specific paths before `/:id` ones inside each group).
   imageRoutes(router, deps);
   notebookRoutes(router, deps);
+  authoringRoutes(router, deps);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,

@@ -42,9 +42,12 @@ const slug = (model: string): string =>
  * The flavors notebooks can use, derived from the ready nodes: each CPU slice that fits a node,
  * and per GPU model 1..n GPUs with the node's CPU and memory per GPU. `sold_out` when no ready,
  * schedulable node has the room free now. Ids are stable while such a node shape exists.
+ * `clusterId`: that cluster's nodes only (a notebook resource pool's flavors).
  */
-export function notebookFlavors(core: Core): NotebookFlavor[] {
-  const nodes = core.nodes.list().filter((n) => n.status === "ready" && n.hardware);
+export function notebookFlavors(core: Core, clusterId?: string): NotebookFlavor[] {
+  const nodes = core.nodes
+    .list(clusterId === undefined ? {} : { clusterId })
+    .filter((n) => n.status === "ready" && n.hardware);
   const used = core.nodes.allocations();
   const freeOf = (n: Node): Resources => {
     const cap = nodeCapacity(n);

@@ -3,6 +3,7 @@ import { ValidationError } from "../../core/errors";
 import type { User, Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
+import { notebooksOf } from "./authoring-routes";
 import type { ModelArtsDeps } from "./deps";
 import { ModelArtsError, unsupported } from "./errors";
 import { notebookFlavors, presentFlavor } from "./notebook-flavors";
@@ -16,7 +17,9 @@ import {
   type NotebookMeta,
 } from "./notebook-model";
 import { presentNotebook } from "./notebook-presenter";
+import { imageMetaOf, presentImage, type ImageMeta } from "./image-presenter";
 import {
+  CreateImageBody,
   FlavorQuery,
   LeaseReq,
   NotebookCreate,
@@ -123,6 +126,10 @@ export function notebookRoutes(router: Router<ApiState>, deps: ModelArtsDeps): v
       );
     }
     const unit = workspaces.unitOf(body.workspace_id);
+    const quota = deps.config.modelartsNotebookQuota;
+    if (notebooksOf(deps, user.username).length >= quota) {
+      throw notebookError("0113", `the notebook quota of ${quota} instances is used up: delete one first`);
+    }
     const flavor = flavorOf(body.flavor);
     const image = imageOf(body.image_id);
     const leaseMs = body.lease?.duration ?? body.duration;
@@ -307,6 +314,51 @@ export function notebookRoutes(router: Router<ApiState>, deps: ModelArtsDeps): v
     );
     const page = pageOf(all.map(presentFlavor), q.offset, q.limit);
     ctx.body = { ...page, flavors: page.data };
+  });
+
+  router.post(`${base}/:id/create-image`, auth, validate(CreateImageBody), async (ctx) => {
+    const w = notebook(ctx);
+    const body = input(ctx, CreateImageBody);
+    if (status(w) !== "RUNNING")
+      throw notebookError(
+        "6357",
+        `notebook ${w.name} is ${status(w)}: only a running notebook is saved as an image`,
+      );
+    const unit = workspaces.unitOf(body.workspace_id ?? (notebookOf(w) as NotebookMeta).workspaceId);
+    const source = core.images.find((notebookOf(w) as NotebookMeta).imageId);
+    const nb = notebookOf(w) as NotebookMeta;
+    core.workloads.updateMeta(w, withNotebook(w, { ...nb, snapshotting: true }));
+    try {
+      const saved = await core.images.saveTask(caller(ctx), w, 0, {
+        reference: `${body.namespace}/${body.name}:${body.tag}`,
+        owner: caller(ctx).username,
+        quotaUnitId: unit.id,
+        description: body.description,
+        meta: {
+          modelarts: {
+            ...(source ? imageMetaOf(source) : {}),
+            origin: "IMAGE_SAVE",
+            type: "DEDICATED",
+            visibility: "PRIVATE",
+            tags: [],
+            readMe: "",
+            workspaceId: workspaces.idOf(unit),
+            arch: source ? imageMetaOf(source).arch : "x86_64",
+            serviceType: source ? imageMetaOf(source).serviceType : "DEV",
+            services: source ? imageMetaOf(source).services : ["NOTEBOOK"],
+            resourceCategories: source ? imageMetaOf(source).resourceCategories : ["CPU", "GPU"],
+          } satisfies ImageMeta,
+        },
+      });
+      ctx.body = presentImage(saved);
+    } finally {
+      const fresh = core.workloads.find(w.id);
+      if (fresh)
+        core.workloads.updateMeta(
+          fresh,
+          withNotebook(fresh, { ...(notebookOf(fresh) as NotebookMeta), snapshotting: false }),
+        );
+    }
   });
 
   router.post(`${base}/:id/tags/create`, auth, validate(TagsBody), (ctx) => {

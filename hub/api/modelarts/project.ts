@@ -13,13 +13,8 @@ export interface IamProject {
   domain: { id: string; name: string };
 }
 
-/** Region name the hub's project answers to. @default "cn-north-4" (CORRAL_MODELARTS_REGION) */
-export const DEFAULT_REGION = "cn-north-4";
-
-export function iamProject(
-  core: Core,
-  region = process.env.CORRAL_MODELARTS_REGION ?? DEFAULT_REGION,
-): IamProject {
+/** The project of this hub; `region` is HubConfig.modelartsRegion (CORRAL_MODELARTS_REGION). */
+export function iamProject(core: Core, region: string): IamProject {
   const id = core.installation.id;
   // The domain id differs from the project id (IAM keeps them apart) but is as stable.
   const domainId = [...id].reverse().join("");

@@ -62,6 +62,9 @@ export interface AgentMessage {
     | { $case: "heartbeat"; value: Heartbeat }
     | { $case: "taskUpdate"; value: TaskUpdate }
     | { $case: "logChunk"; value: LogChunk }
+    | //
+    /** Field numbers from 20 on: one feature each, so parallel changes never collide. */
+    { $case: "imageCommitResult"; value: ImageCommitResult }
     | undefined;
 }
 
@@ -72,6 +75,7 @@ export interface HubMessage {
     | { $case: "logRequest"; value: LogRequest }
     | { $case: "drain"; value: Drain }
     | { $case: "tunnelRequest"; value: TunnelRequest }
+    | { $case: "imageCommit"; value: ImageCommitRequest }
     | undefined;
 }
 
@@ -131,6 +135,22 @@ export interface LogChunk {
   requestId: string;
   data: Buffer;
   eof: boolean;
+  error: string;
+}
+
+/** Saves a task's container as an image on the node's engine (docker commit), e.g. a notebook's. */
+export interface ImageCommitRequest {
+  requestId: string;
+  taskId: string;
+  attempt: number;
+  /** The image reference to give the result: "namespace/name:tag". */
+  reference: string;
+}
+
+export interface ImageCommitResult {
+  requestId: string;
+  /** The engine's image id (sha256:...) when it worked. */
+  imageId: string;
   error: string;
 }
 
@@ -465,6 +485,9 @@ export const AgentMessage: MessageFns<AgentMessage> = {
       case "logChunk":
         LogChunk.encode(message.body.value, writer.uint32(34).fork()).join();
         break;
+      case "imageCommitResult":
+        ImageCommitResult.encode(message.body.value, writer.uint32(162).fork()).join();
+        break;
     }
     return writer;
   },
@@ -514,6 +537,14 @@ export const AgentMessage: MessageFns<AgentMessage> = {
             message.body = { $case: "logChunk", value: LogChunk.decode(reader, reader.uint32()) };
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.body = { $case: "imageCommitResult", value: ImageCommitResult.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -540,6 +571,10 @@ export const AgentMessage: MessageFns<AgentMessage> = {
         ? { $case: "logChunk", value: LogChunk.fromJSON(object.logChunk) }
         : isSet(object.log_chunk)
         ? { $case: "logChunk", value: LogChunk.fromJSON(object.log_chunk) }
+        : isSet(object.imageCommitResult)
+        ? { $case: "imageCommitResult", value: ImageCommitResult.fromJSON(object.imageCommitResult) }
+        : isSet(object.image_commit_result)
+        ? { $case: "imageCommitResult", value: ImageCommitResult.fromJSON(object.image_commit_result) }
         : undefined,
     };
   },
@@ -554,6 +589,8 @@ export const AgentMessage: MessageFns<AgentMessage> = {
       obj.taskUpdate = TaskUpdate.toJSON(message.body.value);
     } else if (message.body?.$case === "logChunk") {
       obj.logChunk = LogChunk.toJSON(message.body.value);
+    } else if (message.body?.$case === "imageCommitResult") {
+      obj.imageCommitResult = ImageCommitResult.toJSON(message.body.value);
     }
     return obj;
   },
@@ -588,6 +625,12 @@ export const AgentMessage: MessageFns<AgentMessage> = {
         }
         break;
       }
+      case "imageCommitResult": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "imageCommitResult", value: ImageCommitResult.fromPartial(object.body.value) };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -614,6 +657,9 @@ export const HubMessage: MessageFns<HubMessage> = {
         break;
       case "tunnelRequest":
         TunnelRequest.encode(message.body.value, writer.uint32(42).fork()).join();
+        break;
+      case "imageCommit":
+        ImageCommitRequest.encode(message.body.value, writer.uint32(162).fork()).join();
         break;
     }
     return writer;
@@ -672,6 +718,14 @@ export const HubMessage: MessageFns<HubMessage> = {
             message.body = { $case: "tunnelRequest", value: TunnelRequest.decode(reader, reader.uint32()) };
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.body = { $case: "imageCommit", value: ImageCommitRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -700,6 +754,10 @@ export const HubMessage: MessageFns<HubMessage> = {
         ? { $case: "tunnelRequest", value: TunnelRequest.fromJSON(object.tunnelRequest) }
         : isSet(object.tunnel_request)
         ? { $case: "tunnelRequest", value: TunnelRequest.fromJSON(object.tunnel_request) }
+        : isSet(object.imageCommit)
+        ? { $case: "imageCommit", value: ImageCommitRequest.fromJSON(object.imageCommit) }
+        : isSet(object.image_commit)
+        ? { $case: "imageCommit", value: ImageCommitRequest.fromJSON(object.image_commit) }
         : undefined,
     };
   },
@@ -716,6 +774,8 @@ export const HubMessage: MessageFns<HubMessage> = {
       obj.drain = Drain.toJSON(message.body.value);
     } else if (message.body?.$case === "tunnelRequest") {
       obj.tunnelRequest = TunnelRequest.toJSON(message.body.value);
+    } else if (message.body?.$case === "imageCommit") {
+      obj.imageCommit = ImageCommitRequest.toJSON(message.body.value);
     }
     return obj;
   },
@@ -753,6 +813,12 @@ export const HubMessage: MessageFns<HubMessage> = {
       case "tunnelRequest": {
         if (object.body?.value !== undefined && object.body?.value !== null) {
           message.body = { $case: "tunnelRequest", value: TunnelRequest.fromPartial(object.body.value) };
+        }
+        break;
+      }
+      case "imageCommit": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "imageCommit", value: ImageCommitRequest.fromPartial(object.body.value) };
         }
         break;
       }
@@ -1673,6 +1739,240 @@ export const LogChunk: MessageFns<LogChunk> = {
     message.requestId = object.requestId ?? "";
     message.data = object.data ?? Buffer.alloc(0);
     message.eof = object.eof ?? false;
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
+function createBaseImageCommitRequest(): ImageCommitRequest {
+  return { requestId: "", taskId: "", attempt: 0, reference: "" };
+}
+
+export const ImageCommitRequest: MessageFns<ImageCommitRequest> = {
+  encode(message: ImageCommitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.taskId !== "") {
+      writer.uint32(18).string(message.taskId);
+    }
+    if (message.attempt !== 0) {
+      writer.uint32(24).uint32(message.attempt);
+    }
+    if (message.reference !== "") {
+      writer.uint32(34).string(message.reference);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImageCommitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImageCommitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.attempt = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImageCommitRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      attempt: isSet(object.attempt) ? globalThis.Number(object.attempt) : 0,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+    };
+  },
+
+  toJSON(message: ImageCommitRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.attempt !== 0) {
+      obj.attempt = Math.round(message.attempt);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImageCommitRequest>, I>>(base?: I): ImageCommitRequest {
+    return ImageCommitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImageCommitRequest>, I>>(object: I): ImageCommitRequest {
+    const message = createBaseImageCommitRequest();
+    message.requestId = object.requestId ?? "";
+    message.taskId = object.taskId ?? "";
+    message.attempt = object.attempt ?? 0;
+    message.reference = object.reference ?? "";
+    return message;
+  },
+};
+
+function createBaseImageCommitResult(): ImageCommitResult {
+  return { requestId: "", imageId: "", error: "" };
+}
+
+export const ImageCommitResult: MessageFns<ImageCommitResult> = {
+  encode(message: ImageCommitResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.imageId !== "") {
+      writer.uint32(18).string(message.imageId);
+    }
+    if (message.error !== "") {
+      writer.uint32(26).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImageCommitResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImageCommitResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.imageId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImageCommitResult {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      imageId: isSet(object.imageId)
+        ? globalThis.String(object.imageId)
+        : isSet(object.image_id)
+        ? globalThis.String(object.image_id)
+        : "",
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: ImageCommitResult): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.imageId !== "") {
+      obj.imageId = message.imageId;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImageCommitResult>, I>>(base?: I): ImageCommitResult {
+    return ImageCommitResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImageCommitResult>, I>>(object: I): ImageCommitResult {
+    const message = createBaseImageCommitResult();
+    message.requestId = object.requestId ?? "";
+    message.imageId = object.imageId ?? "";
     message.error = object.error ?? "";
     return message;
   },
