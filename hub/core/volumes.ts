@@ -4,7 +4,10 @@ import type { TaskRole } from "./model";
 /** Volume names: lowercase, so one name is one Docker volume on every engine. */
 const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
-/** Refuses volume lists a container could not mount: bad names, relative paths, duplicates. */
+/**
+ * Refuses volume lists a container could not mount: bad names, relative or unclean paths, two
+ * mounts (named volumes and host paths together) at one container path.
+ */
 export function checkVolumes(roles: readonly TaskRole[]): void {
   for (const [i, role] of roles.entries()) {
     const names = new Set<string>();
@@ -24,5 +27,28 @@ export function checkVolumes(roles: readonly TaskRole[]): void {
       names.add(v.name);
       paths.add(v.mountPath);
     }
+    for (const [j, h] of (role.hostPaths ?? []).entries()) {
+      const field = `roles[${i}].hostPaths[${j}]`;
+      if (!isCleanAbsolute(h.hostPath)) {
+        throw new ValidationError(`${field}.hostPath`, "must be an absolute path without '.', '..' or '//'");
+      }
+      if (!h.mountPath.startsWith("/") || h.mountPath === "/" || h.mountPath.includes("\0")) {
+        throw new ValidationError(`${field}.mountPath`, "must be an absolute path other than /");
+      }
+      if (paths.has(h.mountPath)) {
+        throw new ValidationError(`${field}.mountPath`, `two volumes mounted at ${h.mountPath}`);
+      }
+      paths.add(h.mountPath);
+    }
   }
+}
+
+/** `/a/b` as a node path: absolute, no empty, `.` or `..` segment, no NUL (so it names one directory). */
+function isCleanAbsolute(path: string): boolean {
+  if (!path.startsWith("/") || path.includes("\0")) return false;
+  if (path === "/") return true;
+  return path
+    .slice(1)
+    .split("/")
+    .every((seg) => seg !== "" && seg !== "." && seg !== "..");
 }
