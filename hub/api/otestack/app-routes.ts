@@ -176,12 +176,7 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
       const same = core.serviceTemplates
         .versions(namespace, b.appName)
         .filter((a) => mainVersionOf(a.version) === b.version);
-      const record: OteAppRecord = {
-        volume: b.volume,
-        minCpuMilli: b.minCPU * 10,
-        minMemoryMiB: b.minMemory,
-        command: b.command,
-      };
+      const record: OteAppRecord = { command: b.command };
       placementAsDeployType(b.appName, b.deployType, () =>
         core.serviceTemplates.create({
           scope: namespace,
@@ -199,6 +194,13 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
             memoryMiB: b.maxMemory,
             registryCredentialId: credentialId,
             gpu: b.GPU,
+            // minCPU/minMemory are what placement reserves (Kubernetes requests), max* the limits.
+            requests: { cpuMilli: b.minCPU * 10, memoryMiB: b.minMemory },
+            hostPaths: b.volume.map((v) => ({
+              hostPath: v.hostPath,
+              mountPath: v.path,
+              readOnly: v.readOnly,
+            })),
           },
           rollout: {
             maxSurge: b.maxSurge,
