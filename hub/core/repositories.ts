@@ -24,6 +24,7 @@ import type {
 } from "./model";
 import type { Artifact, ArtifactInfo } from "./artifact-model";
 import type { RegistryCredential } from "./registry-credential-model";
+import type { RegistryAccount, RegistryProject } from "./hub-registry-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
 
 export interface UserRepository {
@@ -171,6 +172,21 @@ export interface RegistryCredentialRepository {
   delete(id: string): void;
 }
 
+export interface RegistryAccountRepository {
+  insert(account: RegistryAccount): void;
+  /** Changes the sealed password and updatedAt. */
+  update(account: RegistryAccount): void;
+  byUser(userId: string): RegistryAccount | undefined;
+  byUsername(username: string): RegistryAccount | undefined;
+}
+
+export interface RegistryProjectRepository {
+  insert(project: RegistryProject): void;
+  /** Oldest first. */
+  list(): RegistryProject[];
+  delete(id: string): void;
+}
+
 export interface ArtifactRepository {
   insert(artifact: Artifact): void;
   /** Oldest first, without their content. */
@@ -226,6 +242,9 @@ export interface Store {
   serviceTemplates: ServiceTemplateRepository;
   replicatedServices: ReplicatedServiceRepository;
   registryCredentials: RegistryCredentialRepository;
+  /** The hub's registry: users' accounts and created projects (migration 019). */
+  registryAccounts: RegistryAccountRepository;
+  registryProjects: RegistryProjectRepository;
   artifacts: ArtifactRepository;
   surfaceIds: SurfaceIdRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */

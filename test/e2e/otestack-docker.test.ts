@@ -136,7 +136,7 @@ describe("e2e: OTE-stack daemonset from a real registry on real Docker", functio
   it("lists the pushed image and its tags from the registry", async () => {
     const images = await admin.call<{ imageName: string; tagCount: number }[]>(
       "GET",
-      "/v1/repository/image?pageSize=0",
+      "/v1/repository/image?projectName=edge&pageSize=0",
     );
     assert.equal(images.status, 200, JSON.stringify(images.body));
     assert.deepEqual(
