@@ -692,6 +692,7 @@ const WEB_APP = { ...NGINX_APP, appName: "web", replicas: 1, isHPA: false, minRe
 const APP_FIELDS = [
   "id",
   "appName",
+  "status",
   "deployType",
   "image",
   "projectName",
@@ -750,6 +751,7 @@ const appRows: Row[] = [
       assert.deepEqual(app.volume, NGINX_APP.volume);
       assert.equal(app.repositoryId, "repo1");
       assert.equal(app.command, "");
+      assert.equal((app as unknown as { status: number }).status, 1);
       assert.deepEqual([app.minCPU, app.maxCPU, app.minMemory, app.maxMemory], [0.1, 2, 100, 200]);
       w.ids["app"] = app.id;
     },
@@ -899,6 +901,23 @@ const deployRows: Row[] = [
     },
   },
   {
+    route: "GET /v1/deploy (appNameMode, editable and running filters)",
+    as: "u1",
+    example: () => ({
+      method: "GET",
+      path: "/v1/deploy?appName=we&appNameMode=prefix&editable=all&running=true",
+    }),
+    check: async (b, w) => {
+      assert.deepEqual(
+        (b.data as { deployName: string }[]).map((d) => d.deployName),
+        ["nginx1"],
+      );
+      for (const q of ["appName=we&appNameMode=strict", "appName=eb", "running=true&editable=false"])
+        if (q === "appName=eb") assert.equal((await w.u1.call("GET", `/v1/deploy?${q}`)).body.total, 1, q);
+        else assert.equal((await w.u1.call("GET", `/v1/deploy?${q}`)).body.total, 0, q);
+    },
+  },
+  {
     route: "POST /v1/deploy/id/{deployId}",
     as: "u1",
     example: (w) => ({
@@ -969,6 +988,24 @@ const deployRows: Row[] = [
       const [row] = b.data as { deployId: number; businessName: string; cluster: string; status: number }[];
       assert.deepEqual([row?.businessName, row?.cluster, row?.status], ["name", "all", 0]);
       w.ids["audit"] = row?.deployId ?? 0;
+    },
+  },
+  {
+    route: "PUT /v1/admin/deploy (the document's example: status 0 keeps it waiting)",
+    as: "u1",
+    example: (w) => ({
+      method: "PUT",
+      path: "/v1/admin/deploy",
+      body: { id: w.ids["audit"], status: 0, comment: "xxxx" },
+    }),
+    check: async (_b, w) => {
+      const waiting = await w.u1.call<{ deployId: number }[]>("GET", "/v1/admin/deploy");
+      assert.deepEqual(
+        waiting.body.data?.map((r) => r.deployId),
+        [w.ids["audit"]],
+      );
+      const d = await w.u1.call<{ auditComment: string }>("GET", `/v1/deploy/id/${w.ids["audit"]}`);
+      assert.equal(d.body.data?.auditComment, "xxxx");
     },
   },
   {

@@ -140,6 +140,9 @@ export function presentDocumentedApp(core: Core, a: ServiceTemplate) {
   return {
     id: oteId(core, "app", a.id),
     appName: a.name,
+    // The schema's app status: 1 ok. A version is stored whole or refused (never 0 init or
+    // 2 failed), and deleted ones (3, 4) are not listed.
+    status: 1,
     deployType: deployTypeOf(a.placement),
     image: a.spec.image,
     projectName: projectOf(a.spec.image),

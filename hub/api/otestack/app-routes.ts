@@ -90,7 +90,10 @@ export const AppBody = z
     message: "a daemonset cannot autoscale",
   });
 
-const NameMode = z.enum(["strict", "partial", "prefix"], { error: "must be strict, partial or prefix" });
+/** The document's name filter modes (`appNameMode`), partial by default. */
+export const NameMode = z.enum(["strict", "partial", "prefix"], {
+  error: "must be strict, partial or prefix",
+});
 /** `appNameMode` is the document's name; `mode` the older hub's. */
 const AppListQuery = z.object({
   appName: z.string().optional(),
@@ -117,7 +120,7 @@ export function requireNamespace(core: Core, ctx: ApiContext, namespace: string)
   if (!canSee(caller(ctx), namespace)) throw new ForbiddenError(`namespace ${namespace} is not yours`);
 }
 
-const matchName = (name: string, q: string | undefined, mode: "strict" | "partial" | "prefix") =>
+export const matchName = (name: string, q: string | undefined, mode: "strict" | "partial" | "prefix") =>
   !q || (mode === "strict" ? name === q : mode === "prefix" ? name.startsWith(q) : name.includes(q));
 
 /** Runs `fn`; core's "versions keep their placement" rule is told in OTE's words (deployType). */
