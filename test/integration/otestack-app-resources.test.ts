@@ -81,7 +81,7 @@ describe("integration: OTE-stack app requests, limits and host-path volumes", fu
   };
 
   before(async () => {
-    hub = await startTestHub();
+    hub = await startTestHub({ CORRAL_OTE_HPA_INTERVAL_MS: "200" });
     agent = startTestAgent(hub, {
       name: "small",
       cluster: "edge",
@@ -142,6 +142,38 @@ describe("integration: OTE-stack app requests, limits and host-path volumes", fu
     assert.equal(task.state, "pending");
     assert.equal(task.reason, "insufficient cpu (1000m) on 1 ready matching node");
     assert.ok(!runtime.started.some((s) => s.name.startsWith("big-")));
+  });
+
+  it("autoscales on utilisation of the requests (minCPU), as Kubernetes does, not of the limits", async () => {
+    // 150 m used: 150 % of the 100 m requested (over the 100 % target), 15 % of the 1000 m limit.
+    runtime.setUsage({ cpuPercent: 15, memoryUsedMiB: 8 });
+    sizes["auto"] = { minCPU: 10, maxCPU: 100, minMemory: 16, maxMemory: 64 };
+    const body = {
+      ...app("auto", sizes["auto"]),
+      volume: [],
+      isHPA: true,
+      minReplicas: 1,
+      maxReplicas: 2,
+      targetCPUUtilization: 100,
+      targetMemUtilization: 100,
+    };
+    const created = await admin.call("POST", "/v1/app", body);
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const res = await admin.call("POST", "/v1/deploy", {
+      deployName: "auto",
+      appName: "auto",
+      version: "1.0.0",
+      cluster: "all",
+      nodeLabel: "all",
+      comment: "",
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    await waitFor(
+      () => hub.hub.core.replicatedServices.list().find((x) => x.name === "auto" && x.replicas === 2),
+      "auto scaled up to 2 replicas",
+      20_000,
+      50,
+    );
   });
 
   it("refuses a host path that is not clean (422 naming the field)", async () => {
