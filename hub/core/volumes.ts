@@ -1,5 +1,5 @@
 import { ValidationError } from "./errors";
-import type { TaskRole } from "./model";
+import type { HostPathSpec, TaskRole } from "./model";
 
 /** Volume names: lowercase, so one name is one Docker volume on every engine. */
 const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
@@ -27,19 +27,32 @@ export function checkVolumes(roles: readonly TaskRole[]): void {
       names.add(v.name);
       paths.add(v.mountPath);
     }
-    for (const [j, h] of (role.hostPaths ?? []).entries()) {
-      const field = `roles[${i}].hostPaths[${j}]`;
-      if (!isCleanAbsolute(h.hostPath)) {
-        throw new ValidationError(`${field}.hostPath`, "must be an absolute path without '.', '..' or '//'");
-      }
-      if (!h.mountPath.startsWith("/") || h.mountPath === "/" || h.mountPath.includes("\0")) {
-        throw new ValidationError(`${field}.mountPath`, "must be an absolute path other than /");
-      }
-      if (paths.has(h.mountPath)) {
-        throw new ValidationError(`${field}.mountPath`, `two volumes mounted at ${h.mountPath}`);
-      }
-      paths.add(h.mountPath);
+    checkHostPaths(role.hostPaths ?? [], `roles[${i}].hostPaths`, paths);
+  }
+}
+
+/**
+ * Refuses host paths a container could not bind: a node path that is not absolute and clean, a
+ * container path that is relative or `/`, or one already taken (`taken` gains the new ones).
+ * Errors name `${field}[j].hostPath|mountPath`.
+ */
+export function checkHostPaths(
+  hostPaths: readonly HostPathSpec[],
+  field: string,
+  taken: Set<string> = new Set(),
+): void {
+  for (const [j, h] of hostPaths.entries()) {
+    const at = `${field}[${j}]`;
+    if (!isCleanAbsolute(h.hostPath)) {
+      throw new ValidationError(`${at}.hostPath`, "must be an absolute path without '.', '..' or '//'");
     }
+    if (!h.mountPath.startsWith("/") || h.mountPath === "/" || h.mountPath.includes("\0")) {
+      throw new ValidationError(`${at}.mountPath`, "must be an absolute path other than /");
+    }
+    if (taken.has(h.mountPath)) {
+      throw new ValidationError(`${at}.mountPath`, `two volumes mounted at ${h.mountPath}`);
+    }
+    taken.add(h.mountPath);
   }
 }
 

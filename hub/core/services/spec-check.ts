@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors";
-import { checkVolumes } from "../volumes";
+import { checkHostPaths } from "../volumes";
 import type { ReplicaSpec } from "./model";
 
 /**
@@ -21,18 +21,5 @@ export function checkReplicaSpec(spec: ReplicaSpec): void {
     )
       throw new ValidationError("spec.requests.memoryMiB", `must be 0-${spec.memoryMiB} MiB (the limit)`);
   }
-  // The host-path rules are the workload's: one role standing for every replica.
-  checkVolumes([
-    {
-      name: "replica",
-      image: spec.image,
-      command: [],
-      env: {},
-      instances: 1,
-      resources: { cpuMilli: 0, memoryMiB: 0, gpu: 0 },
-      ports: [],
-      maxAttempts: 1,
-      hostPaths: spec.hostPaths ?? [],
-    },
-  ]);
+  checkHostPaths(spec.hostPaths ?? [], "spec.hostPaths");
 }

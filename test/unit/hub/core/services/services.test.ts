@@ -146,7 +146,7 @@ describe("replicated services (core rules)", () => {
     ] as const)
       assert.throws(
         () => templates.create(template("1", spec({ hostPaths: [{ hostPath, mountPath, readOnly: true }] }))),
-        field(`roles[0].hostPaths[0].${f}`),
+        field(`spec.hostPaths[0].${f}`),
       );
     const ok = templates.create(
       template(
