@@ -133,5 +133,14 @@ export function specFromProto(s: ProtoTaskSpec): TaskSpec {
     ...(s.volumes.length > 0
       ? { volumes: s.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })) }
       : {}),
+    ...(s.hostPaths.length > 0
+      ? {
+          hostPaths: s.hostPaths.map((h) => ({
+            hostPath: h.hostPath,
+            mountPath: h.mountPath,
+            readOnly: h.readOnly,
+          })),
+        }
+      : {}),
   };
 }

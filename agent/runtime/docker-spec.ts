@@ -43,6 +43,16 @@ export function volumeMounts(spec: TaskSpec): Dockerode.MountConfig {
   }));
 }
 
+/** The task's host paths as Docker bind mounts (the directory must exist on the node). */
+export function hostPathMounts(spec: TaskSpec): Dockerode.MountConfig {
+  return (spec.hostPaths ?? []).map((h) => ({
+    Type: "bind" as const,
+    Source: h.hostPath,
+    Target: h.mountPath,
+    ReadOnly: h.readOnly,
+  }));
+}
+
 /** Full create options for a task's container on node `nodeId`. */
 export function createOptions(nodeId: string, spec: TaskSpec): Dockerode.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
@@ -65,7 +75,7 @@ export function createOptions(nodeId: string, spec: TaskSpec): Dockerode.Contain
   if (spec.memoryMiB > 0) hostConfig.Memory = spec.memoryMiB * MIB;
   const devices = gpuDeviceRequests(spec.gpuUuids);
   if (devices.length > 0) hostConfig.DeviceRequests = devices;
-  const mounts = volumeMounts(spec);
+  const mounts = [...volumeMounts(spec), ...hostPathMounts(spec)];
   if (mounts.length > 0) hostConfig.Mounts = mounts;
 
   const options: Dockerode.ContainerCreateOptions = {

@@ -107,6 +107,16 @@ export interface TaskSpec {
    * container is removed, so a later attempt of the task finds its files. @default none
    */
   volumes?: VolumeMount[];
+  /** Node directories bound into the container as they are (never made or removed). @default none */
+  hostPaths?: HostPathMount[];
+}
+
+export interface HostPathMount {
+  /** Absolute path on the node. */
+  hostPath: string;
+  /** Absolute path inside the container. */
+  mountPath: string;
+  readOnly: boolean;
 }
 
 export interface VolumeMount {

@@ -158,5 +158,10 @@ export function specToProto(t: DesiredTask): TaskSpec {
     stopGraceSec: t.stopGraceSec,
     registryAuth: t.registryAuth ?? undefined,
     volumes: t.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath })),
+    hostPaths: t.hostPaths.map((h) => ({
+      hostPath: h.hostPath,
+      mountPath: h.mountPath,
+      readOnly: h.readOnly,
+    })),
   };
 }

@@ -1,4 +1,4 @@
-import type { PortSpec, Task, TaskRole, VolumeSpec, Workload } from "./model";
+import type { HostPathSpec, PortSpec, Task, TaskRole, VolumeSpec, Workload } from "./model";
 import { PLACED_TASK_STATES } from "./model";
 import type { Store } from "./repositories";
 
@@ -11,12 +11,15 @@ export interface DesiredTask {
   image: string;
   command: string[];
   env: Record<string, string>;
+  /** Container limits: the role's `limits` where it has them, else its reserved `resources`. */
   cpuMilli: number;
   memoryMiB: number;
   gpuUuids: string[];
   ports: PortSpec[];
   /** Named volumes: the agent makes them per task, and keeps them when the task stops. */
   volumes: VolumeSpec[];
+  /** Node directories bound into the container as they are. */
+  hostPaths: HostPathSpec[];
   stopGraceSec: number;
   /** Credentials for a private registry; null for public or the hub's own registry. Secret. */
   registryAuth: RegistryAuth | null;
@@ -109,11 +112,12 @@ export class DesiredState {
       image: role.image,
       command: role.command,
       env,
-      cpuMilli: role.resources.cpuMilli,
-      memoryMiB: role.resources.memoryMiB,
+      cpuMilli: role.limits?.cpuMilli ?? role.resources.cpuMilli,
+      memoryMiB: role.limits?.memoryMiB ?? role.resources.memoryMiB,
       gpuUuids: task.gpuUuids,
       ports: role.ports,
       volumes: role.volumes ?? [],
+      hostPaths: role.hostPaths ?? [],
       stopGraceSec: workload.stopGraceSec,
       registryAuth: role.pullSecret ? this.registryAuth(role.pullSecret) : null,
     };

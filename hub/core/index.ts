@@ -15,6 +15,8 @@ import { Preemptions } from "./preemption";
 import { ProjectMetrics } from "./project-metrics";
 import { QuotaUnitService } from "./quota-units";
 import { REGISTRY_CREDENTIAL_PREFIX, RegistryCredentialService } from "./registry-credentials";
+import { RegistryAccountService } from "./registry-accounts";
+import { RegistryProjectService } from "./registry-projects";
 import { SecretBox } from "./secret-box";
 import type { Store } from "./repositories";
 import { ServiceController } from "./services/controller";
@@ -61,6 +63,9 @@ export interface Core {
   serviceTemplates: ServiceTemplateService;
   /** Sealed credentials for private registries, resolved when a task is sent to its agent. */
   registryCredentials: RegistryCredentialService;
+  /** Users' accounts for the hub's registry and the projects people created in it. */
+  registryAccounts: RegistryAccountService;
+  registryProjects: RegistryProjectService;
   /** Stored package files (helm charts). */
   artifacts: ArtifactService;
   /** Stable integer ids for surfaces whose clients expect them. */
@@ -147,6 +152,8 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     ),
     serviceTemplates: new ServiceTemplateService(store, clock),
     registryCredentials,
+    registryAccounts: new RegistryAccountService(store, secretBox, clock),
+    registryProjects: new RegistryProjectService(store, clock),
     artifacts: new ArtifactService(store, clock),
     surfaceIds: new SurfaceIds(store),
     tunnels: new TaskTunnels(store, clock),

@@ -253,6 +253,22 @@ export interface TaskRole {
    * (a workload started again runs there). Absent: none.
    */
   volumes?: VolumeSpec[];
+  /**
+   * Container limits when they are above what placement reserves (`resources`, the requests).
+   * Absent: `resources` are the limits too.
+   */
+  limits?: { cpuMilli: number; memoryMiB: number };
+  /** Node directories bound into each task's container (bound as they are). Absent: none. */
+  hostPaths?: HostPathSpec[];
+}
+
+/** A node directory bound at `mountPath` in a task's container. */
+export interface HostPathSpec {
+  /** Absolute, normalised path on the node. */
+  hostPath: string;
+  /** Absolute path in the container, not `/`. */
+  mountPath: string;
+  readOnly: boolean;
 }
 
 /** A named volume of a task, mounted at `mountPath` (absolute) in its container. */

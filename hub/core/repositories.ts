@@ -25,6 +25,7 @@ import type {
 import type { Artifact, ArtifactInfo } from "./artifact-model";
 import type { ImageRecord } from "./image-model";
 import type { RegistryCredential } from "./registry-credential-model";
+import type { RegistryAccount, RegistryProject } from "./hub-registry-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
 
 export interface UserRepository {
@@ -172,6 +173,21 @@ export interface RegistryCredentialRepository {
   delete(id: string): void;
 }
 
+export interface RegistryAccountRepository {
+  insert(account: RegistryAccount): void;
+  /** Changes the sealed password and updatedAt. */
+  update(account: RegistryAccount): void;
+  byUser(userId: string): RegistryAccount | undefined;
+  byUsername(username: string): RegistryAccount | undefined;
+}
+
+export interface RegistryProjectRepository {
+  insert(project: RegistryProject): void;
+  /** Oldest first. */
+  list(): RegistryProject[];
+  delete(id: string): void;
+}
+
 export interface ArtifactRepository {
   insert(artifact: Artifact): void;
   /** Oldest first, without their content. */
@@ -236,6 +252,9 @@ export interface Store {
   serviceTemplates: ServiceTemplateRepository;
   replicatedServices: ReplicatedServiceRepository;
   registryCredentials: RegistryCredentialRepository;
+  /** The hub's registry: users' accounts and created projects (migration 019). */
+  registryAccounts: RegistryAccountRepository;
+  registryProjects: RegistryProjectRepository;
   artifacts: ArtifactRepository;
   surfaceIds: SurfaceIdRepository;
   /** Registered container images (migration 017). */

@@ -10,6 +10,7 @@ import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
 import { registryCredentialRepository } from "./registry-credential-repository";
+import { registryAccountRepository, registryProjectRepository } from "./hub-registry-repositories";
 import { replicatedServiceRepository, serviceTemplateRepository } from "./service-repositories";
 import { settingsRepository } from "./settings-repository";
 import { surfaceIdRepository } from "./surface-id-repository";
@@ -45,6 +46,8 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     serviceTemplates: serviceTemplateRepository(db),
     replicatedServices: replicatedServiceRepository(db),
     registryCredentials: registryCredentialRepository(db),
+    registryAccounts: registryAccountRepository(db),
+    registryProjects: registryProjectRepository(db),
     artifacts: artifactRepository(db),
     surfaceIds: surfaceIdRepository(db),
     images: imageRepository(db),

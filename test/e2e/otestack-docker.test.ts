@@ -136,7 +136,7 @@ describe("e2e: OTE-stack daemonset from a real registry on real Docker", functio
   it("lists the pushed image and its tags from the registry", async () => {
     const images = await admin.call<{ imageName: string; tagCount: number }[]>(
       "GET",
-      "/v1/repository/image?pageSize=0",
+      "/v1/repository/image?projectName=edge&pageSize=0",
     );
     assert.equal(images.status, 200, JSON.stringify(images.body));
     assert.deepEqual(
@@ -220,6 +220,77 @@ describe("e2e: OTE-stack daemonset from a real registry on real Docker", functio
 
     assert.equal((await admin.call("DELETE", "/v1/deploy/cam")).status, 200);
     await expectRunning({}, "every container gone");
+  });
+
+  it("binds an app's documented host-path volumes into its container (read-write and read-only)", async () => {
+    const ns = ((await alice.call<{ namespaces: string[] }>("GET", "/v1/authorization")).body.data
+      ?.namespaces ?? [])[0];
+    const hostIn = path.join(dir, "vol-in");
+    const hostOut = path.join(dir, "vol-out");
+    fs.mkdirSync(hostIn);
+    fs.mkdirSync(hostOut);
+    fs.writeFileSync(path.join(hostIn, "in.txt"), "from the host\n");
+    // The document's POST /v1/app body: `volume` entries of {path, hostPath, readOnly}.
+    const app = await alice.call("POST", "/v1/app", {
+      appName: "vol",
+      deployType: "deployment",
+      image: `${image}:1.0`,
+      version: "1.0",
+      replicas: 1,
+      port: [],
+      command:
+        "trap 'exit 0' TERM; cat /in/in.txt > /out/seen.txt; (echo x > /in/nope) 2>/dev/null || echo refused > /out/ro.txt; sleep 3600 & wait",
+      volume: [
+        { path: "/in", hostPath: hostIn, readOnly: true },
+        { path: "/out", hostPath: hostOut, readOnly: false },
+      ],
+      env: [],
+      minReplicas: 1,
+      maxReplicas: 1,
+      minCPU: 10,
+      maxCPU: 100,
+      isHPA: false,
+      targetCPUUtilization: 80,
+      targetMemUtilization: 80,
+      minMemory: 16,
+      maxMemory: 64,
+      maxUnavailable: 1,
+      maxSurge: 1,
+      minReadySeconds: 0,
+    });
+    assert.equal(app.status, 200, JSON.stringify(app.body));
+    const dep = await admin.call("POST", "/v1/deploy", {
+      deployName: "vol",
+      appName: "vol",
+      version: "1.0.0",
+      namespace: ns,
+      clusterLabel: "guangzhou",
+      nodeLabel: "camera",
+    });
+    assert.equal(dep.status, 200, JSON.stringify(dep.body));
+    const seen = await waitFor(
+      () => {
+        const f = path.join(hostOut, "seen.txt");
+        return fs.existsSync(path.join(hostOut, "ro.txt")) && fs.existsSync(f)
+          ? fs.readFileSync(f, "utf8")
+          : null;
+      },
+      "the container wrote into its host path",
+      60_000,
+      250,
+    );
+    assert.equal(seen, "from the host\n");
+    assert.equal(fs.readFileSync(path.join(hostOut, "ro.txt"), "utf8"), "refused\n");
+    assert.ok(!fs.existsSync(path.join(hostIn, "nope")));
+    assert.equal((await admin.call("DELETE", `/v1/deploy/vol?namespace=${ns}`)).status, 200);
+    // Gone altogether (not just stopping), so the next test starts from no container.
+    await waitFor(
+      async () =>
+        (await docker.listContainers({ all: true, filters: { name: ["-vol-1.0.0-"] } })).length === 0,
+      "the vol container removed",
+      60_000,
+      250,
+    );
   });
 
   it("keeps a general user's deployment waiting for audit, and deletes a tag", async () => {

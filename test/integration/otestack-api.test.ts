@@ -473,7 +473,7 @@ describe("integration: OTE-stack surface (FakeRuntime agents)", function () {
     assert.ok(sealed.startsWith("v1:") && !sealed.includes("p@ss-word"));
     assert.equal((await admin.call("GET", "/v1/repository/external")).body.total, 1);
     assert.equal((await admin.call("DELETE", `/v1/repository/external/${repo.body.data?.id}`)).status, 200);
-    assert.equal((await admin.call("GET", "/v1/repository/image")).status, 409); // no registry configured here
+    assert.equal((await admin.call("GET", "/v1/repository/image?projectName=test")).status, 409); // no registry configured here
 
     const form = new FormData();
     form.set("name", "mychart");

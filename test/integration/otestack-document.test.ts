@@ -421,7 +421,10 @@ const imageRows: Row[] = [
     example: () => ({ method: "GET", path: "/v1/repository/project" }),
     topFields: ["data", "total"],
     dataFields: ["projectId", "projectName", "public", "imageCount", ...TIMES],
-    check: (b) =>
+    check: (b, w) => {
+      w.ids["test2"] = (b.data as { projectId: number; projectName: string }[]).find(
+        (p) => p.projectName === "test2",
+      )?.projectId as number;
       assert.deepEqual(
         (b.data as { projectName: string; imageCount: number }[])
           .map((p) => [p.projectName, p.imageCount])
@@ -430,7 +433,8 @@ const imageRows: Row[] = [
           ["test", 1],
           ["test2", 1],
         ],
-      ),
+      );
+    },
   },
   {
     route: "DELETE /v1/repository/image/tag",
@@ -463,6 +467,151 @@ const imageRows: Row[] = [
   {
     route: "DELETE /v1/repository/image (400 without a list)",
     example: () => ({ method: "DELETE", path: "/v1/repository/image", body: { imageName: [] } }),
+    status: 400,
+  },
+];
+
+/** Repository Management 5-9 (after 1-4: test/test-demo1 is gone, test2/test-demo2 keeps a tag). */
+const spaceRows: Row[] = [
+  {
+    route: "GET /v1/repository/image (400 without projectName)",
+    example: () => ({ method: "GET", path: "/v1/repository/image" }),
+    status: 400,
+    check: (b) => assert.equal(b.field, "projectName"),
+  },
+  {
+    route: "POST /v1/repository/user",
+    as: "u1",
+    // The example's "xxxx" stands for a password; Harbor's rule (8+ with upper, lower, digit) holds.
+    example: () => ({
+      method: "POST",
+      path: "/v1/repository/user",
+      body: { user: "user1", password: "xxX@1234" },
+    }),
+    check: async (_b, w) => {
+      const me = await w.u1.call<{ hasRepoAccount: boolean }>("GET", "/v1/authorization");
+      assert.equal(me.body.data?.hasRepoAccount, true);
+      const admin = await w.admin.call<{ hasRepoAccount: boolean }>("GET", "/v1/authorization");
+      assert.equal(admin.body.data?.hasRepoAccount, false);
+    },
+  },
+  {
+    route: "POST /v1/repository/user (409 username conflict)",
+    example: () => ({
+      method: "POST",
+      path: "/v1/repository/user",
+      body: { user: "user1", password: "xxX@1234" },
+    }),
+    status: 409,
+  },
+  {
+    route: "POST /v1/repository/user (400 unsatisfied constraints)",
+    example: () => ({ method: "POST", path: "/v1/repository/user", body: { user: "adm", password: "xxxx" } }),
+    status: 400,
+    check: (b) => assert.equal(b.field, "password"),
+  },
+  {
+    route: "POST /v1/repository/user (415 not application/json)",
+    example: () => ({ method: "POST", path: "/v1/repository/user" }),
+    send: async (w, client) => {
+      const res = await fetch(`${w.hub.hub.httpUrl}/v1/repository/user`, {
+        method: "POST",
+        headers: { authorization: client.token ?? "", "content-type": "application/x-www-form-urlencoded" },
+        body: "user=adm&password=xxX%401234",
+      });
+      return { status: res.status, body: (await res.json()) as OteAnswer["body"] };
+    },
+    status: 415,
+  },
+  {
+    route: "PUT /v1/repository/user",
+    as: "u1",
+    example: () => ({ method: "PUT", path: "/v1/repository/user", body: { password: "yyY@1234" } }),
+    check: (_b, w) => {
+      const u1 = w.hub.hub.core.users.list().find((u) => u.username === "u1");
+      const account = u1 && w.hub.hub.core.registryAccounts.of(u1.id);
+      assert.equal(account?.username, "user1");
+      assert.equal(w.hub.hub.core.secretBox.open(account.passwordSealed), "yyY@1234");
+    },
+  },
+  {
+    route: "PUT /v1/repository/user (400 without a repository account)",
+    example: () => ({ method: "PUT", path: "/v1/repository/user", body: { password: "yyY@1234" } }),
+    status: 400,
+  },
+  {
+    route: "POST /v1/repository/project",
+    as: "u1",
+    example: () => ({
+      method: "POST",
+      path: "/v1/repository/project",
+      body: { projectName: "calico", public: true },
+    }),
+    check: async (b, w) => {
+      w.ids["calico"] = (b.data as { projectId: number }).projectId;
+      const list = await w.u1.call<
+        { projectId: number; projectName: string; public: boolean; imageCount: number }[]
+      >("GET", "/v1/repository/project?projectName=calico");
+      assert.deepEqual(
+        list.body.data?.map((p) => [p.projectId, p.projectName, p.public, p.imageCount]),
+        [[w.ids["calico"], "calico", true, 0]],
+      );
+    },
+  },
+  {
+    route: "POST /v1/repository/project (a private one: its owner and administrators see it)",
+    as: "u1",
+    example: () => ({
+      method: "POST",
+      path: "/v1/repository/project",
+      body: { projectName: "secret", public: false },
+    }),
+    check: async (_b, w) => {
+      const names = async (c: OteClient) =>
+        (
+          await c.call<{ projectName: string }[]>("GET", "/v1/repository/project?public=false")
+        ).body.data?.map((p) => p.projectName);
+      assert.deepEqual(await names(w.u1), ["secret"]);
+      assert.deepEqual(await names(w.admin), ["secret"]);
+      const imgs = await w.u1.call("GET", "/v1/repository/image?projectName=secret");
+      assert.deepEqual([imgs.status, imgs.body.total], [200, 0]);
+    },
+  },
+  {
+    route: "POST /v1/repository/project (409 the name exists)",
+    example: () => ({
+      method: "POST",
+      path: "/v1/repository/project",
+      body: { projectName: "test2", public: true },
+    }),
+    status: 409,
+  },
+  {
+    route: "POST /v1/repository/project (400 without public)",
+    example: () => ({ method: "POST", path: "/v1/repository/project", body: { projectName: "nopub" } }),
+    status: 400,
+    check: (b) => assert.equal(b.field, "public"),
+  },
+  {
+    route: "DELETE /v1/repository/project",
+    as: "u1",
+    example: (w) => ({
+      method: "DELETE",
+      path: "/v1/repository/project",
+      body: { projectId: [w.ids["calico"]] },
+    }),
+    check: async (_b, w) => {
+      const list = await w.u1.call<{ projectName: string }[]>("GET", "/v1/repository/project");
+      assert.ok(!list.body.data?.some((p) => p.projectName === "calico"));
+    },
+  },
+  {
+    route: "DELETE /v1/repository/project (400 while it has images)",
+    example: (w) => ({
+      method: "DELETE",
+      path: "/v1/repository/project",
+      body: { projectId: [w.ids["test2"]] },
+    }),
     status: 400,
   },
 ];
@@ -543,6 +692,7 @@ const WEB_APP = { ...NGINX_APP, appName: "web", replicas: 1, isHPA: false, minRe
 const APP_FIELDS = [
   "id",
   "appName",
+  "status",
   "deployType",
   "image",
   "projectName",
@@ -601,6 +751,7 @@ const appRows: Row[] = [
       assert.deepEqual(app.volume, NGINX_APP.volume);
       assert.equal(app.repositoryId, "repo1");
       assert.equal(app.command, "");
+      assert.equal((app as unknown as { status: number }).status, 1);
       assert.deepEqual([app.minCPU, app.maxCPU, app.minMemory, app.maxMemory], [0.1, 2, 100, 200]);
       w.ids["app"] = app.id;
     },
@@ -702,8 +853,22 @@ const deployRows: Row[] = [
         [[8080, 9090, "tcp"]],
       );
       assert.equal(role.env["NGINX_PATH"], "/usr/share/nginx/");
-      assert.deepEqual(role.resources, { cpuMilli: 2000, memoryMiB: 200, gpu: 0 });
+      // minCPU 10 % and minMemory 100 MB are reserved; maxCPU 200 % and maxMemory 200 MB are the limits.
+      assert.deepEqual(role.resources, { cpuMilli: 100, memoryMiB: 100, gpu: 0 });
+      assert.deepEqual(role.limits, { cpuMilli: 2000, memoryMiB: 200 });
       assert.ok(role.pullSecret);
+      // What the node's agent is sent: the limits and the document's host paths as binds.
+      const gz1 = w.hub.hub.core.nodes.list().find((n) => n.name === "GZ1");
+      assert.ok(gz1);
+      const sent = await waitFor(
+        () => w.hub.hub.core.desired.forNode(gz1.id).find((t) => t.name.startsWith("nginx1-")),
+        "nginx1's desired task on GZ1",
+      );
+      assert.deepEqual([sent.cpuMilli, sent.memoryMiB], [2000, 200]);
+      assert.deepEqual(sent.hostPaths, [
+        { hostPath: "/usr/bin", mountPath: "/host/usr/bin", readOnly: true },
+        { hostPath: "/usr/sbin", mountPath: "/host/usr/sbin", readOnly: true },
+      ]);
     },
   },
   {
@@ -733,6 +898,23 @@ const deployRows: Row[] = [
         `/v1/deploy/id/${w.ids["deploy"]}`,
       );
       assert.deepEqual([d.body.data?.deployType, d.body.data?.status], [1, 5]);
+    },
+  },
+  {
+    route: "GET /v1/deploy (appNameMode, editable and running filters)",
+    as: "u1",
+    example: () => ({
+      method: "GET",
+      path: "/v1/deploy?appName=we&appNameMode=prefix&editable=all&running=true",
+    }),
+    check: async (b, w) => {
+      assert.deepEqual(
+        (b.data as { deployName: string }[]).map((d) => d.deployName),
+        ["nginx1"],
+      );
+      for (const q of ["appName=we&appNameMode=strict", "appName=eb", "running=true&editable=false"])
+        if (q === "appName=eb") assert.equal((await w.u1.call("GET", `/v1/deploy?${q}`)).body.total, 1, q);
+        else assert.equal((await w.u1.call("GET", `/v1/deploy?${q}`)).body.total, 0, q);
     },
   },
   {
@@ -809,6 +991,24 @@ const deployRows: Row[] = [
     },
   },
   {
+    route: "PUT /v1/admin/deploy (the document's example: status 0 keeps it waiting)",
+    as: "u1",
+    example: (w) => ({
+      method: "PUT",
+      path: "/v1/admin/deploy",
+      body: { id: w.ids["audit"], status: 0, comment: "xxxx" },
+    }),
+    check: async (_b, w) => {
+      const waiting = await w.u1.call<{ deployId: number }[]>("GET", "/v1/admin/deploy");
+      assert.deepEqual(
+        waiting.body.data?.map((r) => r.deployId),
+        [w.ids["audit"]],
+      );
+      const d = await w.u1.call<{ auditComment: string }>("GET", `/v1/deploy/id/${w.ids["audit"]}`);
+      assert.equal(d.body.data?.auditComment, "xxxx");
+    },
+  },
+  {
     route: "PUT /v1/admin/deploy",
     as: "u1",
     example: (w) => ({
@@ -877,6 +1077,7 @@ describe("integration: OTE-stack routes as the API document shows them", functio
       await pushTinyImage(w.registryUrl, "test2/test-demo2", "v2", new Date(at.getTime() + 2000));
     });
     documentRows(imageRows, () => w);
+    documentRows(spaceRows, () => w);
   });
   describe("External repositories", () => {
     documentRows(thirdRows, () => w);

@@ -24,7 +24,7 @@ describe("integration: OTE-stack repository routes over a failing registry", () 
   });
 
   it("answers 502 with the registry's status when the registry answers an error", async () => {
-    const res = await admin.call("GET", "/v1/repository/image");
+    const res = await admin.call("GET", "/v1/repository/image?projectName=test");
     assert.equal(res.status, 502);
     assert.equal(res.body.code, 502);
     assert.match(res.body.message, /registry answered 503/);

@@ -2,7 +2,8 @@
  * The document's app body (`POST /v1/app`) and its app view (`GET /v1/app`, `/v1/app/id/{id}`),
  * translated to and from a core service template. Units: `minCPU`/`maxCPU` in the body are percent
  * of one core (10 = 100 millicores) and are shown in cores as the document's answers show them;
- * memory in MB (MiB); the autoscaling targets are percent of the limit.
+ * memory in MB (MiB). `minCPU`/`minMemory` are what placement reserves (requests), `maxCPU`/`maxMemory`
+ * the container's limits; the autoscaling targets are percent of the requests, as Kubernetes'.
  */
 import { z } from "zod";
 import type { Core } from "../../core";
@@ -11,16 +12,30 @@ import { unix } from "./envelope";
 import { oteId } from "./ids";
 import { deployTypeOf } from "./presenters";
 
-/** What OTE keeps on a template (ServiceTemplate.extension.otestack) that core does not run. */
+/**
+ * What OTE keeps on a template (ServiceTemplate.extension.otestack) that core does not run. Apps
+ * made before the spec carried host paths and requests kept `volume` and `minCpuMilli` /
+ * `minMemoryMiB` here (shown, never mounted or reserved); newer ones have them in the spec.
+ */
 export interface OteAppRecord {
-  /** The document's host-path volumes (README: OTE-stack compatibility: not mounted yet). */
-  volume: { path: string; hostPath: string; readOnly: boolean }[];
-  /** Requested minimum CPU, millicores, and memory, MiB (placement reserves the maximum). */
-  minCpuMilli: number;
-  minMemoryMiB: number;
+  volume?: { path: string; hostPath: string; readOnly: boolean }[];
+  minCpuMilli?: number;
+  minMemoryMiB?: number;
   /** The command line as sent. */
   command: string;
 }
+
+/** A node path as core binds it: absolute, no empty, `.` or `..` segment. */
+const HostPath = z.string().refine(
+  (p) =>
+    p.startsWith("/") &&
+    (p === "/" ||
+      p
+        .slice(1)
+        .split("/")
+        .every((s) => s !== "" && s !== "." && s !== "..")),
+  "must be an absolute path without '.', '..' or '//'",
+);
 
 const count = (max: number) => z.number().int().min(0, `must be 0-${max}`).max(max, `must be 0-${max}`);
 const percent = z.number().int().min(1, "must be 1-1000 percent").max(1000, "must be 1-1000 percent");
@@ -52,8 +67,11 @@ export const DocumentedAppBody = z
     volume: z
       .array(
         z.object({
-          path: z.string().startsWith("/", "must be an absolute path"),
-          hostPath: z.string().startsWith("/", "must be an absolute path"),
+          path: z
+            .string()
+            .startsWith("/", "must be an absolute path")
+            .refine((p) => p !== "/", "must not be /"),
+          hostPath: HostPath,
           readOnly: z.boolean().default(false),
         }),
       )
@@ -88,6 +106,10 @@ export const DocumentedAppBody = z
   .refine((a) => a.minReplicas <= a.maxReplicas, { path: ["minReplicas"], message: "must be <= maxReplicas" })
   .refine((a) => a.minCPU <= a.maxCPU, { path: ["minCPU"], message: "must be <= maxCPU" })
   .refine((a) => a.minMemory <= a.maxMemory, { path: ["minMemory"], message: "must be <= maxMemory" })
+  .refine((a) => new Set(a.volume.map((v) => v.path)).size === a.volume.length, {
+    path: ["volume"],
+    message: "two volumes have one path",
+  })
   .refine((a) => !(a.isHPA && a.deployType === "daemonset"), {
     path: ["isHPA"],
     message: "a daemonset cannot autoscale",
@@ -118,6 +140,9 @@ export function presentDocumentedApp(core: Core, a: ServiceTemplate) {
   return {
     id: oteId(core, "app", a.id),
     appName: a.name,
+    // The schema's app status: 1 ok. A version is stored whole or refused (never 0 init or
+    // 2 failed), and deleted ones (3, 4) are not listed.
+    status: 1,
     deployType: deployTypeOf(a.placement),
     image: a.spec.image,
     projectName: projectOf(a.spec.image),
@@ -130,19 +155,22 @@ export function presentDocumentedApp(core: Core, a: ServiceTemplate) {
       protocol: p.protocol.toUpperCase(),
     })),
     command: r?.command ?? [...a.spec.command, ...a.spec.args].join(" "),
-    volume: r?.volume ?? [],
+    volume:
+      a.spec.hostPaths?.map((h) => ({ path: h.mountPath, hostPath: h.hostPath, readOnly: h.readOnly })) ??
+      r?.volume ??
+      [],
     // Dependencies between apps are not offered here: none is ever recorded.
     dependence: [],
     env: Object.entries(a.spec.env).map(([name, value]) => ({ name, value })),
     minReplicas: a.autoscale.minReplicas,
     maxReplicas: a.autoscale.maxReplicas,
-    minCPU: (r?.minCpuMilli ?? a.spec.cpuMilli) / 1000,
+    minCPU: (a.spec.requests?.cpuMilli ?? r?.minCpuMilli ?? a.spec.cpuMilli) / 1000,
     maxCPU: a.spec.cpuMilli / 1000,
     GPU: a.spec.gpu ?? 0,
     isHPA: a.autoscale.enabled,
     targetCPUUtilization: a.autoscale.cpuTargetPercent,
     targetMemUtilization: a.autoscale.memoryTargetPercent,
-    minMemory: r?.minMemoryMiB ?? a.spec.memoryMiB,
+    minMemory: a.spec.requests?.memoryMiB ?? r?.minMemoryMiB ?? a.spec.memoryMiB,
     maxMemory: a.spec.memoryMiB,
     maxUnavailable: a.rollout.maxUnavailable,
     maxSurge: a.rollout.maxSurge,

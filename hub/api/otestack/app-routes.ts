@@ -90,7 +90,10 @@ export const AppBody = z
     message: "a daemonset cannot autoscale",
   });
 
-const NameMode = z.enum(["strict", "partial", "prefix"], { error: "must be strict, partial or prefix" });
+/** The document's name filter modes (`appNameMode`), partial by default. */
+export const NameMode = z.enum(["strict", "partial", "prefix"], {
+  error: "must be strict, partial or prefix",
+});
 /** `appNameMode` is the document's name; `mode` the older hub's. */
 const AppListQuery = z.object({
   appName: z.string().optional(),
@@ -117,7 +120,7 @@ export function requireNamespace(core: Core, ctx: ApiContext, namespace: string)
   if (!canSee(caller(ctx), namespace)) throw new ForbiddenError(`namespace ${namespace} is not yours`);
 }
 
-const matchName = (name: string, q: string | undefined, mode: "strict" | "partial" | "prefix") =>
+export const matchName = (name: string, q: string | undefined, mode: "strict" | "partial" | "prefix") =>
   !q || (mode === "strict" ? name === q : mode === "prefix" ? name.startsWith(q) : name.includes(q));
 
 /** Runs `fn`; core's "versions keep their placement" rule is told in OTE's words (deployType). */
@@ -176,12 +179,7 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
       const same = core.serviceTemplates
         .versions(namespace, b.appName)
         .filter((a) => mainVersionOf(a.version) === b.version);
-      const record: OteAppRecord = {
-        volume: b.volume,
-        minCpuMilli: b.minCPU * 10,
-        minMemoryMiB: b.minMemory,
-        command: b.command,
-      };
+      const record: OteAppRecord = { command: b.command };
       placementAsDeployType(b.appName, b.deployType, () =>
         core.serviceTemplates.create({
           scope: namespace,
@@ -199,6 +197,13 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
             memoryMiB: b.maxMemory,
             registryCredentialId: credentialId,
             gpu: b.GPU,
+            // minCPU/minMemory are what placement reserves (Kubernetes requests), max* the limits.
+            requests: { cpuMilli: b.minCPU * 10, memoryMiB: b.minMemory },
+            hostPaths: b.volume.map((v) => ({
+              hostPath: v.hostPath,
+              mountPath: v.path,
+              readOnly: v.readOnly,
+            })),
           },
           rollout: {
             maxSurge: b.maxSurge,

@@ -4,13 +4,15 @@ import type { Core } from "../../core";
 import { ForbiddenError, NotFoundError, ValidationError } from "../../core/errors";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
-import { ownNamespace, requireNamespace } from "./app-routes";
+import { matchName, NameMode, ownNamespace, requireNamespace } from "./app-routes";
 import {
   DeployOp,
   DeployStatus,
   documentedOp,
   documentedStatus,
+  editable,
   statusOf,
+  versionOf,
   type OteDeployment,
 } from "./deploy-model";
 import { OteDeployments } from "./deployments";
@@ -53,7 +55,10 @@ const DocumentedDeployBody = z.object({
 /** The document's audit `PUT /v1/admin/deploy {id, status, comment}`: 1 approves, 2 disapproves. */
 const DocumentedAuditBody = z.object({
   id: z.number().int().min(1, "must be a positive integer"),
-  status: z.union([z.literal(1), z.literal(2)], { error: "must be 1 (approve) or 2 (disapprove)" }),
+  /** 1 approve, 2 disapprove; 0 (pending, the document's example) keeps it waiting with the comment. */
+  status: z.union([z.literal(0), z.literal(1), z.literal(2)], {
+    error: "must be 0 (pending), 1 (approve) or 2 (disapprove)",
+  }),
   comment: z.string().max(256).default(""),
 });
 const VersionBody = z.object({
@@ -64,6 +69,10 @@ const NsQuery = z.object({ namespace: z.string().optional(), field: z.string().o
 const DeployListQuery = z.object({
   deployName: z.string().optional(),
   appName: z.string().optional(),
+  /** The document's filters: appNameMode (partial by default), editable and running (all by default). */
+  appNameMode: NameMode.default("partial"),
+  editable: z.enum(["true", "false", "all"], { error: "must be true, false or all" }).default("all"),
+  running: z.enum(["true", "all"], { error: "must be true or all" }).default("all"),
   namespace: z.string().optional(),
   clusterLabel: z.string().optional(),
   nodeLabel: z.string().optional(),
@@ -148,7 +157,10 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
     const fields = fieldsOf(q.field);
     const list = visible(ctx)
       .filter((d) => !q.deployName || d.service.name.includes(q.deployName))
-      .filter((d) => !q.appName || d.record.appName === q.appName)
+      .filter((d) => matchName(d.record.appName, q.appName, q.appNameMode))
+      .filter((d) => q.editable === "all" || String(editable(d)) === q.editable)
+      // Running: a version of the app is in effect (approved, not deleted).
+      .filter((d) => q.running === "all" || (d.service.deletedAt === null && versionOf(d) !== null))
       .filter((d) => !q.namespace || d.service.scope === q.namespace)
       .filter((d) => !q.clusterLabel || labelOf(d.service.targets.clusterLabel) === q.clusterLabel)
       .filter((d) => !q.nodeLabel || labelOf(d.service.targets.nodeLabel) === q.nodeLabel)
@@ -231,7 +243,11 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
   router.put("/admin/deploy", auth, oteRole(2), validate(DocumentedAuditBody), (ctx) => {
     const b = input(ctx, DocumentedAuditBody);
     const d = mine(ctx, deployments.get(b.id));
-    auditOne(ctx, d, b.status === 1, b.comment);
+    if (b.status === 0) {
+      if (statusOf(d) !== DeployStatus.waitingAudit)
+        throw new ValidationError("id", `deployment ${d.service.name} is not waiting for audit`);
+      deployments.remark(d, b.comment);
+    } else auditOne(ctx, d, b.status === 1, b.comment);
     ok(ctx);
   });
   const auditOne = (ctx: ApiContext, d: OteDeployment, approve: boolean, comment: string) => {

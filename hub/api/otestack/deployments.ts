@@ -187,6 +187,13 @@ export class OteDeployments {
     );
   }
 
+  /** Keeps the waiting operation waiting (audit status 0) with the auditor's comment. */
+  remark(d: OteDeployment, auditComment: string): OteDeployment {
+    if (!d.record.pending)
+      throw new ConflictError(`deployment ${d.service.name} has no operation waiting for audit`);
+    return this.annotate(d, { ...d.record, auditComment });
+  }
+
   private annotate(d: OteDeployment, record: OteDeployRecord): OteDeployment {
     return { ...d, service: this.core.replicatedServices.annotate(d.service, SURFACE, record), record };
   }

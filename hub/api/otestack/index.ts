@@ -14,6 +14,7 @@ import { deployRoutes } from "./deploy-routes";
 import { oteErrors } from "./envelope";
 import { profile, withProfile } from "./identity";
 import { repositoryRoutes } from "./repository-routes";
+import { repositorySpaceRoutes } from "./repository-space-routes";
 import type { OteSettings } from "./settings";
 import { authorizationRoutes, userRoutes } from "./user-routes";
 
@@ -41,6 +42,7 @@ export function otestack(core: Core, settings: OteSettings): Surface {
   businessRoutes(router, core);
   clusterRoutes(router, core);
   repositoryRoutes(router, core, settings);
+  repositorySpaceRoutes(router, core, settings);
   appRoutes(router, core);
   deployRoutes(router, core, settings);
   const notFound: ApiMiddleware = async (ctx) => {

@@ -1,24 +1,32 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { Core } from "../../core";
-import { ConflictError, NotFoundError } from "../../core/errors";
-import { RegistryClient } from "../../registry/client";
+import { ConflictError, ForbiddenError, NotFoundError } from "../../core/errors";
+import type { RegistryClient } from "../../registry/client";
 import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import { compose } from "../middleware/compose";
 import { validate400 } from "./bad-request";
 import { input, validate } from "../middleware/validate";
 import { deleteBody, ok, okPage, unix } from "./envelope";
-import { caller, oteAuth, oteRole, profile } from "./identity";
+import { caller, oteAuth, oteRole } from "./identity";
 import { objectOf, oteId } from "./ids";
 import { presentExternal } from "./presenters";
 import { OteIdParams, Order, paging } from "./schemas";
 import type { RegistryCredential } from "../../core/registry-credentials";
 import type { OteSettings } from "./settings";
+import {
+  isPublicProject,
+  projectOfRepository,
+  registryOf,
+  seesProject,
+  span,
+  tagTimes,
+} from "./registry-access";
 
-/** `projectName` filters by project (README: OTE-stack compatibility: optional here). */
+/** The images of one project (`projectName` required, as documented: 400 without it). */
 const ImageQuery = z.object({
   imageName: z.string().optional(),
-  projectName: z.string().optional(),
+  projectName: z.string({ error: "is required" }).min(1, "is required"),
   orderBy: z.enum(["id"], { error: "must be id" }).default("id"),
   order: Order.default("desc"),
   ...paging(10),
@@ -37,16 +45,6 @@ const TagDeleteBody = z.object({
   imageName: z.string().min(1, "is required"),
   tag: z.array(z.string().min(1)).min(1, "at least one tag"),
 });
-
-const ProjectQuery = z.object({
-  projectName: z.string().optional(),
-  public: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
-  ...paging(10),
-});
-
-/** Projects are the first path segment of repository names (Harbor-style `project/image`). */
-const projectOfRepository = (name: string): string =>
-  name.includes("/") ? (name.split("/")[0] as string) : "library";
 
 const ExternalBody = z.object({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "must be 1-63 letters, digits, '_' or '-'"),
@@ -80,38 +78,26 @@ const presentThird = (core: Core, r: RegistryCredential) => ({
 export function repositoryRoutes(router: Router<ApiState>, core: Core, settings: OteSettings): void {
   const auth = oteAuth(core);
   const admin = [auth, oteRole(2)];
-  const url = settings.registryUrl;
-  const registry = (): RegistryClient => {
-    if (!url) throw new ConflictError("no registry configured: set CORRAL_REGISTRY_URL on the hub");
-    return new RegistryClient(url);
-  };
-
-  /** Times of an image's tags, Unix ms (null where the registry names none). */
-  const tagTimes = async (r: RegistryClient, name: string, tags: string[]) =>
-    Promise.all(tags.map(async (tag) => ({ tag, created: await r.created(name, tag) })));
-  const span = (times: (number | null)[]) => {
-    const known = times.filter((t): t is number => t !== null);
-    return known.length === 0
-      ? { createTime: null, updateTime: null }
-      : { createTime: unix(Math.min(...known)), updateTime: unix(Math.max(...known)) };
-  };
+  const registry = () => registryOf(settings);
 
   // The document's image rows (projectName, public, imageName, imageAddress, times); the older
   // hub's tagCount and address stay beside them.
   router.get("/repository/image", auth, validate400(ImageQuery, "query"), async (ctx) => {
     const q = input(ctx, ImageQuery);
+    if (!seesProject(core, caller(ctx), q.projectName))
+      throw new ForbiddenError(`project ${q.projectName} is private`);
     const r = registry();
     const names = (await r.catalog())
       .filter((n) => !q.imageName || n.includes(q.imageName))
-      .filter((n) => !q.projectName || projectOfRepository(n) === q.projectName);
+      .filter((n) => projectOfRepository(n) === q.projectName);
     const items = [];
     for (const name of names) {
       const tags = await r.tags(name);
       if (tags.length === 0) continue;
       const times = await tagTimes(r, name, tags);
       items.push({
-        projectName: projectOfRepository(name),
-        public: true,
+        projectName: q.projectName,
+        public: isPublicProject(core, q.projectName),
         imageName: name,
         imageAddress: `${r.host}/${name}`,
         ...span(times.map((t) => t.created)),
@@ -207,46 +193,6 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, settings:
       ]),
     ),
   );
-
-  // The hub's users are the registry's users (it has no accounts of its own).
-  router.get("/repository/user", ...admin, (ctx) => {
-    const users = core.users.list().filter((u) => profile(u).status === 1);
-    ok(
-      ctx,
-      users.map((u) => ({ username: u.username, role: profile(u).role, namespaces: profile(u).namespaces })),
-      {
-        total: users.length,
-      },
-    );
-  });
-  // Projects are the first path segment of repository names, each public (no access control
-  // here), with an OTE integer id kept by core surface ids; times span their images' builds.
-  router.get("/repository/project", auth, validate400(ProjectQuery, "query"), async (ctx) => {
-    const q = input(ctx, ProjectQuery);
-    const r = registry();
-    const projects = new Map<string, { images: number; times: (number | null)[] }>();
-    for (const name of await r.catalog()) {
-      const tags = await r.tags(name);
-      if (tags.length === 0) continue;
-      const p = projects.get(projectOfRepository(name)) ?? { images: 0, times: [] };
-      p.images += 1;
-      p.times.push(...(await tagTimes(r, name, tags)).map((t) => t.created));
-      projects.set(projectOfRepository(name), p);
-    }
-    const items = [...projects]
-      .filter(([name]) => !q.projectName || name.includes(q.projectName))
-      .filter(() => q.public !== "false")
-      .map(([projectName, p]) => ({
-        projectId: oteId(core, "project", projectName),
-        projectName,
-        ...span(p.times),
-        public: true,
-        imageCount: p.images,
-        repoCount: p.images,
-      }))
-      .sort((a, b) => a.projectId - b.projectId);
-    okPage(ctx, items, q.page, q.pageSize);
-  });
 
   // External repositories are core registry credentials, under OTE integer ids.
   router.post("/repository/external", ...admin, validate(ExternalBody), (ctx) => {

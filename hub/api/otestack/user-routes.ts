@@ -80,10 +80,10 @@ export function authorizationRoutes(router: Router<ApiState>, core: Core, settin
     ok(ctx, {
       ...presentUser(core, me),
       displayName: me.username,
-      // The hub's users are the registry's users: an account exists once a registry is configured.
-      hasRepoAccount: settings.registryUrl !== null,
+      // The caller made an account for the hub's registry (POST /v1/repository/user).
+      hasRepoAccount: core.registryAccounts.of(me.id) !== undefined,
       role: documentedRole(me),
-      // Registry projects here are plain path prefixes, readable by every user; no ingress or alerts.
+      // Platform switches: no private-project mode (each project picks `public`), no ingress or alerts.
       privateProject: false,
       enableIngress: false,
       enableAlert: false,

@@ -8,7 +8,13 @@ import type { TaskMetricsService } from "../task-metrics";
 import type { WorkloadService } from "../workloads";
 import { DEFAULT_FAILURE_POLICY, failureReason, RestartTracker, type FailurePolicy } from "./health";
 import { hpaReplicas } from "./hpa";
-import { currentRevision, type ReplicatedService, type ServiceRevision, type ServiceStatus } from "./model";
+import {
+  currentRevision,
+  type ReplicaSpec,
+  type ReplicatedService,
+  type ServiceRevision,
+  type ServiceStatus,
+} from "./model";
 import {
   REPLICA_META_KEY,
   replicaLink,
@@ -173,7 +179,8 @@ export class ServiceController {
   /**
    * Kubernetes' HPA rule on the ready replicas' reported usage: wanted = ceil(replicas * ratio) where
    * ratio is the larger of CPU and memory utilisation over their targets, clamped to min/max.
-   * Utilisation is against the revision's limits: CPU percent of one core * 10 / cpu millicores.
+   * Utilisation is against what a replica reserves (its requests, else its limits), as Kubernetes
+   * measures it against requests: CPU percent of one core * 10 / cpu millicores.
    */
   private autoscale(s: ReplicatedService, revision: ServiceRevision, replicas: Replica[]): ReplicatedService {
     const policy = revision.autoscale;
@@ -185,8 +192,9 @@ export class ServiceController {
     const samples = replicas.flatMap((r) => (r.ready && r.task ? (this.metrics.get(r.task.id) ?? []) : []));
     if (samples.length === 0) return s;
     this.lastHpa.set(s.id, now);
-    const cpu = avg(samples.map((x) => ((x.cpuPercent * 10) / Math.max(1, revision.spec.cpuMilli)) * 100));
-    const mem = avg(samples.map((x) => (x.memoryUsedMiB / Math.max(1, revision.spec.memoryMiB)) * 100));
+    const of = reserved(revision.spec);
+    const cpu = avg(samples.map((x) => ((x.cpuPercent * 10) / Math.max(1, of.cpuMilli)) * 100));
+    const mem = avg(samples.map((x) => (x.memoryUsedMiB / Math.max(1, of.memoryMiB)) * 100));
     const clusters = Math.max(1, selectedClusters(this.clusters.list(), s.targets.clusterLabel).length);
     const perCluster = hpaReplicas({
       current: samples.length / clusters,
@@ -223,7 +231,10 @@ export class ServiceController {
           command: [...spec.command, ...spec.args],
           env: spec.env,
           instances: 1,
-          resources: { cpuMilli: spec.cpuMilli, memoryMiB: spec.memoryMiB, gpu: spec.gpu ?? 0 },
+          // Placement reserves the requests; the container is held to the limits.
+          resources: { ...reserved(spec), gpu: spec.gpu ?? 0 },
+          ...(spec.requests ? { limits: { cpuMilli: spec.cpuMilli, memoryMiB: spec.memoryMiB } } : {}),
+          ...(spec.hostPaths && spec.hostPaths.length > 0 ? { hostPaths: spec.hostPaths } : {}),
           ports: spec.ports.map((p, i) => ({ name: `p${i}`, ...p })),
           maxAttempts: 1,
           nodeId,
@@ -323,3 +334,8 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 }
 
 const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/** What one replica reserves: its requests, else its limits (CPU millicores, memory MiB). */
+function reserved(spec: ReplicaSpec): { cpuMilli: number; memoryMiB: number } {
+  return spec.requests ?? { cpuMilli: spec.cpuMilli, memoryMiB: spec.memoryMiB };
+}

@@ -6,6 +6,8 @@
  * daemonset, a ModelArts real-time service, a native service). Times are Unix milliseconds.
  */
 
+import type { HostPathSpec } from "../model";
+
 /**
  * How a replicated service places its replicas: `spread` runs `replicas` per selected cluster over
  * its matching nodes; `per-node` runs one on every matching node (a daemon set).
@@ -41,6 +43,13 @@ export interface ReplicaSpec {
   registryCredentialId: string | null;
   /** GPUs per replica (device count). @default 0 */
   gpu?: number;
+  /**
+   * What placement reserves per replica (CPU millicores, memory MiB), at most the limits above;
+   * autoscaling utilisation is of these. Absent: the limits are reserved.
+   */
+  requests?: { cpuMilli: number; memoryMiB: number };
+  /** Node directories bound into every replica's container. @default none */
+  hostPaths?: HostPathSpec[];
 }
 
 /** How a new revision replaces the old one. */

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import type { Store } from "../repositories";
 import { newId } from "../secrets";
 import type { ServiceTemplate } from "./model";
+import { checkReplicaSpec } from "./spec-check";
 
 export type NewTemplate = Omit<ServiceTemplate, "id" | "createdAt" | "updatedAt">;
 
@@ -45,6 +46,7 @@ export class ServiceTemplateService {
         "placement",
         `template ${input.name} is placed ${first.placement}; versions cannot change it`,
       );
+    checkReplicaSpec(input.spec);
     if (versions.some((t) => t.version === input.version))
       throw new ConflictError(`template ${input.name}:${input.version} already exists in ${input.scope}`);
     const now = this.clock.now();

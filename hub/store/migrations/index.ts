@@ -19,6 +19,7 @@ import { surfaceIdsOnly } from "./013-surface-ids";
 import { userStatus } from "./014-user-status";
 import { nodeJoinGuard } from "./015-node-join-guard";
 import { images } from "./017-images";
+import { hubRegistry } from "./019-hub-registry";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   userStatus,
   nodeJoinGuard,
   images,
+  hubRegistry,
 ];

@@ -119,11 +119,24 @@ export interface TaskSpec {
    * Corral's, and keeps it when the task's containers are removed (a later attempt mounts it again).
    */
   volumes: VolumeMount[];
+  /**
+   * Host directories bound into the container (an OTE app's host-path volumes). The agent binds
+   * them as they are: it neither makes nor removes them.
+   */
+  hostPaths: HostPathMount[];
 }
 
 export interface TaskSpec_EnvEntry {
   key: string;
   value: string;
+}
+
+export interface HostPathMount {
+  /** Absolute path on the node. */
+  hostPath: string;
+  /** Absolute path inside the container. */
+  mountPath: string;
+  readOnly: boolean;
 }
 
 export interface VolumeMount {
@@ -510,6 +523,7 @@ function createBaseTaskSpec(): TaskSpec {
     name: "",
     registryAuth: undefined,
     volumes: [],
+    hostPaths: [],
   };
 }
 
@@ -556,6 +570,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     }
     for (const v of message.volumes) {
       VolumeMount.encode(v!, writer.uint32(114).fork()).join();
+    }
+    for (const v of message.hostPaths) {
+      HostPathMount.encode(v!, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -688,6 +705,14 @@ export const TaskSpec: MessageFns<TaskSpec> = {
             message.volumes.push(VolumeMount.decode(reader, reader.uint32()));
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.hostPaths.push(HostPathMount.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -759,6 +784,11 @@ export const TaskSpec: MessageFns<TaskSpec> = {
       volumes: globalThis.Array.isArray(object?.volumes)
         ? object.volumes.map((e: any) => VolumeMount.fromJSON(e))
         : [],
+      hostPaths: globalThis.Array.isArray(object?.hostPaths)
+        ? object.hostPaths.map((e: any) => HostPathMount.fromJSON(e))
+        : globalThis.Array.isArray(object?.host_paths)
+        ? object.host_paths.map((e: any) => HostPathMount.fromJSON(e))
+        : [],
     };
   },
 
@@ -812,6 +842,9 @@ export const TaskSpec: MessageFns<TaskSpec> = {
     if (message.volumes?.length) {
       obj.volumes = message.volumes.map((e) => VolumeMount.toJSON(e));
     }
+    if (message.hostPaths?.length) {
+      obj.hostPaths = message.hostPaths.map((e) => HostPathMount.toJSON(e));
+    }
     return obj;
   },
 
@@ -844,6 +877,7 @@ export const TaskSpec: MessageFns<TaskSpec> = {
       ? RegistryAuth.fromPartial(object.registryAuth)
       : undefined;
     message.volumes = object.volumes?.map((e) => VolumeMount.fromPartial(e)) || [];
+    message.hostPaths = object.hostPaths?.map((e) => HostPathMount.fromPartial(e)) || [];
     return message;
   },
 };
@@ -929,6 +963,119 @@ export const TaskSpec_EnvEntry: MessageFns<TaskSpec_EnvEntry> = {
     const message = createBaseTaskSpec_EnvEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseHostPathMount(): HostPathMount {
+  return { hostPath: "", mountPath: "", readOnly: false };
+}
+
+export const HostPathMount: MessageFns<HostPathMount> = {
+  encode(message: HostPathMount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hostPath !== "") {
+      writer.uint32(10).string(message.hostPath);
+    }
+    if (message.mountPath !== "") {
+      writer.uint32(18).string(message.mountPath);
+    }
+    if (message.readOnly !== false) {
+      writer.uint32(24).bool(message.readOnly);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HostPathMount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHostPathMount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hostPath = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.mountPath = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.readOnly = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HostPathMount {
+    return {
+      hostPath: isSet(object.hostPath)
+        ? globalThis.String(object.hostPath)
+        : isSet(object.host_path)
+        ? globalThis.String(object.host_path)
+        : "",
+      mountPath: isSet(object.mountPath)
+        ? globalThis.String(object.mountPath)
+        : isSet(object.mount_path)
+        ? globalThis.String(object.mount_path)
+        : "",
+      readOnly: isSet(object.readOnly)
+        ? globalThis.Boolean(object.readOnly)
+        : isSet(object.read_only)
+        ? globalThis.Boolean(object.read_only)
+        : false,
+    };
+  },
+
+  toJSON(message: HostPathMount): unknown {
+    const obj: any = {};
+    if (message.hostPath !== "") {
+      obj.hostPath = message.hostPath;
+    }
+    if (message.mountPath !== "") {
+      obj.mountPath = message.mountPath;
+    }
+    if (message.readOnly !== false) {
+      obj.readOnly = message.readOnly;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HostPathMount>, I>>(base?: I): HostPathMount {
+    return HostPathMount.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HostPathMount>, I>>(object: I): HostPathMount {
+    const message = createBaseHostPathMount();
+    message.hostPath = object.hostPath ?? "";
+    message.mountPath = object.mountPath ?? "";
+    message.readOnly = object.readOnly ?? false;
     return message;
   },
 };

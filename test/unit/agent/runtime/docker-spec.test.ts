@@ -36,6 +36,22 @@ describe("Docker create options (no engine)", () => {
     assert.match(volumeName("fedcba98-7654", "data.v_1"), DOCKER_NAME);
   });
 
+  it("binds host paths as they are (type bind, read-only as asked), beside named volumes", () => {
+    const spec = taskSpec({
+      taskId: "t-5678",
+      volumes: [{ name: "work", mountPath: "/work" }],
+      hostPaths: [
+        { hostPath: "/srv/data", mountPath: "/data", readOnly: false },
+        { hostPath: "/usr/bin", mountPath: "/host/usr/bin", readOnly: true },
+      ],
+    });
+    assert.deepEqual(createOptions("node", spec).HostConfig?.Mounts, [
+      { Type: "volume", Source: "corral-t-5678-work", Target: "/work" },
+      { Type: "bind", Source: "/srv/data", Target: "/data", ReadOnly: false },
+      { Type: "bind", Source: "/usr/bin", Target: "/host/usr/bin", ReadOnly: true },
+    ]);
+  });
+
   it("labels round-trip through readLabels", () => {
     const spec = taskSpec({
       taskId: "t-1",

@@ -123,6 +123,43 @@ describe("replicated services (core rules)", () => {
     assert.equal(templates.find("s", "app", "1"), undefined);
   });
 
+  it("refuses template requests above the limits and host paths a container could not bind", () => {
+    const templates = h.core.serviceTemplates;
+    const spec = (over: object) => ({ spec: { ...revision("1").spec, ...over } });
+    const field = (f: string) => (err: { field?: string }) => {
+      assert.equal(err.field, f);
+      return true;
+    };
+    assert.throws(
+      () => templates.create(template("1", spec({ requests: { cpuMilli: 200, memoryMiB: 64 } }))),
+      field("spec.requests.cpuMilli"),
+    );
+    assert.throws(
+      () => templates.create(template("1", spec({ requests: { cpuMilli: 50, memoryMiB: 65 } }))),
+      field("spec.requests.memoryMiB"),
+    );
+    for (const [hostPath, mountPath, f] of [
+      ["srv/data", "/data", "hostPath"],
+      ["/srv/../etc", "/data", "hostPath"],
+      ["/srv//data", "/data", "hostPath"],
+      ["/srv/data", "/", "mountPath"],
+    ] as const)
+      assert.throws(
+        () => templates.create(template("1", spec({ hostPaths: [{ hostPath, mountPath, readOnly: true }] }))),
+        field(`spec.hostPaths[0].${f}`),
+      );
+    const ok = templates.create(
+      template(
+        "1",
+        spec({
+          requests: { cpuMilli: 50, memoryMiB: 32 },
+          hostPaths: [{ hostPath: "/srv/data", mountPath: "/data", readOnly: false }],
+        }),
+      ),
+    );
+    assert.deepEqual(ok.spec.requests, { cpuMilli: 50, memoryMiB: 32 });
+  });
+
   it("hands out stable integers per key, never reusing one", () => {
     const ids = h.core.surfaceIds;
     assert.equal(ids.assign("x/a", "one"), 1);
