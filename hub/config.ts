@@ -53,6 +53,11 @@ export interface HubConfig {
   modelartsRegion: string;
   /** CORRAL_MODELARTS_NOTEBOOK_QUOTA: live notebooks one user may hold. @default 20 */
   modelartsNotebookQuota: number;
+  /**
+   * CORRAL_MODELARTS_STORAGE: OBS buckets notebooks may mount, as node directories:
+   * `bucket=/dir[,bucket2=/dir2]`; `obs://bucket/sub/` is `/dir/sub` on the node. @default none
+   */
+  modelartsStorage: Readonly<Record<string, string>>;
   /** CORRAL_LOG_LEVEL. @default info */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -100,6 +105,7 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     oteNoTargetTimeoutMs: integer(get, "CORRAL_OTE_NO_TARGET_TIMEOUT_MS", 300_000, 0, 86_400_000),
     modelartsRegion: get("CORRAL_MODELARTS_REGION") ?? "cn-north-4",
     modelartsNotebookQuota: integer(get, "CORRAL_MODELARTS_NOTEBOOK_QUOTA", 20, 0, 100_000),
+    modelartsStorage: storageMap(get("CORRAL_MODELARTS_STORAGE")),
     logLevel: oneOf(
       get,
       "CORRAL_LOG_LEVEL",
@@ -166,4 +172,26 @@ function oneOf<T extends string>(
   if (!(values as readonly string[]).includes(raw))
     throw new ConfigError(name, `must be one of ${values.join(", ")}, got ${JSON.stringify(raw)}`);
   return raw as T;
+}
+
+/** `bucket=/dir,...` -> {bucket: "/dir"}; bucket names as OBS's (3-63 lowercase, digits, '.', '-'). */
+function storageMap(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const entry of (text ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])=(\/[^\0]*)$/.exec(entry);
+    if (
+      !m ||
+      (m[2] as string).split("/").some((seg, i) => i > 0 && (seg === "" || seg === "." || seg === ".."))
+    ) {
+      throw new ConfigError(
+        "CORRAL_MODELARTS_STORAGE",
+        `entry ${JSON.stringify(entry)} must be bucket=/absolute/dir`,
+      );
+    }
+    out[m[1] as string] = m[2] as string;
+  }
+  return out;
 }

@@ -1,7 +1,16 @@
 import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
 import type { ClusterService } from "./clusters";
-import type { PastJobAttempt, Resources, Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
+import type {
+  HostPathSpec,
+  PastJobAttempt,
+  Resources,
+  Task,
+  TaskRole,
+  Workload,
+  WorkloadEvent,
+  WorkloadKind,
+} from "./model";
 import { UNPLACED } from "./model";
 import type { Store, WorkloadQuery } from "./repositories";
 import { newId } from "./secrets";
@@ -244,18 +253,28 @@ export class WorkloadService {
 
   /**
    * Changes what a stopped (or finished) interactive workload runs when it starts again: its name,
-   * every role's image and resource requests. A live one refuses (ConflictError): its tasks hold
+   * every role's image, resource requests and host directories. A live one refuses (ConflictError): its tasks hold
    * the resources they were placed with.
    */
   reshape(
     workload: Workload,
-    change: { name?: string; image?: string; resources?: Resources; meta?: Record<string, unknown> },
+    change: {
+      name?: string;
+      image?: string;
+      resources?: Resources;
+      hostPaths?: HostPathSpec[];
+      meta?: Record<string, unknown>;
+    },
   ): Workload {
     requireInteractive(workload, "change shape");
     return this.store.transaction(() => {
       const fresh = this.store.workloads.byId(workload.id) ?? workload;
-      if (!isTerminalWorkloadState(fresh.state) && (change.image !== undefined || change.resources !== undefined)) {
-        throw new ConflictError(`workload ${fresh.name} is ${fresh.state}; stop it before changing its image or resources`);
+      const respec =
+        change.image !== undefined || change.resources !== undefined || change.hostPaths !== undefined;
+      if (!isTerminalWorkloadState(fresh.state) && respec) {
+        throw new ConflictError(
+          `workload ${fresh.name} is ${fresh.state}; stop it before changing its image or resources`,
+        );
       }
       const updated: Workload = {
         ...fresh,
@@ -264,10 +283,12 @@ export class WorkloadService {
           ...r,
           image: change.image ?? r.image,
           resources: change.resources ?? r.resources,
+          ...(change.hostPaths === undefined ? {} : { hostPaths: change.hostPaths }),
         })),
         meta: change.meta ?? fresh.meta,
         updatedAt: this.clock.now(),
       };
+      if (change.hostPaths !== undefined) checkVolumes(updated.roles);
       this.store.workloads.update(updated);
       return updated;
     });

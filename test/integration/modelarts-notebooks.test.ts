@@ -58,7 +58,10 @@ describe("integration: ModelArts notebooks and images", function () {
     }, `notebook ${status}`);
 
   before(async () => {
-    hub = await startTestHub({ CORRAL_MODELARTS_NOTEBOOK_QUOTA: "2" });
+    hub = await startTestHub({
+      CORRAL_MODELARTS_NOTEBOOK_QUOTA: "2",
+      CORRAL_MODELARTS_STORAGE: "datasets=/srv/datasets",
+    });
     runtime = new FakeRuntime({ nodeId: "gpu1" });
     agent = startTestAgent(hub, {
       name: "gpu1",
@@ -184,6 +187,53 @@ describe("integration: ModelArts notebooks and images", function () {
     assert.match(String(bad.body.error_msg), /name/);
   });
 
+  it("mounts OBS storage from a declared node directory by restarting the notebook, and unmounts it", async () => {
+    const id = (await maCall<Page<Notebook>>(hub, "GET", NB)).body.data[0]?.id as string;
+    const S = `${NB}/${id}/storage`;
+    const undeclared = await maCall<Json>(hub, "POST", S, {
+      category: "OBS",
+      uri: "obs://other/x/",
+      mount_path: "/data/x",
+    });
+    assert.deepEqual([undeclared.status, undeclared.body.error_code], [400, "ModelArts.6338"]);
+    const climb = await maCall<Json>(hub, "POST", S, {
+      category: "OBS",
+      uri: "obs://datasets/../etc/",
+      mount_path: "/data/x",
+    });
+    assert.equal(climb.status, 400);
+    const mount = await maCall<Json>(hub, "POST", S, {
+      category: "OBS",
+      uri: "obs://datasets/imagenet/",
+      mount_path: "/data/imagenet",
+    });
+    assert.equal(mount.status, 200, mount.text);
+    assert.equal(mount.body.status, "MOUNTING");
+    const storageId = mount.body.id as string;
+    const mounted = await waitFor(async () => {
+      const s = await maCall<Json>(hub, "GET", `${S}/${storageId}`);
+      return s.body.status === "MOUNTED" ? s.body : null;
+    }, "storage MOUNTED");
+    assert.equal(mounted.mount_path, "/data/imagenet");
+    await until(id, "RUNNING");
+    assert.deepEqual(hub.hub.core.workloads.find(id)?.roles[0]?.hostPaths, [
+      { hostPath: "/srv/datasets/imagenet", mountPath: "/data/imagenet", readOnly: false },
+    ]);
+    const list = await maCall<Page<Json>>(hub, "GET", S);
+    assert.equal(list.body.total, 1);
+
+    const unmount = await maCall<Json>(hub, "DELETE", `${S}/${storageId}`);
+    assert.equal(unmount.body.status, "UNMOUNTING");
+    await waitFor(
+      async () => ((await maCall<Page<Json>>(hub, "GET", S)).body.total === 0 ? true : null),
+      "unmounted",
+    );
+    await until(id, "RUNNING");
+    assert.deepEqual(hub.hub.core.workloads.find(id)?.roles[0]?.hostPaths, []);
+    const gone = await maCall<Json>(hub, "GET", `${S}/${storageId}`);
+    assert.deepEqual([gone.status, gone.body.error_code], [400, "ModelArts.6339"]);
+  });
+
   it("lists notebook resource pools (clusters with their flavors) and the NOTEBOOK feature's quota", async () => {
     const pools = await maCall<Page<Json>>(hub, "GET", "/v1/{project_id}/authoring/clusters");
     assert.equal(pools.status, 200, pools.text);
@@ -257,12 +307,13 @@ describe("integration: ModelArts notebooks and images", function () {
     const shrink = await maCall<Json>(hub, "PUT", `${NB}/${id}`, { storage_new_size: 5 });
     assert.equal(shrink.status, 400);
 
+    const attemptBefore = hub.hub.core.workloads.tasks(id)[0]?.attempt ?? 0;
     const start = await maCall<Notebook>(hub, "POST", `${NB}/${id}/start?duration=7200000&type=timing`);
     assert.equal(start.status, 200, start.text);
     assert.ok(["STARTING", "RUNNING"].includes(start.body.status), start.body.status);
     const running = await until(id, "RUNNING");
     assert.equal(running.lease.duration, 7_200_000);
-    assert.equal(hub.hub.core.workloads.tasks(id)[0]?.attempt, 2);
+    assert.equal(hub.hub.core.workloads.tasks(id)[0]?.attempt, attemptBefore + 1);
     assert.equal(hub.hub.core.workloads.find(id)?.roles[0]?.resources.cpuMilli, 4000);
     assert.equal(hub.hub.core.workloads.find(id)?.name, "nb-renamed");
 

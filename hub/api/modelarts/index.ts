@@ -10,6 +10,7 @@ import type { ModelArtsDeps } from "./deps";
 import { GENERIC, ModelArtsError, modelartsErrors } from "./errors";
 import { imageRoutes } from "./image-routes";
 import { notebookRoutes } from "./notebook-routes";
+import { notebookStorageRoutes, remount } from "./notebook-storage-routes";
 import { iamProject, projectGuard } from "./project";
 import { WorkspaceIds } from "./workspace-ids";
 
@@ -25,6 +26,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   const router = new Router<ApiState>();
   // Route groups: one line each (specific paths before `/:id` ones inside each group).
   imageRoutes(router, deps);
+  notebookStorageRoutes(router, deps);
   notebookRoutes(router, deps);
   authoringRoutes(router, deps);
   const notFound: ApiMiddleware = async (ctx) => {
@@ -45,6 +47,12 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
       notFound,
     ]),
     errors: modelartsErrors,
-    hooks: { bootstrap: () => void workspaces.ensureDefault() },
+    hooks: {
+      bootstrap: () => {
+        workspaces.ensureDefault();
+        remount(deps);
+      },
+      onClusterChange: () => remount(deps),
+    },
   };
 };

@@ -25,6 +25,16 @@ export interface NotebookTag {
   value: string;
 }
 
+/** One OBS storage mount: `uri` obs://bucket/path, bound from the bucket's node directory. */
+export interface NotebookStorage {
+  id: string;
+  category: string;
+  uri: string;
+  mountPath: string;
+  hostPath: string;
+  status: "MOUNTING" | "MOUNTED" | "UNMOUNTING";
+}
+
 /** What the ModelArts surface keeps on a notebook's core workload (meta.modelarts.notebook). */
 export interface NotebookMeta {
   description: string;
@@ -37,6 +47,10 @@ export interface NotebookMeta {
   endpoints: unknown[];
   leaseType: string;
   tags: NotebookTag[];
+  /** OBS storage mounted (or being mounted/unmounted) at a path of the container. */
+  storages?: NotebookStorage[];
+  /** A storage change waits for the notebook to stop, then it starts again with it. */
+  remount?: boolean;
   /** Set by a create-image in progress (SNAPSHOTTING). */
   snapshotting?: boolean;
   deleted?: boolean;
