@@ -24,6 +24,7 @@ import type {
 } from "./model";
 import type { Artifact, ArtifactInfo } from "./artifact-model";
 import type { RegistryCredential } from "./registry-credential-model";
+import type { AccessKey } from "./access-key-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
 
 export interface UserRepository {
@@ -103,6 +104,16 @@ export interface TaskRepository {
 export interface EventRepository {
   append(event: Omit<WorkloadEvent, "id">): void;
   byWorkload(workloadId: string, limit: number): WorkloadEvent[];
+  /** Events of every workload with id > afterId and since <= at < until, oldest first, at most limit. */
+  list(query: EventQuery): WorkloadEvent[];
+}
+
+export interface EventQuery {
+  afterId?: number;
+  since?: number;
+  until?: number;
+  type?: WorkloadEvent["type"];
+  limit: number;
 }
 
 export interface NodePoolRepository {
@@ -171,6 +182,14 @@ export interface RegistryCredentialRepository {
   delete(id: string): void;
 }
 
+export interface AccessKeyRepository {
+  insert(key: AccessKey): void;
+  /** Oldest first. */
+  list(): AccessKey[];
+  byId(id: string): AccessKey | undefined;
+  delete(id: string): void;
+}
+
 export interface ArtifactRepository {
   insert(artifact: Artifact): void;
   /** Oldest first, without their content. */
@@ -226,6 +245,8 @@ export interface Store {
   serviceTemplates: ServiceTemplateRepository;
   replicatedServices: ReplicatedServiceRepository;
   registryCredentials: RegistryCredentialRepository;
+  /** Permanent access keys (AK/SK) for signed requests (migration 016). */
+  accessKeys: AccessKeyRepository;
   artifacts: ArtifactRepository;
   surfaceIds: SurfaceIdRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */

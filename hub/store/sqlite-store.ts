@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Store } from "../core/repositories";
+import { accessKeyRepository } from "./access-key-repository";
 import { artifactRepository } from "./artifact-repository";
 import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
@@ -44,6 +45,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     serviceTemplates: serviceTemplateRepository(db),
     replicatedServices: replicatedServiceRepository(db),
     registryCredentials: registryCredentialRepository(db),
+    accessKeys: accessKeyRepository(db),
     artifacts: artifactRepository(db),
     surfaceIds: surfaceIdRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
