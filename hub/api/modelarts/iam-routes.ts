@@ -119,6 +119,13 @@ export function iamRoutes(router: Router<ApiState>, deps: ModelArtsDeps): void {
       throw new ModelArtsError(404, "IAM.0004", `project ${ctx.params.id ?? ""} not found`);
     ctx.body = { project: projectBody() };
   });
+  // The IAM SDK's GlobalCredentials look the account's domain id up here.
+  router.get("/v3/auth/domains", deps.auth, (ctx) => {
+    ctx.body = {
+      domains: [{ id: project.domain.id, name: project.domain.name, enabled: true, description: "" }],
+      links: { self: "/v3/auth/domains", next: null, previous: null },
+    };
+  });
   router.get("/v3/auth/projects", deps.auth, (ctx) => {
     ctx.body = {
       projects: [projectBody()],
