@@ -136,7 +136,7 @@ export function iamRoutes(router: Router<ApiState>, deps: ModelArtsDeps): void {
 
 /** The service catalog: ModelArts and IAM both at this hub, as the client reached it. */
 function catalog(ctx: ApiContext, project: ModelArtsDeps["project"]) {
-  const url = ctx.origin;
+  const url = `${ctx.protocol}://${ctx.host}`;
   const endpoint = (id: string, path: string) => ({
     id,
     interface: "public",
