@@ -294,7 +294,9 @@ export function workspaceRoutes(router: Router<ApiState>, deps: ModelArtsDeps): 
 export function deleteWorkspace(core: Core, unit: QuotaUnit): void {
   for (const w of core.workloads.list({})) {
     if (w.quotaUnitId !== unit.id) continue;
-    const stopped = ["pending", "running"].includes(w.state) ? core.workloads.stop(w) : w;
+    if (["pending", "running"].includes(w.state)) core.workloads.stop(w);
+    // Read again: updateMeta writes the whole workload, and the stop changed its state.
+    const stopped = core.workloads.find(w.id) ?? w;
     const own = (stopped.meta[META_KEY] as Record<string, unknown> | undefined) ?? {};
     if (own.deleted !== true)
       core.workloads.updateMeta(stopped, { ...stopped.meta, [META_KEY]: { ...own, deleted: true } });
