@@ -159,6 +159,26 @@ describe("integration: ModelArts workspaces", function () {
     assert.equal(after.body.quotas.find((q) => q.resource === "modelarts.gpu")?.used_quota, 1);
   });
 
+  it("lets non-preemptible work run in workspace 0 (unlimited: deserves what the pool has)", async () => {
+    const res = await hub.api<{ id: string }>("POST", "/api/corral/v1/workloads", {
+      name: "in-zero",
+      kind: "interactive",
+      image: "fake",
+      env: { FAKE_RUN_FOR_MS: "-1" },
+      resources: { cpuMilli: 1000 },
+      quotaUnit: "workspace/modelarts-default",
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(hub.hub.core.workloads.find(res.body.id)?.preemptible, false);
+    await waitFor(
+      async () => hub.hub.core.workloads.find(res.body.id)?.state === "running",
+      "work in 0 running",
+    );
+    const zero = await maSigned<{ quotas: Quota[] }>(hub, "GET", ws("/0/quotas"));
+    assert.equal(zero.body.quotas.find((q) => q.resource === "modelarts.cpu")?.quota, -1);
+    hub.hub.core.workloads.stop(hub.hub.core.workloads.resolve(res.body.id));
+  });
+
   it("deletes a workspace with its work: stops it, marks it deleted, removes the unit", async () => {
     const list = await maSigned<{ workspaces: Workspace[] }>(hub, "GET", ws("?name=quota-space"));
     const id = list.body.workspaces[0]?.id as string;
