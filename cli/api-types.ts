@@ -176,3 +176,15 @@ export interface VolumeSpec {
 
 /** Workload states after which nothing changes any more. */
 export const FINAL_WORKLOAD_STATES: readonly string[] = ["succeeded", "failed", "stopped"];
+
+/** A permanent access key (AK/SK) for Huawei Cloud SDK clients. */
+export interface AccessKeyJson {
+  /** The access key id (AK). */
+  id: string;
+  username: string | null;
+  description: string;
+  status: string;
+  createdAt: string;
+  /** The secret (SK): present only in the answer to POST /access-keys. */
+  secret?: string;
+}

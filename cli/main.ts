@@ -2,6 +2,9 @@
 // and maps what happened to a documented exit code (exit-codes.ts). run() is main() without the
 // process globals, so tests drive it in-process with their own stdout/stderr/stdin/env.
 import { Command, CommanderError } from "commander";
+import * as accessKeyCreate from "./commands/accesskey/create";
+import * as accessKeyDelete from "./commands/accesskey/delete";
+import * as accessKeyList from "./commands/accesskey/list";
 import * as clusterLabelAdd from "./commands/cluster/label-add";
 import * as clusterLabelRemove from "./commands/cluster/label-remove";
 import * as clusterList from "./commands/cluster/list";
@@ -81,6 +84,13 @@ export function buildProgram(ctx: CliContext): Command {
     tokenCreate,
     tokenList,
     tokenRevoke,
+  );
+  add(
+    program.command("accesskey").description("access keys (AK/SK) for Huawei Cloud SDK clients (ModelArts)"),
+    ctx,
+    accessKeyCreate,
+    accessKeyList,
+    accessKeyDelete,
   );
   add(
     program.command("workload").description("run, inspect, stop and start workloads"),

@@ -1,9 +1,11 @@
+import { AccessKeyService } from "./access-keys";
 import { ArtifactService } from "./artifacts";
 import { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
 import type { FailurePolicy } from "./services/health";
 import { DesiredState } from "./desired";
+import { EventLog } from "./event-log";
 import { GroupService } from "./groups";
 import { ImageCatalog } from "./images";
 import { Installation } from "./installation";
@@ -24,6 +26,7 @@ import { ReplicatedServiceService } from "./services/services";
 import { ServiceTemplateService } from "./services/templates";
 import { CoreSignals } from "./signals";
 import { SurfaceIds } from "./surface-ids";
+import { SurfaceSettings } from "./surface-settings";
 import { DEFAULT_RESTART_BACKOFF, TaskLifecycle } from "./task-lifecycle";
 import { TaskMetricsService } from "./task-metrics";
 import { UserService } from "./users";
@@ -76,6 +79,12 @@ export interface Core {
   installation: Installation;
   /** Registered container images people pick from (ModelArts images). */
   images: ImageCatalog;
+  /** Permanent access keys (AK/SK) that signed requests (ModelArts SDK-HMAC) are checked with. */
+  accessKeys: AccessKeyService;
+  /** Small JSON documents a surface keeps about itself (ModelArts auth mode, authorizations). */
+  surfaceSettings: SurfaceSettings;
+  /** Workload events across the hub, for trace lists (ModelArts events). */
+  eventLog: EventLog;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -159,5 +168,8 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     tunnels: new TaskTunnels(store, clock),
     installation: new Installation(store.settings),
     images: new ImageCatalog(store, clock),
+    accessKeys: new AccessKeyService(store, secretBox, clock),
+    surfaceSettings: new SurfaceSettings(store.settings),
+    eventLog: new EventLog(store),
   };
 }

@@ -249,7 +249,13 @@ export class QuotaUnitService {
       .filter((w) => w.quotaUnitId === unit.id);
     if (live.length > 0)
       throw new ConflictError(`${unit.kind} ${unit.name} still has ${live.length} live workloads`);
-    this.store.quotaUnits.delete(unit.id);
+    // Ended work keeps its record but no longer names the unit (the store's reference would
+    // refuse the delete otherwise).
+    this.store.transaction(() => {
+      for (const w of this.store.workloads.list({}))
+        if (w.quotaUnitId === unit.id) this.store.workloads.update({ ...w, quotaUnitId: null });
+      this.store.quotaUnits.delete(unit.id);
+    });
     this.signals.schedulingNeeded.emit(`quota unit ${unit.name} removed`);
   }
 

@@ -26,6 +26,7 @@ import type { Artifact, ArtifactInfo } from "./artifact-model";
 import type { ImageRecord } from "./image-model";
 import type { RegistryCredential } from "./registry-credential-model";
 import type { RegistryAccount, RegistryProject } from "./hub-registry-model";
+import type { AccessKey } from "./access-key-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
 
 export interface UserRepository {
@@ -105,6 +106,16 @@ export interface TaskRepository {
 export interface EventRepository {
   append(event: Omit<WorkloadEvent, "id">): void;
   byWorkload(workloadId: string, limit: number): WorkloadEvent[];
+  /** Events of every workload with id > afterId and since <= at < until, oldest first, at most limit. */
+  list(query: EventQuery): WorkloadEvent[];
+}
+
+export interface EventQuery {
+  afterId?: number;
+  since?: number;
+  until?: number;
+  type?: WorkloadEvent["type"];
+  limit: number;
 }
 
 export interface NodePoolRepository {
@@ -188,6 +199,14 @@ export interface RegistryProjectRepository {
   delete(id: string): void;
 }
 
+export interface AccessKeyRepository {
+  insert(key: AccessKey): void;
+  /** Oldest first. */
+  list(): AccessKey[];
+  byId(id: string): AccessKey | undefined;
+  delete(id: string): void;
+}
+
 export interface ArtifactRepository {
   insert(artifact: Artifact): void;
   /** Oldest first, without their content. */
@@ -255,6 +274,8 @@ export interface Store {
   /** The hub's registry: users' accounts and created projects (migration 019). */
   registryAccounts: RegistryAccountRepository;
   registryProjects: RegistryProjectRepository;
+  /** Permanent access keys (AK/SK) for signed requests (migration 016). */
+  accessKeys: AccessKeyRepository;
   artifacts: ArtifactRepository;
   surfaceIds: SurfaceIdRepository;
   /** Registered container images (migration 017). */

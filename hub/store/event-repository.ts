@@ -1,5 +1,5 @@
 import type { WorkloadEvent } from "../core/model";
-import type { EventRepository } from "../core/repositories";
+import type { EventQuery, EventRepository } from "../core/repositories";
 import type { Db } from "./database";
 
 interface EventRow {
@@ -17,7 +17,30 @@ export function eventRepository(db: Db): EventRepository {
     "INSERT INTO events (workload_id, task_id, type, reason, message, at) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const byWorkload = db.prepare("SELECT * FROM events WHERE workload_id = ? ORDER BY id DESC LIMIT ?");
+  const list = db.prepare(
+    `SELECT * FROM events WHERE id > @afterId AND at >= @since AND at < @until
+       AND (@type IS NULL OR type = @type) ORDER BY id LIMIT @limit`,
+  );
+  const fromRow = (r: EventRow): WorkloadEvent => ({
+    id: r.id,
+    workloadId: r.workload_id,
+    taskId: r.task_id,
+    type: r.type,
+    reason: r.reason,
+    message: r.message,
+    at: r.at,
+  });
   return {
+    list: (q: EventQuery) =>
+      (
+        list.all({
+          afterId: q.afterId ?? 0,
+          since: q.since ?? 0,
+          until: q.until ?? Number.MAX_SAFE_INTEGER,
+          type: q.type ?? null,
+          limit: q.limit,
+        }) as EventRow[]
+      ).map(fromRow),
     append: (e) => void append.run(e.workloadId, e.taskId, e.type, e.reason, e.message, e.at),
     byWorkload: (workloadId, limit) =>
       (byWorkload.all(workloadId, limit) as EventRow[]).reverse().map((r) => ({

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Store } from "../core/repositories";
+import { accessKeyRepository } from "./access-key-repository";
 import { artifactRepository } from "./artifact-repository";
 import { imageRepository } from "./image-repository";
 import { clusterRepository } from "./cluster-repository";
@@ -48,6 +49,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     registryCredentials: registryCredentialRepository(db),
     registryAccounts: registryAccountRepository(db),
     registryProjects: registryProjectRepository(db),
+    accessKeys: accessKeyRepository(db),
     artifacts: artifactRepository(db),
     surfaceIds: surfaceIdRepository(db),
     images: imageRepository(db),

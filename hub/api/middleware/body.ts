@@ -3,9 +3,10 @@ import type { ApiMiddleware } from "../context";
 
 /**
  * Parses JSON, urlencoded and text bodies (OpenPAI sends job YAML as text/yaml). Limits: 4 MiB.
- * A malformed JSON body is a 400 from the surface's error middleware.
+ * A malformed JSON body is a 400 from the surface's error middleware. `keepRaw` also keeps the
+ * body text as sent in `ctx.request.rawBody` (ModelArts checks AK/SK signatures over it).
  */
-export function bodyParser(options: { deleteBodies?: boolean } = {}): ApiMiddleware {
+export function bodyParser(options: { deleteBodies?: boolean; keepRaw?: boolean } = {}): ApiMiddleware {
   const parse = koaBody({
     json: true,
     urlencoded: true,
@@ -26,6 +27,7 @@ export function bodyParser(options: { deleteBodies?: boolean } = {}): ApiMiddlew
           ],
         }
       : {}),
+    includeUnparsed: options.keepRaw === true,
   }) as unknown as ApiMiddleware;
   // Parse once: a surface that hands a request on to another (shared paths) has parsed it already.
   return async function bodyParser(ctx, next) {

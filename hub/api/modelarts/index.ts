@@ -13,6 +13,12 @@ import { notebookRoutes } from "./notebook-routes";
 import { notebookStorageRoutes, remount } from "./notebook-storage-routes";
 import { iamProject, projectGuard } from "./project";
 import { WorkspaceIds } from "./workspace-ids";
+import { authorizationRoutes } from "./authorization-routes";
+import { credentialRoutes } from "./credential-routes";
+import { eventRoutes } from "./event-routes";
+import { iamRoutes } from "./iam-routes";
+import { osQuotaRoutes } from "./os-quota-routes";
+import { workspaceRoutes, workspaceUpkeep } from "./workspace-routes";
 
 /**
  * The Huawei ModelArts surface (docs/compat/modelarts.md): IAM-compatible identity under /v3 and
@@ -25,6 +31,12 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   const deps: ModelArtsDeps = { core, config, logger, project, workspaces, auth: modelartsAuth(core) };
   const router = new Router<ApiState>();
   // Route groups: one line each (specific paths before `/:id` ones inside each group).
+  iamRoutes(router, deps);
+  credentialRoutes(router, deps);
+  workspaceRoutes(router, deps);
+  authorizationRoutes(router, deps);
+  osQuotaRoutes(router, deps);
+  eventRoutes(router, deps);
   imageRoutes(router, deps);
   notebookStorageRoutes(router, deps);
   notebookRoutes(router, deps);
@@ -38,10 +50,10 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   };
   return {
     name: "modelarts",
-    owns: [projectTree("v1"), projectTree("v2"), tree("/v3"), tree("/v3.0")],
+    owns: [projectTree("v1"), projectTree("v2"), tree("/v3"), tree("/v3.0"), tree("/v1/auth-mode")],
     routes: compose([
       projectGuard(project),
-      bodyParser({ deleteBodies: true }),
+      bodyParser({ deleteBodies: true, keepRaw: true }),
       router.routes() as unknown as ApiMiddleware,
       router.allowedMethods() as unknown as ApiMiddleware,
       notFound,
@@ -52,7 +64,11 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
         workspaces.ensureDefault();
         remount(deps);
       },
-      onClusterChange: () => remount(deps),
+      onClusterChange: () => {
+        // Workspaces with unlimited quota deserve what the pool has now; finished deletions go.
+        workspaceUpkeep(core);
+        remount(deps);
+      },
     },
   };
 };

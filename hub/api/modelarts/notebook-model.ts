@@ -56,8 +56,11 @@ export interface NotebookMeta {
   deleted?: boolean;
 }
 
-export const notebookOf = (w: Workload): NotebookMeta | undefined =>
-  (w.meta[META_KEY] as { notebook?: NotebookMeta } | undefined)?.notebook;
+/** The notebook of a workload; undefined when it is none, or its workspace was deleted. */
+export const notebookOf = (w: Workload): NotebookMeta | undefined => {
+  const meta = w.meta[META_KEY] as { notebook?: NotebookMeta; deleted?: boolean } | undefined;
+  return meta?.deleted ? undefined : meta?.notebook;
+};
 
 export const withNotebook = (w: Workload, nb: NotebookMeta): Record<string, unknown> => ({
   ...w.meta,

@@ -21,6 +21,9 @@ export function iamProject(core: Core, region: string): IamProject {
   return { id, name: region, domain: { id: domainId, name: "corral" } };
 }
 
+/** ModelArts paths under /v1 that name no project (the account's authorization mode). */
+export const UNSCOPED_PATHS: ReadonlySet<string> = new Set(["/v1/auth-mode"]);
+
 /**
  * Refuses a `/{version}/{project_id}/...` path whose project id is not this hub's (400
  * ModelArts.0210, as ModelArts answers a project id that does not match the credential's).
@@ -28,6 +31,7 @@ export function iamProject(core: Core, region: string): IamProject {
 export function projectGuard(project: IamProject): ApiMiddleware {
   return async function projectGuard(ctx, next) {
     const segment = ctx.path.split("/")[2];
+    if (UNSCOPED_PATHS.has(ctx.path)) return next();
     if (/^v[12]$/.test(ctx.path.split("/")[1] ?? "") && segment !== project.id) {
       throw new ModelArtsError(
         400,

@@ -5,6 +5,7 @@ import { bodyParser } from "../middleware/body";
 import { compose } from "../middleware/compose";
 import { tree } from "../ownership";
 import type { Surface, SurfaceFactory } from "../surface";
+import { accessKeyRoutes } from "./access-key-routes";
 import { authRoutes } from "./auth-routes";
 import { clusterRoutes, joinTokenRoutes } from "./cluster-routes";
 import { nativeErrors } from "./errors";
@@ -24,6 +25,7 @@ export const nativeSurface: SurfaceFactory = ({ core }): Surface => {
   clusterRoutes(router, core);
   joinTokenRoutes(router, core);
   workloadRoutes(router, core);
+  accessKeyRoutes(router, core);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new NotFoundError("route", `${ctx.method} ${ctx.path}`);
   };

@@ -20,6 +20,7 @@ import { userStatus } from "./014-user-status";
 import { nodeJoinGuard } from "./015-node-join-guard";
 import { images } from "./017-images";
 import { hubRegistry } from "./019-hub-registry";
+import { accessKeys } from "./016-access-keys";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   nodeJoinGuard,
   images,
   hubRegistry,
+  accessKeys,
 ];
