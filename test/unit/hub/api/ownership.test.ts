@@ -65,7 +65,7 @@ describe("api: path ownership", () => {
     const built = SURFACES.map((make) => make({ core, config, logger: testLogger() }));
     assert.deepEqual(
       built.map((s) => s.name),
-      ["native", "runai", "openpai", "otestack"],
+      ["native", "runai", "openpai", "otestack", "modelarts"],
     );
     assert.equal(JSON.stringify(core.users.list()), users, "no bootstrap ran");
     assert.equal(core.groups.list().length, groups, "no bootstrap ran");
