@@ -7,6 +7,7 @@ import { DesiredState } from "./desired";
 import { GroupService } from "./groups";
 import { Installation } from "./installation";
 import { JoinTokenService } from "./join-tokens";
+import { JobTemplateService } from "./job-templates";
 import { NodePoolService } from "./node-pools";
 import { NodeService, type NodeServiceOptions } from "./nodes";
 import { PlacementLoop } from "./placement";
@@ -68,6 +69,8 @@ export interface Core {
   tunnels: TaskTunnels;
   /** This install's stable identity (the ModelArts IAM project id). */
   installation: Installation;
+  /** Reusable batch-job definitions (ModelArts algorithms). */
+  jobTemplates: JobTemplateService;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -148,5 +151,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     surfaceIds: new SurfaceIds(store),
     tunnels: new TaskTunnels(store, clock),
     installation: new Installation(store.settings),
+    jobTemplates: new JobTemplateService(store, clock),
   };
 }

@@ -23,6 +23,7 @@ import type {
   WorkloadEvent,
 } from "./model";
 import type { Artifact, ArtifactInfo } from "./artifact-model";
+import type { JobTemplate } from "./job-template-model";
 import type { RegistryCredential } from "./registry-credential-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
 
@@ -177,6 +178,16 @@ export interface ArtifactRepository {
   list(kind: string): ArtifactInfo[];
 }
 
+/** Reusable batch-job definitions (migration 018). */
+export interface JobTemplateRepository {
+  insert(template: JobTemplate): void;
+  update(template: JobTemplate): void;
+  byId(id: string): JobTemplate | undefined;
+  /** Oldest first. */
+  list(scope: string): JobTemplate[];
+  delete(id: string): void;
+}
+
 /** Integer sequences per key (`<surface>/<kind>`), from 1, never reused. */
 export interface SurfaceIdRepository {
   find(key: string, objectId: string): number | undefined;
@@ -228,6 +239,7 @@ export interface Store {
   registryCredentials: RegistryCredentialRepository;
   artifacts: ArtifactRepository;
   surfaceIds: SurfaceIdRepository;
+  jobTemplates: JobTemplateRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

@@ -69,8 +69,9 @@ export class WorkloadService {
     if (input.roles.length === 0) throw new ValidationError("roles", "at least one task role is required");
     checkVolumes(input.roles);
     if (input.leaseMs !== undefined) {
-      if (input.kind !== "interactive")
-        throw new ValidationError("lease", "only interactive workloads take a lease");
+      // A batch workload's lease is its time limit (ModelArts auto_stop); it cannot be renewed.
+      if (input.kind === "service")
+        throw new ValidationError("lease", "only interactive and batch workloads take a lease");
       checkLeaseMs(input.leaseMs, "lease");
     }
     const roleNames = new Set<string>();

@@ -52,6 +52,7 @@ export const GENERIC = {
  */
 export const NOT_FOUND_CODES: Readonly<Record<string, { status: number; code: string }>> = {
   workspace: { status: 400, code: "ModelArts.7005" },
+  "training job": { status: 400, code: "ModelArts.2775" },
 };
 
 /** The documented error of an operation Corral cannot do without Huawei's cloud (HTTP 400). */

@@ -8,6 +8,10 @@ import { modelartsAuth } from "./auth";
 import type { ModelArtsDeps } from "./deps";
 import { GENERIC, ModelArtsError, modelartsErrors } from "./errors";
 import { iamProject, projectGuard } from "./project";
+import { specRoutes } from "./spec-routes";
+import { algorithmRoutes } from "./algorithm-routes";
+import { trainingGroup } from "./training-group";
+import { trainingEnv } from "./training-env";
 import { WorkspaceIds } from "./workspace-ids";
 
 /**
@@ -21,6 +25,9 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   const deps: ModelArtsDeps = { core, config, logger, project, workspaces, auth: modelartsAuth(core) };
   const router = new Router<ApiState>();
   // Route groups: one line each (specific paths before `/:id` ones inside each group).
+  specRoutes(router, deps);
+  algorithmRoutes(router, deps);
+  trainingGroup(router, deps);
   void deps;
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
@@ -40,6 +47,6 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
       notFound,
     ]),
     errors: modelartsErrors,
-    hooks: { bootstrap: () => void workspaces.ensureDefault() },
+    hooks: { bootstrap: () => void workspaces.ensureDefault(), envDecorators: [trainingEnv(core)] },
   };
 };
