@@ -121,7 +121,9 @@ export class TrainingJobs {
       gang: nodeCount > 1,
       // ModelArts priorities 1 (low) to 3 (high) sit just above the default training priority.
       priority: PRIORITY_CLASSES.train.priority + ((policy?.priority ?? 1) - 1),
-      preemptible: policy?.preemptible ?? false,
+      // Unset: the core's training default (preemptible), so a job may run beyond its workspace's
+      // deserved share (non-preemptible work never exceeds it; a workspace without quota has 0).
+      preemptible: policy?.preemptible ?? PRIORITY_CLASSES.train.preemptible,
       ...(autoStop
         ? { leaseMs: autoStop.duration * (autoStop.time_unit === "MINUTES" ? 60_000 : 3_600_000) }
         : {}),

@@ -4,9 +4,6 @@ import type { Task, Workload } from "../../core/model";
 export type TrainingPhase =
   "Creating" | "Pending" | "Running" | "Failed" | "Completed" | "Terminating" | "Terminated" | "Abnormal";
 
-/** Exit code Docker (and FakeRuntime) give a container that could not start. */
-const START_FAILED_EXIT_CODE = 128;
-
 /**
  * The phase and secondary phase of a training job, from its workload and tasks:
  * - every task waiting for the scheduler: Pending / Queuing;
@@ -25,9 +22,8 @@ export function trainingPhase(
     case "succeeded":
       return same("Completed");
     case "failed": {
-      const startFailed = tasks.some(
-        (t) => t.state === "failed" && t.exitCode === START_FAILED_EXIT_CODE && t.startedAt === null,
-      );
+      // A container that never started (image pull or create failed) has no start time.
+      const startFailed = tasks.some((t) => t.state === "failed" && t.startedAt === null);
       return { phase: "Failed", secondary: startFailed ? "CreateFailed" : "Failed" };
     }
     case "stopped":

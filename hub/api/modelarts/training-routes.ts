@@ -1,9 +1,10 @@
 import type Router from "@koa/router";
-import { ConflictError, ForbiddenError } from "../../core/errors";
+import { ForbiddenError } from "../../core/errors";
 import type { User, Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import type { ModelArtsDeps } from "./deps";
+import { GENERIC, ModelArtsError } from "./errors";
 import type { TrainingJobs } from "./training-jobs";
 import { trainingMeta } from "./training-meta";
 import { jobTimes, trainingPhase, TERMINABLE } from "./training-phase";
@@ -90,7 +91,9 @@ export function trainingRoutes(router: Router<ApiState>, deps: ModelArtsDeps, jo
     const w = job(ctx);
     const { phase } = trainingPhase(w, core.workloads.tasks(w.id));
     if (!TERMINABLE.has(phase))
-      throw new ConflictError(
+      throw new ModelArtsError(
+        400,
+        GENERIC.conflict,
         `training job ${w.name} is ${phase}; only a creating, pending or running job can be terminated`,
       );
     const stopped = core.workloads.stop(w);
