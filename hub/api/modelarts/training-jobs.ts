@@ -125,7 +125,7 @@ export class TrainingJobs {
       // deserved share (non-preemptible work never exceeds it; a workspace without quota has 0).
       preemptible: policy?.preemptible ?? PRIORITY_CLASSES.train.preemptible,
       ...(autoStop
-        ? { leaseMs: autoStop.duration * (autoStop.time_unit === "MINUTES" ? 60_000 : 3_600_000) }
+        ? { timeLimitMs: autoStop.duration * (autoStop.time_unit === "MINUTES" ? 60_000 : 3_600_000) }
         : {}),
       meta: { modelarts: { training: meta } },
       roles: [
