@@ -340,6 +340,38 @@ describe("integration: ModelArts training jobs (FakeRuntime)", function () {
     assert.equal(hub.hub.core.workloads.find(fits.body.metadata.id)!.quotaUnitId, unit.id);
   });
 
+  it("shows a user only their own jobs: others' are 403 ModelArts.0106 and left out of searches", async () => {
+    const core = hub.hub.core;
+    const bob = await core.users.create({ username: "bob", password: "bob-password-1" });
+    const bobToken = core.auth.issue(bob, "login", 3600).token;
+    const mine = await maCall<Job>(
+      hub,
+      "POST",
+      JOBS,
+      jobBody("bobs-job", { FAKE_RUN_FOR_MS: "0" }),
+      bobToken,
+    );
+    assert.equal(mine.status, 201, mine.text);
+    assert.equal(mine.body.metadata.user_name, "bob");
+    const adminJob = (await create(jobBody("admins-job", { FAKE_RUN_FOR_MS: "0" }))).body.metadata.id;
+    const other = await maCall(hub, "GET", `${JOBS}/${adminJob}`, undefined, bobToken);
+    assert.equal(other.status, 403);
+    assert.equal(other.body.error_code, "ModelArts.0106");
+    const search = await maCall<{ items: Job[] }>(
+      hub,
+      "POST",
+      "/v2/{project_id}/training-job-searches",
+      {},
+      bobToken,
+    );
+    assert.deepEqual(
+      search.body.items.map((j) => j.metadata.name),
+      ["bobs-job"],
+    );
+    // The admin sees everyone's.
+    assert.equal((await maCall(hub, "GET", `${JOBS}/${mine.body.metadata.id}`)).status, 200);
+  });
+
   it("answers paths under another project id with ModelArts.0210", async () => {
     assert.notEqual(projectIdOf(hub), "0".repeat(32));
     const res = await maCall(hub, "POST", `/v2/${"0".repeat(32)}/training-job-searches`, {});
