@@ -10,6 +10,7 @@ import { GroupService } from "./groups";
 import { ImageCatalog } from "./images";
 import { Installation } from "./installation";
 import { JoinTokenService } from "./join-tokens";
+import { JobTemplateService } from "./job-templates";
 import { NodePoolService } from "./node-pools";
 import { NodeService, type NodeServiceOptions } from "./nodes";
 import { PlacementLoop } from "./placement";
@@ -85,6 +86,8 @@ export interface Core {
   surfaceSettings: SurfaceSettings;
   /** Workload events across the hub, for trace lists (ModelArts events). */
   eventLog: EventLog;
+  /** Reusable batch-job definitions (ModelArts algorithms). */
+  jobTemplates: JobTemplateService;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -171,5 +174,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     accessKeys: new AccessKeyService(store, secretBox, clock),
     surfaceSettings: new SurfaceSettings(store.settings),
     eventLog: new EventLog(store),
+    jobTemplates: new JobTemplateService(store, clock),
   };
 }

@@ -24,6 +24,7 @@ import type {
 } from "./model";
 import type { Artifact, ArtifactInfo } from "./artifact-model";
 import type { ImageRecord } from "./image-model";
+import type { JobTemplate } from "./job-template-model";
 import type { RegistryCredential } from "./registry-credential-model";
 import type { RegistryAccount, RegistryProject } from "./hub-registry-model";
 import type { AccessKey } from "./access-key-model";
@@ -222,6 +223,16 @@ export interface ImageRepository {
   delete(id: string): void;
 }
 
+/** Reusable batch-job definitions (migration 018). */
+export interface JobTemplateRepository {
+  insert(template: JobTemplate): void;
+  update(template: JobTemplate): void;
+  byId(id: string): JobTemplate | undefined;
+  /** Oldest first. */
+  list(scope: string): JobTemplate[];
+  delete(id: string): void;
+}
+
 /** Integer sequences per key (`<surface>/<kind>`), from 1, never reused. */
 export interface SurfaceIdRepository {
   find(key: string, objectId: string): number | undefined;
@@ -280,6 +291,7 @@ export interface Store {
   surfaceIds: SurfaceIdRepository;
   /** Registered container images (migration 017). */
   images: ImageRepository;
+  jobTemplates: JobTemplateRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

@@ -48,6 +48,11 @@ export interface NewWorkload {
   uniqueName?: boolean;
   /** Interactive workloads: stop by themselves this long after each start (ms). @default no lease */
   leaseMs?: number;
+  /**
+   * Batch workloads: stopped this long after submission (ms; ModelArts auto_stop), kept as the
+   * workload's lease, which nothing renews. @default no limit
+   */
+  timeLimitMs?: number;
 }
 
 /** @default 300 s (docs/architecture.md §3). */
@@ -82,6 +87,12 @@ export class WorkloadService {
         throw new ValidationError("lease", "only interactive workloads take a lease");
       checkLeaseMs(input.leaseMs, "lease");
     }
+    if (input.timeLimitMs !== undefined) {
+      if ((input.kind ?? "batch") !== "batch")
+        throw new ValidationError("timeLimit", "only batch workloads take a time limit");
+      checkLeaseMs(input.timeLimitMs, "timeLimit");
+    }
+    const leaseMs = input.leaseMs ?? input.timeLimitMs;
     const roleNames = new Set<string>();
     for (const [i, r] of input.roles.entries()) {
       if (roleNames.has(r.name)) throw new ValidationError(`roles[${i}].name`, `duplicate role ${r.name}`);
@@ -109,8 +120,7 @@ export class WorkloadService {
       preemptible: input.preemptible ?? false,
       maxJobAttempts: input.maxJobAttempts ?? 1,
       jobAttempt: 1,
-      lease:
-        input.leaseMs === undefined ? null : { durationMs: input.leaseMs, expiresAt: now + input.leaseMs },
+      lease: leaseMs === undefined ? null : { durationMs: leaseMs, expiresAt: now + leaseMs },
       createdAt: now,
       updatedAt: now,
       finishedAt: null,

@@ -7,6 +7,7 @@ import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
 import { eventRepository } from "./event-repository";
 import { jobAttemptRepository } from "./job-attempt-repository";
+import { jobTemplateRepository } from "./job-template-repository";
 import { joinTokenRepository } from "./join-token-repository";
 import { nodeRepository } from "./node-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
@@ -53,6 +54,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     artifacts: artifactRepository(db),
     surfaceIds: surfaceIdRepository(db),
     images: imageRepository(db),
+    jobTemplates: jobTemplateRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

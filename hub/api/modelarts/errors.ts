@@ -53,6 +53,10 @@ export const GENERIC = {
 export const NOT_FOUND_CODES: Readonly<Record<string, { status: number; code: string }>> = {
   workspace: { status: 400, code: "ModelArts.7005" },
   notebook: { status: 400, code: "ModelArts.6309" },
+  "training job": { status: 400, code: "ModelArts.2775" },
+  // An algorithm (core job template) or a job's task: business errors, 400 like ModelArts's.
+  "job template": { status: 400, code: "ModelArts.0104" },
+  "training task": { status: 400, code: "ModelArts.0104" },
 };
 
 /** The documented error of an operation Corral cannot do without Huawei's cloud (HTTP 400). */

@@ -12,6 +12,10 @@ import { imageRoutes } from "./image-routes";
 import { notebookRoutes } from "./notebook-routes";
 import { notebookStorageRoutes, remount } from "./notebook-storage-routes";
 import { iamProject, projectGuard } from "./project";
+import { specRoutes } from "./spec-routes";
+import { algorithmRoutes } from "./algorithm-routes";
+import { trainingGroup } from "./training-group";
+import { trainingEnv } from "./training-env";
 import { WorkspaceIds } from "./workspace-ids";
 import { authorizationRoutes } from "./authorization-routes";
 import { credentialRoutes } from "./credential-routes";
@@ -41,6 +45,9 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   notebookStorageRoutes(router, deps);
   notebookRoutes(router, deps);
   authoringRoutes(router, deps);
+  specRoutes(router, deps);
+  algorithmRoutes(router, deps);
+  trainingGroup(router, deps);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,
@@ -69,6 +76,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
         workspaceUpkeep(core);
         remount(deps);
       },
+      envDecorators: [trainingEnv(core)],
     },
   };
 };

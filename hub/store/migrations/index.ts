@@ -21,6 +21,7 @@ import { nodeJoinGuard } from "./015-node-join-guard";
 import { images } from "./017-images";
 import { hubRegistry } from "./019-hub-registry";
 import { accessKeys } from "./016-access-keys";
+import { jobTemplates } from "./018-job-templates";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   images,
   hubRegistry,
   accessKeys,
+  jobTemplates,
 ];
