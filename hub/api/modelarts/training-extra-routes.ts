@@ -1,5 +1,4 @@
 import type Router from "@koa/router";
-import { koaBody } from "koa-body";
 import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import type { ModelArtsDeps } from "./deps";
@@ -8,16 +7,6 @@ import type { TrainingJobs } from "./training-jobs";
 import { trainingMeta } from "./training-meta";
 import { visibleTo } from "./training-routes";
 import { TagsBody } from "./training-schemas";
-
-/** The SDK sends the tags to remove as a DELETE body, which the shared parser leaves alone. */
-type KoaBodyOptions = NonNullable<Parameters<typeof koaBody>[0]>;
-// koa-body types its methods as an enum it does not export; the string is that enum's value.
-const DELETE_ONLY = ["DELETE"] as unknown as KoaBodyOptions["parsedMethods"];
-const deleteBody = koaBody({
-  json: true,
-  parsedMethods: DELETE_ONLY,
-  jsonLimit: "1mb",
-}) as unknown as ApiMiddleware;
 
 /**
  * The rest of ModelArts's training group: job tags (`/modelarts-training-job/{id}/tags`),
@@ -42,7 +31,8 @@ export function trainingExtraRoutes(router: Router<ApiState>, deps: ModelArtsDep
     });
     ctx.status = 204;
   });
-  router.delete(`${TAGS}/delete`, auth, deleteBody, validate(TagsBody), (ctx) => {
+  // The SDK sends the tags to remove as a DELETE body (the surface parses DELETE bodies).
+  router.delete(`${TAGS}/delete`, auth, validate(TagsBody), (ctx) => {
     const { tags } = input(ctx, TagsBody);
     jobs.update(job(ctx), (t) => ({
       ...t,
