@@ -1,12 +1,8 @@
 import { EventEmitter } from "node:events";
 import { credentials, Metadata, type ClientDuplexStream } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import {
-  AgentLinkClient,
-  type AgentMessage,
-  type HubMessage,
-  type JoinResponse,
-} from "../../proto/gen/corral/v1/agent_link";
+import { FastTunnelAgentLinkClient } from "./tunnel-client";
+import type { AgentMessage, HubMessage, JoinResponse } from "../../proto/gen/corral/v1/agent_link";
 import type { GpuSample, HardwareInventory, NodeSample } from "../hardware/inventory";
 import type { Reconciler, TaskStatus } from "../reconciler";
 import type { Runtime } from "../runtime/runtime";
@@ -52,7 +48,7 @@ const MAX_TASK_STATS = 32;
  * (reason) and "joinRefused" (Error).
  */
 export class HubLink extends EventEmitter {
-  private readonly client: AgentLinkClient;
+  private readonly client: FastTunnelAgentLinkClient;
   /** Tunnels to task containers the hub asked for (ports, exec), over this link's connection. */
   private readonly tunnels: AgentTunnels;
   private identity: NodeIdentity | null;
@@ -81,7 +77,7 @@ export class HubLink extends EventEmitter {
     private readonly reconciler: Reconciler,
   ) {
     super();
-    this.client = new AgentLinkClient(options.hub, credentials.createInsecure(), {
+    this.client = new FastTunnelAgentLinkClient(options.hub, credentials.createInsecure(), {
       // Detect a dead link within ~30 s even when no message flows.
       "grpc.keepalive_time_ms": 20_000,
       "grpc.keepalive_timeout_ms": 10_000,

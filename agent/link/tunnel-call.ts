@@ -1,6 +1,13 @@
 import { Duplex } from "node:stream";
 import type { ClientDuplexStream } from "@grpc/grpc-js";
 import type { TunnelFrame } from "../../proto/gen/corral/v1/agent_link";
+import {
+  asBuffer,
+  encodeDataFrames,
+  TUNNEL_BUFFER_BYTES,
+  type EncodedTunnelFrame,
+} from "../../lib/tunnel-frames";
+import type { AgentTunnelFrame } from "./tunnel-client";
 
 /**
  * The agent's end of one AgentLink.Tunnel call as a byte Duplex: "data" frames in and out, with
@@ -13,8 +20,12 @@ export class TunnelCall extends Duplex {
   private finished = false;
   private callDone = false;
 
-  constructor(private readonly call: ClientDuplexStream<TunnelFrame, TunnelFrame>) {
-    super({ allowHalfOpen: true });
+  constructor(private readonly call: ClientDuplexStream<AgentTunnelFrame, TunnelFrame>) {
+    super({
+      allowHalfOpen: true,
+      readableHighWaterMark: TUNNEL_BUFFER_BYTES,
+      writableHighWaterMark: TUNNEL_BUFFER_BYTES,
+    });
     call.on("data", (f: TunnelFrame) => this.frame(f));
     call.on("end", () => {
       this.peerEnd();
@@ -43,13 +54,19 @@ export class TunnelCall extends Duplex {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.callDone) return cb(new Error("tunnel closed"));
-    this.call.write({ body: { $case: "data", value: chunk } }, cb);
+    this.send(encodeDataFrames([chunk]), cb);
   }
 
-  /** Chunks queued while a write was in flight go out as one frame (fewer, larger messages). */
+  /** Chunks queued while a frame was in flight go out as one frame (up to MAX_FRAME_PAYLOAD). */
   override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
     if (this.callDone) return cb(new Error("tunnel closed"));
-    this.call.write({ body: { $case: "data", value: Buffer.concat(chunks.map((c) => c.chunk)) } }, cb);
+    this.send(encodeDataFrames(chunks.map((c) => c.chunk)), cb);
+  }
+
+  /** Writes `frames`; `cb` runs once the last one is handed to HTTP/2 (its window had room). */
+  private send(frames: EncodedTunnelFrame[], cb: (err?: Error | null) => void): void {
+    const last = frames.length - 1;
+    frames.forEach((f, i) => (i === last ? this.call.write(f, cb) : this.call.write(f)));
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -70,7 +87,7 @@ export class TunnelCall extends Duplex {
   private frame(f: TunnelFrame): void {
     switch (f.body?.$case) {
       case "data":
-        if (!this.push(Buffer.from(f.body.value))) this.call.pause();
+        if (!this.push(asBuffer(f.body.value))) this.call.pause();
         return;
       case "end":
         this.peerEnd();

@@ -1,7 +1,8 @@
 import net from "node:net";
 import { Metadata } from "@grpc/grpc-js";
 import type { Logger } from "pino";
-import type { AgentLinkClient, ExecRequest, TunnelRequest } from "../../proto/gen/corral/v1/agent_link";
+import type { FastTunnelAgentLinkClient } from "./tunnel-client";
+import type { ExecRequest, TunnelRequest } from "../../proto/gen/corral/v1/agent_link";
 import type { ExecProcess, Runtime, TaskContainer } from "../runtime/runtime";
 import { TunnelCall } from "./tunnel-call";
 
@@ -20,7 +21,7 @@ export class AgentTunnels {
   private readonly open = new Set<TunnelCall>();
 
   constructor(
-    private readonly client: AgentLinkClient,
+    private readonly client: FastTunnelAgentLinkClient,
     private readonly runtime: Runtime,
     private readonly logger: Logger,
   ) {}

@@ -7,8 +7,8 @@ import {
   type ServerUnaryCall,
 } from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import { AgentLinkServiceFastTunnel } from "./tunnel-service";
 import {
-  AgentLinkService,
   type AgentLinkServer,
   type AgentMessage,
   type HubMessage,
@@ -82,7 +82,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
   /** The grpc-js service implementation. */
   /** Serves AgentLink on `server` (the composition root owns the server, its port and shutdown). */
   register(server: Server): void {
-    server.addService(AgentLinkService, this.service());
+    server.addService(AgentLinkServiceFastTunnel, this.service());
   }
 
   service(): AgentLinkServer {

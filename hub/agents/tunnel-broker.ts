@@ -1,4 +1,5 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
+import type { HubTunnelFrame } from "./tunnel-service";
 import type { TunnelFrame, TunnelRequest } from "../../proto/gen/corral/v1/agent_link";
 import { AgentUnavailableError } from "../core/errors";
 import { newId } from "../core/secrets";
@@ -83,7 +84,11 @@ export class TunnelBroker {
         call.end();
         return p.reject(new TunnelUnreachableError(error));
       }
-      const channel = new GrpcTunnelChannel(call);
+      // Reason for the cast: the hub serves Tunnel with the fast codec (tunnel-service.ts), whose
+      // serializer also takes pre-encoded frames; the generated handler type knows only TunnelFrame.
+      const channel = new GrpcTunnelChannel(
+        call as unknown as ServerDuplexStream<TunnelFrame, HubTunnelFrame>,
+      );
       // Users of the channel listen for its errors; this one keeps an error that comes before they
       // attach (a link dropping in between) from crashing the hub.
       channel.on("error", () => undefined);

@@ -1,6 +1,13 @@
 import { Duplex } from "node:stream";
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { TunnelFrame } from "../../proto/gen/corral/v1/agent_link";
+import {
+  asBuffer,
+  encodeDataFrames,
+  TUNNEL_BUFFER_BYTES,
+  type EncodedTunnelFrame,
+} from "../../lib/tunnel-frames";
+import type { HubTunnelFrame } from "./tunnel-service";
 import type { TunnelChannel } from "../core/tunnels";
 
 /**
@@ -15,8 +22,12 @@ export class GrpcTunnelChannel extends Duplex implements TunnelChannel {
   private finished = false;
   private callDone = false;
 
-  constructor(private readonly call: ServerDuplexStream<TunnelFrame, TunnelFrame>) {
-    super({ allowHalfOpen: true });
+  constructor(private readonly call: ServerDuplexStream<TunnelFrame, HubTunnelFrame>) {
+    super({
+      allowHalfOpen: true,
+      readableHighWaterMark: TUNNEL_BUFFER_BYTES,
+      writableHighWaterMark: TUNNEL_BUFFER_BYTES,
+    });
     call.on("data", (f: TunnelFrame) => this.frame(f));
     call.on("end", () => {
       this.peerEnd();
@@ -35,7 +46,8 @@ export class GrpcTunnelChannel extends Duplex implements TunnelChannel {
     if (!this.callDone) this.call.write({ body: { $case: "resize", value: { cols, rows } } });
   }
 
-  // Node's http client treats its connection as a socket; these are no-ops on a tunnel.
+  // Node's http client and agent treat a connection as a socket; these are no-ops on a tunnel
+  // (the pool, hub/api/tunnel/connection-pool.ts, times idle tunnels out itself).
   setNoDelay(): this {
     return this;
   }
@@ -45,6 +57,12 @@ export class GrpcTunnelChannel extends Duplex implements TunnelChannel {
   setTimeout(): this {
     return this;
   }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
 
   override _read(): void {
     this.call.resume();
@@ -52,13 +70,19 @@ export class GrpcTunnelChannel extends Duplex implements TunnelChannel {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.callDone) return cb(new Error("tunnel closed"));
-    this.call.write({ body: { $case: "data", value: chunk } }, cb);
+    this.send(encodeDataFrames([chunk]), cb);
   }
 
-  /** Chunks queued while a write was in flight go out as one frame (fewer, larger messages). */
+  /** Chunks queued while a frame was in flight go out as one frame (up to MAX_FRAME_PAYLOAD). */
   override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
     if (this.callDone) return cb(new Error("tunnel closed"));
-    this.call.write({ body: { $case: "data", value: Buffer.concat(chunks.map((c) => c.chunk)) } }, cb);
+    this.send(encodeDataFrames(chunks.map((c) => c.chunk)), cb);
+  }
+
+  /** Writes `frames`; `cb` runs once the last one is handed to HTTP/2 (its window had room). */
+  private send(frames: EncodedTunnelFrame[], cb: (err?: Error | null) => void): void {
+    const last = frames.length - 1;
+    frames.forEach((f, i) => (i === last ? this.call.write(f, cb) : this.call.write(f)));
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -76,10 +100,10 @@ export class GrpcTunnelChannel extends Duplex implements TunnelChannel {
   private frame(f: TunnelFrame): void {
     switch (f.body?.$case) {
       case "data":
-        if (!this.push(Buffer.from(f.body.value))) this.call.pause();
+        if (!this.push(asBuffer(f.body.value))) this.call.pause();
         return;
       case "stderr":
-        this.emit("stderr", Buffer.from(f.body.value));
+        this.emit("stderr", asBuffer(f.body.value));
         return;
       case "end":
         return this.peerEnd();

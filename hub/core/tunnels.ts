@@ -25,6 +25,13 @@ export interface TunnelTransport {
   open(nodeId: string, taskId: string, attempt: number, target: TunnelTarget): Promise<TunnelChannel>;
 }
 
+/** Where an authorized tunnel goes: the node, task and attempt running it. */
+export interface TunnelRoute {
+  nodeId: string;
+  taskId: string;
+  attempt: number;
+}
+
 /** The container could not be reached (nothing listens on the port, connect timed out, exec failed). */
 export class TunnelUnreachableError extends CorralError {
   readonly kind = "unavailable";
@@ -73,9 +80,17 @@ export class TaskTunnels {
    * AgentUnavailableError (agent not connected) or TunnelUnreachableError.
    */
   async open(user: User, workload: Workload, index: number, target: TunnelTarget): Promise<TunnelChannel> {
+    return this.connect(this.authorize(user, workload, index, target), target);
+  }
+
+  /**
+   * Checks that `user` may reach `target` of `workload`'s task `index` and records the open as an
+   * event (for HTTP, once per request, also when the request reuses a kept-alive connection).
+   * Returns where the task runs. Throws ForbiddenError, NotFoundError or ConflictError.
+   */
+  authorize(user: User, workload: Workload, index: number, target: TunnelTarget): TunnelRoute {
     this.checkAccess(user, workload);
     const task = this.runningTask(workload, index);
-    if (!this.transport) throw new AgentUnavailableError("no agent gateway in this hub");
     const what =
       target.kind === "port" ? `port ${target.port}` : `exec ${JSON.stringify(target.command.join(" "))}`;
     this.store.events.append({
@@ -86,7 +101,16 @@ export class TaskTunnels {
       message: `${user.username} opened ${what} of task ${index}`,
       at: this.clock.now(),
     });
-    return this.transport.open(task.nodeId as string, task.id, task.attempt, target);
+    return { nodeId: task.nodeId as string, taskId: task.id, attempt: task.attempt };
+  }
+
+  /**
+   * A new tunnel along an authorized route. Throws AgentUnavailableError (agent not connected) or
+   * TunnelUnreachableError.
+   */
+  connect(route: TunnelRoute, target: TunnelTarget): Promise<TunnelChannel> {
+    if (!this.transport) return Promise.reject(new AgentUnavailableError("no agent gateway in this hub"));
+    return this.transport.open(route.nodeId, route.taskId, route.attempt, target);
   }
 
   /** A signed token for `grant` (base64url JSON "." base64url HMAC). */

@@ -22,6 +22,9 @@ function containerServer(): Promise<{ server: http.Server; port: number; offered
       res.setHeader("content-type", "application/json");
       res.setHeader("set-cookie", ["a=1", "b=2"]);
       res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers }));
+    } else if (url.pathname === "/conn") {
+      // Which connection the request came on (the hub keeps tunnelled connections alive).
+      res.end(String(req.socket.remotePort));
     } else if (url.pathname === "/upload") {
       let n = 0;
       const hash = crypto.createHash("sha256");
@@ -261,6 +264,30 @@ describe("integration: task port tunnels through the hub (native API, FakeRuntim
       assert.equal(r.status, 200);
       assert.equal(r.url, `/echo?i=${i}`);
     });
+  });
+
+  it("keeps a tunnelled connection alive for the next request, and opens a new one when the container closed it", async () => {
+    const conn = async () => {
+      const r = await fetch(portUrl("/conn"), authed(aliceToken));
+      assert.equal(r.status, 200);
+      return r.text();
+    };
+    const first = await conn();
+    assert.equal(await conn(), first, "the second request reused the first one's tunnel");
+    const opened = (
+      await hub.api<{ items: { reason: string }[] }>("GET", `${V1}/workloads/${workloadId}/events`)
+    ).body;
+    const before = (Array.isArray(opened) ? opened : opened.items).filter((e) => e.reason === "TunnelOpened");
+    assert.ok(before.length >= 2, "every request is authorized and recorded, also on a kept-alive tunnel");
+    // The container drops its idle connections (as a server's keep-alive timeout would).
+    container.server.closeIdleConnections();
+    await new Promise((r) => setTimeout(r, 100));
+    const third = await conn();
+    assert.notEqual(third, first, "a new connection, not an error");
+    // At once after the close: either the hub saw the tunnel end first, or the request met the
+    // closing connection and was sent once more (it has no body); the client sees no error.
+    container.server.closeIdleConnections();
+    assert.notEqual(await conn(), third);
   });
 
   it("lets only the owner and admins in, and records every open as an event", async () => {

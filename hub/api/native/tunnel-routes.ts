@@ -3,6 +3,7 @@ import type { User, Workload } from "../../core/model";
 import { UnauthenticatedError, ValidationError } from "../../core/errors";
 import type { ApiContext, ApiMiddleware } from "../context";
 import { tokenFrom } from "../middleware/auth";
+import { TunnelConnectionPool } from "../tunnel/connection-pool";
 import { forwardHttp, forwardUpgrade } from "../tunnel/http-proxy";
 import { upgradeOf, type UpgradeSocket } from "../tunnel/upgrade";
 import { acceptWebSocket, bridgeBytes, bridgeExec } from "../tunnel/ws-bridges";
@@ -23,6 +24,7 @@ export const TUNNEL_COOKIE = "corral_tunnel";
  * untouched. `POST .../ports/{port}/url` mints a signed URL instead of being forwarded.
  */
 export function tunnelRoutes(core: Core): ApiMiddleware {
+  const pool = new TunnelConnectionPool((route, target) => core.tunnels.connect(route, target));
   return async function tunnelRoutes(ctx, next) {
     const url = ctx.req.url ?? "";
     const exec = EXEC_PATH.exec(url);
@@ -43,7 +45,8 @@ export function tunnelRoutes(core: Core): ApiMiddleware {
     const signed = search.get(TUNNEL_TOKEN_PARAM);
     if (signed !== null) return exchangeToken(core, ctx, workload, index, port, base, rest, search, signed);
     const { user, drop } = whoIsAsking(core, ctx, workload, index, port);
-    const channel = await core.tunnels.open(user, workload, index, { kind: "port", port });
+    const target = { kind: "port" as const, port };
+    const route = core.tunnels.authorize(user, workload, index, target);
     const options = {
       path: `${rest || "/"}${query ?? ""}`,
       prefix: base,
@@ -51,8 +54,8 @@ export function tunnelRoutes(core: Core): ApiMiddleware {
       dropCookies: new Set([TUNNEL_COOKIE]),
     };
     const up = upgradeOf(ctx.req);
-    if (up) return forwardUpgrade(ctx, channel, up, options);
-    await forwardHttp(ctx, channel, options);
+    if (up) return forwardUpgrade(ctx, await core.tunnels.connect(route, target), up, options);
+    await forwardHttp(ctx, pool.requestOptions(route, target), options);
   };
 }
 

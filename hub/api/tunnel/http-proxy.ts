@@ -1,8 +1,9 @@
 import http, { type IncomingMessage } from "node:http";
-import type net from "node:net";
 import { pipeline } from "node:stream";
+import { CorralError } from "../../core/errors";
 import { TunnelUnreachableError, type TunnelChannel } from "../../core/tunnels";
 import type { ApiContext } from "../context";
+import type { TunnelRequestOptions } from "./connection-pool";
 import type { UpgradeSocket } from "./upgrade";
 
 /** Request headers a proxy must not pass on (RFC 9110 §7.6.1), plus Node's own framing. */
@@ -29,35 +30,54 @@ export interface ForwardOptions {
 }
 
 /**
- * Sends the request through `channel` (one tunnelled TCP connection to the container) and
- * streams the answer back. Both bodies stream with backpressure: Node's HTTP client and server
- * read only as fast as the other side drains. Rejects, before anything was sent to the client,
- * when the container closed the connection without answering.
+ * Sends the request to the container through a tunnel of `via` (a pooled, kept-alive one when
+ * idle, else a new one) and streams the answer back. Both bodies stream with backpressure: Node's
+ * HTTP client and server read only as fast as the other side drains. Rejects, before anything was
+ * sent to the client, when the tunnel could not be opened (its CorralError) or the container
+ * closed the connection without answering; a request without a body that met a kept-alive
+ * connection the container had just closed is sent once more on a new one.
  */
-export async function forwardHttp(ctx: ApiContext, channel: TunnelChannel, o: ForwardOptions): Promise<void> {
+export async function forwardHttp(
+  ctx: ApiContext,
+  via: TunnelRequestOptions,
+  o: ForwardOptions,
+): Promise<void> {
   const req = ctx.req;
-  const upstream = http.request({
-    method: req.method,
-    path: o.path,
-    headers: requestHeaders(req, o, false),
-    createConnection: () => channel as unknown as net.Socket,
-  });
-  const answered = new Promise<IncomingMessage>((resolve, reject) => {
-    upstream.once("response", resolve);
-    upstream.once("error", reject);
-  });
-  req.pipe(upstream);
-  // The client went away (before or during the answer): the tunnel and its container connection go too.
-  ctx.res.once("close", () => {
-    if (!ctx.res.writableFinished) channel.destroy();
-  });
+  // HTTP/1.1 framing: a request has a body only with one of these headers.
+  const bodiless =
+    req.headers["transfer-encoding"] === undefined &&
+    (req.headers["content-length"] === undefined || req.headers["content-length"] === "0");
+  let upstream: http.ClientRequest;
   let res: IncomingMessage;
-  try {
-    res = await answered;
-  } catch (err) {
-    channel.destroy();
-    throw new TunnelUnreachableError(`the task's port closed the connection: ${(err as Error).message}`);
+  for (let attempt = 1; ; attempt++) {
+    upstream = http.request({
+      ...via,
+      method: req.method,
+      path: o.path,
+      headers: requestHeaders(req, o, false),
+    });
+    const answered = new Promise<IncomingMessage>((resolve, reject) => {
+      upstream.once("response", resolve);
+      upstream.once("error", reject);
+    });
+    if (bodiless) upstream.end();
+    else req.pipe(upstream);
+    // The client went away (before or during the answer): the tunnel and its container connection go too.
+    const sent = upstream;
+    ctx.res.once("close", () => {
+      if (!ctx.res.writableFinished) sent.destroy();
+    });
+    try {
+      res = await answered;
+      break;
+    } catch (err) {
+      if (err instanceof CorralError) throw err;
+      if (attempt === 1 && bodiless && upstream.reusedSocket && !ctx.res.destroyed) continue;
+      throw new TunnelUnreachableError(`the task's port closed the connection: ${(err as Error).message}`);
+    }
   }
+  // A link drop mid-body ends the response with an error (pipeline below passes it on).
+  upstream.on("error", () => undefined);
   ctx.respond = false;
   const out = ctx.res;
   const headers = responseHeaders(res);
@@ -65,11 +85,9 @@ export async function forwardHttp(ctx: ApiContext, channel: TunnelChannel, o: Fo
     out.appendHeader(headers[i] as string, headers[i + 1] as string);
   out.writeHead(res.statusCode ?? 502, res.statusMessage);
   out.flushHeaders();
-  pipeline(res, out, (err) => {
-    if (err) channel.destroy();
-  });
-  // A link drop mid-body: the client sees the connection abort rather than a short, "complete" body.
-  channel.once("error", () => out.destroy());
+  // On an error (a link drop mid-body) pipeline destroys both: the client sees the connection
+  // abort rather than a short, "complete" body, and the tunnel is not kept for reuse.
+  pipeline(res, out, () => undefined);
 }
 
 /**
