@@ -29,6 +29,10 @@ export interface AgentParts {
   hardware: HardwareSource;
   logger: Logger;
   retry?: RetryPolicy;
+  /** CORRAL_HUB_CA_FILE: the hub CA to trust; unset: pinned at the first join. */
+  hubCaFile?: string;
+  /** Renew the node certificate below this fraction of its lifetime left. @default 1/3 */
+  certRenewFraction?: number;
 }
 
 export interface RunningAgent {
@@ -61,6 +65,8 @@ export function startAgent(parts: AgentParts): RunningAgent {
       dataDir: parts.dataDir,
       retry: parts.retry,
       logger: parts.logger,
+      ...(parts.hubCaFile === undefined ? {} : { hubCaFile: parts.hubCaFile }),
+      ...(parts.certRenewFraction === undefined ? {} : { certRenewFraction: parts.certRenewFraction }),
     },
     parts.hardware,
     parts.runtime,

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -10,6 +11,11 @@ export interface AgentConfig {
   hub: string;
   /** CORRAL_JOIN_TOKEN: needed for the first start (or after the stored credential is refused). */
   joinToken: string | undefined;
+  /**
+   * CORRAL_HUB_CA_FILE: PEM of the hub CA to trust. Unset: the CA a K10<sha256>::<secret> join
+   * token names, or (bare token) the one the hub presents at the first join, pinned either way.
+   */
+  hubCaFile: string | undefined;
   /** CORRAL_CLUSTER. @default default */
   cluster: string;
   /** CORRAL_NODE_NAME. @default the hostname */
@@ -74,9 +80,13 @@ export function loadAgentConfig(
       `must be letters, digits, '_', '.' or '-', got ${JSON.stringify(nodeName)}`,
     );
   }
+  const hubCaFile = get("CORRAL_HUB_CA_FILE");
+  if (hubCaFile !== undefined && !fs.existsSync(hubCaFile))
+    throw new AgentConfigError("CORRAL_HUB_CA_FILE", `names no file: ${hubCaFile}`);
   return Object.freeze({
     hub,
     joinToken: get("CORRAL_JOIN_TOKEN"),
+    hubCaFile,
     cluster: get("CORRAL_CLUSTER") ?? "default",
     nodeName,
     labels,

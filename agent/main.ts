@@ -52,12 +52,14 @@ export async function main(_argv: string[]): Promise<void> {
     labels: config.labels,
     joinToken: config.joinToken,
     dataDir: config.dataDir,
+    ...(config.hubCaFile === undefined ? {} : { hubCaFile: config.hubCaFile }),
     keepExitedMs: config.keepExitedMs,
     runtime,
     hardware,
     logger,
   });
   agent.link.on("joinRefused", (err: Error) => logger.error({ reason: err.message }, "join refused"));
+  // "caRefused" is logged by the link itself (hub CA refused) on every refused attempt.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

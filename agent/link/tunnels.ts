@@ -20,7 +20,8 @@ export class AgentTunnels {
   private readonly open = new Set<TunnelCall>();
 
   constructor(
-    private readonly client: AgentLinkClient,
+    /** The link's current mutual-TLS client (rebuilt when the node certificate is renewed). */
+    private readonly client: () => AgentLinkClient,
     private readonly runtime: Runtime,
     private readonly logger: Logger,
   ) {}
@@ -52,7 +53,7 @@ export class AgentTunnels {
     }
     const md = new Metadata();
     md.set("authorization", `Bearer ${credential}`);
-    const tunnel = new TunnelCall(this.client.tunnel(md));
+    const tunnel = new TunnelCall(this.client().tunnel(md));
     tunnel.attach(req.tunnelId, error);
     if (error) return void tunnel.end();
     this.open.add(tunnel);

@@ -18,6 +18,8 @@ export interface SessionOptions {
   /** Called when the stream ends, so the gateway can forget this session. */
   onClose: (session: AgentSession) => void;
   onLogChunk: (chunk: LogChunk) => void;
+  /** Signs a renewal request of this node's certificate (the answer goes back on this stream). */
+  onCertificateRequest: (csr: string) => { certificate: string; caCertificate: string; error: string };
 }
 
 /**
@@ -98,6 +100,10 @@ export class AgentSession {
         }
         case "logChunk":
           return this.options.onLogChunk(msg.body.value);
+        case "certificateRequest":
+          return this.send({
+            body: { $case: "certificate", value: this.options.onCertificateRequest(msg.body.value.csr) },
+          });
         default:
           return;
       }
