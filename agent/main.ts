@@ -38,6 +38,7 @@ export async function main(_argv: string[]): Promise<void> {
     nodeId: identityNodeKey(config.cluster, config.nodeName),
     socketPath: config.dockerSocket,
     logger: logger.child({ component: "runtime" }),
+    policy: config.containerPolicy,
   });
   const status = await runtime.check();
   if (!status.available)
