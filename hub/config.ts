@@ -143,7 +143,10 @@ function httpTlsMode(get: (n: string) => string | undefined, c: HubConfig): HubC
   if (mode === "files" && !files)
     throw new ConfigError("CORRAL_HTTP_TLS", "files needs CORRAL_HTTP_TLS_CERT and CORRAL_HTTP_TLS_KEY");
   if (mode !== "files" && files)
-    throw new ConfigError("CORRAL_HTTP_TLS", `${mode} conflicts with CORRAL_HTTP_TLS_CERT / CORRAL_HTTP_TLS_KEY`);
+    throw new ConfigError(
+      "CORRAL_HTTP_TLS",
+      `${mode} conflicts with CORRAL_HTTP_TLS_CERT / CORRAL_HTTP_TLS_KEY`,
+    );
   for (const [name, file] of [
     ["CORRAL_HTTP_TLS_CERT", c.httpTlsCertFile],
     ["CORRAL_HTTP_TLS_KEY", c.httpTlsKeyFile],

@@ -76,7 +76,8 @@ const CHANNEL_OPTIONS: ChannelOptions = {
  * The agent's side of AgentLink: joins once, then keeps one stream to the hub, reconnecting with
  * jittered exponential backoff. Every connection starts with a full Hello, and every Welcome and
  * delta is handed to the reconciler. Emits "hello" (sent), "welcome" (nodeId), "disconnected"
- * (reason) and "joinRefused" (Error).
+ * (reason), "joinRefused" (Error), "caRefused" (HubCaError: the hub presented an untrusted CA) and
+ * "certificateRenewed" ({ previousSerial, serial }).
  */
 export class HubLink extends EventEmitter {
   /** The mutual-TLS client of the current node certificate; rebuilt when it changes. */
@@ -170,7 +171,8 @@ export class HubLink extends EventEmitter {
     while (!this.stopped) {
       try {
         // No certificate (first start, or an agent from before TLS): join for one.
-        if (!this.identity || !this.tls.read("cert") || !this.tls.read("key")) this.identity = await this.join();
+        if (!this.identity || !this.tls.read("cert") || !this.tls.read("key"))
+          this.identity = await this.join();
         const welcomed = await this.session(this.identity);
         if (welcomed) attempt = 0;
       } catch (err) {
@@ -478,7 +480,10 @@ export class HubLink extends EventEmitter {
     const keys = await generateKeyPair();
     if (!this.welcomed || this.renewingKey) return;
     this.renewingKey = keys;
-    this.options.logger.info({ expiresAt: new Date(facts.notAfter).toISOString() }, "renewing the node certificate");
+    this.options.logger.info(
+      { expiresAt: new Date(facts.notAfter).toISOString() },
+      "renewing the node certificate",
+    );
     this.write({
       body: {
         $case: "certificateRequest",
@@ -495,14 +500,19 @@ export class HubLink extends EventEmitter {
       this.options.logger.warn({ reason: error }, "the hub refused to renew the node certificate");
       return;
     }
+    const previous = this.tls.read("cert");
     this.tls.write("key", keys.privateKey);
     this.tls.write("cert", certificate);
     this.resetClient();
+    const facts = certificateFacts(certificate);
     this.options.logger.info(
-      { expiresAt: new Date(certificateFacts(certificate).notAfter).toISOString() },
+      { expiresAt: new Date(facts.notAfter).toISOString() },
       "node certificate renewed",
     );
-    this.emit("certificateRenewed");
+    this.emit("certificateRenewed", {
+      previousSerial: previous ? certificateFacts(previous).serial : null,
+      serial: facts.serial,
+    });
   }
 
   private stopHeartbeats(): void {

@@ -57,7 +57,9 @@ export class HubTrust {
       if (tokenFingerprint !== null && tokenFingerprint !== fp)
         throw new HubCaError(
           `the join token is for hub CA ${tokenFingerprint}, but this agent trusts ${fp}` +
-            (this.o.caFile ? ` (CORRAL_HUB_CA_FILE ${this.o.caFile})` : ` (pinned in ${this.o.store.hubCaPath ?? "memory"})`),
+            (this.o.caFile
+              ? ` (CORRAL_HUB_CA_FILE ${this.o.caFile})`
+              : ` (pinned in ${this.o.store.hubCaPath ?? "memory"})`),
           fp,
           tokenFingerprint,
         );

@@ -264,7 +264,10 @@ export class AgentGateway implements TaskLogSource, TunnelTransport {
       this.options.logger.info({ nodeId, certSerial: cert.serial }, "node certificate renewed");
       return { certificate: cert.certPem, caCertificate: this.options.ca.certPem, error: "" };
     } catch (err) {
-      this.options.logger.warn({ nodeId, reason: (err as Error).message }, "node certificate renewal refused");
+      this.options.logger.warn(
+        { nodeId, reason: (err as Error).message },
+        "node certificate renewal refused",
+      );
       return { certificate: "", caCertificate: "", error: (err as Error).message };
     }
   }

@@ -105,7 +105,11 @@ export class JoinTokenService {
   /** Checks a presented token and records its use; throws UnauthenticatedError with the reason. */
   redeem(token: string): JoinToken {
     const parsed = parseJoinToken(token);
-    if (parsed.caFingerprint !== null && this.caFingerprint !== null && parsed.caFingerprint !== this.caFingerprint)
+    if (
+      parsed.caFingerprint !== null &&
+      this.caFingerprint !== null &&
+      parsed.caFingerprint !== this.caFingerprint
+    )
       throw new UnauthenticatedError("join token was made for another hub CA");
     const record = this.lookup(parsed.secret);
     if (!record) throw new UnauthenticatedError("unknown join token");

@@ -57,7 +57,10 @@ export class HubCa {
     const keyFile = path.join(dir, "ca.key");
     if (fs.existsSync(certFile) && fs.existsSync(keyFile)) {
       fs.chmodSync(keyFile, 0o600);
-      return new HubCa(dir, { certPem: fs.readFileSync(certFile, "utf8"), keyPem: fs.readFileSync(keyFile, "utf8") });
+      return new HubCa(dir, {
+        certPem: fs.readFileSync(certFile, "utf8"),
+        keyPem: fs.readFileSync(keyFile, "utf8"),
+      });
     }
     const material = await createCa(`Corral hub CA ${os.hostname()}`, CA_DAYS);
     // Key first: a crash between the two writes leaves no certificate without its key.
@@ -103,7 +106,13 @@ export class HubCa {
    * Signs a node's certificate request: subject CN = the node id, OU = its cluster, client use
    * only. Throws on a malformed request or one whose signature does not verify.
    */
-  signNode(csrPem: string, nodeId: string, cluster: string, validForMs: number, now?: number): IssuedCertificate {
+  signNode(
+    csrPem: string,
+    nodeId: string,
+    cluster: string,
+    validForMs: number,
+    now?: number,
+  ): IssuedCertificate {
     return issueCertificate(this.material, {
       commonName: nodeId,
       organizationalUnit: cluster,

@@ -8,7 +8,7 @@ import { FakeRuntime } from "../../agent/runtime/fake-runtime";
 import type { JoinRequest, JoinResponse } from "../../proto/gen/corral/v1/agent_link";
 import { rawJoin } from "../helpers/agent-link-client";
 import { fakeGpus, fakeHardware } from "../helpers/fake-hardware";
-import { JOIN_TOKEN, startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
+import { startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
 import { waitFor } from "../helpers/wait";
 
 interface NodeJson {

@@ -73,10 +73,16 @@ describe("hub config", () => {
     const files = loadHubConfig({ CORRAL_HTTP_TLS_CERT: cert, CORRAL_HTTP_TLS_KEY: key });
     assert.equal(files.httpTls, "files");
     refuses({ CORRAL_HTTP_TLS_CERT: cert }, "CORRAL_HTTP_TLS_CERT");
-    refuses({ CORRAL_HTTP_TLS: "auto", CORRAL_HTTP_TLS_CERT: cert, CORRAL_HTTP_TLS_KEY: key }, "CORRAL_HTTP_TLS");
+    refuses(
+      { CORRAL_HTTP_TLS: "auto", CORRAL_HTTP_TLS_CERT: cert, CORRAL_HTTP_TLS_KEY: key },
+      "CORRAL_HTTP_TLS",
+    );
     refuses({ CORRAL_HTTP_TLS: "files" }, "CORRAL_HTTP_TLS");
     refuses({ CORRAL_HTTP_TLS: "on" }, "CORRAL_HTTP_TLS");
-    refuses({ CORRAL_HTTP_TLS_CERT: path.join(dir, "none"), CORRAL_HTTP_TLS_KEY: key }, "CORRAL_HTTP_TLS_CERT");
+    refuses(
+      { CORRAL_HTTP_TLS_CERT: path.join(dir, "none"), CORRAL_HTTP_TLS_KEY: key },
+      "CORRAL_HTTP_TLS_CERT",
+    );
     refuses({ CORRAL_NODE_CERT_TTL_S: "10" }, "CORRAL_NODE_CERT_TTL_S");
   });
 

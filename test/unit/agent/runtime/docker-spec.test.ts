@@ -117,7 +117,9 @@ describe("Docker create options (no engine)", () => {
       { pidsLimit: 0, portBindAddress: "127.0.0.1", deniedHostPorts: [] },
     );
     assert.equal(custom.HostConfig?.PidsLimit, undefined, "0: the engine's default");
-    assert.deepEqual(custom.HostConfig?.PortBindings, { "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }] });
+    assert.deepEqual(custom.HostConfig?.PortBindings, {
+      "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }],
+    });
   });
 
   it("refuses host ports in the denied ranges (default: below 1024 and the hub's 9080-9081)", () => {
