@@ -170,9 +170,9 @@ export class HubLink extends EventEmitter {
     let attempt = 0;
     while (!this.stopped) {
       try {
-        // No certificate (first start, or an agent from before TLS): join for one.
-        if (!this.identity || !this.tls.read("cert") || !this.tls.read("key"))
-          this.identity = await this.join();
+        // No certificate (first start, or an agent from before TLS), or an expired one (offline
+        // past its life: the hub refuses it at the handshake): join for one.
+        if (!this.identity || !this.hasLiveCertificate()) this.identity = await this.join();
         const welcomed = await this.session(this.identity);
         if (welcomed) attempt = 0;
       } catch (err) {
@@ -192,6 +192,17 @@ export class HubLink extends EventEmitter {
       }
       if (this.stopped) break;
       await this.sleep(backoffDelay(this.options.retry ?? DEFAULT_RETRY, attempt++));
+    }
+  }
+
+  /** Whether a node key and an unexpired node certificate are stored. */
+  private hasLiveCertificate(): boolean {
+    const cert = this.tls.read("cert");
+    if (!cert || !this.tls.read("key")) return false;
+    try {
+      return certificateFacts(cert).notAfter > Date.now();
+    } catch {
+      return false;
     }
   }
 
