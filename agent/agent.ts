@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
-import { HubLink, type HardwareSource } from "./link/hub-link";
+import { HubLink, type HardwareSource, type HubLinkOptions } from "./link/hub-link";
 import type { RetryPolicy } from "./link/retry-policy";
 import { Reconciler } from "./reconciler";
 import type { Runtime } from "./runtime/runtime";
@@ -33,6 +33,8 @@ export interface AgentParts {
   hubCaFile?: string;
   /** Renew the node certificate below this fraction of its lifetime left. @default 1/3 */
   certRenewFraction?: number;
+  /** Makes the node's key pair (HubLinkOptions.generateKey). @default a fresh RSA 2048 key */
+  generateKey?: HubLinkOptions["generateKey"];
 }
 
 export interface RunningAgent {
@@ -67,6 +69,7 @@ export function startAgent(parts: AgentParts): RunningAgent {
       logger: parts.logger,
       ...(parts.hubCaFile === undefined ? {} : { hubCaFile: parts.hubCaFile }),
       ...(parts.certRenewFraction === undefined ? {} : { certRenewFraction: parts.certRenewFraction }),
+      ...(parts.generateKey === undefined ? {} : { generateKey: parts.generateKey }),
     },
     parts.hardware,
     parts.runtime,

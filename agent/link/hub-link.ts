@@ -47,6 +47,11 @@ export interface HubLinkOptions {
    * every Welcome and every CERT_CHECK_MS. @default 1/3
    */
   certRenewFraction?: number;
+  /**
+   * Makes the node's key pair at each join and renewal. @default generateKeyPair (a fresh RSA
+   * 2048 key; tests pass a cached one to spare the CPU)
+   */
+  generateKey?: () => Promise<KeyPairPem>;
   retry?: RetryPolicy;
   logger: Logger;
 }
@@ -248,7 +253,7 @@ export class HubLink extends EventEmitter {
     // The hub is verified before the secret is sent: against the token's CA fingerprint, the
     // pinned CA or CORRAL_HUB_CA_FILE (or pinned now, trust on first use, for a bare token).
     const ca = await this.trust.forJoin(parsed.caFingerprint);
-    const keys = await generateKeyPair();
+    const keys = await (this.options.generateKey ?? generateKeyPair)();
     const client = new AgentLinkClient(this.options.hub, credentials.createSsl(Buffer.from(ca)), {
       ...CHANNEL_OPTIONS,
       "grpc.use_local_subchannel_pool": 1,
@@ -488,7 +493,7 @@ export class HubLink extends EventEmitter {
     const facts = certificateFacts(cert);
     const left = facts.notAfter - Date.now();
     if (left > (facts.notAfter - facts.notBefore) * (this.options.certRenewFraction ?? 1 / 3)) return;
-    const keys = await generateKeyPair();
+    const keys = await (this.options.generateKey ?? generateKeyPair)();
     if (!this.welcomed || this.renewingKey) return;
     this.renewingKey = keys;
     this.options.logger.info(

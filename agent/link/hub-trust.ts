@@ -113,7 +113,10 @@ export class HubTrust {
 }
 
 /** The root of the chain the hub's TLS endpoint presents (PEM), read without trusting it. */
-export function presentedCa(hub: string): Promise<string> {
+export function presentedCa(target: string): Promise<string> {
+  // A grpc target may carry a scheme and authority (dns://127.0.0.1:1/host:port, the benchmark's
+  // one-connection-per-agent trick): the endpoint is its last part.
+  const hub = target.slice(target.lastIndexOf("/") + 1);
   const i = hub.lastIndexOf(":");
   const host = hub.slice(0, i).replace(/^\[|\]$/g, "");
   const port = Number(hub.slice(i + 1));

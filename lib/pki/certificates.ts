@@ -32,6 +32,29 @@ export async function generateKeyPair(): Promise<KeyPairPem> {
   );
 }
 
+/** DER prefix of a PKCS#1 DigestInfo for SHA-256 (RFC 8017 §9.2, note 1). */
+const SHA256_DIGEST_INFO = Buffer.from("3031300d060960864801650304020105000420", "hex");
+
+/**
+ * A forge "private key" whose sign() is Node's native RSA: RSASSA-PKCS1-v1_5 over the SHA-256
+ * digest forge computed (forge's pure-JS RSA takes ~50-100 ms a signature; native, ~1 ms). forge
+ * only calls sign(md) on the key it is given.
+ */
+function nativeSigner(privateKeyPem: string): forge.pki.rsa.PrivateKey {
+  const signer = {
+    sign(md: forge.md.MessageDigest): string {
+      const digest = Buffer.from(md.digest().getBytes(), "binary");
+      const signature = crypto.privateEncrypt(
+        { key: privateKeyPem, padding: crypto.constants.RSA_PKCS1_PADDING },
+        Buffer.concat([SHA256_DIGEST_INFO, digest]),
+      );
+      return signature.toString("binary");
+    },
+  };
+  // forge's typings want a full RSA key; sign() is the only member cert.sign / csr.sign use.
+  return signer as unknown as forge.pki.rsa.PrivateKey;
+}
+
 /** SHA-256 of the certificate's DER, lowercase hex without separators (k3s' CA hash). */
 export function certificateFingerprint(certPem: string): string {
   return new crypto.X509Certificate(certPem).fingerprint256.replace(/:/g, "").toLowerCase();
@@ -71,7 +94,7 @@ export async function createCa(commonName: string, days: number): Promise<CaMate
     { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
     { name: "subjectKeyIdentifier" },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(keys.privateKey), forge.md.sha256.create());
+  cert.sign(nativeSigner(keys.privateKey), forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKey };
 }
 
@@ -127,7 +150,7 @@ export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertifi
     });
   }
   cert.setExtensions(extensions);
-  cert.sign(forge.pki.privateKeyFromPem(ca.keyPem), forge.md.sha256.create());
+  cert.sign(nativeSigner(ca.keyPem), forge.md.sha256.create());
   return {
     certPem: forge.pki.certificateToPem(cert),
     serial: cert.serialNumber.toLowerCase(),
@@ -140,7 +163,7 @@ export function createCsr(keys: KeyPairPem, commonName: string): string {
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.publicKeyFromPem(keys.publicKey);
   csr.setSubject([{ name: "commonName", value: commonName }]);
-  csr.sign(forge.pki.privateKeyFromPem(keys.privateKey), forge.md.sha256.create());
+  csr.sign(nativeSigner(keys.privateKey), forge.md.sha256.create());
   return forge.pki.certificationRequestToPem(csr);
 }
 
@@ -152,7 +175,13 @@ export function csrPublicKey(csrPem: string): string {
   } catch (err) {
     throw new Error(`malformed certificate request: ${(err as Error).message}`);
   }
-  if (!csr.publicKey || !csr.verify()) throw new Error("certificate request signature does not verify");
+  let verified = false;
+  try {
+    verified = csr.publicKey !== null && csr.verify();
+  } catch {
+    verified = false; // forge throws on a signature block it cannot decode
+  }
+  if (!verified || !csr.publicKey) throw new Error("certificate request signature does not verify");
   return forge.pki.publicKeyToPem(csr.publicKey);
 }
 

@@ -3,17 +3,12 @@
  * over TLS against the test hub's CA, with or without a node client certificate.
  */
 import { credentials, type ServiceError } from "@grpc/grpc-js";
-import { createCsr, generateKeyPair, type KeyPairPem } from "../../lib/pki/certificates";
+import { createCsr } from "../../lib/pki/certificates";
 import { AgentLinkClient, type JoinRequest, type JoinResponse } from "../../proto/gen/corral/v1/agent_link";
 import { JOIN_TOKEN, type TestHub } from "./test-hub";
+import { testKeys } from "./test-keys";
 
-let sharedKeys: Promise<KeyPairPem> | null = null;
-
-/** One key pair for every raw test client in this process (RSA generation costs ~0.1 s). */
-export function testKeys(): Promise<KeyPairPem> {
-  sharedKeys ??= generateKeyPair();
-  return sharedKeys;
-}
+export { testKeys } from "./test-keys";
 
 /** A certificate request signed with testKeys(). */
 export async function testCsr(commonName = "test-node"): Promise<string> {

@@ -9,6 +9,7 @@ import type { Runtime } from "../../agent/runtime/runtime";
 import { loadHubConfig } from "../../hub/config";
 import { startHub, type HubOptions, type RunningHub } from "../../hub/hub";
 import { defaultSans, HubCa } from "../../hub/tls/hub-ca";
+import { testKeys } from "./test-keys";
 import { fakeHardware } from "./fake-hardware";
 import { request } from "./http";
 import { testLogger } from "./logger";
@@ -136,6 +137,8 @@ export function startTestAgent(hub: TestHub, opts: TestAgentOptions): RunningAge
     logger: testLogger(),
     retry: { initialMs: 50, multiplier: 2, maxMs: 500 },
     ...(opts.certRenewFraction === undefined ? {} : { certRenewFraction: opts.certRenewFraction }),
+    // One cached key pair for every test agent: the certificate, not the key, names the node.
+    generateKey: testKeys,
     ...(opts.hubCaFile === undefined ? {} : { hubCaFile: opts.hubCaFile }),
   });
 }
