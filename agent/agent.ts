@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
-import { HubLink, type HardwareSource } from "./link/hub-link";
+import { HubLink, type HardwareSource, type HubLinkOptions } from "./link/hub-link";
 import type { RetryPolicy } from "./link/retry-policy";
 import { Reconciler } from "./reconciler";
 import type { Runtime } from "./runtime/runtime";
@@ -29,6 +29,12 @@ export interface AgentParts {
   hardware: HardwareSource;
   logger: Logger;
   retry?: RetryPolicy;
+  /** CORRAL_HUB_CA_FILE: the hub CA to trust; unset: pinned at the first join. */
+  hubCaFile?: string;
+  /** Renew the node certificate below this fraction of its lifetime left. @default 1/3 */
+  certRenewFraction?: number;
+  /** Makes the node's key pair (HubLinkOptions.generateKey). @default a fresh RSA 2048 key */
+  generateKey?: HubLinkOptions["generateKey"];
 }
 
 export interface RunningAgent {
@@ -61,6 +67,9 @@ export function startAgent(parts: AgentParts): RunningAgent {
       dataDir: parts.dataDir,
       retry: parts.retry,
       logger: parts.logger,
+      ...(parts.hubCaFile === undefined ? {} : { hubCaFile: parts.hubCaFile }),
+      ...(parts.certRenewFraction === undefined ? {} : { certRenewFraction: parts.certRenewFraction }),
+      ...(parts.generateKey === undefined ? {} : { generateKey: parts.generateKey }),
     },
     parts.hardware,
     parts.runtime,

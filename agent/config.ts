@@ -1,5 +1,14 @@
+import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import {
+  DEFAULT_DENIED_HOST_PORTS,
+  DEFAULT_PIDS_LIMIT,
+  parsePortRanges,
+  type ContainerPolicy,
+  type PortRange,
+} from "./runtime/container-policy";
 
 /**
  * Agent configuration from the environment, validated once at start and frozen. A bad value stops
@@ -10,6 +19,11 @@ export interface AgentConfig {
   hub: string;
   /** CORRAL_JOIN_TOKEN: needed for the first start (or after the stored credential is refused). */
   joinToken: string | undefined;
+  /**
+   * CORRAL_HUB_CA_FILE: PEM of the hub CA to trust. Unset: the CA a K10<sha256>::<secret> join
+   * token names, or (bare token) the one the hub presents at the first join, pinned either way.
+   */
+  hubCaFile: string | undefined;
   /** CORRAL_CLUSTER. @default default */
   cluster: string;
   /** CORRAL_NODE_NAME. @default the hostname */
@@ -28,6 +42,8 @@ export interface AgentConfig {
   dockerSocket: string;
   /** CORRAL_KEEP_EXITED_MS: how long exited task containers are kept for their logs. @default 3600000 */
   keepExitedMs: number;
+  /** Container hardening (agent/runtime/container-policy.ts): CORRAL_CONTAINER_PIDS_LIMIT, CORRAL_PORT_BIND_ADDRESS, CORRAL_DENIED_HOST_PORTS. */
+  containerPolicy: ContainerPolicy;
   /** CORRAL_LOG_LEVEL: one of LOG_LEVELS (pino's levels). @default info */
   logLevel: LogLevel;
 }
@@ -74,9 +90,13 @@ export function loadAgentConfig(
       `must be letters, digits, '_', '.' or '-', got ${JSON.stringify(nodeName)}`,
     );
   }
+  const hubCaFile = get("CORRAL_HUB_CA_FILE");
+  if (hubCaFile !== undefined && !fs.existsSync(hubCaFile))
+    throw new AgentConfigError("CORRAL_HUB_CA_FILE", `names no file: ${hubCaFile}`);
   return Object.freeze({
     hub,
     joinToken: get("CORRAL_JOIN_TOKEN"),
+    hubCaFile,
     cluster: get("CORRAL_CLUSTER") ?? "default",
     nodeName,
     labels,
@@ -86,8 +106,35 @@ export function loadAgentConfig(
     runtime,
     dockerSocket: get("CORRAL_DOCKER_SOCKET") ?? "/var/run/docker.sock",
     keepExitedMs: positive(get, "CORRAL_KEEP_EXITED_MS", 3_600_000),
+    containerPolicy: containerPolicy(get, hub),
     logLevel: oneOf(get, "CORRAL_LOG_LEVEL", LOG_LEVELS, "info"),
   });
+}
+
+/**
+ * The container policy from the environment. Denied host ports default to DEFAULT_DENIED_HOST_PORTS
+ * plus the port of CORRAL_HUB (the hub's gRPC port), so no task can squat the hub's own ports.
+ */
+function containerPolicy(get: (n: string) => string | undefined, hub: string): ContainerPolicy {
+  const pidsLimit = positive(get, "CORRAL_CONTAINER_PIDS_LIMIT", DEFAULT_PIDS_LIMIT);
+  const portBindAddress = get("CORRAL_PORT_BIND_ADDRESS") ?? "0.0.0.0";
+  if (net.isIP(portBindAddress) === 0)
+    throw new AgentConfigError(
+      "CORRAL_PORT_BIND_ADDRESS",
+      `must be an IP address, got ${JSON.stringify(portBindAddress)}`,
+    );
+  const raw = get("CORRAL_DENIED_HOST_PORTS");
+  let deniedHostPorts: PortRange[];
+  try {
+    deniedHostPorts = raw === undefined ? [...DEFAULT_DENIED_HOST_PORTS] : parsePortRanges(raw);
+  } catch (err) {
+    throw new AgentConfigError("CORRAL_DENIED_HOST_PORTS", (err as Error).message);
+  }
+  if (raw === undefined) {
+    const hubPort = Number(hub.slice(hub.lastIndexOf(":") + 1));
+    if (hubPort > 0) deniedHostPorts.push({ from: hubPort, to: hubPort });
+  }
+  return { pidsLimit, portBindAddress, deniedHostPorts };
 }
 
 function positive(get: (n: string) => string | undefined, name: string, def: number): number {

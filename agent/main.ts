@@ -38,6 +38,7 @@ export async function main(_argv: string[]): Promise<void> {
     nodeId: identityNodeKey(config.cluster, config.nodeName),
     socketPath: config.dockerSocket,
     logger: logger.child({ component: "runtime" }),
+    policy: config.containerPolicy,
   });
   const status = await runtime.check();
   if (!status.available)
@@ -52,12 +53,14 @@ export async function main(_argv: string[]): Promise<void> {
     labels: config.labels,
     joinToken: config.joinToken,
     dataDir: config.dataDir,
+    ...(config.hubCaFile === undefined ? {} : { hubCaFile: config.hubCaFile }),
     keepExitedMs: config.keepExitedMs,
     runtime,
     hardware,
     logger,
   });
   agent.link.on("joinRefused", (err: Error) => logger.error({ reason: err.message }, "join refused"));
+  // "caRefused" is logged by the link itself (hub CA refused) on every refused attempt.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

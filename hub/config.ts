@@ -58,6 +58,15 @@ export interface HubConfig {
    * `bucket=/dir[,bucket2=/dir2]`; `obs://bucket/sub/` is `/dir/sub` on the node. @default none
    */
   modelartsStorage: Readonly<Record<string, string>>;
+  /** CORRAL_TLS_SANS: extra DNS names / IPs for the hub's server certificate (comma list), besides loopback, the hostname and its addresses. */
+  tlsSans: string[];
+  /** CORRAL_NODE_CERT_TTL_S: lifetime of a node's client certificate, seconds; agents renew a third before. @default 2592000 (30 days) */
+  nodeCertTtlS: number;
+  /** CORRAL_HTTP_TLS: off (plain HTTP: loopback or behind a TLS proxy), auto (a hub-CA-issued certificate), or files (CORRAL_HTTP_TLS_CERT/KEY given). @default off, files when both are set */
+  httpTls: "off" | "auto" | "files";
+  /** CORRAL_HTTP_TLS_CERT / CORRAL_HTTP_TLS_KEY: PEM files of the HTTP server's certificate chain and key. */
+  httpTlsCertFile: string | undefined;
+  httpTlsKeyFile: string | undefined;
   /** CORRAL_LOG_LEVEL. @default info */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -106,6 +115,14 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     modelartsRegion: get("CORRAL_MODELARTS_REGION") ?? "cn-north-4",
     modelartsNotebookQuota: integer(get, "CORRAL_MODELARTS_NOTEBOOK_QUOTA", 20, 0, 100_000),
     modelartsStorage: storageMap(get("CORRAL_MODELARTS_STORAGE")),
+    tlsSans: (get("CORRAL_TLS_SANS") ?? "")
+      .split(",")
+      .map((n) => n.trim())
+      .filter(Boolean),
+    nodeCertTtlS: integer(get, "CORRAL_NODE_CERT_TTL_S", 2_592_000, 60, 315_360_000),
+    httpTls: "off",
+    httpTlsCertFile: get("CORRAL_HTTP_TLS_CERT"),
+    httpTlsKeyFile: get("CORRAL_HTTP_TLS_KEY"),
     logLevel: oneOf(
       get,
       "CORRAL_LOG_LEVEL",
@@ -125,7 +142,30 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
   if (config.bootstrapJoinToken !== undefined && config.bootstrapJoinToken.length < 16) {
     throw new ConfigError("CORRAL_BOOTSTRAP_JOIN_TOKEN", "must be at least 16 characters");
   }
+  config.httpTls = httpTlsMode(get, config);
   return Object.freeze(config);
+}
+
+/** CORRAL_HTTP_TLS with the certificate files: both files or neither, and not both with auto. */
+function httpTlsMode(get: (n: string) => string | undefined, c: HubConfig): HubConfig["httpTls"] {
+  const files = c.httpTlsCertFile !== undefined || c.httpTlsKeyFile !== undefined;
+  if (files && (c.httpTlsCertFile === undefined || c.httpTlsKeyFile === undefined))
+    throw new ConfigError("CORRAL_HTTP_TLS_CERT", "and CORRAL_HTTP_TLS_KEY must be given together");
+  const mode = oneOf(get, "CORRAL_HTTP_TLS", ["off", "auto", "files"] as const, files ? "files" : "off");
+  if (mode === "files" && !files)
+    throw new ConfigError("CORRAL_HTTP_TLS", "files needs CORRAL_HTTP_TLS_CERT and CORRAL_HTTP_TLS_KEY");
+  if (mode !== "files" && files)
+    throw new ConfigError(
+      "CORRAL_HTTP_TLS",
+      `${mode} conflicts with CORRAL_HTTP_TLS_CERT / CORRAL_HTTP_TLS_KEY`,
+    );
+  for (const [name, file] of [
+    ["CORRAL_HTTP_TLS_CERT", c.httpTlsCertFile],
+    ["CORRAL_HTTP_TLS_KEY", c.httpTlsKeyFile],
+  ] as const) {
+    if (file !== undefined && !fs.existsSync(file)) throw new ConfigError(name, `names no file: ${file}`);
+  }
+  return mode;
 }
 
 function readConfigFile(file: string | undefined): Record<string, string> {

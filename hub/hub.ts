@@ -1,6 +1,8 @@
+import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { Server } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { widenReceiveWindows } from "./agents/flow-control";
 import { AgentGateway } from "./agents/gateway";
@@ -13,12 +15,16 @@ import { createCore, type Core } from "./core";
 import { systemClock, type Clock } from "./core/clock";
 import { DEFAULT_PROJECT_SAMPLE_MS } from "./core/project-metrics";
 import { openSqliteStore } from "./store/sqlite-store";
+import { agentLinkServerCredentials } from "./tls/grpc-credentials";
+import { defaultSans, HubCa } from "./tls/hub-ca";
 
 export interface RunningHub {
   core: Core;
   gateway: AgentGateway;
   httpUrl: string;
   grpcAddress: string;
+  /** The hub's own CA (`<dataDir>/tls`): its fingerprint goes into join tokens (issue 13). */
+  ca: HubCa;
   /** Set when the admin was created at this start with a generated password (print it once). */
   generatedAdminPassword: string | null;
   /** Runs the scheduler now (tests use it to avoid waiting for the debounce). */
@@ -38,7 +44,12 @@ export interface HubOptions {
 export async function startHub(config: Readonly<HubConfig>, options: HubOptions): Promise<RunningHub> {
   const { logger } = options;
   const store = openSqliteStore(config.dataDir);
+  const ca = await HubCa.open(config.dataDir);
+  const serverIdentity = await ca.serverIdentity(
+    defaultSans(config.tlsSans, [config.grpcHost, config.httpHost]),
+  );
   const core = createCore(store, options.clock ?? systemClock, {
+    hubCaFingerprint: ca.fingerprint,
     downAfterMs: config.nodeDownAfterMs,
     metricsSampleMs: config.metricsSampleMs,
     hpaIntervalMs: config.oteHpaIntervalMs,
@@ -61,6 +72,8 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     missedBeats: 4,
     logTimeoutMs: 15_000,
     helloTimeoutMs: 30_000,
+    ca,
+    nodeCertTtlMs: config.nodeCertTtlS * 1000,
     logger: logger.child({ component: "gateway" }),
   });
   core.workloads.setLogSource(gateway);
@@ -74,7 +87,8 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
   const grpcPort = await new Promise<number>((resolve, reject) =>
     grpcServer.bindAsync(
       `${config.grpcHost}:${config.grpcPort}`,
-      ServerCredentials.createInsecure(),
+      // TLS always (issue 13): no plaintext AgentLink listener exists.
+      agentLinkServerCredentials(ca, serverIdentity),
       (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
@@ -90,7 +104,8 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     surfaces,
   );
   const handle = app.callback();
-  const httpServer = http.createServer(handle);
+  const httpTls = httpTlsIdentity(config, serverIdentity);
+  const httpServer = httpTls ? https.createServer(httpTls, handle) : http.createServer(handle);
   // Upgrades (tunnelled WebSockets, exec) go through the same app, routes and auth.
   httpServer.on("upgrade", upgradeThrough(handle));
   await new Promise<void>((resolve, reject) => {
@@ -163,8 +178,9 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
   return {
     core,
     gateway,
-    httpUrl: `http://${host(config.httpHost)}:${httpPort}`,
+    httpUrl: `${httpTls ? "https" : "http"}://${host(config.httpHost)}:${httpPort}`,
     grpcAddress: `${host(config.grpcHost)}:${grpcPort}`,
+    ca,
     generatedAdminPassword: admin.generatedPassword,
     scheduleNow,
     close: async () => {
@@ -184,6 +200,20 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       store.close();
     },
   };
+}
+
+/**
+ * The HTTP server's key and certificate: the configured files, the hub-CA-issued server identity
+ * (CORRAL_HTTP_TLS=auto), or null for plain HTTP (loopback, or behind a TLS-terminating proxy).
+ */
+function httpTlsIdentity(
+  config: Readonly<HubConfig>,
+  server: { keyPem: string; chainPem: string },
+): { key: string | Buffer; cert: string | Buffer } | null {
+  if (config.httpTls === "auto") return { key: server.keyPem, cert: server.chainPem };
+  if (config.httpTls === "files" && config.httpTlsCertFile && config.httpTlsKeyFile)
+    return { key: fs.readFileSync(config.httpTlsKeyFile), cert: fs.readFileSync(config.httpTlsCertFile) };
+  return null;
 }
 
 /**

@@ -24,7 +24,11 @@ export async function main(_argv: string[]): Promise<void> {
       `\nCorral admin created.\n  username: ${config.adminUsername}\n  password: ${hub.generatedAdminPassword}\n(shown once; set CORRAL_ADMIN_PASSWORD to choose it)\n\n`,
     );
   }
-  logger.info({ http: hub.httpUrl, grpc: hub.grpcAddress, dataDir: config.dataDir }, "hub started");
+  logger.info(
+    // caFingerprint: what K10 join tokens carry and what an agent trusting on first use prints.
+    { http: hub.httpUrl, grpc: hub.grpcAddress, dataDir: config.dataDir, caFingerprint: hub.ca.fingerprint },
+    "hub started",
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

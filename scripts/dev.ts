@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     env: {
       ...process.env,
       CORRAL_HUB: hub.grpcAddress,
-      CORRAL_JOIN_TOKEN: joinToken,
+      // With the hub CA's fingerprint (K10...): the agent verifies the hub before it joins.
+      CORRAL_JOIN_TOKEN: hub.core.joinTokens.present(joinToken),
       CORRAL_RUNTIME: runtime,
       CORRAL_AGENT_DATA_DIR: process.env.CORRAL_AGENT_DATA_DIR || path.join(config.dataDir, "agent"),
     },
@@ -113,7 +114,8 @@ async function printAccess(hub: RunningHub, config: Readonly<HubConfig>): Promis
   say("Corral dev hub");
   say(`  data dir: ${config.dataDir}`);
   say(`  API:      ${api}`);
-  say(`  agents:   ${hub.grpcAddress} (gRPC)`);
+  say(`  agents:   ${hub.grpcAddress} (gRPC over TLS, hub CA ${hub.ca.certFile})`);
+  say(`  CA sha256: ${hub.ca.fingerprint}`);
   say(`  username: ${user}`);
   if (password) {
     say(`  password: ${password} (${note})`);

@@ -84,7 +84,7 @@ done
 HUB_PORT=$((10#${HUB##*:}))
 if [ "$HUB_PORT" -lt 1 ] || [ "$HUB_PORT" -gt 65535 ]; then usage_error "--hub port must be 1-65535, got '${HUB##*:}'"; fi
 [ -n "$TOKEN" ] || usage_error "--token is required (a join token from 'corral token create')"
-[[ "$TOKEN" =~ ^[A-Za-z0-9._~+/=-]+$ ]] || usage_error "--token has characters a join token never has"
+[[ "$TOKEN" =~ ^[A-Za-z0-9._~+/=:-]+$ ]] || usage_error "--token has characters a join token never has"
 if [ -n "$NAME" ] && ! [[ "$NAME" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$ ]]; then
   usage_error "--name must be letters, digits, '_', '.' or '-', got '$NAME'"
 fi

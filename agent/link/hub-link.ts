@@ -1,13 +1,17 @@
 import { EventEmitter } from "node:events";
-import { credentials, Metadata, type ClientDuplexStream } from "@grpc/grpc-js";
+import { credentials, Metadata, type ClientDuplexStream, type ChannelOptions } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { FastTunnelAgentLinkClient } from "./tunnel-client";
 import type { AgentMessage, HubMessage, JoinResponse } from "../../proto/gen/corral/v1/agent_link";
 import type { GpuSample, HardwareInventory, NodeSample } from "../hardware/inventory";
 import type { Reconciler, TaskStatus } from "../reconciler";
 import type { Runtime } from "../runtime/runtime";
+import { certificateFacts, createCsr, generateKeyPair, type KeyPairPem } from "../../lib/pki/certificates";
+import { parseJoinToken } from "../../lib/pki/join-token";
 import { loadIdentity, saveIdentity, type NodeIdentity } from "../state/identity";
+import { NodeTlsStore } from "../state/node-tls";
 import { helloToProto, samplesToProto, specFromProto, updateToProto } from "./codec";
+import { HubCaError, HubTrust } from "./hub-trust";
 import { AgentTunnels } from "./tunnels";
 import {
   backoffDelay,
@@ -32,6 +36,18 @@ export interface HubLinkOptions {
   joinToken: string | undefined;
   /** Where the node identity is kept; null keeps it in memory (simulated agents). */
   dataDir: string | null;
+  /** CORRAL_HUB_CA_FILE: the hub CA to trust; unset: the one pinned at the first join. */
+  hubCaFile?: string;
+  /**
+   * Renew the node certificate when less than this fraction of its lifetime is left, checked at
+   * every Welcome and every CERT_CHECK_MS. @default 1/3
+   */
+  certRenewFraction?: number;
+  /**
+   * Makes the node's key pair at each join and renewal. @default generateKeyPair (a fresh RSA
+   * 2048 key; tests pass a cached one to spare the CPU)
+   */
+  generateKey?: () => Promise<KeyPairPem>;
   retry?: RetryPolicy;
   logger: Logger;
 }
@@ -40,15 +56,40 @@ export interface HubLinkOptions {
 const LOG_CHUNK = 64 * 1024;
 /** Most running containers sampled per stats pass (docker stats takes ~1 s each). @default 32 */
 const MAX_TASK_STATS = 32;
+/** How often a connected agent checks whether its certificate is due for renewal. @default 1 h */
+const CERT_CHECK_MS = 3_600_000;
+
+/** Channel options of every AgentLink client. */
+const CHANNEL_OPTIONS: ChannelOptions = {
+  // Detect a dead link within ~30 s even when no message flows.
+  "grpc.keepalive_time_ms": 20_000,
+  "grpc.keepalive_timeout_ms": 10_000,
+  "grpc.keepalive_permit_without_calls": 1,
+  // One connection per agent even when many agents share a process (simulations, tests);
+  // grpc-js would otherwise multiplex them all over one TCP connection.
+  "grpc.use_local_subchannel_pool": 1,
+  // HTTP/2 receive window per stream and connection (tunnelled uploads); Node's 64 KiB would
+  // cap a tunnel at one window per round trip. The hub widens its side too (flow-control.ts).
+  "grpc-node.flow_control_window": 4 * 1024 * 1024,
+};
 
 /**
  * The agent's side of AgentLink: joins once, then keeps one stream to the hub, reconnecting with
  * jittered exponential backoff. Every connection starts with a full Hello, and every Welcome and
  * delta is handed to the reconciler. Emits "hello" (sent), "welcome" (nodeId), "disconnected"
- * (reason) and "joinRefused" (Error).
+ * (reason), "joinRefused" (Error), "caRefused" (HubCaError: the hub presented an untrusted CA) and
+ * "certificateRenewed" ({ previousSerial, serial }).
  */
 export class HubLink extends EventEmitter {
-  private readonly client: FastTunnelAgentLinkClient;
+  /** The mutual-TLS client of the current node certificate; rebuilt when it changes. */
+  private client: FastTunnelAgentLinkClient | null = null;
+  private readonly tls: NodeTlsStore;
+  private readonly trust: HubTrust;
+  private certTimer: NodeJS.Timeout | null = null;
+  /** Clients replaced while a stream still ran on them; closed when that stream ends. */
+  private retired: FastTunnelAgentLinkClient[] = [];
+  /** The key of a renewal asked for and not yet answered. */
+  private renewingKey: KeyPairPem | null = null;
   /** Tunnels to task containers the hub asked for (ports, exec), over this link's connection. */
   private readonly tunnels: AgentTunnels;
   private identity: NodeIdentity | null;
@@ -77,19 +118,14 @@ export class HubLink extends EventEmitter {
     private readonly reconciler: Reconciler,
   ) {
     super();
-    this.client = new FastTunnelAgentLinkClient(options.hub, credentials.createInsecure(), {
-      // Detect a dead link within ~30 s even when no message flows.
-      "grpc.keepalive_time_ms": 20_000,
-      "grpc.keepalive_timeout_ms": 10_000,
-      "grpc.keepalive_permit_without_calls": 1,
-      // One connection per agent even when many agents share a process (simulations, tests);
-      // grpc-js would otherwise multiplex them all over one TCP connection.
-      "grpc.use_local_subchannel_pool": 1,
-      // HTTP/2 receive window per stream and connection (tunnelled uploads); Node's 64 KiB would
-      // cap a tunnel at one window per round trip. The hub widens its side too (flow-control.ts).
-      "grpc-node.flow_control_window": 4 * 1024 * 1024,
+    this.tls = new NodeTlsStore(options.dataDir);
+    this.trust = new HubTrust({
+      hub: options.hub,
+      caFile: options.hubCaFile,
+      store: this.tls,
+      logger: options.logger,
     });
-    this.tunnels = new AgentTunnels(this.client, runtime, options.logger);
+    this.tunnels = new AgentTunnels(() => this.linkClient(), runtime, options.logger);
     // The identity belongs to the node (cluster + name), not to the address it used to reach the
     // hub: a hub that moved keeps its nodes. A refused credential falls back to the join token.
     const stored = options.dataDir ? loadIdentity(options.dataDir) : null;
@@ -121,7 +157,9 @@ export class HubLink extends EventEmitter {
     this.sleepTimer?.wake();
     this.endCall();
     await this.loop;
-    this.client.close();
+    this.stopCertChecks();
+    this.client?.close();
+    this.client = null;
   }
 
   /** Drops the current stream as a broken link would (tests); the link reconnects. */
@@ -133,12 +171,17 @@ export class HubLink extends EventEmitter {
     let attempt = 0;
     while (!this.stopped) {
       try {
-        if (!this.identity) this.identity = await this.join();
+        // No certificate (first start, or an agent from before TLS), or an expired one (offline
+        // past its life: the hub refuses it at the handshake): join for one.
+        if (!this.identity || !this.hasLiveCertificate()) this.identity = await this.join();
         const welcomed = await this.session(this.identity);
         if (welcomed) attempt = 0;
       } catch (err) {
-        this.lastError = err as Error;
-        if (isUnauthenticated(err) && this.identity && this.options.joinToken) {
+        this.lastError = (await this.caChange(err)) ?? (err as Error);
+        if (this.lastError instanceof HubCaError) {
+          this.options.logger.error({ reason: this.lastError.message }, "hub CA refused");
+          this.emit("caRefused", this.lastError);
+        } else if (isUnauthenticated(err) && this.identity && this.options.joinToken) {
           this.options.logger.warn(
             { reason: (err as Error).message },
             "hub refused the node credential; joining again",
@@ -153,20 +196,84 @@ export class HubLink extends EventEmitter {
     }
   }
 
-  private join(): Promise<NodeIdentity> {
+  /** Whether a node key and an unexpired node certificate are stored. */
+  private hasLiveCertificate(): boolean {
+    const cert = this.tls.read("cert");
+    if (!cert || !this.tls.read("key")) return false;
+    try {
+      return certificateFacts(cert).notAfter > Date.now();
+    } catch {
+      return false;
+    }
+  }
+
+  /** A TLS failure that is the hub presenting another CA than the trusted one, as a HubCaError. */
+  private async caChange(err: unknown): Promise<HubCaError | null> {
+    if (err instanceof HubCaError) return err;
+    if (isUnauthenticated(err) || isTakenNode(err)) return null;
+    return this.trust.checkChanged();
+  }
+
+  /** The client for Connect and Tunnel: mutual TLS with the node's key and certificate. */
+  private linkClient(): FastTunnelAgentLinkClient {
+    if (this.client) return this.client;
+    const ca = this.trust.known();
+    const key = this.tls.read("key");
+    const cert = this.tls.read("cert");
+    if (!ca || !key || !cert) throw new Error("no hub CA or node certificate yet: join first");
+    this.client = new FastTunnelAgentLinkClient(
+      this.options.hub,
+      credentials.createSsl(Buffer.from(ca), Buffer.from(key), Buffer.from(cert)),
+      CHANNEL_OPTIONS,
+    );
+    return this.client;
+  }
+
+  /** Drops the current client (a new certificate or CA): the next call builds one. */
+  private resetClient(): void {
+    const old = this.client;
+    this.client = null;
+    // The current stream (and its tunnels) keep the old channel until the stream ends.
+    if (old && this.call) this.retired.push(old);
+    else old?.close();
+  }
+
+  private async join(): Promise<NodeIdentity> {
     const token = this.options.joinToken;
     if (!token) {
       const err = new Error("no stored node credential and no CORRAL_JOIN_TOKEN to join with");
       this.emit("joinRefused", err);
-      return Promise.reject(err);
+      throw err;
     }
+    const parsed = parseJoinToken(token);
+    // The hub is verified before the secret is sent: against the token's CA fingerprint, the
+    // pinned CA or CORRAL_HUB_CA_FILE (or pinned now, trust on first use, for a bare token).
+    const ca = await this.trust.forJoin(parsed.caFingerprint);
+    const keys = await (this.options.generateKey ?? generateKeyPair)();
+    const client = new FastTunnelAgentLinkClient(this.options.hub, credentials.createSsl(Buffer.from(ca)), {
+      ...CHANNEL_OPTIONS,
+      "grpc.use_local_subchannel_pool": 1,
+    });
+    try {
+      return await this.joinWith(client, parsed.secret, keys);
+    } finally {
+      client.close();
+    }
+  }
+
+  private joinWith(
+    client: FastTunnelAgentLinkClient,
+    secret: string,
+    keys: KeyPairPem,
+  ): Promise<NodeIdentity> {
     return new Promise((resolve, reject) => {
-      this.client.join(
+      client.join(
         {
-          joinToken: token,
+          joinToken: secret,
           nodeName: this.options.nodeName,
           cluster: this.options.cluster,
           nodeCredential: this.knownCredential,
+          certificateRequest: createCsr(keys, `${this.options.cluster}/${this.options.nodeName}`),
         },
         (err: Error | null, res?: JoinResponse) => {
           if (err || !res) {
@@ -180,6 +287,10 @@ export class HubLink extends EventEmitter {
             nodeId: res.nodeId,
             credential: res.nodeCredential,
           };
+          // Key first: a crash between the writes never leaves a certificate without its key.
+          this.tls.write("key", keys.privateKey);
+          this.tls.write("cert", res.certificate);
+          this.resetClient();
           if (this.options.dataDir) saveIdentity(this.options.dataDir, identity);
           this.knownCredential = identity.credential;
           this.options.logger.info({ nodeId: res.nodeId, cluster: res.cluster }, "joined the hub");
@@ -199,7 +310,7 @@ export class HubLink extends EventEmitter {
     if (this.stopped) return false;
     const metadata = new Metadata();
     metadata.set("authorization", `Bearer ${identity.credential}`);
-    const call = this.client.connect(metadata);
+    const call = this.linkClient().connect(metadata);
     this.call = call;
     let welcomed = false;
     return new Promise<boolean>((resolve, reject) => {
@@ -208,7 +319,10 @@ export class HubLink extends EventEmitter {
         if (settled) return;
         settled = true;
         this.stopHeartbeats();
+        this.stopCertChecks();
+        this.renewingKey = null;
         this.tunnels.closeAll();
+        for (const c of this.retired.splice(0)) c.close();
         const wasWelcomed = this.welcomed;
         this.welcomed = false;
         if (this.call === call) this.call = null;
@@ -252,9 +366,13 @@ export class HubLink extends EventEmitter {
           "welcomed by the hub",
         );
         void this.reconciler.setDesired(w.tasks.map(specFromProto));
+        this.startCertChecks();
         this.emit("welcome", w.nodeId);
         return;
       }
+      case "certificate":
+        this.renewed(msg.body.value.certificate, msg.body.value.error);
+        return;
       case "delta":
         void this.reconciler.applyDelta(msg.body.value.add.map(specFromProto), msg.body.value.remove);
         return;
@@ -376,6 +494,64 @@ export class HubLink extends EventEmitter {
     } finally {
       this.collectingStats = false;
     }
+  }
+
+  /** Checks now and every CERT_CHECK_MS whether the node certificate is due for renewal. */
+  private startCertChecks(): void {
+    this.stopCertChecks();
+    this.certTimer = setInterval(() => void this.renewIfDue(), CERT_CHECK_MS);
+    this.certTimer.unref();
+    void this.renewIfDue();
+  }
+
+  private stopCertChecks(): void {
+    if (this.certTimer) clearInterval(this.certTimer);
+    this.certTimer = null;
+  }
+
+  /** Asks the hub for a new certificate (a fresh key) once less than certRenewFraction is left. */
+  private async renewIfDue(): Promise<void> {
+    const cert = this.tls.read("cert");
+    if (!cert || this.renewingKey || !this.welcomed) return;
+    const facts = certificateFacts(cert);
+    const left = facts.notAfter - Date.now();
+    if (left > (facts.notAfter - facts.notBefore) * (this.options.certRenewFraction ?? 1 / 3)) return;
+    const keys = await (this.options.generateKey ?? generateKeyPair)();
+    if (!this.welcomed || this.renewingKey) return;
+    this.renewingKey = keys;
+    this.options.logger.info(
+      { expiresAt: new Date(facts.notAfter).toISOString() },
+      "renewing the node certificate",
+    );
+    this.write({
+      body: {
+        $case: "certificateRequest",
+        value: { csr: createCsr(keys, `${this.options.cluster}/${this.options.nodeName}`) },
+      },
+    });
+  }
+
+  private renewed(certificate: string, error: string): void {
+    const keys = this.renewingKey;
+    this.renewingKey = null;
+    if (!keys) return;
+    if (error || !certificate) {
+      this.options.logger.warn({ reason: error }, "the hub refused to renew the node certificate");
+      return;
+    }
+    const previous = this.tls.read("cert");
+    this.tls.write("key", keys.privateKey);
+    this.tls.write("cert", certificate);
+    this.resetClient();
+    const facts = certificateFacts(certificate);
+    this.options.logger.info(
+      { expiresAt: new Date(facts.notAfter).toISOString() },
+      "node certificate renewed",
+    );
+    this.emit("certificateRenewed", {
+      previousSerial: previous ? certificateFacts(previous).serial : null,
+      serial: facts.serial,
+    });
   }
 
   private stopHeartbeats(): void {

@@ -21,7 +21,8 @@ export class AgentTunnels {
   private readonly open = new Set<TunnelCall>();
 
   constructor(
-    private readonly client: FastTunnelAgentLinkClient,
+    /** The link's current mutual-TLS client (rebuilt when the node certificate is renewed). */
+    private readonly client: () => FastTunnelAgentLinkClient,
     private readonly runtime: Runtime,
     private readonly logger: Logger,
   ) {}
@@ -53,7 +54,7 @@ export class AgentTunnels {
     }
     const md = new Metadata();
     md.set("authorization", `Bearer ${credential}`);
-    const tunnel = new TunnelCall(this.client.tunnel(md));
+    const tunnel = new TunnelCall(this.client().tunnel(md));
     tunnel.attach(req.tunnelId, error);
     if (error) return void tunnel.end();
     this.open.add(tunnel);

@@ -6,6 +6,7 @@ import Dockerode from "dockerode";
 import { dockerExec } from "./docker-exec";
 import { engineText, isAbort, isConflict, isEngineDown, isNotFound, isNotModified } from "./docker-errors";
 import { demuxLogs, statsUsage } from "./docker-output";
+import { checkHostPorts, DEFAULT_CONTAINER_POLICY, type ContainerPolicy } from "./container-policy";
 import { createOptions } from "./docker-spec";
 import { containerFromInspect, containerName, LABELS, readLabels, volumeLabels, volumeName } from "./labels";
 import type { ExecOptions, ExecProcess, Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime";
@@ -31,6 +32,8 @@ export interface DockerRuntimeOptions {
   pullTimeoutMs?: number;
   /** Longest check() waits for the engine's answer, in ms. @default 5_000 */
   checkTimeoutMs?: number;
+  /** What every task container is held to (container-policy.ts). @default DEFAULT_CONTAINER_POLICY */
+  policy?: ContainerPolicy;
 }
 
 const DEFAULT_SOCKET = "/var/run/docker.sock";
@@ -50,6 +53,7 @@ export class DockerRuntime implements Runtime {
   private readonly logger: RuntimeLogger;
   private readonly pullTimeoutMs: number;
   private readonly checkTimeoutMs: number;
+  private readonly policy: ContainerPolicy;
   private readonly listeners: Array<(container: TaskContainer) => void> = [];
   private readonly watches = new Map<string, Watch>();
   /** container id -> FinishedAt of the exit already reported: each exit is reported once. */
@@ -63,6 +67,7 @@ export class DockerRuntime implements Runtime {
     this.logger = opts.logger ?? SILENT;
     this.pullTimeoutMs = opts.pullTimeoutMs ?? 600_000;
     this.checkTimeoutMs = opts.checkTimeoutMs ?? 5_000;
+    this.policy = opts.policy ?? DEFAULT_CONTAINER_POLICY;
   }
 
   async check(): Promise<RuntimeStatus> {
@@ -104,6 +109,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async start(spec: TaskSpec): Promise<TaskContainer> {
+    checkHostPorts(spec, this.policy);
     await this.ensureImage(spec.image, spec.registryAuth);
     const name = containerName(this.nodeId, spec);
     let found = await this.existing(name, spec);
@@ -115,7 +121,7 @@ export class DockerRuntime implements Runtime {
     if (!found) {
       await this.ensureVolumes(spec);
       try {
-        await this.docker.createContainer(createOptions(this.nodeId, spec));
+        await this.docker.createContainer(createOptions(this.nodeId, spec, this.policy));
       } catch (err) {
         // 409: a concurrent start created it first; adopt that one.
         if (!isConflict(err)) throw this.wrap(err, `Could not create container ${name}`, "create_failed");

@@ -3,6 +3,7 @@
  * without an engine.
  */
 import type Dockerode from "dockerode";
+import { DEFAULT_CONTAINER_POLICY, type ContainerPolicy } from "./container-policy";
 import { containerName, portKey, taskLabels, volumeName } from "./labels";
 import type { TaskSpec } from "./runtime";
 
@@ -53,23 +54,37 @@ export function hostPathMounts(spec: TaskSpec): Dockerode.MountConfig {
   }));
 }
 
-/** Full create options for a task's container on node `nodeId`. */
-export function createOptions(nodeId: string, spec: TaskSpec): Dockerode.ContainerCreateOptions {
+/**
+ * Full create options for a task's container on node `nodeId`, held to `policy` (denied host
+ * ports are refused before this, by checkHostPorts).
+ */
+export function createOptions(
+  nodeId: string,
+  spec: TaskSpec,
+  policy: ContainerPolicy = DEFAULT_CONTAINER_POLICY,
+): Dockerode.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
-  const bindings: Record<string, Array<{ HostPort: string }>> = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
   for (const port of spec.ports) {
     const key = portKey(port);
     exposed[key] = {};
     // HostPort "" lets the engine pick a free port (PortSpec.hostPort 0).
-    bindings[key] = [{ HostPort: port.hostPort > 0 ? String(port.hostPort) : "" }];
+    bindings[key] = [
+      { HostIp: policy.portBindAddress, HostPort: port.hostPort > 0 ? String(port.hostPort) : "" },
+    ];
   }
 
   const hostConfig: Dockerode.HostConfig = {
     PortBindings: bindings,
     // Restarts are the hub's decision (a new attempt), never the engine's.
     RestartPolicy: { Name: "no" },
+    // Never privileged and no CapAdd: Docker's default capability set, which no spec can widen.
     Privileged: false,
+    // setuid binaries and file capabilities cannot raise a process's privileges.
+    SecurityOpt: ["no-new-privileges:true"],
   };
+  // A fork bomb in one task cannot exhaust the node's process table.
+  if (policy.pidsLimit > 0) hostConfig.PidsLimit = policy.pidsLimit;
   // cpuMilli 1000 = one CPU = 1e9 NanoCpus.
   if (spec.cpuMilli > 0) hostConfig.NanoCpus = spec.cpuMilli * 1e6;
   if (spec.memoryMiB > 0) hostConfig.Memory = spec.memoryMiB * MIB;

@@ -1,6 +1,7 @@
 /**
  * The runtime registry: the agent's main.ts picks a runtime by name (CORRAL_RUNTIME) here.
  */
+import type { ContainerPolicy } from "./container-policy";
 import { DockerRuntime } from "./docker-runtime";
 import type { RuntimeLogger } from "./docker-runtime";
 import { FakeRuntime } from "./fake-runtime";
@@ -14,6 +15,8 @@ export interface CreateRuntimeOptions {
   socketPath?: string;
   /** Docker only. @default no logging */
   logger?: RuntimeLogger;
+  /** Docker only: what every task container is held to. @default DEFAULT_CONTAINER_POLICY */
+  policy?: ContainerPolicy;
 }
 
 /** A runtime for this node. "fake" takes its behaviour from each task's FAKE_* env. */

@@ -18,12 +18,15 @@ import {
   type TunnelFrame,
 } from "../../proto/gen/corral/v1/agent_link";
 import type { Core } from "../core";
-import { AgentUnavailableError, CorralError } from "../core/errors";
+import { AgentUnavailableError, CorralError, ValidationError } from "../core/errors";
 import { newId } from "../core/secrets";
 import type { TunnelChannel, TunnelTarget, TunnelTransport } from "../core/tunnels";
 import type { TaskLogSource } from "../core/workloads";
 import type { ImageCommitter } from "../core/images";
 import { ImageCommits } from "./image-commits";
+import { csrPublicKey } from "../../lib/pki/certificates";
+import type { HubCa } from "../tls/hub-ca";
+import { peerCertificate } from "./peer-certificate";
 import { AgentSession } from "./session";
 import { DEFAULT_TUNNEL_OPEN_TIMEOUT_MS, TunnelBroker } from "./tunnel-broker";
 
@@ -38,6 +41,10 @@ export interface GatewayOptions {
   helloTimeoutMs: number;
   /** How long a tunnel open may take. @default DEFAULT_TUNNEL_OPEN_TIMEOUT_MS (10 s) */
   tunnelOpenTimeoutMs?: number;
+  /** The hub CA: signs node certificates at Join and on renewal (issue 13). */
+  ca: HubCa;
+  /** Lifetime of a node client certificate (CORRAL_NODE_CERT_TTL_HOURS). @default 30 days */
+  nodeCertTtlMs: number;
   logger: Logger;
 }
 
@@ -70,6 +77,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
       this.sessions.get(nodeId)?.desiredChanged(),
     );
     // An admin's "replace node" revokes the credential: the stream it opened goes too.
+    // Its certificates were revoked with it (NodeService.replace): the next Connect fails too.
     this.unsubscribeNodes = core.signals.nodeChanged.on((nodeId) => {
       const node = core.nodes.findById(nodeId);
       if (node && core.nodes.replacePending(node)) {
@@ -164,15 +172,28 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
     try {
       const token = this.core.joinTokens.redeem(req.joinToken);
       const cluster = token.cluster ?? (req.cluster || "default");
+      // Checked before the join, so a bad request never rotates the node's credential.
+      if (!req.certificateRequest)
+        throw new ValidationError("certificate_request", "is required (PEM PKCS#10 of the node's key)");
+      checkCsr(req.certificateRequest);
       const { node, credential } = this.core.nodes.join(cluster, req.nodeName, {
         proof: req.nodeCredential || undefined,
         allowedLabels: token.allowedLabels ?? null,
       });
+      // A join starts the node's certificates afresh: any earlier one (an impostor's, a lost
+      // machine's) stops working.
+      const cert = this.issueCertificate(node.id, cluster, req.certificateRequest, true);
       this.options.logger.info(
-        { nodeId: node.id, node: node.name, cluster, joinTokenId: token.id },
+        { nodeId: node.id, node: node.name, cluster, joinTokenId: token.id, certSerial: cert.serial },
         "node joined",
       );
-      callback(null, { nodeId: node.id, nodeCredential: credential, cluster });
+      callback(null, {
+        nodeId: node.id,
+        nodeCredential: credential,
+        cluster,
+        certificate: cert.certPem,
+        caCertificate: this.options.ca.certPem,
+      });
     } catch (err) {
       this.options.logger.warn(
         { node: req.nodeName, cluster: req.cluster, reason: (err as Error).message },
@@ -197,6 +218,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
       },
       onLogChunk: (c) => this.logChunk(c),
       onImageCommitResult: (r) => this.commits.result(r),
+      onCertificateRequest: (csr) => this.renew(nodeId, csr),
     });
     this.sessions.set(nodeId, session);
     previous?.end("replaced by a newer connection");
@@ -209,21 +231,57 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
   }
 
   /**
-   * The node whose credential the call's metadata carries; null after failing the call with
-   * UNAUTHENTICATED when it carries none or a wrong one (Connect and Tunnel alike).
+   * The node the call's client certificate and credential both name; null after failing the call
+   * with UNAUTHENTICATED otherwise (Connect and Tunnel alike). The certificate must have verified
+   * against the hub CA (mutual TLS), name the node in its subject and be one of the node's
+   * unrevoked, unexpired certificates; the credential must be that node's.
    */
   private authenticatedNode(call: ServerDuplexStream<unknown, unknown>): string | null {
+    const refuse = (details: string): null => {
+      this.options.logger.warn({ peer: call.getPeer(), reason: details }, "agent link refused");
+      call.emit("error", { code: status.UNAUTHENTICATED, details, metadata: new Metadata() });
+      return null;
+    };
+    const cert = peerCertificate(call);
+    if (!cert) return refuse("a node client certificate signed by the hub CA is required");
     const credential = bearer(call.metadata);
+    let nodeId: string;
     try {
       if (!credential) throw new AgentUnavailableError("missing node credential");
-      return this.core.nodes.authenticate(credential).id;
+      nodeId = this.core.nodes.authenticate(credential).id;
     } catch {
-      call.emit("error", {
-        code: status.UNAUTHENTICATED,
-        details: "invalid or missing node credential",
-        metadata: new Metadata(),
-      });
-      return null;
+      return refuse("invalid or missing node credential");
+    }
+    if (cert.subjectCommonName !== nodeId) return refuse("the client certificate belongs to another node");
+    try {
+      this.core.nodeCertificates.check(nodeId, cert.serial);
+    } catch (err) {
+      return refuse((err as Error).message);
+    }
+    return nodeId;
+  }
+
+  /** Signs `csr` for the node and records the certificate's serial (revokeOthers: a join). */
+  private issueCertificate(nodeId: string, cluster: string, csr: string, revokeOthers: boolean) {
+    const issued = this.options.ca.signNode(csr, nodeId, cluster, this.options.nodeCertTtlMs);
+    this.core.nodeCertificates.record(nodeId, issued.serial, issued.notAfter, revokeOthers);
+    return issued;
+  }
+
+  /** A renewal over Connect: the node's current certificate keeps working until it expires. */
+  private renew(nodeId: string, csr: string): { certificate: string; caCertificate: string; error: string } {
+    try {
+      const node = this.core.nodes.byId(nodeId);
+      const cluster = this.core.clusters.byId(node.clusterId)?.name ?? "";
+      const cert = this.issueCertificate(nodeId, cluster, csr, false);
+      this.options.logger.info({ nodeId, certSerial: cert.serial }, "node certificate renewed");
+      return { certificate: cert.certPem, caCertificate: this.options.ca.certPem, error: "" };
+    } catch (err) {
+      this.options.logger.warn(
+        { nodeId, reason: (err as Error).message },
+        "node certificate renewal refused",
+      );
+      return { certificate: "", caCertificate: "", error: (err as Error).message };
     }
   }
 
@@ -246,6 +304,15 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
       this.pendingLogs.delete(c.requestId);
       pending.resolve(Buffer.concat(pending.chunks).toString("utf8"));
     }
+  }
+}
+
+/** A certificate request that parses and whose signature verifies; ValidationError otherwise. */
+function checkCsr(csr: string): void {
+  try {
+    csrPublicKey(csr);
+  } catch (err) {
+    throw new ValidationError("certificate_request", (err as Error).message);
   }
 }
 

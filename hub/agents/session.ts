@@ -25,6 +25,8 @@ export interface SessionOptions {
   onClose: (session: AgentSession) => void;
   onLogChunk: (chunk: LogChunk) => void;
   onImageCommitResult: (result: ImageCommitResult) => void;
+  /** Signs a renewal request of this node's certificate (the answer goes back on this stream). */
+  onCertificateRequest: (csr: string) => { certificate: string; caCertificate: string; error: string };
 }
 
 /**
@@ -107,6 +109,10 @@ export class AgentSession {
           return this.options.onLogChunk(msg.body.value);
         case "imageCommitResult":
           return this.options.onImageCommitResult(msg.body.value);
+        case "certificateRequest":
+          return this.send({
+            body: { $case: "certificate", value: this.options.onCertificateRequest(msg.body.value.csr) },
+          });
         default:
           return;
       }

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Core } from "../core";
 import type { ApiState } from "./context";
 import { healthRoutes, type HubGauges } from "./health";
+import { hsts } from "./middleware/hsts";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { dispatcher } from "./ownership";
@@ -23,6 +24,7 @@ export function createApp(
   app.proxy = false;
   app.silent = true;
   app.use(requestId());
+  app.use(hsts());
   app.use(requestLog(logger));
   app.use(healthRoutes(core, gauges));
   app.use(dispatcher(surfaces, logger));

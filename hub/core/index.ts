@@ -12,6 +12,7 @@ import { Installation } from "./installation";
 import { JoinTokenService } from "./join-tokens";
 import { JobTemplateService } from "./job-templates";
 import { NodePoolService } from "./node-pools";
+import { NodeCertificateService } from "./node-certificates";
 import { NodeService, type NodeServiceOptions } from "./nodes";
 import { PlacementLoop } from "./placement";
 import { Preemptions } from "./preemption";
@@ -45,6 +46,8 @@ export interface Core {
   auth: AuthService;
   users: UserService;
   joinTokens: JoinTokenService;
+  /** Node client certificates by serial: issued, checked on Connect, revoked (issue 13). */
+  nodeCertificates: NodeCertificateService;
   clusters: ClusterService;
   nodes: NodeService;
   lifecycle: TaskLifecycle;
@@ -99,6 +102,8 @@ export type CoreOptions = NodeServiceOptions & {
   restartBackoffMs?: number;
   /** How long per-task one-minute metric points are kept. @default 7 days */
   taskMetricsRetentionMs?: number;
+  /** SHA-256 of the hub CA certificate (hex): join tokens carry it (issue 13). @default none (bare tokens) */
+  hubCaFingerprint?: string;
 };
 
 export function createCore(store: Store, clock: Clock, options: CoreOptions): Core {
@@ -135,7 +140,8 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     signals,
     auth: new AuthService(store, clock),
     users: new UserService(store, clock),
-    joinTokens: new JoinTokenService(store, clock),
+    joinTokens: new JoinTokenService(store, clock, options.hubCaFingerprint ?? null),
+    nodeCertificates: new NodeCertificateService(store, clock),
     clusters,
     nodes,
     lifecycle,

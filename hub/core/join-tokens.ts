@@ -4,15 +4,26 @@ import { checkAllowance } from "./label-allowance";
 import type { JoinToken } from "./model";
 import type { Store } from "./repositories";
 import { digestsEqual, newId, newSecret, sha256 } from "./secrets";
+import { formatJoinToken, parseJoinToken } from "../../lib/pki/join-token";
 
 /** Join tokens read `<id>.<secret>`; the hub keeps only the secret's hash. */
 const SEPARATOR = ".";
 
 export class JoinTokenService {
+  /**
+   * `caFingerprint`: the hub CA's SHA-256 (hex); given, created tokens read
+   * `K10<fingerprint>::<id>.<secret>` so the agent can verify the hub before it sends the secret.
+   */
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly caFingerprint: string | null = null,
   ) {}
+
+  /** The text an agent is given for `secret`: with the CA fingerprint when the hub has a CA. */
+  present(secret: string): string {
+    return this.caFingerprint === null ? secret : formatJoinToken(this.caFingerprint, secret);
+  }
 
   /** `allowedLabels`: label patterns its nodes may set themselves (label-allowance.ts); absent: any. */
   create(input: {
@@ -44,7 +55,7 @@ export class JoinTokenService {
       ...(allowedLabels === null ? {} : { allowedLabels }),
     };
     this.store.joinTokens.insert(record);
-    return { token: `${id}${SEPARATOR}${secret}`, record };
+    return { token: this.present(`${id}${SEPARATOR}${secret}`), record };
   }
 
   /**
@@ -93,7 +104,14 @@ export class JoinTokenService {
 
   /** Checks a presented token and records its use; throws UnauthenticatedError with the reason. */
   redeem(token: string): JoinToken {
-    const record = this.lookup(token);
+    const parsed = parseJoinToken(token);
+    if (
+      parsed.caFingerprint !== null &&
+      this.caFingerprint !== null &&
+      parsed.caFingerprint !== this.caFingerprint
+    )
+      throw new UnauthenticatedError("join token was made for another hub CA");
+    const record = this.lookup(parsed.secret);
     if (!record) throw new UnauthenticatedError("unknown join token");
     if (record.revokedAt !== null) throw new UnauthenticatedError("join token revoked");
     if (record.expiresAt !== null && record.expiresAt <= this.clock.now()) {

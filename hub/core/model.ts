@@ -465,3 +465,13 @@ export interface ProjectSample {
   utilization: { gpu: number | null; gpuMemory: number | null; cpu: number | null; memory: number | null };
   pendingWorkloads: number;
 }
+
+/** A node client certificate the hub CA issued (issue 13); Connect accepts it while unrevoked and unexpired. */
+export interface NodeCertificate {
+  /** Lowercase hex. */
+  serial: string;
+  nodeId: string;
+  issuedAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}

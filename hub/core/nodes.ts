@@ -140,6 +140,8 @@ export class NodeService {
    * The node keeps its id, labels and tasks.
    */
   replace(node: Node): Node {
+    // Its client certificates go with the credential (issue 13): Connect and Tunnel check the serial.
+    this.store.nodeCertificates.revokeForNode(node.id, this.clock.now());
     return this.save({ ...node, credentialHash: REPLACE_PENDING });
   }
 

@@ -9,6 +9,7 @@ import type {
   NodePool,
   QuotaUnit,
   JoinToken,
+  NodeCertificate,
   Node,
   NodeMetrics,
   NodeStatus,
@@ -53,6 +54,13 @@ export interface JoinTokenRepository {
   byId(id: string): JoinToken | undefined;
   list(): JoinToken[];
   update(token: JoinToken): void;
+}
+
+export interface NodeCertificateRepository {
+  insert(cert: NodeCertificate): void;
+  bySerial(serial: string): NodeCertificate | undefined;
+  /** Revokes every unrevoked certificate of the node, except `keepSerial`. Returns how many. */
+  revokeForNode(nodeId: string, at: number, keepSerial?: string): number;
 }
 
 export interface ClusterRepository {
@@ -261,6 +269,8 @@ export interface Store {
   users: UserRepository;
   tokens: TokenRepository;
   joinTokens: JoinTokenRepository;
+  /** Node client certificates by serial (migration 022). */
+  nodeCertificates: NodeCertificateRepository;
   clusters: ClusterRepository;
   nodes: NodeRepository;
   workloads: WorkloadRepository;

@@ -9,6 +9,7 @@ import { eventRepository } from "./event-repository";
 import { jobAttemptRepository } from "./job-attempt-repository";
 import { jobTemplateRepository } from "./job-template-repository";
 import { joinTokenRepository } from "./join-token-repository";
+import { nodeCertificateRepository } from "./node-certificate-repository";
 import { nodeRepository } from "./node-repository";
 import { preemptionRepository, projectMetricsRepository } from "./runai-repositories";
 import { registryCredentialRepository } from "./registry-credential-repository";
@@ -32,6 +33,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     users: userRepository(db),
     tokens: tokenRepository(db),
     joinTokens: joinTokenRepository(db),
+    nodeCertificates: nodeCertificateRepository(db),
     clusters: clusterRepository(db),
     nodes: nodeRepository(db),
     workloads: workloadRepository(db),

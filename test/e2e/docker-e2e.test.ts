@@ -164,6 +164,25 @@ describe("e2e: built hub + agents on real Docker", function () {
     }, "container removed");
   });
 
+  it("hardens every task container (no-new-privileges, pids limit, default capabilities) and refuses a denied host port", async () => {
+    const id = await submit({ name: "hardened", command: ["sleep", "300"], stopGraceSec: 1 });
+    const running = await until(id, (x) => x.tasks[0]?.state === "running", "hardened running");
+    const info = await docker.getContainer(running.tasks[0]?.containerId as string).inspect();
+    assert.deepEqual(info.HostConfig.SecurityOpt, ["no-new-privileges:true"]);
+    assert.equal(info.HostConfig.PidsLimit, 4096);
+    assert.equal(info.HostConfig.Privileged, false);
+    assert.equal(info.HostConfig.CapAdd ?? null, null);
+    await api("POST", `/workloads/${id}/stop`);
+
+    const low = await submit({
+      name: "low-port",
+      command: ["sleep", "300"],
+      ports: [{ name: "web", containerPort: 80, hostPort: 80 }],
+    });
+    const failed = await until(low, (x) => x.tasks[0]?.state === "failed", "low-port refused");
+    assert.match(failed.tasks[0]?.message ?? "", /host port 80 .*not allowed.*CORRAL_DENIED_HOST_PORTS/);
+  });
+
   it("keeps a running task's container across an agent restart and still reports it", async () => {
     const id = await submit({
       name: "survivor",

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { certificateFingerprint } from "../../lib/pki/certificates";
+import { formatJoinToken } from "../../lib/pki/join-token";
 import { repoRoot } from "./fixtures";
 import { request, type HttpResult } from "./http";
 import { waitFor } from "./wait";
@@ -88,6 +91,10 @@ export interface BuiltHub {
   process: BuiltProcess;
   httpUrl: string;
   grpcAddress: string;
+  /** The hub CA the hub made in its data dir (`tls/ca.crt`). */
+  caFile: string;
+  /** `secret` as an agent is given it: `K10<CA sha256>::secret`, so the agent verifies the hub. */
+  agentToken(secret: string): string;
 }
 
 /**
@@ -105,7 +112,15 @@ export async function startBuiltHub(dataDir: string, env: Record<string, string>
     ...env,
   });
   await process.waitForOutput(/hub started/, "hub started");
-  return { process, httpUrl: `http://127.0.0.1:${httpPort}`, grpcAddress: `127.0.0.1:${grpcPort}` };
+  const caFile = path.join(dataDir, "tls", "ca.crt");
+  const fingerprint = certificateFingerprint(fs.readFileSync(caFile, "utf8"));
+  return {
+    process,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
+    caFile,
+    agentToken: (secret) => formatJoinToken(fingerprint, secret),
+  };
 }
 
 /** A built hub with one built agent joined and ready, and an admin token for the native API. */
@@ -141,7 +156,8 @@ export async function startBuiltCluster(
     request<T>(`${started.httpUrl}/api/corral/v1${url}`, method, body, token);
   const agent = BuiltProcess.start("corral-agent", [], {
     CORRAL_HUB: started.grpcAddress,
-    CORRAL_JOIN_TOKEN: opts.joinToken,
+    // With the CA fingerprint: the agent verifies the hub over TLS as a production agent does.
+    CORRAL_JOIN_TOKEN: started.agentToken(opts.joinToken),
     CORRAL_CLUSTER: opts.cluster,
     CORRAL_NODE_NAME: opts.node,
     CORRAL_AGENT_DATA_DIR: path.join(dir, `agent-${opts.node}`),

@@ -8,6 +8,8 @@ import { FakeRuntime } from "../../agent/runtime/fake-runtime";
 import type { Runtime } from "../../agent/runtime/runtime";
 import { loadHubConfig } from "../../hub/config";
 import { startHub, type HubOptions, type RunningHub } from "../../hub/hub";
+import { defaultSans, HubCa } from "../../hub/tls/hub-ca";
+import { testKeys } from "./test-keys";
 import { fakeHardware } from "./fake-hardware";
 import { request } from "./http";
 import { testLogger } from "./logger";
@@ -36,9 +38,13 @@ export interface TestHub {
 export async function startTestHub(
   env: Record<string, string> = {},
   dataDir?: string,
-  options: Pick<HubOptions, "surfaces"> = {},
+  options: Pick<HubOptions, "surfaces"> & {
+    /** Let the hub create its own CA instead of copying this process's cached test CA. */
+    freshCa?: boolean;
+  } = {},
 ): Promise<TestHub> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "corral-hub-"));
+  if (!options.freshCa) await seedTestCa(dir);
   const config = loadHubConfig({
     CORRAL_DATA_DIR: dir,
     CORRAL_HTTP_HOST: "127.0.0.1",
@@ -54,7 +60,10 @@ export async function startTestHub(
     CORRAL_RESTART_BACKOFF_MS: "20",
     ...env,
   });
-  const hub = await startHub(config, { logger: testLogger(), ...options });
+  const hub = await startHub(config, {
+    logger: testLogger(),
+    ...(options.surfaces ? { surfaces: options.surfaces } : {}),
+  });
   const api: TestHub["api"] = (method, url, body, token) =>
     request(`${hub.httpUrl}${url}`, method, body, token === undefined ? adminToken : token);
   let adminToken = "";
@@ -79,21 +88,57 @@ export interface TestAgentOptions {
   dataDir?: string | null;
   /** Connect through this address instead of the hub's (a TcpProxy). */
   hubAddress?: string;
+  /** HubLink certRenewFraction (renewal tests). */
+  certRenewFraction?: number;
+  /** CORRAL_HUB_CA_FILE. */
+  hubCaFile?: string;
 }
 
-/** An agent in this process over real loopback gRPC, with FakeRuntime unless told otherwise. */
+let templateTls: Promise<string> | null = null;
+
+/**
+ * Copies this process's test CA (and the server certificate it issued for loopback) into
+ * `<dataDir>/tls` unless the hub has one there already: every test hub takes the real TLS path
+ * without paying for RSA key generation each time. Made once, by the hub's own code (HubCa).
+ */
+async function seedTestCa(dataDir: string): Promise<void> {
+  const tls = path.join(dataDir, "tls");
+  if (fs.existsSync(path.join(tls, "ca.crt"))) return;
+  templateTls ??= (async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-test-ca-"));
+    const ca = await HubCa.open(dir);
+    await ca.serverIdentity(defaultSans([], ["127.0.0.1", "127.0.0.1"]));
+    return ca.dir;
+  })();
+  const template = await templateTls;
+  fs.mkdirSync(tls, { recursive: true });
+  for (const f of fs.readdirSync(template)) {
+    fs.copyFileSync(path.join(template, f), path.join(tls, f));
+    fs.chmodSync(path.join(tls, f), fs.statSync(path.join(template, f)).mode & 0o777);
+  }
+}
+
+/**
+ * An agent in this process over real loopback gRPC with mutual TLS, with FakeRuntime unless told
+ * otherwise. Its default join token carries the hub's CA fingerprint (K10...), so the agent
+ * verifies the hub as a production agent does; a bare `joinToken` takes the trust-on-first-use path.
+ */
 export function startTestAgent(hub: TestHub, opts: TestAgentOptions): RunningAgent {
   return startAgent({
     hub: opts.hubAddress ?? hub.hub.grpcAddress,
     cluster: opts.cluster ?? "default",
     nodeName: opts.name,
     labels: opts.labels ?? [],
-    joinToken: opts.joinToken ?? JOIN_TOKEN,
+    joinToken: opts.joinToken ?? hub.hub.core.joinTokens.present(JOIN_TOKEN),
     dataDir: opts.dataDir ?? null,
     keepExitedMs: 3_600_000,
     runtime: opts.runtime ?? new FakeRuntime({ nodeId: opts.name }),
     hardware: opts.hardware ?? fakeHardware({ hostname: opts.name }),
     logger: testLogger(),
     retry: { initialMs: 50, multiplier: 2, maxMs: 500 },
+    ...(opts.certRenewFraction === undefined ? {} : { certRenewFraction: opts.certRenewFraction }),
+    // One cached key pair for every test agent: the certificate, not the key, names the node.
+    generateKey: testKeys,
+    ...(opts.hubCaFile === undefined ? {} : { hubCaFile: opts.hubCaFile }),
   });
 }

@@ -84,6 +84,13 @@ describe("scripts/install-agent.sh", () => {
     );
   });
 
+  it("takes a join token that carries the hub CA fingerprint (K10<sha256>::<secret>)", () => {
+    const k10 = `K10${"ab".repeat(32)}::abc123.s3cret-token`;
+    const res = install("--hub", "hub.example:9081", "--token", k10, "--dry-run");
+    assert.equal(res.status, 0, res.stderr);
+    assert.ok(section(res.stdout, "/etc/corral/agent.env").includes(`CORRAL_JOIN_TOKEN=${k10}`));
+  });
+
   it("-h prints usage and exits 0", () => {
     const res = install("-h");
     assert.equal(res.status, 0);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { credentials, Metadata, status } from "@grpc/grpc-js";
-import { AgentLinkClient, type HubMessage } from "../../proto/gen/corral/v1/agent_link";
+import { Metadata, status } from "@grpc/grpc-js";
+import type { HubMessage } from "../../proto/gen/corral/v1/agent_link";
+import { agentLinkClient } from "../helpers/agent-link-client";
 import { startTestHub, type TestHub } from "../helpers/test-hub";
 
 interface ErrorBody {
@@ -178,7 +179,8 @@ describe("integration: native API edges (auth, validation, errors, health)", () 
   });
 
   it("refuses an agent stream with a forged node credential (UNAUTHENTICATED)", async () => {
-    const client = new AgentLinkClient(hub.hub.grpcAddress, credentials.createInsecure());
+    // Over TLS with the hub's CA, as the transport now requires (no client certificate either).
+    const client = agentLinkClient(hub);
     const md = new Metadata();
     md.set("authorization", "Bearer 00000000-0000-0000-0000-000000000000.forged");
     const call = client.connect(md);

@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { credentials, status, type ServiceError } from "@grpc/grpc-js";
+import { status, type ServiceError } from "@grpc/grpc-js";
 import type { RunningAgent } from "../../agent/agent";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
-import { AgentLinkClient, type JoinRequest, type JoinResponse } from "../../proto/gen/corral/v1/agent_link";
+import type { JoinRequest, JoinResponse } from "../../proto/gen/corral/v1/agent_link";
+import { rawJoin } from "../helpers/agent-link-client";
 import { fakeGpus, fakeHardware } from "../helpers/fake-hardware";
-import { JOIN_TOKEN, startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
+import { startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
 import { waitFor } from "../helpers/wait";
 
 interface NodeJson {
@@ -25,20 +26,8 @@ interface WorkloadJson {
   tasks: { state: string; node: string | null; containerId: string | null }[];
 }
 
-/** One Join over loopback gRPC, as an agent (or an impostor) sends it. */
-function join(hub: TestHub, req: Partial<JoinRequest>): Promise<JoinResponse> {
-  const client = new AgentLinkClient(hub.hub.grpcAddress, credentials.createInsecure());
-  return new Promise<JoinResponse>((resolve, reject) => {
-    client.join(
-      { joinToken: JOIN_TOKEN, nodeName: "", cluster: "default", nodeCredential: "", ...req },
-      (err: ServiceError | null, res?: JoinResponse) => {
-        client.close();
-        if (err || !res) reject(err ?? new Error("empty join response"));
-        else resolve(res);
-      },
-    );
-  });
-}
+/** One Join over TLS, as an agent (or an impostor) sends it. */
+const join = (hub: TestHub, req: Partial<JoinRequest>): Promise<JoinResponse> => rawJoin(hub, req);
 
 const refusedAsTaken = (name: string) => (err: unknown) => {
   const e = err as ServiceError;

@@ -115,6 +115,8 @@ function exchangeToken(
   ctx.cookies.set(TUNNEL_COOKIE, token, {
     httpOnly: true,
     sameSite: "lax",
+    // Secure whenever the hub serves TLS (issue 13).
+    secure: ctx.secure,
     path: `${base}/`,
     expires: new Date(grant.expiresAt),
     overwrite: true,

@@ -22,6 +22,7 @@ import { images } from "./017-images";
 import { hubRegistry } from "./019-hub-registry";
 import { accessKeys } from "./016-access-keys";
 import { jobTemplates } from "./018-job-templates";
+import { nodeCertificates } from "./022-node-certificates";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   hubRegistry,
   accessKeys,
   jobTemplates,
+  nodeCertificates,
 ];

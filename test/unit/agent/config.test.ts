@@ -37,4 +37,33 @@ describe("agent configuration", () => {
     refuses({ CORRAL_KEEP_EXITED_MS: "-1" }, "CORRAL_KEEP_EXITED_MS");
     refuses({ CORRAL_NODE_NAME: "has space" }, "CORRAL_NODE_NAME");
   });
+
+  it("container policy: pids limit, bind address and denied host ports (the hub's port added by default)", () => {
+    const c = loadAgentConfig({ ...BASE, CORRAL_HUB: "hub:7443" }).containerPolicy;
+    assert.equal(c.pidsLimit, 4096);
+    assert.equal(c.portBindAddress, "0.0.0.0");
+    assert.deepEqual(c.deniedHostPorts, [
+      { from: 1, to: 1023 },
+      { from: 9080, to: 9081 },
+      { from: 7443, to: 7443 },
+    ]);
+    const set = loadAgentConfig({
+      ...BASE,
+      CORRAL_CONTAINER_PIDS_LIMIT: "256",
+      CORRAL_PORT_BIND_ADDRESS: "127.0.0.1",
+      CORRAL_DENIED_HOST_PORTS: "1-1023,8000-8100",
+    }).containerPolicy;
+    assert.deepEqual(set, {
+      pidsLimit: 256,
+      portBindAddress: "127.0.0.1",
+      deniedHostPorts: [
+        { from: 1, to: 1023 },
+        { from: 8000, to: 8100 },
+      ],
+    });
+    refuses({ CORRAL_PORT_BIND_ADDRESS: "localhost" }, "CORRAL_PORT_BIND_ADDRESS");
+    refuses({ CORRAL_DENIED_HOST_PORTS: "80-22" }, "CORRAL_DENIED_HOST_PORTS");
+    refuses({ CORRAL_CONTAINER_PIDS_LIMIT: "-5" }, "CORRAL_CONTAINER_PIDS_LIMIT");
+    refuses({ CORRAL_HUB_CA_FILE: "/no/such/ca.crt" }, "CORRAL_HUB_CA_FILE");
+  });
 });

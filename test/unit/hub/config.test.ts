@@ -51,9 +51,39 @@ describe("hub config", () => {
       oteNoTargetTimeoutMs: 300_000,
       openpaiListRatePerMin: 120,
       openpaiSubmitRatePerHour: 3600,
+      tlsSans: [],
+      nodeCertTtlS: 2_592_000,
+      httpTls: "off",
+      httpTlsCertFile: undefined,
+      httpTlsKeyFile: undefined,
       logLevel: "info",
     });
     assert.ok(Object.isFrozen(c));
+  });
+
+  it("transport settings: TLS SANs, node certificate lifetime, HTTP TLS mode and files", () => {
+    const cert = path.join(dir, "http.crt");
+    const key = path.join(dir, "http.key");
+    fs.writeFileSync(cert, "x");
+    fs.writeFileSync(key, "x");
+    const c = loadHubConfig({ CORRAL_TLS_SANS: "hub.example, 10.0.0.5", CORRAL_NODE_CERT_TTL_S: "3600" });
+    assert.deepEqual(c.tlsSans, ["hub.example", "10.0.0.5"]);
+    assert.equal(c.nodeCertTtlS, 3600);
+    assert.equal(loadHubConfig({ CORRAL_HTTP_TLS: "auto" }).httpTls, "auto");
+    const files = loadHubConfig({ CORRAL_HTTP_TLS_CERT: cert, CORRAL_HTTP_TLS_KEY: key });
+    assert.equal(files.httpTls, "files");
+    refuses({ CORRAL_HTTP_TLS_CERT: cert }, "CORRAL_HTTP_TLS_CERT");
+    refuses(
+      { CORRAL_HTTP_TLS: "auto", CORRAL_HTTP_TLS_CERT: cert, CORRAL_HTTP_TLS_KEY: key },
+      "CORRAL_HTTP_TLS",
+    );
+    refuses({ CORRAL_HTTP_TLS: "files" }, "CORRAL_HTTP_TLS");
+    refuses({ CORRAL_HTTP_TLS: "on" }, "CORRAL_HTTP_TLS");
+    refuses(
+      { CORRAL_HTTP_TLS_CERT: path.join(dir, "none"), CORRAL_HTTP_TLS_KEY: key },
+      "CORRAL_HTTP_TLS_CERT",
+    );
+    refuses({ CORRAL_NODE_CERT_TTL_S: "10" }, "CORRAL_NODE_CERT_TTL_S");
   });
 
   it("reads each variable, and an empty one counts as unset", () => {

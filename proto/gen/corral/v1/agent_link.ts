@@ -30,8 +30,10 @@ export const protobufFileName = "corral/v1/agent_link.proto";
 /**
  * The hub <-> agent protocol (docs/architecture.md §3).
  *
- * One bidirectional stream per agent plus a unary Join. The agent authenticates every Connect with
- * the node credential it received from Join, sent as gRPC metadata:
+ * One bidirectional stream per agent plus a unary Join, over TLS with the hub's own CA (issue 13).
+ * Join trades a join token (and a certificate request) for the node's credential and a client
+ * certificate signed by the hub CA, node id in its subject. Every Connect and Tunnel presents that
+ * certificate (mutual TLS) and the node credential as gRPC metadata:
  *   authorization: Bearer <node credential>
  * A reconnect is a fresh Hello + Welcome; no message is assumed delivered once or twice. The agent
  * reconciles its containers against the desired set after every Welcome and DesiredDelta.
@@ -47,6 +49,11 @@ export interface JoinRequest {
    * node). Empty on a first join.
    */
   nodeCredential: string;
+  /**
+   * PKCS#10 request (PEM) for the node's client certificate, signed with the agent's own key (the
+   * key never leaves the node). Required.
+   */
+  certificateRequest: string;
 }
 
 export interface JoinResponse {
@@ -54,6 +61,10 @@ export interface JoinResponse {
   /** Secret presented on every Connect; the hub keeps only its hash. */
   nodeCredential: string;
   cluster: string;
+  /** The node's client certificate (PEM), signed by the hub CA; Connect and Tunnel require it. */
+  certificate: string;
+  /** The hub CA certificate (PEM). */
+  caCertificate: string;
 }
 
 export interface AgentMessage {
@@ -65,6 +76,7 @@ export interface AgentMessage {
     | //
     /** Field numbers from 20 on: one feature each, so parallel changes never collide. */
     { $case: "imageCommitResult"; value: ImageCommitResult }
+    | { $case: "certificateRequest"; value: CertificateRequest }
     | undefined;
 }
 
@@ -76,7 +88,22 @@ export interface HubMessage {
     | { $case: "drain"; value: Drain }
     | { $case: "tunnelRequest"; value: TunnelRequest }
     | { $case: "imageCommit"; value: ImageCommitRequest }
+    | { $case: "certificate"; value: NodeCertificate }
     | undefined;
+}
+
+/**
+ * Agent -> hub over Connect: renew this node's client certificate before it expires (PEM PKCS#10,
+ * a fresh key of the agent's). The hub answers with a NodeCertificate, or an empty one with error.
+ */
+export interface CertificateRequest {
+  csr: string;
+}
+
+export interface NodeCertificate {
+  certificate: string;
+  caCertificate: string;
+  error: string;
 }
 
 export interface Hello {
@@ -229,7 +256,7 @@ export interface ExecExit {
 }
 
 function createBaseJoinRequest(): JoinRequest {
-  return { joinToken: "", nodeName: "", cluster: "", nodeCredential: "" };
+  return { joinToken: "", nodeName: "", cluster: "", nodeCredential: "", certificateRequest: "" };
 }
 
 export const JoinRequest: MessageFns<JoinRequest> = {
@@ -245,6 +272,9 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     }
     if (message.nodeCredential !== "") {
       writer.uint32(34).string(message.nodeCredential);
+    }
+    if (message.certificateRequest !== "") {
+      writer.uint32(42).string(message.certificateRequest);
     }
     return writer;
   },
@@ -294,6 +324,14 @@ export const JoinRequest: MessageFns<JoinRequest> = {
             message.nodeCredential = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.certificateRequest = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -324,6 +362,11 @@ export const JoinRequest: MessageFns<JoinRequest> = {
         : isSet(object.node_credential)
         ? globalThis.String(object.node_credential)
         : "",
+      certificateRequest: isSet(object.certificateRequest)
+        ? globalThis.String(object.certificateRequest)
+        : isSet(object.certificate_request)
+        ? globalThis.String(object.certificate_request)
+        : "",
     };
   },
 
@@ -341,6 +384,9 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     if (message.nodeCredential !== "") {
       obj.nodeCredential = message.nodeCredential;
     }
+    if (message.certificateRequest !== "") {
+      obj.certificateRequest = message.certificateRequest;
+    }
     return obj;
   },
 
@@ -353,12 +399,13 @@ export const JoinRequest: MessageFns<JoinRequest> = {
     message.nodeName = object.nodeName ?? "";
     message.cluster = object.cluster ?? "";
     message.nodeCredential = object.nodeCredential ?? "";
+    message.certificateRequest = object.certificateRequest ?? "";
     return message;
   },
 };
 
 function createBaseJoinResponse(): JoinResponse {
-  return { nodeId: "", nodeCredential: "", cluster: "" };
+  return { nodeId: "", nodeCredential: "", cluster: "", certificate: "", caCertificate: "" };
 }
 
 export const JoinResponse: MessageFns<JoinResponse> = {
@@ -371,6 +418,12 @@ export const JoinResponse: MessageFns<JoinResponse> = {
     }
     if (message.cluster !== "") {
       writer.uint32(26).string(message.cluster);
+    }
+    if (message.certificate !== "") {
+      writer.uint32(34).string(message.certificate);
+    }
+    if (message.caCertificate !== "") {
+      writer.uint32(42).string(message.caCertificate);
     }
     return writer;
   },
@@ -412,6 +465,22 @@ export const JoinResponse: MessageFns<JoinResponse> = {
             message.cluster = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.certificate = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.caCertificate = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -437,6 +506,12 @@ export const JoinResponse: MessageFns<JoinResponse> = {
         ? globalThis.String(object.node_credential)
         : "",
       cluster: isSet(object.cluster) ? globalThis.String(object.cluster) : "",
+      certificate: isSet(object.certificate) ? globalThis.String(object.certificate) : "",
+      caCertificate: isSet(object.caCertificate)
+        ? globalThis.String(object.caCertificate)
+        : isSet(object.ca_certificate)
+        ? globalThis.String(object.ca_certificate)
+        : "",
     };
   },
 
@@ -451,6 +526,12 @@ export const JoinResponse: MessageFns<JoinResponse> = {
     if (message.cluster !== "") {
       obj.cluster = message.cluster;
     }
+    if (message.certificate !== "") {
+      obj.certificate = message.certificate;
+    }
+    if (message.caCertificate !== "") {
+      obj.caCertificate = message.caCertificate;
+    }
     return obj;
   },
 
@@ -462,6 +543,8 @@ export const JoinResponse: MessageFns<JoinResponse> = {
     message.nodeId = object.nodeId ?? "";
     message.nodeCredential = object.nodeCredential ?? "";
     message.cluster = object.cluster ?? "";
+    message.certificate = object.certificate ?? "";
+    message.caCertificate = object.caCertificate ?? "";
     return message;
   },
 };
@@ -487,6 +570,9 @@ export const AgentMessage: MessageFns<AgentMessage> = {
         break;
       case "imageCommitResult":
         ImageCommitResult.encode(message.body.value, writer.uint32(162).fork()).join();
+        break;
+      case "certificateRequest":
+        CertificateRequest.encode(message.body.value, writer.uint32(42).fork()).join();
         break;
     }
     return writer;
@@ -545,6 +631,14 @@ export const AgentMessage: MessageFns<AgentMessage> = {
             message.body = { $case: "imageCommitResult", value: ImageCommitResult.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.body = { $case: "certificateRequest", value: CertificateRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -575,6 +669,10 @@ export const AgentMessage: MessageFns<AgentMessage> = {
         ? { $case: "imageCommitResult", value: ImageCommitResult.fromJSON(object.imageCommitResult) }
         : isSet(object.image_commit_result)
         ? { $case: "imageCommitResult", value: ImageCommitResult.fromJSON(object.image_commit_result) }
+        : isSet(object.certificateRequest)
+        ? { $case: "certificateRequest", value: CertificateRequest.fromJSON(object.certificateRequest) }
+        : isSet(object.certificate_request)
+        ? { $case: "certificateRequest", value: CertificateRequest.fromJSON(object.certificate_request) }
         : undefined,
     };
   },
@@ -591,6 +689,8 @@ export const AgentMessage: MessageFns<AgentMessage> = {
       obj.logChunk = LogChunk.toJSON(message.body.value);
     } else if (message.body?.$case === "imageCommitResult") {
       obj.imageCommitResult = ImageCommitResult.toJSON(message.body.value);
+    } else if (message.body?.$case === "certificateRequest") {
+      obj.certificateRequest = CertificateRequest.toJSON(message.body.value);
     }
     return obj;
   },
@@ -631,6 +731,12 @@ export const AgentMessage: MessageFns<AgentMessage> = {
         }
         break;
       }
+      case "certificateRequest": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "certificateRequest", value: CertificateRequest.fromPartial(object.body.value) };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -660,6 +766,9 @@ export const HubMessage: MessageFns<HubMessage> = {
         break;
       case "imageCommit":
         ImageCommitRequest.encode(message.body.value, writer.uint32(162).fork()).join();
+        break;
+      case "certificate":
+        NodeCertificate.encode(message.body.value, writer.uint32(50).fork()).join();
         break;
     }
     return writer;
@@ -726,6 +835,14 @@ export const HubMessage: MessageFns<HubMessage> = {
             message.body = { $case: "imageCommit", value: ImageCommitRequest.decode(reader, reader.uint32()) };
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.body = { $case: "certificate", value: NodeCertificate.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -758,6 +875,8 @@ export const HubMessage: MessageFns<HubMessage> = {
         ? { $case: "imageCommit", value: ImageCommitRequest.fromJSON(object.imageCommit) }
         : isSet(object.image_commit)
         ? { $case: "imageCommit", value: ImageCommitRequest.fromJSON(object.image_commit) }
+        : isSet(object.certificate)
+        ? { $case: "certificate", value: NodeCertificate.fromJSON(object.certificate) }
         : undefined,
     };
   },
@@ -776,6 +895,8 @@ export const HubMessage: MessageFns<HubMessage> = {
       obj.tunnelRequest = TunnelRequest.toJSON(message.body.value);
     } else if (message.body?.$case === "imageCommit") {
       obj.imageCommit = ImageCommitRequest.toJSON(message.body.value);
+    } else if (message.body?.$case === "certificate") {
+      obj.certificate = NodeCertificate.toJSON(message.body.value);
     }
     return obj;
   },
@@ -822,7 +943,185 @@ export const HubMessage: MessageFns<HubMessage> = {
         }
         break;
       }
+      case "certificate": {
+        if (object.body?.value !== undefined && object.body?.value !== null) {
+          message.body = { $case: "certificate", value: NodeCertificate.fromPartial(object.body.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseCertificateRequest(): CertificateRequest {
+  return { csr: "" };
+}
+
+export const CertificateRequest: MessageFns<CertificateRequest> = {
+  encode(message: CertificateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.csr !== "") {
+      writer.uint32(10).string(message.csr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CertificateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCertificateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.csr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CertificateRequest {
+    return { csr: isSet(object.csr) ? globalThis.String(object.csr) : "" };
+  },
+
+  toJSON(message: CertificateRequest): unknown {
+    const obj: any = {};
+    if (message.csr !== "") {
+      obj.csr = message.csr;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CertificateRequest>, I>>(base?: I): CertificateRequest {
+    return CertificateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CertificateRequest>, I>>(object: I): CertificateRequest {
+    const message = createBaseCertificateRequest();
+    message.csr = object.csr ?? "";
+    return message;
+  },
+};
+
+function createBaseNodeCertificate(): NodeCertificate {
+  return { certificate: "", caCertificate: "", error: "" };
+}
+
+export const NodeCertificate: MessageFns<NodeCertificate> = {
+  encode(message: NodeCertificate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.certificate !== "") {
+      writer.uint32(10).string(message.certificate);
+    }
+    if (message.caCertificate !== "") {
+      writer.uint32(18).string(message.caCertificate);
+    }
+    if (message.error !== "") {
+      writer.uint32(26).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeCertificate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeCertificate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.certificate = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.caCertificate = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NodeCertificate {
+    return {
+      certificate: isSet(object.certificate) ? globalThis.String(object.certificate) : "",
+      caCertificate: isSet(object.caCertificate)
+        ? globalThis.String(object.caCertificate)
+        : isSet(object.ca_certificate)
+        ? globalThis.String(object.ca_certificate)
+        : "",
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: NodeCertificate): unknown {
+    const obj: any = {};
+    if (message.certificate !== "") {
+      obj.certificate = message.certificate;
+    }
+    if (message.caCertificate !== "") {
+      obj.caCertificate = message.caCertificate;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NodeCertificate>, I>>(base?: I): NodeCertificate {
+    return NodeCertificate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NodeCertificate>, I>>(object: I): NodeCertificate {
+    const message = createBaseNodeCertificate();
+    message.certificate = object.certificate ?? "";
+    message.caCertificate = object.caCertificate ?? "";
+    message.error = object.error ?? "";
     return message;
   },
 };

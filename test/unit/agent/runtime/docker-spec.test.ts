@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
 import { demuxLogs } from "../../../../agent/runtime/docker-output";
+import {
+  checkHostPorts,
+  DEFAULT_CONTAINER_POLICY,
+  DEFAULT_PIDS_LIMIT,
+  parsePortRanges,
+} from "../../../../agent/runtime/container-policy";
+import type { RuntimeError } from "../../../../agent/runtime/runtime";
 import { createOptions } from "../../../../agent/runtime/docker-spec";
 import { containerName, readLabels, taskLabels, volumeName } from "../../../../agent/runtime/labels";
 import { taskSpec } from "../../../helpers/task-spec";
@@ -107,10 +114,46 @@ describe("Docker create options (no engine)", () => {
     assert.equal(opts.HostConfig?.Memory, 64 * 1024 * 1024);
     assert.equal(opts.HostConfig?.DeviceRequests, undefined);
     assert.deepEqual(opts.ExposedPorts, { "80/tcp": {}, "53/udp": {} });
+    // Published on the policy's bind address (DEFAULT_CONTAINER_POLICY: every address).
     assert.deepEqual(opts.HostConfig?.PortBindings, {
-      "80/tcp": [{ HostPort: "" }],
-      "53/udp": [{ HostPort: "5353" }],
+      "80/tcp": [{ HostIp: "0.0.0.0", HostPort: "" }],
+      "53/udp": [{ HostIp: "0.0.0.0", HostPort: "5353" }],
     });
+  });
+
+  it("hardens every container: no-new-privileges, a pids limit, never privileged, no added capabilities", () => {
+    const opts = createOptions("n", taskSpec());
+    assert.deepEqual(opts.HostConfig?.SecurityOpt, ["no-new-privileges:true"]);
+    assert.equal(opts.HostConfig?.PidsLimit, DEFAULT_PIDS_LIMIT);
+    assert.equal(opts.HostConfig?.Privileged, false);
+    assert.equal(opts.HostConfig?.CapAdd, undefined);
+    const custom = createOptions(
+      "n",
+      taskSpec({ ports: [{ name: "http", containerPort: 80, protocol: "tcp", hostPort: 8080 }] }),
+      { pidsLimit: 0, portBindAddress: "127.0.0.1", deniedHostPorts: [] },
+    );
+    assert.equal(custom.HostConfig?.PidsLimit, undefined, "0: the engine's default");
+    assert.deepEqual(custom.HostConfig?.PortBindings, {
+      "80/tcp": [{ HostIp: "127.0.0.1", HostPort: "8080" }],
+    });
+  });
+
+  it("refuses host ports in the denied ranges (default: below 1024 and the hub's 9080-9081)", () => {
+    const spec = (hostPort: number) =>
+      taskSpec({ ports: [{ name: "web", containerPort: 80, protocol: "tcp", hostPort }] });
+    for (const port of [22, 80, 1023, 9080, 9081]) {
+      assert.throws(
+        () => checkHostPorts(spec(port), DEFAULT_CONTAINER_POLICY),
+        (err: RuntimeError) => err.reason === "create_failed" && err.message.includes(`host port ${port} `),
+      );
+    }
+    for (const port of [0, 1024, 8080, 9082]) checkHostPorts(spec(port), DEFAULT_CONTAINER_POLICY);
+    const policy = { ...DEFAULT_CONTAINER_POLICY, deniedHostPorts: parsePortRanges("8000-8999, 7000") };
+    assert.throws(() => checkHostPorts(spec(8080), policy), /CORRAL_DENIED_HOST_PORTS/);
+    assert.throws(() => checkHostPorts(spec(7000), policy));
+    checkHostPorts(spec(80), policy);
+    assert.throws(() => parsePortRanges("9-1"), /not a port or a range/);
+    assert.throws(() => parsePortRanges("70000"), /not a port or a range/);
   });
 
   it("no command, no limits: image default command and no limit fields", () => {

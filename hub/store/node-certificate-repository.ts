@@ -1,0 +1,39 @@
+import type { NodeCertificate } from "../core/model";
+import type { NodeCertificateRepository } from "../core/repositories";
+import type { Db } from "./database";
+
+interface NodeCertificateRow {
+  serial: string;
+  node_id: string;
+  issued_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+const toCertificate = (r: NodeCertificateRow): NodeCertificate => ({
+  serial: r.serial,
+  nodeId: r.node_id,
+  issuedAt: r.issued_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+});
+
+export function nodeCertificateRepository(db: Db): NodeCertificateRepository {
+  const insert = db.prepare(
+    `INSERT INTO node_certificates (serial, node_id, issued_at, expires_at, revoked_at)
+     VALUES (@serial, @nodeId, @issuedAt, @expiresAt, @revokedAt)`,
+  );
+  const bySerial = db.prepare("SELECT * FROM node_certificates WHERE serial = ?");
+  const revoke = db.prepare(
+    `UPDATE node_certificates SET revoked_at = @at
+     WHERE node_id = @nodeId AND revoked_at IS NULL AND serial <> @keep`,
+  );
+  return {
+    insert: (c) => void insert.run(c),
+    bySerial: (serial) => {
+      const r = bySerial.get(serial) as NodeCertificateRow | undefined;
+      return r && toCertificate(r);
+    },
+    revokeForNode: (nodeId, at, keepSerial) => revoke.run({ nodeId, at, keep: keepSerial ?? "" }).changes,
+  };
+}
