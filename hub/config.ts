@@ -216,7 +216,8 @@ function oneOf<T extends string>(
 
 /** `bucket=/dir,...` -> {bucket: "/dir"}; bucket names as OBS's (3-63 lowercase, digits, '.', '-'). */
 function storageMap(text: string | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  // Plain object: the bucket grammar admits no `__proto__`-like key, and readers use Object.hasOwn.
+  const out: Record<string, string> = {};
   for (const entry of (text ?? "")
     .split(",")
     .map((e) => e.trim())

@@ -51,6 +51,9 @@ describe("hub config", () => {
       oteNoTargetTimeoutMs: 300_000,
       openpaiListRatePerMin: 120,
       openpaiSubmitRatePerHour: 3600,
+      modelartsRegion: "cn-north-4",
+      modelartsNotebookQuota: 20,
+      modelartsStorage: {},
       tlsSans: [],
       nodeCertTtlS: 2_592_000,
       httpTls: "off",
@@ -146,5 +149,13 @@ describe("hub config", () => {
     });
     assert.deepEqual([envWins.httpPort, envWins.logLevel, envWins.grpcHost], [7000, "error", "127.0.0.1"]);
     refuses({ CORRAL_CONFIG_FILE: file(JSON.stringify({ CORRAL_HTTP_PORT: 70000 })) }, "CORRAL_HTTP_PORT");
+  });
+
+  it("reads the ModelArts storage buckets as node directories and refuses a bad entry", () => {
+    const c = loadHubConfig({ CORRAL_MODELARTS_STORAGE: "datasets=/srv/data, models=/srv/models" });
+    assert.deepEqual(c.modelartsStorage, { datasets: "/srv/data", models: "/srv/models" });
+    for (const bad of ["datasets", "x=/srv", "data=relative", "data=/srv/../etc", "__proto__=/srv"]) {
+      refuses({ CORRAL_MODELARTS_STORAGE: bad }, "CORRAL_MODELARTS_STORAGE");
+    }
   });
 });
