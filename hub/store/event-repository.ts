@@ -17,7 +17,25 @@ export function eventRepository(db: Db): EventRepository {
     "INSERT INTO events (workload_id, task_id, type, reason, message, at) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const byWorkload = db.prepare("SELECT * FROM events WHERE workload_id = ? ORDER BY id DESC LIMIT ?");
+  const recentAll = db.prepare("SELECT * FROM events ORDER BY id DESC LIMIT ?");
+  const recentOf = db.prepare(
+    `SELECT e.* FROM events e JOIN workloads w ON w.id = e.workload_id
+     WHERE w.owner = ? ORDER BY e.id DESC LIMIT ?`,
+  );
+  const toEvent = (r: EventRow) => ({
+    id: r.id,
+    workloadId: r.workload_id,
+    taskId: r.task_id,
+    type: r.type,
+    reason: r.reason,
+    message: r.message,
+    at: r.at,
+  });
   return {
+    recent: (limit, owner) =>
+      ((owner === undefined ? recentAll.all(limit) : recentOf.all(owner, limit)) as EventRow[])
+        .reverse()
+        .map(toEvent),
     append: (e) => void append.run(e.workloadId, e.taskId, e.type, e.reason, e.message, e.at),
     byWorkload: (workloadId, limit) =>
       (byWorkload.all(workloadId, limit) as EventRow[]).reverse().map((r) => ({
