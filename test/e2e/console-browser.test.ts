@@ -31,9 +31,21 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     browser = await requireBrowser(this, path.join(DEFAULT_CONSOLE_DIR, "index.html"));
     hub = await startTestHub();
     const nodes = [
-      { name: "gpu-h100", labels: ["gpu", "zone=a"], hardware: await recordedHardware("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt") },
-      { name: "gpu-p100", labels: ["gpu"], hardware: await recordedHardware("netdata-tesla-p100-query-gpu.csv") },
-      { name: "cpu-01", labels: [], hardware: fakeHardware({ hostname: "cpu-01", cores: 16, memoryMiB: 65536 }) },
+      {
+        name: "gpu-h100",
+        labels: ["gpu", "zone=a"],
+        hardware: await recordedHardware("nvidia-gpu-exporter-h100-mig-590.48.01-capture.txt"),
+      },
+      {
+        name: "gpu-p100",
+        labels: ["gpu"],
+        hardware: await recordedHardware("netdata-tesla-p100-query-gpu.csv"),
+      },
+      {
+        name: "cpu-01",
+        labels: [],
+        hardware: fakeHardware({ hostname: "cpu-01", cores: 16, memoryMiB: 65536 }),
+      },
     ];
     for (const n of nodes) agents.push(startTestAgent(hub, n));
     await Promise.all(agents.map((a) => a.welcomed()));
@@ -56,7 +68,8 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     await p.getByRole("button", { name: "Sign in" }).click();
     await p.getByRole("heading", { name: "Overview" }).waitFor();
   };
-  const nav = (p: Page, name: string) => p.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
+  const nav = (p: Page, name: string) =>
+    p.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
 
   it("signs in with the form; the session is an HTTP-only cookie, nothing in storage", async () => {
     await page.goto("/");
@@ -84,7 +97,10 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     for (const n of ["gpu-h100", "gpu-p100", "cpu-01"]) await page.getByRole("link", { name: n }).waitFor();
     await screenshots(page, "nodes");
     await page.getByLabel("Filter nodes").fill("zone=a");
-    await waitFor(async () => ((await page.getByRole("link", { name: "gpu-p100" }).count()) === 0 ? true : null), "p100 filtered out");
+    await waitFor(
+      async () => ((await page.getByRole("link", { name: "gpu-p100" }).count()) === 0 ? true : null),
+      "p100 filtered out",
+    );
     await page.getByLabel("Filter nodes").fill("");
     await page.getByRole("link", { name: "gpu-h100" }).click();
     await page.getByRole("heading", { name: /gpu-h100/ }).waitFor();
@@ -98,7 +114,10 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
 
   it("cordons and uncordons a node", async () => {
     await page.getByRole("button", { name: "Cordon" }).click();
-    await page.getByRole("heading", { name: /gpu-h100/ }).getByText("cordoned").waitFor();
+    await page
+      .getByRole("heading", { name: /gpu-h100/ })
+      .getByText("cordoned")
+      .waitFor();
     const node = await hub.api<{ schedulable: boolean }>("GET", `${V1}/nodes/gpu-h100`);
     assert.equal(node.body.schedulable, false);
     await page.getByRole("button", { name: "Uncordon" }).click();
@@ -123,25 +142,41 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     await page.getByLabel("Environment").fill("FAKE_RUN_FOR_MS=1500\nFAKE_LOG=hello from the console");
     await page.getByRole("button", { name: "Submit" }).click();
     await page.getByRole("heading", { name: /hello-console/ }).waitFor();
-    await page.getByRole("heading", { name: /hello-console/ }).getByText("succeeded").waitFor({ timeout: 30_000 });
-    await page.getByRole("table", { name: /Tasks of/ }).getByText("0", { exact: true }).first().waitFor();
+    await page
+      .getByRole("heading", { name: /hello-console/ })
+      .getByText("succeeded")
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByRole("table", { name: /Tasks of/ })
+      .getByText("0", { exact: true })
+      .first()
+      .waitFor();
     await page.getByLabel("Log of task 0").getByText("hello from the console").waitFor();
     await page.getByText("Succeeded", { exact: false }).first().waitFor();
     await screenshots(page, "workload");
   });
 
   it("stops a running workload", async () => {
-    const w = await hub.api<{ id: string }>("POST", `${V1}/workloads`, { name: "long-runner", image: "busybox" });
+    const w = await hub.api<{ id: string }>("POST", `${V1}/workloads`, {
+      name: "long-runner",
+      image: "busybox",
+    });
     await waitFor(async () => {
       const r = await hub.api<{ state: string }>("GET", `${V1}/workloads/${w.body.id}`);
       return r.body.state === "running" ? true : null;
     }, "long-runner running");
     await nav(page, "Workloads").click();
     await page.getByRole("link", { name: "long-runner" }).click();
-    await page.getByRole("heading", { name: /long-runner/ }).getByText("running").waitFor();
+    await page
+      .getByRole("heading", { name: /long-runner/ })
+      .getByText("running")
+      .waitFor();
     await page.getByRole("button", { name: "Stop", exact: true }).click();
     await page.getByRole("button", { name: "Stop now" }).click();
-    await page.getByRole("heading", { name: /long-runner/ }).getByText("stopped").waitFor({ timeout: 30_000 });
+    await page
+      .getByRole("heading", { name: /long-runner/ })
+      .getByText("stopped")
+      .waitFor({ timeout: 30_000 });
     await nav(page, "Workloads").click();
     await page.getByLabel("State").selectOption("stopped");
     await page.getByRole("link", { name: "long-runner" }).waitFor();
@@ -182,11 +217,17 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     await command.waitFor();
     const text = await command.innerText();
     const port = hub.hub.grpcAddress.split(":").pop();
-    assert.match(text, new RegExp(`^sudo bash scripts/install-agent.sh --hub 127\\.0\\.0\\.1:${port} --token \\S{16,}$`));
+    assert.match(
+      text,
+      new RegExp(`^sudo bash scripts/install-agent.sh --hub 127\\.0\\.0\\.1:${port} --token \\S{16,}$`),
+    );
     await page.getByRole("button", { name: "Copy install command" }).waitFor();
     await screenshots(page, "join-tokens");
     const token = text.split("--token ")[1] as string;
-    const tokens = await hub.api<{ items: { id: string; description: string; valid: boolean }[] }>("GET", `${V1}/join-tokens`);
+    const tokens = await hub.api<{ items: { id: string; description: string; valid: boolean }[] }>(
+      "GET",
+      `${V1}/join-tokens`,
+    );
     const made = tokens.body.items.find((t) => t.description === "rack 4");
     assert.ok(made && made.valid && token.length > 0);
     await page.getByRole("button", { name: `Revoke token ${made.id.slice(0, 8)}` }).click();
@@ -214,8 +255,13 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     const before = (await context.cookies()).find((c) => c.name === "corral_session")?.value;
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("button", { name: "Sign in" }).waitFor();
-    assert.equal((await context.cookies()).find((c) => c.name === "corral_session"), undefined);
-    const me = await fetch(`${hub.hub.httpUrl}${V1}/auth/me`, { headers: { cookie: `corral_session=${before}` } });
+    assert.equal(
+      (await context.cookies()).find((c) => c.name === "corral_session"),
+      undefined,
+    );
+    const me = await fetch(`${hub.hub.httpUrl}${V1}/auth/me`, {
+      headers: { cookie: `corral_session=${before}` },
+    });
     assert.equal(me.status, 401);
   });
 

@@ -48,9 +48,14 @@ const items = <T>(path: string) => get<Items<T>>(path).then((r) => r.items);
 
 export const useMe = () =>
   useQuery({ queryKey: keys.me, queryFn: () => get<Me>("/auth/me"), retry: false, staleTime: 60_000 });
-export const useNodes = () => useQuery({ queryKey: keys.nodes, queryFn: () => items<Node>("/nodes"), ...live });
+export const useNodes = () =>
+  useQuery({ queryKey: keys.nodes, queryFn: () => items<Node>("/nodes"), ...live });
 export const useNode = (name: string) =>
-  useQuery({ queryKey: keys.node(name), queryFn: () => get<Node>(`/nodes/${encodeURIComponent(name)}`), ...live });
+  useQuery({
+    queryKey: keys.node(name),
+    queryFn: () => get<Node>(`/nodes/${encodeURIComponent(name)}`),
+    ...live,
+  });
 export const useNodeMetrics = (name: string) =>
   useQuery({
     queryKey: keys.nodeMetrics(name),
@@ -61,7 +66,11 @@ export const useNodeMetrics = (name: string) =>
 export const useWorkloads = () =>
   useQuery({ queryKey: keys.workloads, queryFn: () => items<Workload>("/workloads?limit=500"), ...live });
 export const useWorkload = (id: string) =>
-  useQuery({ queryKey: keys.workload(id), queryFn: () => get<Workload>(`/workloads/${encodeURIComponent(id)}`), ...live });
+  useQuery({
+    queryKey: keys.workload(id),
+    queryFn: () => get<Workload>(`/workloads/${encodeURIComponent(id)}`),
+    ...live,
+  });
 export const useWorkloadEvents = (id: string) =>
   useQuery({
     queryKey: [...keys.workload(id), "events"],
@@ -70,11 +79,14 @@ export const useWorkloadEvents = (id: string) =>
   });
 export const useEvents = () =>
   useQuery({ queryKey: keys.events, queryFn: () => items<WorkloadEvent>("/events?limit=15"), ...live });
-export const useClusters = () => useQuery({ queryKey: keys.clusters, queryFn: () => items<Cluster>("/clusters"), ...live });
-export const usePools = () => useQuery({ queryKey: keys.pools, queryFn: () => items<NodePool>("/node-pools"), ...live });
+export const useClusters = () =>
+  useQuery({ queryKey: keys.clusters, queryFn: () => items<Cluster>("/clusters"), ...live });
+export const usePools = () =>
+  useQuery({ queryKey: keys.pools, queryFn: () => items<NodePool>("/node-pools"), ...live });
 export const useQuotaUnits = () =>
   useQuery({ queryKey: keys.quota, queryFn: () => items<QuotaUnit>("/quota-units"), ...live });
-export const useTokens = () => useQuery({ queryKey: keys.tokens, queryFn: () => items<JoinToken>("/join-tokens") });
+export const useTokens = () =>
+  useQuery({ queryKey: keys.tokens, queryFn: () => items<JoinToken>("/join-tokens") });
 export const useUsers = () => useQuery({ queryKey: keys.users, queryFn: () => items<User>("/users") });
 
 /** A write that refreshes the views it changes once it succeeds. */

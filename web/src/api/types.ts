@@ -52,7 +52,13 @@ export interface Node {
   } | null;
   capacity: Resources;
   allocated: Resources;
-  metrics: { cpuPercent: number; memoryUsedMiB: number; load1: number; gpus?: GpuMetric[]; sampledAt: string } | null;
+  metrics: {
+    cpuPercent: number;
+    memoryUsedMiB: number;
+    load1: number;
+    gpus?: GpuMetric[];
+    sampledAt: string;
+  } | null;
 }
 
 export interface NodeSample {

@@ -17,7 +17,11 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
         {label}
       </button>
       <span role="status" className="hint">
-        {state === "copied" ? "Copied" : state === "failed" ? "Copy refused by the browser: select the text" : ""}
+        {state === "copied"
+          ? "Copied"
+          : state === "failed"
+            ? "Copy refused by the browser: select the text"
+            : ""}
       </span>
     </>
   );

@@ -1,7 +1,17 @@
 import { usePercent } from "../lib/quota-bars";
 
 /** Used of total as a labelled bar (an ARIA meter), with the numbers in words beside it. */
-export function Meter({ label, used, total, text }: { label: string; used: number; total: number; text: string }) {
+export function Meter({
+  label,
+  used,
+  total,
+  text,
+}: {
+  label: string;
+  used: number;
+  total: number;
+  text: string;
+}) {
   const pct = usePercent(used, total);
   return (
     <div className="meter-row">

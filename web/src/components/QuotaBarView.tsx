@@ -28,7 +28,9 @@ export function QuotaBarView({
           <div className="quota-over" style={{ left: `${bar.deservedPct}%`, width: `${bar.overPct}%` }} />
         )}
         <div className="quota-mark quota-deserved" style={{ left: `${bar.deservedPct}%` }} />
-        {bar.limitPct !== null && <div className="quota-mark quota-limit" style={{ left: `${bar.limitPct}%` }} />}
+        {bar.limitPct !== null && (
+          <div className="quota-mark quota-limit" style={{ left: `${bar.limitPct}%` }} />
+        )}
       </div>
       <span className="meter-text">
         {text}

@@ -26,15 +26,24 @@ export function Terminal({ workloadId, index }: { workloadId: string; index: num
 
   const open = (e: FormEvent) => {
     e.preventDefault();
-    const q = new URLSearchParams([["stdin", "1"], ...command.split(/\s+/).filter(Boolean).map((w) => ["command", w])]);
+    const q = new URLSearchParams([
+      ["stdin", "1"],
+      ...command
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((w) => ["command", w]),
+    ]);
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const ws = new WebSocket(`${scheme}://${location.host}${API}/workloads/${workloadId}/tasks/${index}/exec?${q}`);
+    const ws = new WebSocket(
+      `${scheme}://${location.host}${API}/workloads/${workloadId}/tasks/${index}/exec?${q}`,
+    );
     ws.binaryType = "arraybuffer";
     ws.onmessage = (m: MessageEvent<ArrayBuffer>) => {
       const bytes = new Uint8Array(m.data);
       const channel = bytes[0];
       const body = bytes.subarray(1);
-      if (channel === STDOUT || channel === STDERR) setOutput((o) => o + decoder.current.decode(body, { stream: true }));
+      if (channel === STDOUT || channel === STDERR)
+        setOutput((o) => o + decoder.current.decode(body, { stream: true }));
       else if (channel === EXIT) setOutput((o) => `${o}\n[exited: ${new TextDecoder().decode(body)}]\n`);
     };
     ws.onclose = (c) => {
@@ -74,7 +83,13 @@ export function Terminal({ workloadId, index }: { workloadId: string; index: num
       {socket && (
         <form onSubmit={send} className="inline">
           <label htmlFor="exec-input">Input</label>
-          <input id="exec-input" className="mono" value={line} onChange={(e) => setLine(e.target.value)} autoComplete="off" />
+          <input
+            id="exec-input"
+            className="mono"
+            value={line}
+            onChange={(e) => setLine(e.target.value)}
+            autoComplete="off"
+          />
           <button type="submit">Send</button>
         </form>
       )}

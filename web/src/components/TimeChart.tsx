@@ -41,9 +41,16 @@ export function TimeChart({
       scales: { x: { time: true } },
       axes: [
         { stroke: axis, grid: { stroke: "rgba(128,128,128,0.2)" } },
-        { stroke: axis, grid: { stroke: "rgba(128,128,128,0.2)" }, values: (_u, v) => v.map((x) => `${x}${unit}`) },
+        {
+          stroke: axis,
+          grid: { stroke: "rgba(128,128,128,0.2)" },
+          values: (_u, v) => v.map((x) => `${x}${unit}`),
+        },
       ],
-      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 2 }))],
+      series: [
+        {},
+        ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 2 })),
+      ],
     };
     const u = new uPlot(opts, [[], ...series.map(() => [])] as uPlot.AlignedData, el);
     plot.current = u;
@@ -61,7 +68,9 @@ export function TimeChart({
     plot.current?.setData([times, ...series.map((s) => s.values)] as uPlot.AlignedData);
   }, [times, series]);
 
-  const last = series.map((s) => `${s.label} ${s.values[s.values.length - 1] ?? "no data"}${unit}`).join(", ");
+  const last = series
+    .map((s) => `${s.label} ${s.values[s.values.length - 1] ?? "no data"}${unit}`)
+    .join(", ");
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>

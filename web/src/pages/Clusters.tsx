@@ -79,7 +79,8 @@ export function Clusters({ me }: { me: Me }) {
                 </td>
                 <td>{p.nodes.join(", ") || "—"}</td>
                 <td>
-                  {p.capacity.gpu} GPU, {formatCores(p.capacity.cpuMilli)} cores, {formatMiB(p.capacity.memoryMiB)}
+                  {p.capacity.gpu} GPU, {formatCores(p.capacity.cpuMilli)} cores,{" "}
+                  {formatMiB(p.capacity.memoryMiB)}
                 </td>
               </tr>
             ))}

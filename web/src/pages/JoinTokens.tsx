@@ -12,7 +12,11 @@ import { installCommand } from "../lib/install-command";
 /** Join tokens (admin): create one and copy the node's install command; list; revoke. */
 export function JoinTokens() {
   const tokens = useTokens();
-  const hub = useQuery({ queryKey: ["hub"], queryFn: () => get<{ agentPort: number }>("/hub"), staleTime: Infinity });
+  const hub = useQuery({
+    queryKey: ["hub"],
+    queryFn: () => get<{ agentPort: number }>("/hub"),
+    staleTime: Infinity,
+  });
   const [description, setDescription] = useState("");
   const [ttlHours, setTtlHours] = useState("24");
   const [cluster, setCluster] = useState("");
@@ -29,7 +33,9 @@ export function JoinTokens() {
     create.mutate(
       {
         ...(description.trim() ? { description: description.trim() } : {}),
-        ...(ttlHours.trim() ? { ttlSeconds: Number.isFinite(hours) ? Math.round(hours * 3600) : ttlHours } : {}),
+        ...(ttlHours.trim()
+          ? { ttlSeconds: Number.isFinite(hours) ? Math.round(hours * 3600) : ttlHours }
+          : {}),
         ...(cluster.trim() ? { cluster: cluster.trim() } : {}),
       },
       { onSuccess: (t) => setCreated(t) },
@@ -37,7 +43,12 @@ export function JoinTokens() {
   };
   const command =
     created?.token && hub.data
-      ? installCommand({ hubHost: location.hostname, agentPort: hub.data.agentPort, token: created.token, cluster: created.cluster })
+      ? installCommand({
+          hubHost: location.hostname,
+          agentPort: hub.data.agentPort,
+          token: created.token,
+          cluster: created.cluster,
+        })
       : null;
   return (
     <>
@@ -51,11 +62,21 @@ export function JoinTokens() {
           </div>
           <div className="field">
             <label htmlFor="jt-ttl">Valid for (hours)</label>
-            <input id="jt-ttl" inputMode="decimal" value={ttlHours} onChange={(e) => setTtlHours(e.target.value)} />
+            <input
+              id="jt-ttl"
+              inputMode="decimal"
+              value={ttlHours}
+              onChange={(e) => setTtlHours(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="jt-cluster">Cluster</label>
-            <input id="jt-cluster" value={cluster} onChange={(e) => setCluster(e.target.value)} placeholder="any" />
+            <input
+              id="jt-cluster"
+              value={cluster}
+              onChange={(e) => setCluster(e.target.value)}
+              placeholder="any"
+            />
           </div>
         </div>
         <ErrorText error={create.error} />

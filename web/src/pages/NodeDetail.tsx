@@ -10,7 +10,11 @@ import { TimeChart } from "../components/TimeChart";
 import { formatCores, formatMiB, formatPercent } from "../lib/format";
 
 /** One chart series per GPU (or MIG slice) from the node's samples. */
-function gpuSeries(samples: readonly NodeSample[], uuids: readonly string[], pick: "utilizationPercent" | "temperatureC") {
+function gpuSeries(
+  samples: readonly NodeSample[],
+  uuids: readonly string[],
+  pick: "utilizationPercent" | "temperatureC",
+) {
   return uuids.map((uuid, i) => ({
     label: `GPU ${i}`,
     values: samples.map((s) => s.gpus.find((g) => g.uuid === uuid)?.[pick] ?? null),
@@ -97,13 +101,13 @@ export function NodeDetail({ name, me }: { name: string; me: Me }) {
           <dl>
             <dt>CPU</dt>
             <dd>
-              {hw?.cpu.brand ?? "—"}, {hw?.cpu.cores ?? 0} cores · {formatPercent(n.metrics?.cpuPercent)} used ·{" "}
-              {formatCores(n.allocated.cpuMilli)} allocated
+              {hw?.cpu.brand ?? "—"}, {hw?.cpu.cores ?? 0} cores · {formatPercent(n.metrics?.cpuPercent)} used
+              · {formatCores(n.allocated.cpuMilli)} allocated
             </dd>
             <dt>Memory</dt>
             <dd>
-              {formatMiB(hw?.memory.totalMiB)} · {formatMiB(n.metrics?.memoryUsedMiB)} used · {formatMiB(n.allocated.memoryMiB)}{" "}
-              allocated
+              {formatMiB(hw?.memory.totalMiB)} · {formatMiB(n.metrics?.memoryUsedMiB)} used ·{" "}
+              {formatMiB(n.allocated.memoryMiB)} allocated
             </dd>
             <dt>OS</dt>
             <dd>{hw ? `${hw.os.distro} ${hw.os.release}, kernel ${hw.os.kernel} (${hw.os.arch})` : "—"}</dd>
@@ -138,7 +142,12 @@ export function NodeDetail({ name, me }: { name: string; me: Me }) {
           {me.admin && (
             <form onSubmit={submitLabel} className="inline">
               <label htmlFor="new-label">New label</label>
-              <input id="new-label" value={label} onChange={(e) => setLabel(e.target.value)} placeholder="zone=a" />
+              <input
+                id="new-label"
+                value={label}
+                onChange={(e) => setLabel(e.target.value)}
+                placeholder="zone=a"
+              />
               <button type="submit">Add label</button>
             </form>
           )}
@@ -172,7 +181,11 @@ export function NodeDetail({ name, me }: { name: string; me: Me }) {
                     <td>{formatMiB(g.memoryMiB)}</td>
                     <td>{g.migProfile ?? (g.migEnabled ? "enabled" : "—")}</td>
                     <td>{formatPercent(m?.utilizationPercent)}</td>
-                    <td>{m?.temperatureC === null || m?.temperatureC === undefined ? "—" : `${m.temperatureC} °C`}</td>
+                    <td>
+                      {m?.temperatureC === null || m?.temperatureC === undefined
+                        ? "—"
+                        : `${m.temperatureC} °C`}
+                    </td>
                     <td className="mono">{g.uuid}</td>
                   </tr>
                 );

@@ -77,7 +77,10 @@ export function Overview({ me }: { me: Me }) {
       <h1>Overview</h1>
       <ErrorText error={nodes.error ?? workloads.error} />
       <div className="grid">
-        <Counts title="Nodes by status" counts={countBy(all, (n) => (n.schedulable ? n.status : `${n.status}, cordoned`))} />
+        <Counts
+          title="Nodes by status"
+          counts={countBy(all, (n) => (n.schedulable ? n.status : `${n.status}, cordoned`))}
+        />
         <Counts
           title={me.admin ? "Workloads by state" : "Your workloads by state"}
           counts={countBy(workloads.data ?? [], (w) => w.state)}
@@ -102,7 +105,8 @@ export function Overview({ me }: { me: Me }) {
           {[...events.data].reverse().map((e) => (
             <li key={e.id}>
               <Time iso={e.at} /> <Badge value={e.type} /> <strong>{e.reason}</strong>{" "}
-              <Link href={`/workloads/${e.workloadId}`}>{e.workload ?? e.workloadId.slice(0, 8)}</Link>: {e.message}
+              <Link href={`/workloads/${e.workloadId}`}>{e.workload ?? e.workloadId.slice(0, 8)}</Link>:{" "}
+              {e.message}
             </li>
           ))}
         </ul>

@@ -30,8 +30,8 @@ export function Quota() {
     <>
       <h1>Quota units</h1>
       <p className="hint">
-        Bars: filled is allocated (striped above the deserved quota: borrowed, preemptible); the thin mark is deserved,
-        the thick mark the limit.
+        Bars: filled is allocated (striped above the deserved quota: borrowed, preemptible); the thin mark is
+        deserved, the thick mark the limit.
       </p>
       <ErrorText error={units.error} />
       {(units.data ?? []).length === 0 && <p className="hint">No quota units yet.</p>}

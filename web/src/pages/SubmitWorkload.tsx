@@ -83,7 +83,7 @@ export function SubmitWorkload() {
       <form className="card form" onSubmit={(e) => void submit(e)} noValidate>
         {text("name", "Name", undefined, "train-resnet")}
         {text("image", "Image", undefined, "pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime")}
-        {text("command", "Command", "Words as in a shell: sh -c \"echo hello\"", "python train.py")}
+        {text("command", "Command", 'Words as in a shell: sh -c "echo hello"', "python train.py")}
         <div className="row">
           {text("instances", "Instances")}
           {text("cpu", "CPU (cores)", "e.g. 0.5", "0")}

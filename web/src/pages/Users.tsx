@@ -66,7 +66,12 @@ export function Users({ me }: { me: Me }) {
         <div className="row">
           <div className="field">
             <label htmlFor="nu-username">New username</label>
-            <input id="nu-username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
+            <input
+              id="nu-username"
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              autoComplete="off"
+            />
           </div>
           <div className="field">
             <label htmlFor="nu-password">Initial password</label>
@@ -79,7 +84,12 @@ export function Users({ me }: { me: Me }) {
             />
           </div>
           <div className="field check">
-            <input id="nu-admin" type="checkbox" checked={admin} onChange={(e) => setAdmin(e.target.checked)} />
+            <input
+              id="nu-admin"
+              type="checkbox"
+              checked={admin}
+              onChange={(e) => setAdmin(e.target.checked)}
+            />
             <label htmlFor="nu-admin">Admin</label>
           </div>
         </div>

@@ -64,9 +64,28 @@ export function Workloads({ me }: { me: Me }) {
       <ErrorText error={workloads.error} />
       <div className="toolbar">
         {select("f-state", "State", state, setState, STATES)}
-        {me.admin && select("f-owner", "Owner", owner, setOwner, distinct(all, (w) => w.owner))}
-        {select("f-unit", "Quota unit", unit, setUnit, distinct(all, (w) => w.quotaUnit))}
-        {select("f-cluster", "Cluster", cluster, setCluster, distinct(all, (w) => w.cluster))}
+        {me.admin &&
+          select(
+            "f-owner",
+            "Owner",
+            owner,
+            setOwner,
+            distinct(all, (w) => w.owner),
+          )}
+        {select(
+          "f-unit",
+          "Quota unit",
+          unit,
+          setUnit,
+          distinct(all, (w) => w.quotaUnit),
+        )}
+        {select(
+          "f-cluster",
+          "Cluster",
+          cluster,
+          setCluster,
+          distinct(all, (w) => w.cluster),
+        )}
       </div>
       <div className="table-wrap">
         <table>
