@@ -113,6 +113,7 @@ async function printAccess(hub: RunningHub, config: Readonly<HubConfig>): Promis
   say("Corral dev hub");
   say(`  data dir: ${config.dataDir}`);
   say(`  API:      ${api}`);
+  say(`  Console:  ${hub.httpUrl}/  (sign in as the admin above)`);
   say(`  agents:   ${hub.grpcAddress} (gRPC)`);
   say(`  username: ${user}`);
   if (password) {

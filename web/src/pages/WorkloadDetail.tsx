@@ -9,6 +9,7 @@ import { ErrorText, Loading } from "../components/ErrorText";
 import { Terminal } from "../components/Terminal";
 import { Time } from "../components/Time";
 import { formatCores, formatDuration, formatMiB } from "../lib/format";
+import { shellQuote } from "../lib/install-command";
 
 const FINISHED = new Set(["succeeded", "failed", "stopped"]);
 
@@ -119,7 +120,9 @@ export function WorkloadDetail({ id }: { id: string }) {
           <dt>Image</dt>
           <dd className="mono">{w.image}</dd>
           <dt>Command</dt>
-          <dd className="mono">{w.command.length ? w.command.join(" ") : "(image default)"}</dd>
+          <dd className="mono">
+            {w.command.length ? w.command.map(shellQuote).join(" ") : "(image default)"}
+          </dd>
           <dt>Resources per task</dt>
           <dd>
             {w.resources
