@@ -202,6 +202,17 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     await nav(page, "Quota").click();
     await page.getByRole("heading", { name: /vision/ }).waitFor();
     await page.getByRole("img", { name: /GPU: 0 allocated, 2 deserved, limit 4/ }).waitFor();
+    await page.getByRole("button", { name: "Edit quota of vision in pool default" }).click();
+    const editor = page.getByRole("form", { name: "Edit quota of vision in pool default" });
+    await editor.getByLabel("GPUs limit").fill("1");
+    await editor.getByRole("button", { name: "Save quota" }).click();
+    await editor
+      .getByRole("alert")
+      .getByText(/must be unlimited or >= deserved/)
+      .waitFor();
+    await editor.getByLabel("GPUs limit").fill("6");
+    await editor.getByRole("button", { name: "Save quota" }).click();
+    await page.getByRole("img", { name: /GPU: 0 allocated, 2 deserved, limit 6/ }).waitFor();
     await screenshots(page, "quota");
     await nav(page, "Clusters").click();
     await page.getByRole("table", { name: "Clusters" }).getByText("default").waitFor();
@@ -278,6 +289,9 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
       await p.getByRole("table", { name: "GPUs of gpu-h100" }).waitFor();
       assert.equal(await p.getByRole("button", { name: "Cordon" }).count(), 0);
       assert.equal(await p.getByLabel("New label").count(), 0);
+      await nav(p, "Quota").click();
+      await p.getByRole("heading", { name: /vision/ }).waitFor();
+      assert.equal(await p.getByRole("button", { name: /Edit quota/ }).count(), 0);
       await nav(p, "Workloads").click();
       await p.getByRole("heading", { name: "Your workloads" }).waitFor();
       assert.equal(await p.getByRole("link", { name: "hello-console" }).count(), 0, "not their workload");

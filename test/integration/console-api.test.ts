@@ -275,6 +275,37 @@ describe("integration: native API additions for the web console", function () {
     ]);
   });
 
+  it("lets an admin edit a unit's quota in one pool, with the core's refusals as 400s", async () => {
+    const unit = hub.hub.core.quotaUnits.byName("project", "team-q")!;
+    const url = `${V1}/quota-units/${unit.id}/pools/default`;
+    type Pool = {
+      nodePool: string;
+      gpu: { deserved: number; limit: number | null };
+      cpuMilli: { deserved: number };
+    };
+    const ok = await hub.api<{ pools: Pool[] }>("PUT", url, {
+      gpu: { limit: null },
+      cpuMilli: { deserved: 4000 },
+    });
+    assert.equal(ok.status, 200, ok.text);
+    const pool = ok.body.pools.find((p) => p.nodePool === "default")!;
+    assert.deepEqual([pool.gpu.deserved, pool.gpu.limit, pool.cpuMilli.deserved], [1, null, 4000]);
+    const bad = await hub.api<{ field: string; message: string }>("PUT", url, {
+      gpu: { deserved: 3, limit: 2 },
+    });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.field, /gpu\.limit$/);
+    assert.match(bad.body.message, /must be unlimited or >= deserved/);
+    const login = await hub.api<{ token: string }>(
+      "POST",
+      `${V1}/auth/login`,
+      { username: "carol", password: "carol-password-1" },
+      null,
+    );
+    assert.equal((await hub.api("PUT", url, { gpu: { deserved: 5 } }, login.body.token)).status, 403);
+    assert.equal((await hub.api("PUT", `${V1}/quota-units/${unit.id}/pools/nope`, {})).status, 404);
+  });
+
   it("tells the console the agents' port for install commands", async () => {
     const res = await hub.api<{ agentPort: number }>("GET", `${V1}/hub`, undefined, null);
     assert.equal(res.status, 200);

@@ -92,7 +92,7 @@ function Shell({ me }: { me: Me }) {
           <Route path="/workloads">{() => <Workloads me={me} />}</Route>
           <Route path="/workloads/new">{() => <SubmitWorkload />}</Route>
           <Route path="/workloads/:id">{(p) => <WorkloadDetail id={p.id} />}</Route>
-          <Route path="/quota">{() => <Quota />}</Route>
+          <Route path="/quota">{() => <Quota me={me} />}</Route>
           <Route path="/clusters">{() => <Clusters me={me} />}</Route>
           <Route path="/join-tokens">{() => (me.admin ? <JoinTokens /> : <Forbidden />)}</Route>
           <Route path="/users">{() => (me.admin ? <Users me={me} /> : <Forbidden />)}</Route>

@@ -1,6 +1,9 @@
+import { useState } from "react";
 import { usePools, useQuotaUnits } from "../api/queries";
+import type { Me } from "../api/types";
 import { ErrorText, Loading } from "../components/ErrorText";
 import { QuotaBarView } from "../components/QuotaBarView";
+import { QuotaEditor } from "../components/QuotaEditor";
 import { formatCores, formatMiB } from "../lib/format";
 
 const RESOURCES = [
@@ -21,8 +24,9 @@ const KIND_WORDS: Record<string, string> = {
  * Every quota unit (projects, departments, virtual clusters, businesses, workspaces): per node pool
  * and resource, what it holds against its deserved quota and its limit, drawn against the pool.
  */
-export function Quota() {
+export function Quota({ me }: { me: Me }) {
   const units = useQuotaUnits();
+  const [editing, setEditing] = useState<string | null>(null);
   const pools = usePools();
   if (units.isPending) return <Loading what="quota units" />;
   const capacity = new Map((pools.data ?? []).map((p) => [p.name, p.capacity]));
@@ -55,6 +59,18 @@ export function Quota() {
                     format={r.format}
                   />
                 ))}
+                {me.admin &&
+                  (editing === `${u.id}/${p.nodePool}` ? (
+                    <QuotaEditor unit={u} pool={p} onDone={() => setEditing(null)} />
+                  ) : (
+                    <button
+                      type="button"
+                      onClick={() => setEditing(`${u.id}/${p.nodePool}`)}
+                      aria-label={`Edit quota of ${u.name} in pool ${p.nodePool}`}
+                    >
+                      Edit quota
+                    </button>
+                  ))}
               </div>
             ))}
           </section>
