@@ -20,6 +20,7 @@ import * as nodeReplace from "./commands/node/replace";
 import * as nodeShow from "./commands/node/show";
 import * as nodeUncordon from "./commands/node/uncordon";
 import * as quotaList from "./commands/quota/list";
+import * as quotaSet from "./commands/quota/set";
 import * as tokenCreate from "./commands/token/create";
 import * as tokenList from "./commands/token/list";
 import * as tokenRevoke from "./commands/token/revoke";
@@ -92,6 +93,7 @@ export function buildProgram(ctx: CliContext): Command {
     program.command("quota").description("quota units: projects, departments, virtual clusters..."),
     ctx,
     quotaList,
+    quotaSet,
   );
   add(
     program.command("user").description("users: create, make admin, disable, reset password (admin)"),

@@ -21,21 +21,25 @@ export function register(topic: Command, ctx: CliContext): void {
       const client = await ctx.client(self);
       const res = await client.get<ListResponse<QuotaUnitJson>>("/quota-units");
       if (ctx.json(self)) return printJson(ctx.out, res);
-      const rows = res.items.flatMap((u) =>
-        (u.pools.length === 0 ? [null] : u.pools).map((p) =>
-          p === null
-            ? [u.name, u.kind, "-", "-", "-", "-"]
-            : [
-                u.name,
-                u.kind,
-                p.nodePool,
-                amount(p.gpu, String),
-                amount(p.cpuMilli, formatCpu),
-                amount(p.memoryMiB, formatMiB),
-              ],
-        ),
-      );
-      ctx.out.write(formatTable(QUOTA_LIST_HEADERS, rows));
+      ctx.out.write(formatTable(QUOTA_LIST_HEADERS, quotaRows(res.items)));
     });
   examples(cmd, ["corral quota list", "corral quota list --json"]);
+}
+
+/** One row per unit and pool (a unit without any: one row of dashes). */
+export function quotaRows(units: readonly QuotaUnitJson[]): string[][] {
+  return units.flatMap((u) =>
+    (u.pools.length === 0 ? [null] : u.pools).map((p) =>
+      p === null
+        ? [u.name, u.kind, "-", "-", "-", "-"]
+        : [
+            u.name,
+            u.kind,
+            p.nodePool,
+            amount(p.gpu, String),
+            amount(p.cpuMilli, formatCpu),
+            amount(p.memoryMiB, formatMiB),
+          ],
+    ),
+  );
 }

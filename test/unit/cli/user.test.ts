@@ -158,3 +158,50 @@ describe("corral node metrics, corral quota list", () => {
     assert.match(lines[2] as string, /^empty\s+department\s+-/);
   });
 });
+
+describe("corral quota set", () => {
+  let hub: StubHub;
+  let h: Harness;
+  const unit = { id: "u1", name: "vision", kind: "project", parent: null, cluster: null, pools: [] };
+
+  beforeEach(async () => {
+    hub = await new StubHub().start();
+    hub.on("GET", "/quota-units", { json: { items: [unit, { ...unit, id: "u2", kind: "department" }] } });
+    h = new Harness();
+    h.env.CORRAL_HUB_URL = hub.url;
+    h.env.CORRAL_TOKEN = TOKEN;
+  });
+  afterEach(async () => {
+    await hub.stop();
+    h.cleanup();
+  });
+
+  it("sends only the amounts given for the pool; none removes a limit", async () => {
+    hub.on("PUT", "/quota-units/u1/pools/a100", { json: unit });
+    const r = await h.run([
+      "quota",
+      "set",
+      "project/vision",
+      "--pool",
+      "a100",
+      "--gpu",
+      "2",
+      "--gpu-limit",
+      "none",
+      "--memory",
+      "2Gi",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(hub.only("PUT", "/quota-units/u1/pools/a100").body, {
+      gpu: { deserved: 2, limit: null },
+      memoryMiB: { deserved: 2048 },
+    });
+  });
+
+  it("asks for kind/name when a name is shared, and refuses an empty change", async () => {
+    const shared = await h.run(["quota", "set", "vision", "--gpu", "1"]);
+    assert.equal(shared.code, 2);
+    assert.match(shared.stderr, /project\/vision/);
+    assert.equal((await h.run(["quota", "set", "project/vision"])).code, 2);
+  });
+});
