@@ -215,8 +215,16 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     await page.getByRole("img", { name: /GPU: 0 allocated, 2 deserved, limit 6/ }).waitFor();
     await screenshots(page, "quota");
     await nav(page, "Clusters").click();
-    await page.getByRole("table", { name: "Clusters" }).getByText("default").waitFor();
+    await page
+      .getByRole("table", { name: "Clusters" })
+      .getByRole("cell", { name: "default", exact: true })
+      .waitFor();
     await page.getByRole("table", { name: "Node pools" }).getByText("default").waitFor();
+    await page.getByLabel("Label for default").fill("site=lab");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.getByRole("button", { name: "Remove label site=lab from default" }).waitFor();
+    const cluster = await hub.api<{ labels: string[] }>("GET", `${V1}/clusters/default`);
+    assert.deepEqual(cluster.body.labels, ["site=lab"]);
     await screenshots(page, "clusters");
   });
 
@@ -289,6 +297,9 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
       await p.getByRole("table", { name: "GPUs of gpu-h100" }).waitFor();
       assert.equal(await p.getByRole("button", { name: "Cordon" }).count(), 0);
       assert.equal(await p.getByLabel("New label").count(), 0);
+      await nav(p, "Clusters").click();
+      await p.getByRole("table", { name: "Clusters" }).getByText("site=lab").waitFor();
+      assert.equal(await p.getByLabel("Label for default").count(), 0);
       await nav(p, "Quota").click();
       await p.getByRole("heading", { name: /vision/ }).waitFor();
       assert.equal(await p.getByRole("button", { name: /Edit quota/ }).count(), 0);

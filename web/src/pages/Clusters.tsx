@@ -1,4 +1,6 @@
-import { useClusters, usePools } from "../api/queries";
+import { useState, type FormEvent } from "react";
+import { del, enc, post } from "../api/client";
+import { keys, useAction, useClusters, usePools } from "../api/queries";
 import type { Me } from "../api/types";
 import { ErrorText, Loading } from "../components/ErrorText";
 import { Time } from "../components/Time";
@@ -8,11 +10,26 @@ import { formatCores, formatMiB } from "../lib/format";
 export function Clusters({ me }: { me: Me }) {
   const clusters = useClusters();
   const pools = usePools();
+  const [label, setLabel] = useState<Record<string, string>>({});
+  const addLabel = useAction(
+    ({ cluster, l }: { cluster: string; l: string }) =>
+      post(`/clusters/${enc(cluster)}/labels`, { label: l }),
+    [keys.clusters],
+  );
+  const removeLabel = useAction(
+    ({ cluster, l }: { cluster: string; l: string }) => del(`/clusters/${enc(cluster)}/labels/${enc(l)}`),
+    [keys.clusters],
+  );
+  const submit = (cluster: string) => (e: FormEvent) => {
+    e.preventDefault();
+    const l = (label[cluster] ?? "").trim();
+    if (l) addLabel.mutate({ cluster, l }, { onSuccess: () => setLabel((x) => ({ ...x, [cluster]: "" })) });
+  };
   if (clusters.isPending) return <Loading what="clusters" />;
   return (
     <>
       <h1>Clusters</h1>
-      <ErrorText error={clusters.error ?? pools.error} />
+      <ErrorText error={clusters.error ?? pools.error ?? addLabel.error ?? removeLabel.error} />
       <div className="table-wrap">
         <table>
           <caption className="sr-only">Clusters</caption>
@@ -29,13 +46,34 @@ export function Clusters({ me }: { me: Me }) {
               <tr key={c.id}>
                 <td>{c.name}</td>
                 <td>
-                  {c.labels.length === 0
-                    ? "—"
-                    : c.labels.map((l) => (
-                        <span key={l} className="label">
-                          {l}
-                        </span>
-                      ))}
+                  {c.labels.length === 0 && !me.admin && "—"}
+                  {c.labels.map((l) => (
+                    <span key={l} className="label">
+                      {l}
+                      {me.admin && (
+                        <button
+                          type="button"
+                          className="chip-x"
+                          aria-label={`Remove label ${l} from ${c.name}`}
+                          onClick={() => removeLabel.mutate({ cluster: c.name, l })}
+                        >
+                          ×
+                        </button>
+                      )}
+                    </span>
+                  ))}
+                  {me.admin && (
+                    <form className="inline" onSubmit={submit(c.name)}>
+                      <label htmlFor={`cl-${c.id}`}>Label for {c.name}</label>
+                      <input
+                        id={`cl-${c.id}`}
+                        value={label[c.name] ?? ""}
+                        onChange={(e) => setLabel((x) => ({ ...x, [c.name]: e.target.value }))}
+                        placeholder="site=berlin"
+                      />
+                      <button type="submit">Add</button>
+                    </form>
+                  )}
                 </td>
                 <td>
                   {c.readyNodeCount}/{c.nodeCount}
