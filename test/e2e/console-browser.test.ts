@@ -89,6 +89,12 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     await page.getByText("3", { exact: false }).first().waitFor();
     await page.getByRole("region", { name: "Nodes by status" }).getByText("ready").waitFor();
     await screenshots(page, "overview");
+    // Dark mode follows the system: the same page with prefers-color-scheme: dark.
+    await page.emulateMedia({ colorScheme: "dark" });
+    const background = await page.evaluate("getComputedStyle(document.documentElement).backgroundColor");
+    assert.equal(background, "rgb(17, 20, 24)");
+    await screenshots(page, "overview-dark");
+    await page.emulateMedia({ colorScheme: "light" });
   });
 
   it("lists the nodes, filters them, and shows a node's GPUs and MIG slices from nvidia-smi", async () => {
