@@ -149,6 +149,32 @@ export default tseslint.config(
     }),
   },
   {
+    // The web console (web/, its own tsconfig: DOM, JSX, bundler resolution): the same habits, type
+    // checked against web/tsconfig.json; it reaches the hub over the native API only.
+    files: ["web/**/*.ts", "web/**/*.tsx", "web/**/*.mts"],
+    languageOptions: {
+      parserOptions: { project: "./web/tsconfig.json", tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { import: importPlugin },
+    settings: {
+      "import/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import/resolver": { node: { extensions: [".ts", ".tsx", ".js"] } },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      eqeqeq: ["error", "always"],
+      "import/no-cycle": ["error", { ignoreExternal: true }],
+      "no-restricted-syntax": ["error", NO_JS_SUFFIX],
+      ...bans(PROTO, {
+        // Two or more levels up leaves web/src (web/src/lib is the console's own, one level up).
+        regex: "^(\\.\\./){2,}(hub|agent|cli|lib|test)(/|$)",
+        message: "The console talks to the hub over the native API only: no hub, agent, CLI or lib import.",
+      }),
+    },
+  },
+  {
     // lib/ is what every process may share (the hub and the CLI both frame WebSockets with it).
     files: ["lib/**/*.ts"],
     rules: bans(PROTO, {

@@ -188,3 +188,47 @@ export interface AccessKeyJson {
   /** The secret (SK): present only in the answer to POST /access-keys. */
   secret?: string;
 }
+
+/** GET /users (admin): never a password hash. */
+export interface UserJson {
+  id: string;
+  username: string;
+  admin: boolean;
+  /** active or disabled (pending / rejected come from OTE-stack's approval flow). */
+  status: string;
+  email: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** GET /nodes/{name}/metrics: one stored sample of a node. */
+export interface NodeSampleJson {
+  at: string;
+  cpuPercent: number;
+  memoryUsedMiB: number;
+  load1: number;
+  gpus: {
+    uuid: string;
+    utilizationPercent: number | null;
+    memoryUsedMiB: number | null;
+    temperatureC: number | null;
+    powerWatts: number | null;
+  }[];
+}
+
+export interface QuotaAmountJson {
+  deserved: number;
+  limit: number | null;
+  overQuotaWeight: number;
+  allocated: number;
+}
+
+/** GET /quota-units: a unit with, per node pool, each resource's quota and what it holds. */
+export interface QuotaUnitJson {
+  id: string;
+  name: string;
+  kind: string;
+  parent: string | null;
+  cluster: string | null;
+  pools: ({ nodePool: string } & Record<"gpu" | "cpuMilli" | "memoryMiB", QuotaAmountJson>)[];
+}

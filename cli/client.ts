@@ -37,6 +37,14 @@ export class HubClient {
     return (await this.json("POST", path, body, query)) as T;
   }
 
+  async put<T>(path: string, body: unknown, query?: Query): Promise<T> {
+    return (await this.json("PUT", path, body, query)) as T;
+  }
+
+  async patch<T>(path: string, body: unknown, query?: Query): Promise<T> {
+    return (await this.json("PATCH", path, body, query)) as T;
+  }
+
   async delete<T>(path: string, query?: Query): Promise<T> {
     return (await this.json("DELETE", path, undefined, query)) as T;
   }

@@ -18,12 +18,19 @@ import * as nodeCordon from "./commands/node/cordon";
 import * as nodeLabelAdd from "./commands/node/label-add";
 import * as nodeLabelRemove from "./commands/node/label-remove";
 import * as nodeList from "./commands/node/list";
+import * as nodeMetrics from "./commands/node/metrics";
 import * as nodeReplace from "./commands/node/replace";
 import * as nodeShow from "./commands/node/show";
 import * as nodeUncordon from "./commands/node/uncordon";
+import * as quotaList from "./commands/quota/list";
+import * as quotaSet from "./commands/quota/set";
 import * as tokenCreate from "./commands/token/create";
 import * as tokenList from "./commands/token/list";
 import * as tokenRevoke from "./commands/token/revoke";
+import * as userCreate from "./commands/user/create";
+import * as userList from "./commands/user/list";
+import * as userPasswd from "./commands/user/passwd";
+import * as userSet from "./commands/user/set";
 import * as workloadList from "./commands/workload/list";
 import * as workloadLogs from "./commands/workload/logs";
 import * as workloadRun from "./commands/workload/run";
@@ -60,7 +67,7 @@ export function buildProgram(ctx: CliContext): Command {
   // Topics are created after the settings above, so they and their commands inherit them.
   add(program, ctx, login, logout);
   const node = program.command("node").description("list and inspect nodes; label and cordon them");
-  add(node, ctx, nodeList, nodeShow, nodeCordon, nodeUncordon, nodeReplace);
+  add(node, ctx, nodeList, nodeShow, nodeCordon, nodeUncordon, nodeReplace, nodeMetrics);
   add(node.command("label").description("add or remove node labels"), ctx, nodeLabelAdd, nodeLabelRemove);
   const cluster = program.command("cluster").description("list clusters and label them");
   add(cluster, ctx, clusterList);
@@ -91,6 +98,20 @@ export function buildProgram(ctx: CliContext): Command {
     accessKeyCreate,
     accessKeyList,
     accessKeyDelete,
+  );
+  add(
+    program.command("quota").description("quota units: projects, departments, virtual clusters..."),
+    ctx,
+    quotaList,
+    quotaSet,
+  );
+  add(
+    program.command("user").description("users: create, make admin, disable, reset password (admin)"),
+    ctx,
+    userList,
+    userCreate,
+    userSet,
+    userPasswd,
   );
   add(
     program.command("workload").description("run, inspect, stop and start workloads"),

@@ -38,6 +38,8 @@ export interface HubOptions {
   clock?: Clock;
   /** The REST surfaces to serve. @default SURFACES (hub/api/surfaces.ts) */
   surfaces?: readonly SurfaceFactory[];
+  /** The built web console to serve at /. @default dist/console (hub/api/console/static.ts) */
+  consoleDir?: string;
 }
 
 /** Composition root shared by main.ts, `npm run dev`, tests and benchmarks: config -> store -> services -> HTTP + gRPC. */
@@ -64,7 +66,11 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
   const admin = await core.users.ensureAdmin(config.adminUsername, config.adminPassword);
   if (config.bootstrapJoinToken) core.joinTokens.ensureBootstrap(config.bootstrapJoinToken);
   const httpLogger = logger.child({ component: "http" });
-  const surfaces = (options.surfaces ?? SURFACES).map((make) => make({ core, config, logger: httpLogger }));
+  let boundGrpcPort = config.grpcPort;
+  const agentPort = () => boundGrpcPort;
+  const surfaces = (options.surfaces ?? SURFACES).map((make) =>
+    make({ core, config, logger: httpLogger, agentPort }),
+  );
   const unwireSurfaces = wireSurfaceHooks(core, surfaces, logger);
 
   const gateway = new AgentGateway(core, {
@@ -92,6 +98,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
+  boundGrpcPort = grpcPort;
   widenReceiveWindows(grpcServer, logger);
 
   const app = createApp(
@@ -102,6 +109,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       heartbeatsTotal: () => gateway.heartbeatCount(),
     },
     surfaces,
+    options.consoleDir,
   );
   const handle = app.callback();
   const httpTls = httpTlsIdentity(config, serverIdentity);

@@ -114,6 +114,7 @@ async function printAccess(hub: RunningHub, config: Readonly<HubConfig>): Promis
   say("Corral dev hub");
   say(`  data dir: ${config.dataDir}`);
   say(`  API:      ${api}`);
+  say(`  Console:  ${hub.httpUrl}/  (sign in as the admin above)`);
   say(`  agents:   ${hub.grpcAddress} (gRPC over TLS, hub CA ${hub.ca.certFile})`);
   say(`  CA sha256: ${hub.ca.fingerprint}`);
   say(`  username: ${user}`);

@@ -6,6 +6,8 @@ import type { Principal } from "../core/auth";
 export interface ApiState {
   requestId: string;
   principal?: Principal;
+  /** The native API's session cookie, when it stands in for a token (native/session-cookie.ts). */
+  sessionToken?: string;
   /** Validated input, set by validate(). */
   input?: unknown;
   /** Each validated input by the schema that validated it (read with input(ctx, schema)). */

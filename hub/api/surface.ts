@@ -62,6 +62,8 @@ export interface SurfaceDeps {
   core: Core;
   config: Readonly<HubConfig>;
   logger: Logger;
+  /** The agents' gRPC port as bound (CORRAL_GRPC_PORT may be 0); known once the hub listens. */
+  agentPort?: () => number;
 }
 
 export type SurfaceFactory = (deps: SurfaceDeps) => Surface;

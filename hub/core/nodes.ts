@@ -216,6 +216,26 @@ export class NodeService {
     }
   }
 
+  /**
+   * The node's stored samples in [from, to) (Unix ms; default the last hour), oldest first, plus
+   * the one queued for the next batched write. Spacing: CORRAL_METRICS_SAMPLE_MS.
+   */
+  metricsHistory(node: Node, range: { from?: number; to?: number } = {}): NodeMetrics[] {
+    const to = range.to ?? this.clock.now() + 1;
+    const from = range.from ?? to - 3_600_000;
+    const stored = this.store.nodes.metricsHistory(node.id, from, to);
+    const queued = this.pendingMetrics.get(node.id);
+    const last = stored[stored.length - 1];
+    if (
+      queued &&
+      queued.sampledAt >= from &&
+      queued.sampledAt < to &&
+      (!last || queued.sampledAt > last.sampledAt)
+    )
+      stored.push(queued);
+    return stored;
+  }
+
   /** Writes queued liveness and metric rows, each batch in one transaction. Returns rows written. */
   flush(): number {
     const liveness = [...this.dirtyLiveness].flatMap((id) => {

@@ -82,6 +82,8 @@ export interface NodeRepository {
   ): void;
   /** Batched metric samples (latest per node kept on the node; history for the metrics endpoints). */
   writeMetrics(rows: { nodeId: string; metrics: NodeMetrics }[]): void;
+  /** Stored samples of one node with `from <= sampledAt < to` (Unix ms), oldest first. */
+  metricsHistory(nodeId: string, from: number, to: number): NodeMetrics[];
 }
 
 export interface WorkloadQuery {
@@ -115,6 +117,8 @@ export interface TaskRepository {
 export interface EventRepository {
   append(event: Omit<WorkloadEvent, "id">): void;
   byWorkload(workloadId: string, limit: number): WorkloadEvent[];
+  /** The newest `limit` events of all workloads (of `owner`'s only, when given), oldest first. */
+  recent(limit: number, owner?: string): WorkloadEvent[];
   /** Events of every workload with id > afterId and since <= at < until, oldest first, at most limit. */
   list(query: EventQuery): WorkloadEvent[];
 }

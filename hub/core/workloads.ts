@@ -214,6 +214,11 @@ export class WorkloadService {
    * Past whole-workload attempts (each one that failed and was retried), oldest first; the current
    * attempt is the workload itself. Empty for a workload that never retried.
    */
+  /** The newest events of every workload (or of `owner`'s), oldest first. @default limit 50 */
+  recentEvents(limit = 50, owner?: string): WorkloadEvent[] {
+    return this.store.events.recent(limit, owner);
+  }
+
   attempts(workloadId: string): PastJobAttempt[] {
     return this.store.jobAttempts.byWorkload(workloadId);
   }

@@ -21,6 +21,11 @@ export function eventRepository(db: Db): EventRepository {
     `SELECT * FROM events WHERE id > @afterId AND at >= @since AND at < @until
        AND (@type IS NULL OR type = @type) ORDER BY id LIMIT @limit`,
   );
+  const recentAll = db.prepare("SELECT * FROM events ORDER BY id DESC LIMIT ?");
+  const recentOf = db.prepare(
+    `SELECT e.* FROM events e JOIN workloads w ON w.id = e.workload_id
+     WHERE w.owner = ? ORDER BY e.id DESC LIMIT ?`,
+  );
   const fromRow = (r: EventRow): WorkloadEvent => ({
     id: r.id,
     workloadId: r.workload_id,
@@ -41,6 +46,10 @@ export function eventRepository(db: Db): EventRepository {
           limit: q.limit,
         }) as EventRow[]
       ).map(fromRow),
+    recent: (limit, owner) =>
+      ((owner === undefined ? recentAll.all(limit) : recentOf.all(owner, limit)) as EventRow[])
+        .reverse()
+        .map(fromRow),
     append: (e) => void append.run(e.workloadId, e.taskId, e.type, e.reason, e.message, e.at),
     byWorkload: (workloadId, limit) =>
       (byWorkload.all(workloadId, limit) as EventRow[]).reverse().map((r) => ({

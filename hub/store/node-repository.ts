@@ -1,4 +1,4 @@
-import type { Node } from "../core/model";
+import type { Node, NodeMetrics } from "../core/model";
 import type { NodeRepository } from "../core/repositories";
 import type { Db } from "./database";
 import { bool, int, parseJson } from "./rows";
@@ -88,6 +88,9 @@ export function nodeRepository(db: Db): NodeRepository {
   const latest = db.prepare("UPDATE nodes SET metrics = ? WHERE id = ?");
   const history = db.prepare("INSERT INTO node_metrics (node_id, at, sample) VALUES (?, ?, ?)");
   const prune = db.prepare("DELETE FROM node_metrics WHERE at < ?");
+  const historyOf = db.prepare(
+    "SELECT sample FROM node_metrics WHERE node_id = ? AND at >= ? AND at < ? ORDER BY at",
+  );
   const writeLiveness = db.transaction((rows: Parameters<NodeRepository["writeLiveness"]>[0]) => {
     for (const r of rows) liveness.run(r.status, r.statusChangedAt, r.lastSeenAt, r.id);
   });
@@ -107,5 +110,9 @@ export function nodeRepository(db: Db): NodeRepository {
     list: () => (list.all() as NodeRow[]).map(toNode),
     writeLiveness: (rows) => writeLiveness(rows),
     writeMetrics: (rows) => writeMetrics(rows),
+    metricsHistory: (nodeId, from, to) =>
+      (historyOf.all(nodeId, from, to) as { sample: string }[]).map(
+        (r) => JSON.parse(r.sample) as NodeMetrics,
+      ),
   };
 }

@@ -4,7 +4,8 @@ import type { ApiContext, ApiMiddleware } from "../context";
 
 /**
  * The token as each surface's clients send it: `Authorization: Bearer <t>`, a bare
- * `Authorization: <t>` (OTE-stack) or `X-Auth-Token: <t>` (ModelArts / IAM).
+ * `Authorization: <t>` (OTE-stack) or `X-Auth-Token: <t>` (ModelArts / IAM); last, the native
+ * console's session cookie when the native surface accepted it (ctx.state.sessionToken).
  */
 export function tokenFrom(ctx: ApiContext): string | null {
   const header = ctx.get("authorization").trim();
@@ -14,7 +15,7 @@ export function tokenFrom(ctx: ApiContext): string | null {
     if (!/\s/.test(header)) return header;
   }
   const x = ctx.get("x-auth-token").trim();
-  return x || null;
+  return x || ctx.state.sessionToken || null;
 }
 
 /** Requires a valid, unrevoked token; sets ctx.state.principal. */

@@ -4,8 +4,8 @@ import type { Node } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate, requireAdmin } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
-import { presentNode } from "./presenters";
-import { ClusterQuery, LabelBody, NodeLabelParams, NodeParams } from "./schemas";
+import { presentNode, presentNodeMetrics } from "./presenters";
+import { ClusterQuery, LabelBody, NodeLabelParams, NodeMetricsQuery, NodeParams } from "./schemas";
 
 export function nodeRoutes(router: Router<ApiState>, core: Core): void {
   const present = (nodes: Node[]) => {
@@ -35,6 +35,12 @@ export function nodeRoutes(router: Router<ApiState>, core: Core): void {
     core.nodes.get(input(ctx, NodeParams).node, input(ctx, ClusterQuery).cluster);
   router.get("/nodes/:node", auth, nodeParams, inCluster, (ctx) => {
     ctx.body = one(node(ctx));
+  });
+  // GPU utilisation / temperature charts: the node's stored samples (CORRAL_METRICS_SAMPLE_MS apart).
+  router.get("/nodes/:node/metrics", auth, nodeParams, validate(NodeMetricsQuery, "query"), (ctx) => {
+    const q = input(ctx, NodeMetricsQuery);
+    const n = core.nodes.get(input(ctx, NodeParams).node, q.cluster);
+    ctx.body = { items: core.nodes.metricsHistory(n, { from: q.from, to: q.to }).map(presentNodeMetrics) };
   });
   router.post("/nodes/:node/labels", ...admin, nodeParams, inCluster, validate(LabelBody), (ctx) => {
     ctx.body = one(core.nodes.addLabel(node(ctx), input(ctx, LabelBody).label));

@@ -1,6 +1,14 @@
 /** Domain objects -> native API JSON. Rows never leave the hub as they are (no credential hashes). */
 import { allocatableGpus, nodeCapacity } from "../../core/capacity";
-import type { Cluster, JoinToken, Node, Task, TaskMetricPoint, Workload } from "../../core/model";
+import type {
+  Cluster,
+  JoinToken,
+  Node,
+  NodeMetrics,
+  Task,
+  TaskMetricPoint,
+  Workload,
+} from "../../core/model";
 import { isReplacePending } from "../../core/nodes";
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -127,5 +135,22 @@ export function presentTaskMetricPoint(p: TaskMetricPoint) {
     gpuUtilPercent: p.gpuUtilPercent,
     gpuMemoryMiB: p.gpuMemoryMiB,
     samples: p.samples,
+  };
+}
+
+/** One stored sample of a node: CPU percent of the whole node, memory MiB, per-GPU readings. */
+export function presentNodeMetrics(m: NodeMetrics) {
+  return {
+    at: iso(m.sampledAt),
+    cpuPercent: m.cpuPercent,
+    memoryUsedMiB: m.memoryUsedMiB,
+    load1: m.load1,
+    gpus: m.gpus.map((g) => ({
+      uuid: g.uuid,
+      utilizationPercent: g.utilizationPercent,
+      memoryUsedMiB: g.memoryUsedMiB,
+      temperatureC: g.temperatureC,
+      powerWatts: g.powerWatts,
+    })),
   };
 }

@@ -148,3 +148,10 @@ export const TaskMetricsQuery = z.object({
   to: Instant.optional(),
   role: z.string().min(1).optional(),
 });
+
+/** A node's metrics history: [from, to), default the last hour. */
+export const NodeMetricsQuery = z.object({
+  from: Instant.optional(),
+  to: Instant.optional(),
+  cluster: z.string().min(1).optional(),
+});

@@ -4,6 +4,7 @@ import { UnauthenticatedError, ValidationError } from "../../core/errors";
 import type { ApiContext, ApiMiddleware } from "../context";
 import { tokenFrom } from "../middleware/auth";
 import { TunnelConnectionPool } from "../tunnel/connection-pool";
+import { SESSION_COOKIE } from "./session-cookie";
 import { forwardHttp, forwardUpgrade } from "../tunnel/http-proxy";
 import { upgradeOf, type UpgradeSocket } from "../tunnel/upgrade";
 import { acceptWebSocket, bridgeBytes, bridgeExec } from "../tunnel/ws-bridges";
@@ -51,7 +52,8 @@ export function tunnelRoutes(core: Core): ApiMiddleware {
       path: `${rest || "/"}${query ?? ""}`,
       prefix: base,
       drop,
-      dropCookies: new Set([TUNNEL_COOKIE]),
+      // The console's session never reaches a container.
+      dropCookies: new Set([TUNNEL_COOKIE, SESSION_COOKIE]),
     };
     const up = upgradeOf(ctx.req);
     if (up) return forwardUpgrade(ctx, await core.tunnels.connect(route, target), up, options);

@@ -21,6 +21,7 @@ const MESSAGES = {
   jsSuffix: "Relative imports take no .js suffix",
   signals: "Surfaces subscribe to no core signal",
   lib: "lib/ imports nothing of ours",
+  web: "The console talks to the hub over the native API only",
 } as const;
 
 type Ban = keyof typeof MESSAGES;
@@ -164,6 +165,21 @@ describe("lint: layer boundaries (eslint.config.mjs)", function () {
     it("allows cli/probe.ts and hub/api/tunnel/probe.ts to import lib/websocket", async () => {
       assert.deepEqual(await bansBroken("cli/probe.ts", use("../lib/websocket")), []);
       assert.deepEqual(await bansBroken("hub/api/tunnel/probe.ts", use("../../../lib/websocket")), []);
+    });
+  });
+
+  describe("the web console imports nothing of the hub, agent, CLI or lib/", () => {
+    for (const [file, from] of [
+      ["web/src/pages/probe.tsx", "../../../hub/core/model"],
+      ["web/src/probe.ts", "../../agent/runtime/runtime"],
+      ["web/src/api/probe.ts", "../../../lib/websocket"],
+    ] as const) {
+      it(`refuses ${file}: ${from}`, async () => {
+        assert.deepEqual(await bansBroken(file, use(from)), ["web"]);
+      });
+    }
+    it("allows web/src/pages/probe.tsx to import the console's own ../lib/format", async () => {
+      assert.deepEqual(await bansBroken("web/src/pages/probe.tsx", use("../lib/format")), []);
     });
   });
 
