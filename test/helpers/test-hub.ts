@@ -63,6 +63,7 @@ export async function startTestHub(
   const hub = await startHub(config, {
     logger: testLogger(),
     ...(options.surfaces ? { surfaces: options.surfaces } : {}),
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });
   const api: TestHub["api"] = (method, url, body, token) =>
     request(`${hub.httpUrl}${url}`, method, body, token === undefined ? adminToken : token);
