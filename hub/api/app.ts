@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Core } from "../core";
 import type { ApiState } from "./context";
 import { healthRoutes, type HubGauges } from "./health";
+import { bodyAllowance } from "./middleware/body-limit";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { dispatcher } from "./ownership";
@@ -25,6 +26,8 @@ export function createApp(
   app.use(requestId());
   app.use(requestLog(logger));
   app.use(healthRoutes(core, gauges));
+  // Before any surface reads a body: how much of it an anonymous or authenticated caller may send.
+  app.use(bodyAllowance(core.auth));
   app.use(dispatcher(surfaces, logger));
   app.use(async (ctx) => {
     ctx.status = 404;
