@@ -4,6 +4,7 @@ import type { ClusterService } from "./clusters";
 import type { PastJobAttempt, Task, TaskRole, Workload, WorkloadEvent, WorkloadKind } from "./model";
 import { UNPLACED } from "./model";
 import type { Store, WorkloadQuery } from "./repositories";
+import { checkName, MAX_LABEL_LENGTH } from "./names";
 import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
 import type { TaskLifecycle } from "./task-lifecycle";
@@ -45,6 +46,8 @@ export interface NewWorkload {
 export const DEFAULT_DISCONNECT_TIMEOUT_SEC = 300;
 /** @default 10 s. */
 export const DEFAULT_STOP_GRACE_SEC = 10;
+/** Most log lines one request may ask of a task (`tail`). @default 100_000 */
+export const MAX_LOG_TAIL_LINES = 100_000;
 
 export class WorkloadService {
   private logSource: TaskLogSource | null = null;
@@ -67,6 +70,11 @@ export class WorkloadService {
   /** Stores the workload and one pending task per role instance, atomically. */
   submit(input: NewWorkload): { workload: Workload; tasks: Task[] } {
     if (input.roles.length === 0) throw new ValidationError("roles", "at least one task role is required");
+    // Length and invisible characters, for every surface at once (names.ts).
+    checkName("name", input.name);
+    for (const [i, r] of input.roles.entries()) checkName(`roles[${i}].name`, r.name);
+    for (const [i, l] of (input.nodeSelector ?? []).entries())
+      checkName(`nodeSelector[${i}]`, l, MAX_LABEL_LENGTH);
     checkVolumes(input.roles);
     if (input.leaseMs !== undefined) {
       if (input.kind !== "interactive")
@@ -262,6 +270,10 @@ export class WorkloadService {
       (t) => t.index === index && (options.role === undefined || t.role === options.role),
     );
     if (!task) throw new NotFoundError("task", `${options.role ?? "*"}[${index}]`);
+    const tail = options.tailLines ?? 0;
+    // The agent's field is a uint32 and a log of 1e12 lines is no answer anyone waits for.
+    if (!Number.isSafeInteger(tail) || tail < 0 || tail > MAX_LOG_TAIL_LINES)
+      throw new ValidationError("tail", `must be an integer from 0 (all) to ${MAX_LOG_TAIL_LINES}`);
     if (options.attempt && options.attempt.attempt !== task.attempt) {
       const { attempt, nodeId } = options.attempt;
       if (!this.logSource) throw new Error("no log source configured");
