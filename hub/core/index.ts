@@ -1,4 +1,5 @@
 import { ArtifactService } from "./artifacts";
+import { AuditLog } from "./audit";
 import { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
@@ -35,6 +36,8 @@ export interface Core {
   secretBox: SecretBox;
   signals: CoreSignals;
   auth: AuthService;
+  /** Logins, their failures and token changes. */
+  audit: AuditLog;
   users: UserService;
   joinTokens: JoinTokenService;
   clusters: ClusterService;
@@ -105,12 +108,14 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   const replicatedServices = new ReplicatedServiceService(store, clock, signals);
   const registryCredentials = new RegistryCredentialService(store, secretBox, clock);
   desired.addPullSecretResolver(REGISTRY_CREDENTIAL_PREFIX, (name) => registryCredentials.resolve(name));
+  const audit = new AuditLog(store.audit, clock);
   return {
     clock,
     ping: () => store.ping(),
     secretBox,
     signals,
-    auth: new AuthService(store, clock),
+    auth: new AuthService(store, clock, audit),
+    audit,
     users: new UserService(store, clock),
     joinTokens: new JoinTokenService(store, clock),
     clusters,

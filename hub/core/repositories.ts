@@ -23,6 +23,7 @@ import type {
   WorkloadEvent,
 } from "./model";
 import type { Artifact, ArtifactInfo } from "./artifact-model";
+import type { AuditEvent } from "./model";
 import type { RegistryCredential } from "./registry-credential-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
 
@@ -42,6 +43,14 @@ export interface TokenRepository {
   revoke(id: string, at: number): void;
   /** Revokes every live token of the user of this kind except `keepId`. Returns how many. */
   revokeAllForUser(userId: string, kind: TokenRecord["kind"], at: number, keepId?: string): number;
+}
+
+export interface AuditRepository {
+  append(event: Omit<AuditEvent, "seq">): void;
+  /** Newest first, at most `limit`. */
+  recent(limit: number): AuditEvent[];
+  /** Drops events older than `before` (ms); returns how many. */
+  prune(before: number): number;
 }
 
 export interface JoinTokenRepository {
@@ -204,6 +213,8 @@ export interface ProjectMetricsRepository {
 export interface Store {
   users: UserRepository;
   tokens: TokenRepository;
+  /** Logins, failures and token changes (migration 021). */
+  audit: AuditRepository;
   joinTokens: JoinTokenRepository;
   clusters: ClusterRepository;
   nodes: NodeRepository;

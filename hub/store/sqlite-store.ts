@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Store } from "../core/repositories";
 import { artifactRepository } from "./artifact-repository";
+import { auditRepository } from "./audit-repository";
 import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
 import { eventRepository } from "./event-repository";
@@ -27,6 +28,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     db,
     users: userRepository(db),
     tokens: tokenRepository(db),
+    audit: auditRepository(db),
     joinTokens: joinTokenRepository(db),
     clusters: clusterRepository(db),
     nodes: nodeRepository(db),

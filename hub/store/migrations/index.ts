@@ -18,6 +18,7 @@ import { taskMetrics } from "./012-task-metrics";
 import { surfaceIdsOnly } from "./013-surface-ids";
 import { userStatus } from "./014-user-status";
 import { nodeJoinGuard } from "./015-node-join-guard";
+import { tokenScopesAudit } from "./021-token-scopes-audit";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   surfaceIdsOnly,
   userStatus,
   nodeJoinGuard,
+  tokenScopesAudit,
 ];
