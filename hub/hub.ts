@@ -12,6 +12,7 @@ import type { HubConfig } from "./config";
 import { createCore, type Core } from "./core";
 import { systemClock, type Clock } from "./core/clock";
 import { DEFAULT_PROJECT_SAMPLE_MS } from "./core/project-metrics";
+import { FileKeyRing, securePermissions } from "./store/key-files";
 import { openSqliteStore } from "./store/sqlite-store";
 
 export interface RunningHub {
@@ -38,7 +39,11 @@ export interface HubOptions {
 export async function startHub(config: Readonly<HubConfig>, options: HubOptions): Promise<RunningHub> {
   const { logger } = options;
   const store = openSqliteStore(config.dataDir);
+  // The data dir is the hub's alone; its keys live in their own files, not in corral.db.
+  securePermissions(config.dataDir);
+  const keys = new FileKeyRing(config.dataDir, store.settings);
   const core = createCore(store, options.clock ?? systemClock, {
+    keys,
     downAfterMs: config.nodeDownAfterMs,
     metricsSampleMs: config.metricsSampleMs,
     hpaIntervalMs: config.oteHpaIntervalMs,

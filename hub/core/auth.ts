@@ -2,12 +2,13 @@ import crypto from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { AuditLog, AuditSource } from "./audit";
 import type { Clock } from "./clock";
+import type { KeyRing } from "./key-ring";
 import { ForbiddenError, RateLimitedError, UnauthenticatedError, UserNotActiveError } from "./errors";
 import { LoginThrottle } from "./login-throttle";
 import type { TokenKind, TokenRecord, User } from "./model";
 import { verifyPassword } from "./passwords";
 import type { Store } from "./repositories";
-import { newId, newSecret } from "./secrets";
+import { newId } from "./secrets";
 
 /** Who is calling: the user and the token they presented. */
 export interface Principal {
@@ -36,7 +37,7 @@ export const FRESH_LOGIN_MS = 15 * 60 * 1000;
 
 /**
  * One token system for every surface: HS256 JWTs whose `jti` names a server-side record, so any
- * token can be revoked. The signing key is generated at first start and kept in the store.
+ * token can be revoked. The signing key is generated at first start and kept in its own file.
  */
 export class AuthService {
   /**
@@ -51,15 +52,12 @@ export class AuthService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    keys: KeyRing,
     throttle?: LoginThrottle,
   ) {
     this.throttle = throttle ?? new LoginThrottle(clock);
-    let key = store.settings.get("token_signing_key");
-    if (!key) {
-      key = newSecret(48);
-      store.settings.set("token_signing_key", key);
-    }
-    this.key = crypto.createSecretKey(Buffer.from(key, "utf8"));
+    // Only the current key verifies: rotating the signing key ends every token (docs/security.md).
+    this.key = crypto.createSecretKey(Buffer.from(keys.current("token-signing"), "utf8"));
   }
 
   /**

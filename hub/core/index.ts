@@ -15,6 +15,7 @@ import { ProjectMetrics } from "./project-metrics";
 import { QuotaUnitService } from "./quota-units";
 import { REGISTRY_CREDENTIAL_PREFIX, RegistryCredentialService } from "./registry-credentials";
 import { SecretBox } from "./secret-box";
+import { SettingsKeyRing, type KeyRing } from "./key-ring";
 import type { Store } from "./repositories";
 import { ServiceController } from "./services/controller";
 import { ReplicatedServiceService } from "./services/services";
@@ -79,6 +80,8 @@ export type CoreOptions = NodeServiceOptions & {
   restartBackoffMs?: number;
   /** How long per-task one-minute metric points are kept. @default 7 days */
   taskMetricsRetentionMs?: number;
+  /** The hub's secret keys (key files in the data dir). @default kept in the store's settings */
+  keys?: KeyRing;
 };
 
 export function createCore(store: Store, clock: Clock, options: CoreOptions): Core {
@@ -104,7 +107,8 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     (taskId) => store.tasks.byId(taskId)?.gpuUuids ?? [],
     { retentionMs: options.taskMetricsRetentionMs },
   );
-  const secretBox = new SecretBox(store.settings);
+  const keys = options.keys ?? new SettingsKeyRing(store.settings);
+  const secretBox = new SecretBox(keys);
   const replicatedServices = new ReplicatedServiceService(store, clock, signals);
   const registryCredentials = new RegistryCredentialService(store, secretBox, clock);
   desired.addPullSecretResolver(REGISTRY_CREDENTIAL_PREFIX, (name) => registryCredentials.resolve(name));
@@ -114,7 +118,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     ping: () => store.ping(),
     secretBox,
     signals,
-    auth: new AuthService(store, clock, audit),
+    auth: new AuthService(store, clock, audit, keys),
     audit,
     users: new UserService(store, clock),
     joinTokens: new JoinTokenService(store, clock),
@@ -148,6 +152,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     registryCredentials,
     artifacts: new ArtifactService(store, clock),
     surfaceIds: new SurfaceIds(store),
-    tunnels: new TaskTunnels(store, clock),
+    tunnels: new TaskTunnels(store, clock, keys),
   };
 }

@@ -140,6 +140,7 @@ export interface GroupRepository {
 export interface SettingsRepository {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
+  delete(key: string): void;
 }
 
 export interface JobAttemptRepository {
@@ -178,6 +179,8 @@ export interface RegistryCredentialRepository {
   /** Oldest first. */
   list(): RegistryCredential[];
   delete(id: string): void;
+  /** Replaces the sealed password (a sealing-key rotation seals it anew). */
+  updateSealed(id: string, passwordSealed: string): void;
 }
 
 export interface ArtifactRepository {

@@ -36,7 +36,7 @@ export interface TestHub {
 export async function startTestHub(
   env: Record<string, string> = {},
   dataDir?: string,
-  options: Pick<HubOptions, "surfaces"> = {},
+  options: Partial<Pick<HubOptions, "surfaces" | "logger">> = {},
 ): Promise<TestHub> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "corral-hub-"));
   const config = loadHubConfig({
