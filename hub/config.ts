@@ -49,6 +49,16 @@ export interface HubConfig {
   openpaiListRatePerMin: number;
   /** CORRAL_OPENPAI_SUBMIT_RATE_PER_HOUR: OpenPAI job submits per user per hour; 0 = unlimited. @default 3600 */
   openpaiSubmitRatePerHour: number;
+  /** CORRAL_MAX_TASKS_PER_WORKLOAD: tasks (all roles' instances) in one workload. @default 1000 */
+  maxTasksPerWorkload: number;
+  /** CORRAL_MAX_LIVE_TASKS_PER_USER: tasks of one user's unfinished workloads together. @default 10000 */
+  maxLiveTasksPerUser: number;
+  /** CORRAL_SUBMIT_RATE_PER_MIN: workload submissions per user per minute, every surface; 0 = unlimited. @default 600 */
+  submitRatePerMin: number;
+  /** CORRAL_DEFAULT_TASK_CPU_MILLI: CPU request and limit of a task that names none. @default 100 */
+  defaultTaskCpuMilli: number;
+  /** CORRAL_DEFAULT_TASK_MEMORY_MIB: memory request and limit of a task that names none. @default 256 */
+  defaultTaskMemoryMiB: number;
   /** CORRAL_LOG_LEVEL. @default info */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -94,6 +104,11 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     oteCrashLoopRestarts: integer(get, "CORRAL_OTE_CRASH_LOOP_RESTARTS", 3, 1, 1_000),
     oteCrashLoopWindowMs: integer(get, "CORRAL_OTE_CRASH_LOOP_WINDOW_MS", 300_000, 100, 86_400_000),
     oteNoTargetTimeoutMs: integer(get, "CORRAL_OTE_NO_TARGET_TIMEOUT_MS", 300_000, 0, 86_400_000),
+    maxTasksPerWorkload: integer(get, "CORRAL_MAX_TASKS_PER_WORKLOAD", 1000, 1, 100_000),
+    maxLiveTasksPerUser: integer(get, "CORRAL_MAX_LIVE_TASKS_PER_USER", 10_000, 1, 10_000_000),
+    submitRatePerMin: integer(get, "CORRAL_SUBMIT_RATE_PER_MIN", 600, 0, 1_000_000),
+    defaultTaskCpuMilli: integer(get, "CORRAL_DEFAULT_TASK_CPU_MILLI", 100, 1, 1_000_000),
+    defaultTaskMemoryMiB: integer(get, "CORRAL_DEFAULT_TASK_MEMORY_MIB", 256, 1, 100_000_000),
     logLevel: oneOf(
       get,
       "CORRAL_LOG_LEVEL",

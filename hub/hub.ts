@@ -44,6 +44,13 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
   const keys = new FileKeyRing(config.dataDir, store.settings);
   const core = createCore(store, options.clock ?? systemClock, {
     keys,
+    workloadLimits: {
+      maxTasksPerWorkload: config.maxTasksPerWorkload,
+      maxLiveTasksPerUser: config.maxLiveTasksPerUser,
+      submitsPerMinute: config.submitRatePerMin,
+      defaultCpuMilli: config.defaultTaskCpuMilli,
+      defaultMemoryMiB: config.defaultTaskMemoryMiB,
+    },
     downAfterMs: config.nodeDownAfterMs,
     metricsSampleMs: config.metricsSampleMs,
     hpaIntervalMs: config.oteHpaIntervalMs,

@@ -26,6 +26,7 @@ import { DEFAULT_RESTART_BACKOFF, TaskLifecycle } from "./task-lifecycle";
 import { TaskMetricsService } from "./task-metrics";
 import { UserService } from "./users";
 import { WorkloadService } from "./workloads";
+import { DEFAULT_WORKLOAD_LIMITS, type WorkloadLimits } from "./workload-limits";
 import { TaskTunnels } from "./tunnels";
 
 /** Every core service, wired over one store. Built once in hub/main.ts (and by test helpers). */
@@ -82,6 +83,8 @@ export type CoreOptions = NodeServiceOptions & {
   taskMetricsRetentionMs?: number;
   /** The hub's secret keys (key files in the data dir). @default kept in the store's settings */
   keys?: KeyRing;
+  /** Tasks per workload and per user, submissions per minute, default task CPU/memory. */
+  workloadLimits?: Partial<WorkloadLimits>;
 };
 
 export function createCore(store: Store, clock: Clock, options: CoreOptions): Core {
@@ -100,7 +103,10 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   );
   const desired = new DesiredState(store);
   desired.exclude((task) => preemptions.isPreempting(task));
-  const workloads = new WorkloadService(store, clusters, lifecycle, clock, signals);
+  const workloads = new WorkloadService(store, clusters, lifecycle, clock, signals, {
+    ...DEFAULT_WORKLOAD_LIMITS,
+    ...options.workloadLimits,
+  });
   const taskMetrics = new TaskMetricsService(
     clock,
     store.taskMetrics,

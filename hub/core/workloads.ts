@@ -5,6 +5,7 @@ import type { PastJobAttempt, Task, TaskRole, Workload, WorkloadEvent, WorkloadK
 import { UNPLACED } from "./model";
 import type { Store, WorkloadQuery } from "./repositories";
 import { checkName, MAX_LABEL_LENGTH } from "./names";
+import { DEFAULT_WORKLOAD_LIMITS, WorkloadGate, type WorkloadLimits } from "./workload-limits";
 import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
 import type { TaskLifecycle } from "./task-lifecycle";
@@ -40,6 +41,11 @@ export interface NewWorkload {
   uniqueName?: boolean;
   /** Interactive workloads: stop by themselves this long after each start (ms). @default no lease */
   leaseMs?: number;
+  /**
+   * Submitted by the hub itself (a replicated service's replica), not by a request: the per-user
+   * live-task and rate limits do not apply (the service's replica count is bounded). @default false
+   */
+  internal?: boolean;
 }
 
 /** @default 300 s (docs/architecture.md §3). */
@@ -52,6 +58,7 @@ export const MAX_LOG_TAIL_LINES = 100_000;
 export class WorkloadService {
   private logSource: TaskLogSource | null = null;
   private readonly leases: WorkloadLeases;
+  private readonly gate: WorkloadGate;
 
   constructor(
     private readonly store: Store,
@@ -59,7 +66,9 @@ export class WorkloadService {
     private readonly lifecycle: TaskLifecycle,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
+    limits: WorkloadLimits = DEFAULT_WORKLOAD_LIMITS,
   ) {
+    this.gate = new WorkloadGate(limits, clock);
     this.leases = new WorkloadLeases(store, clock, (id) => lifecycle.settle(id, "stop"));
   }
 
@@ -81,6 +90,15 @@ export class WorkloadService {
         throw new ValidationError("lease", "only interactive workloads take a lease");
       checkLeaseMs(input.leaseMs, "lease");
     }
+    // Bounded size, default CPU/memory where none is named, then the owner's limits (workload-limits.ts).
+    const roles = this.gate.withDefaults(input.roles);
+    const taskCount = this.gate.checkSize(roles);
+    if (!input.internal)
+      this.gate.admit(
+        input.owner,
+        taskCount,
+        this.store.workloads.list({ owner: input.owner, states: ["pending", "running", "stopping"] }),
+      );
     const roleNames = new Set<string>();
     for (const [i, r] of input.roles.entries()) {
       if (roleNames.has(r.name)) throw new ValidationError(`roles[${i}].name`, `duplicate role ${r.name}`);
@@ -95,7 +113,7 @@ export class WorkloadService {
       kind: input.kind ?? "batch",
       clusterId,
       nodeSelector: input.nodeSelector ?? [],
-      roles: input.roles,
+      roles,
       gang: input.gang ?? false,
       disconnectTimeoutSec: input.disconnectTimeoutSec ?? DEFAULT_DISCONNECT_TIMEOUT_SEC,
       stopGraceSec: input.stopGraceSec ?? DEFAULT_STOP_GRACE_SEC,
@@ -114,7 +132,7 @@ export class WorkloadService {
       updatedAt: now,
       finishedAt: null,
     };
-    const tasks: Task[] = input.roles.flatMap((role) =>
+    const tasks: Task[] = roles.flatMap((role) =>
       Array.from({ length: role.instances }, (_, index): Task => ({
         id: newId(),
         workloadId: workload.id,
