@@ -129,7 +129,7 @@ export class AuthService {
    */
   issueApplication(caller: Principal, source: AuditSource = {}): { token: string; record: TokenRecord } {
     const authAt = caller.token.authAt;
-    if (caller.token.kind !== "login" || authAt === undefined || this.clock.now() - authAt > FRESH_LOGIN_MS)
+    if (!this.isFreshLogin(caller) || authAt === undefined)
       throw new ForbiddenError(
         `creating an application token needs a fresh login: log in with your password again (within ${FRESH_LOGIN_MS / 60_000} minutes)`,
       );
@@ -142,6 +142,14 @@ export class AuthService {
       detail: "application",
     });
     return issued;
+  }
+
+  /** True when `caller` is a login token whose password login is at most FRESH_LOGIN_MS old. */
+  isFreshLogin(caller: Principal): boolean {
+    const authAt = caller.token.authAt;
+    return (
+      caller.token.kind === "login" && authAt !== undefined && this.clock.now() - authAt <= FRESH_LOGIN_MS
+    );
   }
 
   /**

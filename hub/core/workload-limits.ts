@@ -44,9 +44,14 @@ export class WorkloadGate {
     private readonly clock: Clock,
   ) {}
 
-  /** Roles with the default CPU and memory where they name none (0). */
+  /**
+   * CPU-only roles with the default CPU and memory where they name none (0). GPU roles are left
+   * as they are: each task holds a GPU, so a node takes few of them anyway, and their CPU is not
+   * made a quota claim the unit never gave (Run:ai projects with GPU quota only).
+   */
   withDefaults(roles: readonly TaskRole[]): TaskRole[] {
     return roles.map((r) => {
+      if (r.resources.gpu > 0) return r;
       const cpuMilli = r.resources.cpuMilli > 0 ? r.resources.cpuMilli : this.limits.defaultCpuMilli;
       const memoryMiB = r.resources.memoryMiB > 0 ? r.resources.memoryMiB : this.limits.defaultMemoryMiB;
       if (cpuMilli === r.resources.cpuMilli && memoryMiB === r.resources.memoryMiB) return r;

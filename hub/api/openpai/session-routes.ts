@@ -75,15 +75,17 @@ export function sessionRoutes(router: Router<ApiState>, core: Core, access: Acce
     ctx.body = { message: "Logout successfully" };
   });
 
-  // The caller's own token in full; every other live token by its id only (enough to revoke
+  // Every live token in full only to a fresh login (which could make an application token
+  // anyway); to any other token, its own text and every other token by its id (enough to revoke
   // it with DELETE /tokens/:id, never enough to use it).
   router.get(["/api/v1/token", "/api/v2/tokens"], user, (ctx) => {
     const p = caller(ctx);
+    const full = core.auth.isFreshLogin(p);
     ctx.body = {
       tokens: core.auth
         .liveTokens(p.user.id)
         .filter((r) => r.kind !== "refresh")
-        .flatMap((r) => (r.id === p.token.id ? (core.auth.tokenText(r) ?? []) : [r.id])),
+        .flatMap((r) => (full || r.id === p.token.id ? (core.auth.tokenText(r) ?? []) : [r.id])),
     };
   });
   // Never-expiring: only from a fresh password login (core.auth.issueApplication).
