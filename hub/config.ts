@@ -67,6 +67,16 @@ export interface HubConfig {
   /** CORRAL_HTTP_TLS_CERT / CORRAL_HTTP_TLS_KEY: PEM files of the HTTP server's certificate chain and key. */
   httpTlsCertFile: string | undefined;
   httpTlsKeyFile: string | undefined;
+  /** CORRAL_MAX_TASKS_PER_WORKLOAD: tasks (all roles' instances) in one workload. @default 1000 */
+  maxTasksPerWorkload: number;
+  /** CORRAL_MAX_LIVE_TASKS_PER_USER: tasks of one user's unfinished workloads together. @default 10000 */
+  maxLiveTasksPerUser: number;
+  /** CORRAL_SUBMIT_RATE_PER_MIN: workload submissions per user per minute, every surface; 0 = unlimited. @default 600 */
+  submitRatePerMin: number;
+  /** CORRAL_DEFAULT_TASK_CPU_MILLI: CPU request and limit of a task that names none. @default 100 */
+  defaultTaskCpuMilli: number;
+  /** CORRAL_DEFAULT_TASK_MEMORY_MIB: memory request and limit of a task that names none. @default 256 */
+  defaultTaskMemoryMiB: number;
   /** CORRAL_LOG_LEVEL. @default info */
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
@@ -123,6 +133,11 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     httpTls: "off",
     httpTlsCertFile: get("CORRAL_HTTP_TLS_CERT"),
     httpTlsKeyFile: get("CORRAL_HTTP_TLS_KEY"),
+    maxTasksPerWorkload: integer(get, "CORRAL_MAX_TASKS_PER_WORKLOAD", 1000, 1, 100_000),
+    maxLiveTasksPerUser: integer(get, "CORRAL_MAX_LIVE_TASKS_PER_USER", 10_000, 1, 10_000_000),
+    submitRatePerMin: integer(get, "CORRAL_SUBMIT_RATE_PER_MIN", 600, 0, 1_000_000),
+    defaultTaskCpuMilli: integer(get, "CORRAL_DEFAULT_TASK_CPU_MILLI", 100, 1, 1_000_000),
+    defaultTaskMemoryMiB: integer(get, "CORRAL_DEFAULT_TASK_MEMORY_MIB", 256, 1, 100_000_000),
     logLevel: oneOf(
       get,
       "CORRAL_LOG_LEVEL",

@@ -14,6 +14,7 @@ import type { HubConfig } from "./config";
 import { createCore, type Core } from "./core";
 import { systemClock, type Clock } from "./core/clock";
 import { DEFAULT_PROJECT_SAMPLE_MS } from "./core/project-metrics";
+import { FileKeyRing, securePermissions } from "./store/key-files";
 import { openSqliteStore } from "./store/sqlite-store";
 import { agentLinkServerCredentials } from "./tls/grpc-credentials";
 import { defaultSans, HubCa } from "./tls/hub-ca";
@@ -46,12 +47,23 @@ export interface HubOptions {
 export async function startHub(config: Readonly<HubConfig>, options: HubOptions): Promise<RunningHub> {
   const { logger } = options;
   const store = openSqliteStore(config.dataDir);
+  // The data dir is the hub's alone; its keys live in their own files, not in corral.db.
+  securePermissions(config.dataDir);
+  const keys = new FileKeyRing(config.dataDir, store.settings);
   const ca = await HubCa.open(config.dataDir);
   const serverIdentity = await ca.serverIdentity(
     defaultSans(config.tlsSans, [config.grpcHost, config.httpHost]),
   );
   const core = createCore(store, options.clock ?? systemClock, {
     hubCaFingerprint: ca.fingerprint,
+    keys,
+    workloadLimits: {
+      maxTasksPerWorkload: config.maxTasksPerWorkload,
+      maxLiveTasksPerUser: config.maxLiveTasksPerUser,
+      submitsPerMinute: config.submitRatePerMin,
+      defaultCpuMilli: config.defaultTaskCpuMilli,
+      defaultMemoryMiB: config.defaultTaskMemoryMiB,
+    },
     downAfterMs: config.nodeDownAfterMs,
     metricsSampleMs: config.metricsSampleMs,
     hpaIntervalMs: config.oteHpaIntervalMs,

@@ -1,9 +1,17 @@
-import pino from "pino";
 import { ConfigError, loadHubConfig } from "./config";
 import { startHub } from "./hub";
+import { hubLogger } from "./log-redaction";
+import { rotateKeys } from "./rotate-keys";
 
-/** `corral-hub`: starts the hub from CORRAL_* settings and drains on SIGTERM / SIGINT. */
-export async function main(_argv: string[]): Promise<void> {
+const USAGE = "usage: corral-hub [rotate-keys [--signing] [--sealing]]\n";
+
+/**
+ * `corral-hub`: starts the hub from CORRAL_* settings and drains on SIGTERM / SIGINT.
+ * `corral-hub rotate-keys --signing --sealing`: new keys in the data dir (hub stopped; rotate-keys.ts).
+ */
+export async function main(argv: string[]): Promise<void> {
+  // Everything the hub writes (database, keys, certificates) is for its own user only.
+  process.umask(0o077);
   let config;
   try {
     config = loadHubConfig();
@@ -15,7 +23,34 @@ export async function main(_argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel, base: { service: "corral-hub" } });
+  if (argv[0] === "rotate-keys") {
+    const flags = new Set(argv.slice(1));
+    const unknown = [...flags].filter((f) => f !== "--signing" && f !== "--sealing");
+    if (unknown.length > 0 || flags.size === 0) {
+      process.stderr.write(USAGE);
+      process.exitCode = 2;
+      return;
+    }
+    const done = rotateKeys(config.dataDir, {
+      signing: flags.has("--signing"),
+      sealing: flags.has("--sealing"),
+    });
+    process.stdout.write(
+      [
+        done.signing ? "token-signing key rotated: every token issued before is invalid; log in again" : "",
+        done.sealing ? `secret-sealing key rotated: ${done.resealed} stored secrets sealed anew` : "",
+      ]
+        .filter(Boolean)
+        .join("\n") + "\n",
+    );
+    return;
+  }
+  if (argv.length > 0) {
+    process.stderr.write(USAGE);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = hubLogger(config.logLevel);
   const hub = await startHub(config, { logger });
   if (hub.generatedAdminPassword) {
     // Printed once, on the terminal only: it is never logged. Before "hub started", which is the

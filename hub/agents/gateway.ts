@@ -333,6 +333,7 @@ function grpcError(err: unknown): { code: status; details: string } {
       not_found: status.NOT_FOUND,
       conflict: status.ALREADY_EXISTS,
       unavailable: status.UNAVAILABLE,
+      rate_limited: status.RESOURCE_EXHAUSTED,
     }[err.kind];
     return { code, details: err.message };
   }

@@ -5,6 +5,7 @@ import { consoleAssets } from "./console/static";
 import type { ApiState } from "./context";
 import { healthRoutes, type HubGauges } from "./health";
 import { hsts } from "./middleware/hsts";
+import { bodyAllowance } from "./middleware/body-limit";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
 import { dispatcher } from "./ownership";
@@ -31,6 +32,8 @@ export function createApp(
   app.use(hsts());
   app.use(requestLog(logger));
   app.use(healthRoutes(core, gauges));
+  // Before any surface reads a body: how much of it an anonymous or authenticated caller may send.
+  app.use(bodyAllowance(core.auth));
   app.use(dispatcher(surfaces, logger));
   app.use(consoleAssets(consoleDir));
   app.use(async (ctx) => {

@@ -12,6 +12,8 @@ export interface ApiState {
   input?: unknown;
   /** Each validated input by the schema that validated it (read with input(ctx, schema)). */
   inputs?: Map<z.ZodType, unknown>;
+  /** Whether the request's token verified when its body was announced (body-limit.ts). */
+  bodyAuthenticated?: boolean;
 }
 
 export type ApiContext = Koa.ParameterizedContext<ApiState>;

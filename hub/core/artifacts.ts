@@ -1,4 +1,5 @@
 import type { Artifact, ArtifactInfo } from "./artifact-model";
+import { checkName } from "./names";
 import type { Clock } from "./clock";
 import { ConflictError } from "./errors";
 import type { Store } from "./repositories";
@@ -19,6 +20,9 @@ export class ArtifactService {
   }
 
   add(input: Omit<Artifact, "id" | "createdAt">): ArtifactInfo {
+    checkName("name", input.name);
+    checkName("version", input.version);
+    checkName("fileName", input.fileName);
     if (
       this.list(input.kind).some(
         (a) => a.scope === input.scope && a.name === input.name && a.version === input.version,

@@ -6,7 +6,7 @@ import type { UserStatus } from "./model";
  */
 export abstract class CorralError extends Error {
   abstract readonly kind:
-    "invalid" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "unavailable";
+    "invalid" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "unavailable" | "rate_limited";
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -53,6 +53,20 @@ export class NotFoundError extends CorralError {
 
 export class ConflictError extends CorralError {
   readonly kind = "conflict";
+}
+
+/**
+ * Too many attempts too fast (login failures, submissions): the caller may retry after
+ * `retryAfterSec` seconds; every surface answers 429 with a `Retry-After` header.
+ */
+export class RateLimitedError extends CorralError {
+  readonly kind = "rate_limited";
+  constructor(
+    message: string,
+    readonly retryAfterSec: number,
+  ) {
+    super(message);
+  }
 }
 
 /**

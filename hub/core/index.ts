@@ -1,5 +1,6 @@
 import { AccessKeyService } from "./access-keys";
 import { ArtifactService } from "./artifacts";
+import { AuditLog } from "./audit";
 import { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
@@ -22,6 +23,7 @@ import { REGISTRY_CREDENTIAL_PREFIX, RegistryCredentialService } from "./registr
 import { RegistryAccountService } from "./registry-accounts";
 import { RegistryProjectService } from "./registry-projects";
 import { SecretBox } from "./secret-box";
+import { SettingsKeyRing, type KeyRing } from "./key-ring";
 import type { Store } from "./repositories";
 import { ServiceController } from "./services/controller";
 import { ReplicatedServiceService } from "./services/services";
@@ -33,6 +35,7 @@ import { DEFAULT_RESTART_BACKOFF, TaskLifecycle } from "./task-lifecycle";
 import { TaskMetricsService } from "./task-metrics";
 import { UserService } from "./users";
 import { WorkloadService } from "./workloads";
+import { DEFAULT_WORKLOAD_LIMITS, type WorkloadLimits } from "./workload-limits";
 import { TaskTunnels } from "./tunnels";
 
 /** Every core service, wired over one store. Built once in hub/main.ts (and by test helpers). */
@@ -44,6 +47,8 @@ export interface Core {
   secretBox: SecretBox;
   signals: CoreSignals;
   auth: AuthService;
+  /** Logins, their failures and token changes. */
+  audit: AuditLog;
   users: UserService;
   joinTokens: JoinTokenService;
   /** Node client certificates by serial: issued, checked on Connect, revoked (issue 13). */
@@ -104,6 +109,10 @@ export type CoreOptions = NodeServiceOptions & {
   taskMetricsRetentionMs?: number;
   /** SHA-256 of the hub CA certificate (hex): join tokens carry it (issue 13). @default none (bare tokens) */
   hubCaFingerprint?: string;
+  /** The hub's secret keys (key files in the data dir). @default kept in the store's settings */
+  keys?: KeyRing;
+  /** Tasks per workload and per user, submissions per minute, default task CPU/memory. */
+  workloadLimits?: Partial<WorkloadLimits>;
 };
 
 export function createCore(store: Store, clock: Clock, options: CoreOptions): Core {
@@ -122,23 +131,29 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   );
   const desired = new DesiredState(store);
   desired.exclude((task) => preemptions.isPreempting(task));
-  const workloads = new WorkloadService(store, clusters, lifecycle, clock, signals);
+  const workloads = new WorkloadService(store, clusters, lifecycle, clock, signals, {
+    ...DEFAULT_WORKLOAD_LIMITS,
+    ...options.workloadLimits,
+  });
   const taskMetrics = new TaskMetricsService(
     clock,
     store.taskMetrics,
     (taskId) => store.tasks.byId(taskId)?.gpuUuids ?? [],
     { retentionMs: options.taskMetricsRetentionMs },
   );
-  const secretBox = new SecretBox(store.settings);
+  const keys = options.keys ?? new SettingsKeyRing(store.settings);
+  const secretBox = new SecretBox(keys);
   const replicatedServices = new ReplicatedServiceService(store, clock, signals);
   const registryCredentials = new RegistryCredentialService(store, secretBox, clock);
   desired.addPullSecretResolver(REGISTRY_CREDENTIAL_PREFIX, (name) => registryCredentials.resolve(name));
+  const audit = new AuditLog(store.audit, clock);
   return {
     clock,
     ping: () => store.ping(),
     secretBox,
     signals,
-    auth: new AuthService(store, clock),
+    auth: new AuthService(store, clock, audit, keys),
+    audit,
     users: new UserService(store, clock),
     joinTokens: new JoinTokenService(store, clock, options.hubCaFingerprint ?? null),
     nodeCertificates: new NodeCertificateService(store, clock),
@@ -174,7 +189,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     registryProjects: new RegistryProjectService(store, clock),
     artifacts: new ArtifactService(store, clock),
     surfaceIds: new SurfaceIds(store),
-    tunnels: new TaskTunnels(store, clock),
+    tunnels: new TaskTunnels(store, clock, keys),
     installation: new Installation(store.settings),
     images: new ImageCatalog(store, clock),
     accessKeys: new AccessKeyService(store, secretBox, clock),

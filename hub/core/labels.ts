@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors";
+import { checkName } from "./names";
 
 /**
  * Labels are plain strings: `gpu`, `zone=a` and `key=value` are all labels. They may not be empty,
@@ -13,6 +14,8 @@ export function checkLabel(label: unknown, field = "label"): string {
   if (/[\s,\u0000-\u001f\u007f]/.test(label)) {
     throw new ValidationError(field, "must not contain whitespace, commas or control characters");
   }
+  // Bidi controls and zero-width characters (names.ts): two labels that look alike are one label.
+  checkName(field, label, 253);
   return label;
 }
 

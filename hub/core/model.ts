@@ -34,7 +34,11 @@ export interface Group {
   updatedAt: number;
 }
 
-export type TokenKind = "login" | "application";
+/**
+ * What a token may do: `login` (a session, from a password login or a refresh), `application`
+ * (long-lived, for scripts), `refresh` (only trades itself for a new pair, never an access token).
+ */
+export type TokenKind = "login" | "application" | "refresh";
 
 /** A signed token's server-side record; revoking sets revokedAt. */
 export interface TokenRecord {
@@ -44,6 +48,26 @@ export interface TokenRecord {
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
+  /**
+   * When the password login this token descends from happened (a refresh keeps it); absent when
+   * unknown (tokens from before migration 021): such a token is never a fresh login.
+   */
+  authAt?: number;
+}
+
+/** One line of the audit trail: logins, their failures, token creation and revocation. */
+export interface AuditEvent {
+  /** Increasing, from the store. */
+  seq: number;
+  at: number;
+  /** e.g. login.succeeded, login.failed, login.throttled, token.created, token.revoked, tokens.revoked. */
+  type: string;
+  username: string | null;
+  /** The caller's network address, when the event came from a request. */
+  address: string | null;
+  tokenId: string | null;
+  /** Human detail (the surface, the token kind, a count); never a secret. */
+  detail: string;
 }
 
 export interface JoinToken {

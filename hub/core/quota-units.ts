@@ -5,6 +5,7 @@ import type { NodePoolService } from "./node-pools";
 import type { NodeService } from "./nodes";
 import { nonPreemptibleUse } from "./quota-use";
 import type { Store } from "./repositories";
+import { checkName } from "./names";
 import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
 
@@ -76,6 +77,7 @@ export class QuotaUnitService {
 
   create(input: NewQuotaUnit): QuotaUnit {
     if (!input.name) throw new ValidationError("name", "is required");
+    checkName("name", input.name);
     const taken = this.holder(input.name, input.kind);
     if (taken) {
       throw new ConflictError(

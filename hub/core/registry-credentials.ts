@@ -75,6 +75,22 @@ export class RegistryCredentialService {
     this.store.registryCredentials.delete(credential.id);
   }
 
+  /**
+   * Seals every stored password anew under the current sealing key (after a rotation, when the
+   * box still opens the previous key's). Returns how many were sealed anew.
+   */
+  resealAll(): number {
+    let n = 0;
+    this.store.transaction(() => {
+      for (const c of this.store.registryCredentials.list()) {
+        if (this.box.isCurrent(c.passwordSealed)) continue;
+        this.store.registryCredentials.updateSealed(c.id, this.box.seal(this.box.open(c.passwordSealed)));
+        n += 1;
+      }
+    });
+    return n;
+  }
+
   /** Credentials a pullSecret name stands for; null when it names none (any more). */
   resolve(pullSecret: string): RegistryAuth | null {
     if (!pullSecret.startsWith(REGISTRY_CREDENTIAL_PREFIX)) return null;

@@ -26,6 +26,7 @@ import type {
 import type { Artifact, ArtifactInfo } from "./artifact-model";
 import type { ImageRecord } from "./image-model";
 import type { JobTemplate } from "./job-template-model";
+import type { AuditEvent } from "./model";
 import type { RegistryCredential } from "./registry-credential-model";
 import type { RegistryAccount, RegistryProject } from "./hub-registry-model";
 import type { AccessKey } from "./access-key-model";
@@ -47,6 +48,14 @@ export interface TokenRepository {
   revoke(id: string, at: number): void;
   /** Revokes every live token of the user of this kind except `keepId`. Returns how many. */
   revokeAllForUser(userId: string, kind: TokenRecord["kind"], at: number, keepId?: string): number;
+}
+
+export interface AuditRepository {
+  append(event: Omit<AuditEvent, "seq">): void;
+  /** Newest first, at most `limit`. */
+  recent(limit: number): AuditEvent[];
+  /** Drops events older than `before` (ms); returns how many. */
+  prune(before: number): number;
 }
 
 export interface JoinTokenRepository {
@@ -157,6 +166,7 @@ export interface GroupRepository {
 export interface SettingsRepository {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
+  delete(key: string): void;
 }
 
 export interface JobAttemptRepository {
@@ -195,6 +205,8 @@ export interface RegistryCredentialRepository {
   /** Oldest first. */
   list(): RegistryCredential[];
   delete(id: string): void;
+  /** Replaces the sealed password (a sealing-key rotation seals it anew). */
+  updateSealed(id: string, passwordSealed: string): void;
 }
 
 export interface RegistryAccountRepository {
@@ -272,6 +284,8 @@ export interface ProjectMetricsRepository {
 export interface Store {
   users: UserRepository;
   tokens: TokenRepository;
+  /** Logins, failures and token changes (migration 021). */
+  audit: AuditRepository;
   joinTokens: JoinTokenRepository;
   /** Node client certificates by serial (migration 022). */
   nodeCertificates: NodeCertificateRepository;

@@ -4,6 +4,7 @@ import type { Clock } from "./clock";
 import { AgentUnavailableError, ConflictError, CorralError, ForbiddenError, NotFoundError } from "./errors";
 import type { Task, User, Workload } from "./model";
 import type { Store } from "./repositories";
+import type { KeyRing } from "./key-ring";
 import { digestsEqual } from "./secrets";
 
 /** What one tunnel reaches in a task's container. */
@@ -48,8 +49,6 @@ export interface TunnelGrant {
 
 /** Lifetime of a signed tunnel URL. @default 5 minutes */
 export const DEFAULT_TUNNEL_URL_TTL_MS = 5 * 60_000;
-/** Settings key of the HMAC key signing tunnel URLs (made on first use, kept across restarts). */
-const URL_KEY_SETTING = "tunnel_url_key";
 
 /**
  * Who may reach a task's ports and shell, and the event kept for every open: the workload's owner
@@ -62,6 +61,7 @@ export class TaskTunnels {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly keys: KeyRing,
   ) {}
 
   setTransport(transport: TunnelTransport): void {
@@ -160,11 +160,6 @@ export class TaskTunnels {
   }
 
   private mac(body: string): string {
-    let key = this.store.settings.get(URL_KEY_SETTING);
-    if (!key) {
-      key = crypto.randomBytes(32).toString("base64url");
-      this.store.settings.set(URL_KEY_SETTING, key);
-    }
-    return crypto.createHmac("sha256", key).update(body).digest("hex");
+    return crypto.createHmac("sha256", this.keys.current("tunnel-url")).update(body).digest("hex");
   }
 }

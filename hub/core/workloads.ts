@@ -13,6 +13,8 @@ import type {
 } from "./model";
 import { UNPLACED } from "./model";
 import type { Store, WorkloadQuery } from "./repositories";
+import { checkName, MAX_LABEL_LENGTH } from "./names";
+import { DEFAULT_WORKLOAD_LIMITS, WorkloadGate, type WorkloadLimits } from "./workload-limits";
 import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
 import type { TaskLifecycle } from "./task-lifecycle";
@@ -53,16 +55,24 @@ export interface NewWorkload {
    * workload's lease, which nothing renews. @default no limit
    */
   timeLimitMs?: number;
+  /**
+   * Submitted by the hub itself (a replicated service's replica), not by a request: the per-user
+   * live-task and rate limits do not apply (the service's replica count is bounded). @default false
+   */
+  internal?: boolean;
 }
 
 /** @default 300 s (docs/architecture.md §3). */
 export const DEFAULT_DISCONNECT_TIMEOUT_SEC = 300;
 /** @default 10 s. */
 export const DEFAULT_STOP_GRACE_SEC = 10;
+/** Most log lines one request may ask of a task (`tail`). @default 100_000 */
+export const MAX_LOG_TAIL_LINES = 100_000;
 
 export class WorkloadService {
   private logSource: TaskLogSource | null = null;
   private readonly leases: WorkloadLeases;
+  private readonly gate: WorkloadGate;
 
   constructor(
     private readonly store: Store,
@@ -70,7 +80,9 @@ export class WorkloadService {
     private readonly lifecycle: TaskLifecycle,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
+    limits: WorkloadLimits = DEFAULT_WORKLOAD_LIMITS,
   ) {
+    this.gate = new WorkloadGate(limits, clock);
     this.leases = new WorkloadLeases(store, clock, (id) => lifecycle.settle(id, "stop"));
   }
 
@@ -81,6 +93,11 @@ export class WorkloadService {
   /** Stores the workload and one pending task per role instance, atomically. */
   submit(input: NewWorkload): { workload: Workload; tasks: Task[] } {
     if (input.roles.length === 0) throw new ValidationError("roles", "at least one task role is required");
+    // Length and invisible characters, for every surface at once (names.ts).
+    checkName("name", input.name);
+    for (const [i, r] of input.roles.entries()) checkName(`roles[${i}].name`, r.name);
+    for (const [i, l] of (input.nodeSelector ?? []).entries())
+      checkName(`nodeSelector[${i}]`, l, MAX_LABEL_LENGTH);
     checkVolumes(input.roles);
     if (input.leaseMs !== undefined) {
       if (input.kind !== "interactive")
@@ -93,6 +110,15 @@ export class WorkloadService {
       checkLeaseMs(input.timeLimitMs, "timeLimit");
     }
     const leaseMs = input.leaseMs ?? input.timeLimitMs;
+    // Bounded size, default CPU/memory where none is named, then the owner's limits (workload-limits.ts).
+    const roles = this.gate.withDefaults(input.roles);
+    const taskCount = this.gate.checkSize(roles);
+    if (!input.internal)
+      this.gate.admit(
+        input.owner,
+        taskCount,
+        this.store.workloads.list({ owner: input.owner, states: ["pending", "running", "stopping"] }),
+      );
     const roleNames = new Set<string>();
     for (const [i, r] of input.roles.entries()) {
       if (roleNames.has(r.name)) throw new ValidationError(`roles[${i}].name`, `duplicate role ${r.name}`);
@@ -107,7 +133,7 @@ export class WorkloadService {
       kind: input.kind ?? "batch",
       clusterId,
       nodeSelector: input.nodeSelector ?? [],
-      roles: input.roles,
+      roles,
       gang: input.gang ?? false,
       disconnectTimeoutSec: input.disconnectTimeoutSec ?? DEFAULT_DISCONNECT_TIMEOUT_SEC,
       stopGraceSec: input.stopGraceSec ?? DEFAULT_STOP_GRACE_SEC,
@@ -125,7 +151,7 @@ export class WorkloadService {
       updatedAt: now,
       finishedAt: null,
     };
-    const tasks: Task[] = input.roles.flatMap((role) =>
+    const tasks: Task[] = roles.flatMap((role) =>
       Array.from({ length: role.instances }, (_, index): Task => ({
         id: newId(),
         workloadId: workload.id,
@@ -329,6 +355,10 @@ export class WorkloadService {
       (t) => t.index === index && (options.role === undefined || t.role === options.role),
     );
     if (!task) throw new NotFoundError("task", `${options.role ?? "*"}[${index}]`);
+    const tail = options.tailLines ?? 0;
+    // The agent's field is a uint32 and a log of 1e12 lines is no answer anyone waits for.
+    if (!Number.isSafeInteger(tail) || tail < 0 || tail > MAX_LOG_TAIL_LINES)
+      throw new ValidationError("tail", `must be an integer from 0 (all) to ${MAX_LOG_TAIL_LINES}`);
     if (options.attempt && options.attempt.attempt !== task.attempt) {
       const { attempt, nodeId } = options.attempt;
       if (!this.logSource) throw new Error("no log source configured");

@@ -10,7 +10,8 @@ export type Db = Database.Database;
  * pending migrations. `file` ":memory:" gives a private in-memory database (unit tests).
  */
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  // The data dir is the hub's alone (0700); key-files.ts securePermissions() tightens the files.
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last

@@ -19,6 +19,7 @@ export function registryCredentialRepository(db: Db): RegistryCredentialReposito
   );
   const list = db.prepare("SELECT * FROM registry_credentials ORDER BY created_at, rowid");
   const del = db.prepare("DELETE FROM registry_credentials WHERE id = ?");
+  const updateSealed = db.prepare("UPDATE registry_credentials SET password_sealed = ? WHERE id = ?");
   return {
     insert: (c) =>
       void insert.run(c.id, c.name, c.address, c.username, c.passwordSealed, c.owner, c.createdAt),
@@ -33,5 +34,6 @@ export function registryCredentialRepository(db: Db): RegistryCredentialReposito
         createdAt: r.created_at,
       })),
     delete: (id) => void del.run(id),
+    updateSealed: (id, sealed) => void updateSealed.run(sealed, id),
   };
 }

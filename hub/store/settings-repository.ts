@@ -6,8 +6,10 @@ export function settingsRepository(db: Db): SettingsRepository {
   const set = db.prepare(
     "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
   );
+  const del = db.prepare("DELETE FROM settings WHERE key = ?");
   return {
     get: (key) => (get.get(key) as { value: string } | undefined)?.value,
     set: (key, value) => void set.run(key, value),
+    delete: (key) => void del.run(key),
   };
 }

@@ -3,6 +3,7 @@ import type { Store } from "../core/repositories";
 import { accessKeyRepository } from "./access-key-repository";
 import { artifactRepository } from "./artifact-repository";
 import { imageRepository } from "./image-repository";
+import { auditRepository } from "./audit-repository";
 import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
 import { eventRepository } from "./event-repository";
@@ -32,6 +33,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     db,
     users: userRepository(db),
     tokens: tokenRepository(db),
+    audit: auditRepository(db),
     joinTokens: joinTokenRepository(db),
     nodeCertificates: nodeCertificateRepository(db),
     clusters: clusterRepository(db),

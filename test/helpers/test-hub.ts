@@ -38,7 +38,7 @@ export interface TestHub {
 export async function startTestHub(
   env: Record<string, string> = {},
   dataDir?: string,
-  options: Pick<HubOptions, "surfaces" | "consoleDir"> & {
+  options: Partial<Pick<HubOptions, "surfaces" | "consoleDir" | "logger">> & {
     /** Let the hub create its own CA instead of copying this process's cached test CA. */
     freshCa?: boolean;
   } = {},

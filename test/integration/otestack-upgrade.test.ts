@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { SettingsKeyRing } from "../../hub/core/key-ring";
 import { SecretBox } from "../../hub/core/secret-box";
 import type { Workload } from "../../hub/core/model";
 import { openDatabase } from "../../hub/store/database";
@@ -115,7 +116,8 @@ describe("integration: OTE-stack data across the replicated-services migration (
       // 009's tables, so it waits for 009 too.
       MIGRATIONS.filter((m) => m.version !== 9 && m.version !== 13),
     );
-    const sealed = new SecretBox(settingsRepository(db)).seal("Pull-Secret-9");
+    // Sealed as a hub before issue 13 did: with the key in the settings table (moved to a key file at start).
+    const sealed = new SecretBox(new SettingsKeyRing(settingsRepository(db))).seal("Pull-Secret-9");
     db.prepare(
       `INSERT INTO ote_external_repos (name, address, username, password_sealed, owner, created_at)
        VALUES ('private1', 'registry.example:5000', 'puller', ?, 'admin', ?)`,

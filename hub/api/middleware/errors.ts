@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { CorralError } from "../../core/errors";
+import { CorralError, RateLimitedError } from "../../core/errors";
 import type { ApiMiddleware } from "../context";
 import { httpErrorStatus } from "./http-errors";
 
@@ -13,6 +13,7 @@ export const DEFAULT_STATUS: Readonly<Record<ErrorKind, number>> = {
   not_found: 404,
   conflict: 409,
   unavailable: 502,
+  rate_limited: 429,
 };
 
 /** A status and the body to send with it. */
@@ -65,6 +66,7 @@ export function surfaceErrors(surface: string, renderer: ErrorRenderer, logger: 
       await next();
     } catch (err) {
       const answer = renderError(renderer, err);
+      if (err instanceof RateLimitedError) ctx.set("Retry-After", String(err.retryAfterSec));
       if (answer) {
         ctx.status = answer.status;
         ctx.body = answer.body;

@@ -8,7 +8,9 @@ import { LoginBody } from "./schemas";
 export function authRoutes(router: Router<ApiState>, core: Core): void {
   router.post("/auth/login", validate(LoginBody), async (ctx) => {
     const body = input(ctx, LoginBody);
-    const { token, record, user } = await core.auth.login(body.username, body.password);
+    const { token, record, user } = await core.auth.login(body.username, body.password, undefined, {
+      address: ctx.ip,
+    });
     ctx.body = {
       token,
       expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt).toISOString(),
@@ -16,7 +18,7 @@ export function authRoutes(router: Router<ApiState>, core: Core): void {
     };
   });
   router.post("/auth/logout", authenticate(core.auth), (ctx) => {
-    core.auth.revoke(ctx.state.principal!.token.id);
+    core.auth.revoke(ctx.state.principal!.token.id, { address: ctx.ip });
     ctx.status = 204;
   });
   router.get("/auth/me", authenticate(core.auth), (ctx) => {

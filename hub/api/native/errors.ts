@@ -9,6 +9,7 @@ const CODE: Record<ErrorKind, string> = {
   not_found: "not_found",
   conflict: "conflict",
   unavailable: "agent_unavailable",
+  rate_limited: "rate_limited",
 };
 
 /** The native API's error body: `{code, message, field?}`; 500s carry the request id, never a stack. */

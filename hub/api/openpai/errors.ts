@@ -51,6 +51,8 @@ export function fromCore(err: CorralError): PaiError {
       return new PaiError(409, "ConflictError", err.message);
     case "unavailable":
       return new PaiError(502, "UnknownError", err.message);
+    case "rate_limited":
+      return new PaiError(429, "TooManyRequestsError", err.message);
     default:
       return invalidParameters(err.message);
   }
@@ -61,7 +63,8 @@ export const paiErrors: ErrorRenderer = {
   own: (err) => (err instanceof PaiError ? answer(err) : null),
   // fromCore keeps the factory's status for every kind (a unit test holds it).
   core: (err) => answer(fromCore(err)).body,
-  request: (status, message) => answer(new PaiError(status, "InvalidParametersError", message)),
+  request: (status, message) =>
+    answer(new PaiError(status, status === 429 ? "TooManyRequestsError" : "InvalidParametersError", message)),
   internal: (requestId) => ({ code: "UnknownError", message: `internal error (request ${requestId})` }),
 };
 

@@ -1,5 +1,6 @@
 import type Router from "@koa/router";
 import { z } from "zod";
+import { isPrototypeKey } from "../../core/names";
 import type { Core } from "../../core";
 import type { Group } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
@@ -34,7 +35,9 @@ const GroupUpdate = z.looseObject({
 const ExtensionPath = z.looseObject({
   path: z
     .unknown()
-    .transform((raw) => (Array.isArray(raw) ? raw.map(String) : String(raw).split("/")).filter(Boolean)),
+    .transform((raw) => (Array.isArray(raw) ? raw.map(String) : String(raw).split("/")).filter(Boolean))
+    // `__proto__` would walk into Object.prototype and change every object in the hub.
+    .refine((keys) => !keys.some(isPrototypeKey), "must not name __proto__, constructor or prototype"),
 });
 
 const paths = (suffix: string) => [`/api/v2/group${suffix}`, `/api/v2/groups${suffix}`];
@@ -130,7 +133,7 @@ export function groupRoutes(router: Router<ApiState>, core: Core, access: Access
       const extension = structuredClone(g.extension);
       let node: Record<string, unknown> = extension;
       for (const k of keys.slice(0, -1)) {
-        if (typeof node[k] !== "object" || node[k] === null) node[k] = {};
+        if (!Object.hasOwn(node, k) || typeof node[k] !== "object" || node[k] === null) node[k] = {};
         node = node[k] as Record<string, unknown>;
       }
       node[keys[keys.length - 1] as string] = b.data;

@@ -3,6 +3,7 @@ import type { HubConfig } from "../../config";
 import type { Core } from "../../core";
 import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
+import { bodyLimit, readLimited } from "../middleware/body-limit";
 import { compose } from "../middleware/compose";
 import { tree } from "../ownership";
 import type { Surface, SurfaceFactory } from "../surface";
@@ -52,9 +53,8 @@ function formUnderJson(): ApiMiddleware {
     const v1Submit = ctx.method === "POST" && /^\/api\/v1\/(user\/[^/]+\/)?jobs\/?$/.test(ctx.path);
     // DELETE bodies ({groupname}, {value}) are not parsed by the shared body parser.
     if ((!v1Submit && ctx.method !== "DELETE") || !ctx.is("json")) return next();
-    const chunks: Buffer[] = [];
-    for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    // Bounded like every body, by the token checked before reading (body-limit.ts).
+    const text = await readLimited(ctx, bodyLimit(ctx));
     let parsed: unknown;
     try {
       parsed = text.trim() === "" ? {} : JSON.parse(text);

@@ -63,7 +63,12 @@ export function listJobs(
       (!keyword || [j.username, j.name, j.virtualCluster].some((s) => s.includes(keyword))),
   );
   const [field = "submissionTime", dir = "DESC"] = String(query.order ?? "submissionTime,DESC").split(",");
-  if (!/^(ASC|DESC)$/i.test(dir) || !(field in (items[0] ?? { [field]: 0 })))
+  // Own fields only: `__proto__` or `constructor` must not reach a prototype.
+  if (
+    !/^(ASC|DESC)$/i.test(dir) ||
+    field in Object.prototype ||
+    (items[0] !== undefined && !Object.hasOwn(items[0], field))
+  )
     throw invalidParameters(`order: must be <field>,ASC|DESC`);
   const sign = dir.toUpperCase() === "ASC" ? 1 : -1;
   out = out.sort((a, b) => {

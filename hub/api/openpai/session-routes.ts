@@ -2,7 +2,7 @@ import type Router from "@koa/router";
 import { z } from "zod";
 import type { Core } from "../../core";
 import type { TokenClaims } from "../../core/auth";
-import { UserNotActiveError } from "../../core/errors";
+import { RateLimitedError, UserNotActiveError } from "../../core/errors";
 import type { ApiState } from "../context";
 import type { Access } from "./access";
 import { caller, paiAuth } from "./auth";
@@ -60,25 +60,37 @@ export function sessionRoutes(router: Router<ApiState>, core: Core, access: Acce
       if (!u) throw noUser(b.username, 400);
       let issued;
       try {
-        issued = await core.auth.login(b.username, b.password, b.expiration);
+        issued = await core.auth.login(b.username, b.password, b.expiration, { address: ctx.ip });
       } catch (err) {
         if (err instanceof UserNotActiveError) throw forbidden(err.message);
+        // Too many failures: the core's 429 with Retry-After, in OpenPAI words.
+        if (err instanceof RateLimitedError) throw err;
         throw new PaiError(400, "IncorrectPasswordError", "Password is incorrect.");
       }
       ctx.body = { user: u.username, token: issued.token, admin: access.isAdmin(u), hasGitHubPAT: false };
     },
   );
   router.delete(["/api/v1/authn/basic/logout", "/api/v2/authn/basic/logout"], user, (ctx) => {
-    core.auth.revoke(caller(ctx).token.id);
+    core.auth.revoke(caller(ctx).token.id, { address: ctx.ip });
     ctx.body = { message: "Logout successfully" };
   });
 
+  // Every live token in full only to a fresh login (which could make an application token
+  // anyway); to any other token, its own text and every other token by its id (enough to revoke
+  // it with DELETE /tokens/:id, never enough to use it).
   router.get(["/api/v1/token", "/api/v2/tokens"], user, (ctx) => {
     const p = caller(ctx);
-    ctx.body = { tokens: core.auth.liveTokens(p.user.id).flatMap((r) => core.auth.tokenText(r) ?? []) };
+    const full = core.auth.isFreshLogin(p);
+    ctx.body = {
+      tokens: core.auth
+        .liveTokens(p.user.id)
+        .filter((r) => r.kind !== "refresh")
+        .flatMap((r) => (full || r.id === p.token.id ? (core.auth.tokenText(r) ?? []) : [r.id])),
+    };
   });
+  // Never-expiring: only from a fresh password login (core.auth.issueApplication).
   router.post(["/api/v1/token/application", "/api/v2/tokens/application"], user, (ctx) => {
-    const { token: t } = core.auth.issue(caller(ctx).user, "application", null);
+    const { token: t } = core.auth.issueApplication(caller(ctx), { address: ctx.ip });
     ctx.body = { token: t, application: true };
   });
   router.get(["/api/v1/token/check", "/api/v2/tokens/check"], token, (ctx) => {
@@ -93,14 +105,19 @@ export function sessionRoutes(router: Router<ApiState>, core: Core, access: Acce
   });
   router.delete(["/api/v1/token/:token", "/api/v2/tokens/:token"], user, (ctx) => {
     const p = caller(ctx);
-    let target;
-    try {
-      target = core.auth.authenticate(ctx.params.token as string);
-    } catch {
-      target = null;
+    const named = ctx.params.token as string;
+    // A token's text, or its id as GET /tokens lists the caller's other tokens.
+    let targetId = core.auth.liveTokens(p.user.id).find((r) => r.id === named)?.id ?? null;
+    if (targetId === null) {
+      try {
+        const target = core.auth.authenticate(named);
+        if (target.user.id === p.user.id) targetId = target.token.id;
+      } catch {
+        targetId = null;
+      }
     }
-    if (!target || target.user.id !== p.user.id) throw forbidden("This token does not belong to you.");
-    core.auth.revoke(target.token.id);
+    if (targetId === null) throw forbidden("This token does not belong to you.");
+    core.auth.revoke(targetId, { address: ctx.ip });
     ctx.body = { message: "revoke successfully" };
   });
 }

@@ -96,7 +96,7 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     if (asAdmin && d.admin !== undefined) next = setAdmin(next, d.admin);
     if (d.password !== undefined) {
       next = await core.users.setPassword(next, d.password);
-      core.auth.revokeOtherLogins(next.id);
+      core.auth.revokeAllTokens(next.id);
     }
     return next;
   };
@@ -165,7 +165,8 @@ export function userRoutes(router: Router<ApiState>, core: Core, access: Access)
     if (!asAdmin && !(await passwordMatches(u, b.oldPassword)))
       throw forbidden("Pls input the correct password.");
     await core.users.setPassword(u, b.newPassword);
-    core.auth.revokeOtherLogins(u.id, u.id === me.user.id ? me.token.id : undefined);
+    // Every token of the user, application tokens too; the caller's own session stays.
+    core.auth.revokeAllTokens(u.id, u.id === me.user.id ? me.token.id : undefined);
     created(ctx, "update user password successfully.");
   });
   router.put(paths("/:username/email"), user, paiInput(EmailBody), (ctx) => {

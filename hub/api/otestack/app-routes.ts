@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import type Router from "@koa/router";
-import { koaBody } from "koa-body";
 import { z } from "zod";
 import type { Core } from "../../core";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../../core/errors";
 import type { Placement, ServiceTemplate } from "../../core/services/model";
-import type { ApiContext, ApiMiddleware, ApiState } from "../context";
+import type { ApiContext, ApiState } from "../context";
+import { multipartBody, type UploadedFile } from "../middleware/multipart";
 import { input, validate } from "../middleware/validate";
 import { approvedNamespaces } from "./business-routes";
 import { deleteBody, ok, okPage } from "./envelope";
@@ -307,10 +307,8 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
   });
 
   // Helm charts are stored and listed; deploying one needs Kubernetes targets (422 at /v1/deploy).
-  const multipart = koaBody({
-    multipart: true,
-    formidable: { maxFileSize: 16 * 1024 * 1024 },
-  }) as unknown as ApiMiddleware;
+  // Temp files live in a folder removed when the request ends, accepted or refused (multipart.ts).
+  const multipart = multipartBody();
   /** The document's `appName` and `version` (x.x); the older hub's `name`, `version` x.y.z and `namespace`. */
   const ChartFields = z
     .object({
@@ -334,12 +332,10 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
     requireNamespace(core, ctx, namespace);
     const files = (ctx.request as { files?: Record<string, unknown> }).files ?? {};
     const raw = files["chart"] ?? files["file"];
-    const file = (Array.isArray(raw) ? raw[0] : raw) as
-      { filepath: string; originalFilename?: string; size: number } | undefined;
+    const file = (Array.isArray(raw) ? raw[0] : raw) as UploadedFile | undefined;
     if (!file)
       throw new ValidationError("chart", "a chart file (.tgz) is required in the multipart field chart");
     const content = fs.readFileSync(file.filepath);
-    fs.rmSync(file.filepath, { force: true });
     const chart = core.artifacts.add({
       kind: CHART,
       scope: namespace,

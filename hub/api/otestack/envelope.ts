@@ -1,6 +1,7 @@
 import { HttpMethodEnum, koaBody } from "koa-body";
 import { ValidationError } from "../../core/errors";
 import type { ApiContext, ApiMiddleware } from "../context";
+import { bodyLimit, refuseAnnouncedOver } from "../middleware/body-limit";
 import type { ErrorRenderer } from "../middleware/errors";
 import { renderBadRequest } from "./bad-request";
 
@@ -45,13 +46,21 @@ export const oteErrors: ErrorRenderer = {
  * only, so DELETE routes with a body mount this first.
  */
 export function deleteBody(): ApiMiddleware {
-  const parse = koaBody({
-    json: true,
-    jsonLimit: "1mb",
-    parsedMethods: [HttpMethodEnum.DELETE],
-  }) as unknown as ApiMiddleware;
+  const parsers = new Map<number, ApiMiddleware>();
   return async function deleteBody(ctx, next) {
     if ((ctx.request as { body?: unknown }).body !== undefined) return next();
+    // At most 1 MiB, and the anonymous limit without a valid token (body-limit.ts).
+    const limit = Math.min(bodyLimit(ctx), 1024 * 1024);
+    refuseAnnouncedOver(ctx, limit);
+    let parse = parsers.get(limit);
+    if (!parse) {
+      parse = koaBody({
+        json: true,
+        jsonLimit: limit,
+        parsedMethods: [HttpMethodEnum.DELETE],
+      }) as unknown as ApiMiddleware;
+      parsers.set(limit, parse);
+    }
     return parse(ctx, next);
   };
 }

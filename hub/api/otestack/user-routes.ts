@@ -60,17 +60,20 @@ export function authorizationRoutes(router: Router<ApiState>, core: Core, settin
   router.post("/authorization", validate(LoginBody), async (ctx) => {
     const body = input(ctx, LoginBody);
     // core.auth refuses a user not approved (pending, rejected, forbidden) with a 403.
-    ok(ctx, undefined, { token: (await core.auth.login(body.user, body.password, OTE_TOKEN_TTL_SEC)).token });
+    ok(ctx, undefined, {
+      token: (await core.auth.login(body.user, body.password, OTE_TOKEN_TTL_SEC, { address: ctx.ip })).token,
+    });
   });
   router.put("/authorization", auth, (ctx) => {
     const p = ctx.state.principal;
     if (!p) throw new UnauthenticatedError("not logged in");
-    const token = core.auth.issue(p.user, "login", OTE_TOKEN_TTL_SEC).token;
-    core.auth.revoke(p.token.id);
+    // A refresh keeps the time of the password login it descends from (not a fresh login).
+    const token = core.auth.issue(p.user, "login", OTE_TOKEN_TTL_SEC, p.token.authAt).token;
+    core.auth.revoke(p.token.id, { address: ctx.ip });
     ok(ctx, undefined, { token });
   });
   router.delete("/authorization", auth, (ctx) => {
-    if (ctx.state.principal) core.auth.revoke(ctx.state.principal.token.id);
+    if (ctx.state.principal) core.auth.revoke(ctx.state.principal.token.id, { address: ctx.ip });
     ok(ctx);
   });
   router.get("/authorization", auth, (ctx) => {
@@ -126,7 +129,7 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
       if (!(await verifyPassword(body.oldPassword, user.passwordHash)))
         throw new ForbiddenError("old password is wrong");
       await core.users.setPassword(user, body.password);
-      core.auth.revokeOtherLogins(user.id, ctx.state.principal?.token.id);
+      core.auth.revokeAllTokens(user.id, ctx.state.principal?.token.id);
       ok(ctx);
     });
 
@@ -195,7 +198,7 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
   router.put("/admin/user/:user/password", ...admin, validate(PasswordResetBody), async (ctx) => {
     const user = target(ctx, caller(ctx));
     await core.users.setPassword(user, input(ctx, PasswordResetBody).password);
-    core.auth.revokeOtherLogins(user.id);
+    core.auth.revokeAllTokens(user.id, undefined, "password reset");
     ok(ctx);
   });
   // The document's audit: status 0-3, the role following from the request (isAdmin) on approval.

@@ -5,6 +5,7 @@
  * (default 50) and `next` (the offset of the next page, present only when more items remain).
  */
 import { ValidationError } from "../../core/errors";
+import { nullPrototype } from "../../core/names";
 
 /** What the list grammar reads of a presented project or department. */
 export interface ListedJson {
@@ -27,7 +28,7 @@ const avg = (p: ProjectJson, range: string, key: string): number =>
   (p.overtimeData as unknown as Record<string, Record<string, number> | undefined>)[range]?.[key] ?? 0;
 
 /** Filterable / sortable fields and how to read them from a presented project. */
-export const FIELDS: Record<string, (p: ProjectJson) => Value> = {
+export const FIELDS: Record<string, (p: ProjectJson) => Value> = nullPrototype({
   name: (p) => p.name,
   clusterId: (p) => p.clusterId,
   departmentId: (p) => p.parentId ?? null,
@@ -37,7 +38,7 @@ export const FIELDS: Record<string, (p: ProjectJson) => Value> = {
   totalGpuQuota: (p) => p.totalResources.gpuQuota,
   gpuAllocated: (p) => p.status.quotaStatus.allocated.gpu,
   createdAt: (p) => p.createdAt,
-};
+});
 for (const [suffix, range] of [
   ["24h", "range24hData"],
   ["7d", "range7dData"],

@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
-import { CorralError, UnauthenticatedError, UserNotActiveError } from "../../core/errors";
+import type { AuditSource } from "../../core/audit";
+import { CorralError, RateLimitedError, UnauthenticatedError, UserNotActiveError } from "../../core/errors";
 import type { User } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
@@ -28,27 +29,37 @@ export function hasGrantType(ctx: ApiContext): boolean {
   return typeof body === "object" && body !== null && "grantType" in body;
 }
 
-/** Issues an access and a refresh token for a validated TokenBody. */
+/**
+ * Issues an access (login) and a refresh token for a validated TokenBody. The refresh token is of
+ * kind `refresh`: it is no access token, and the refresh grant takes nothing else. Both keep the
+ * time of the password login they descend from (a password grant: now).
+ */
 function tokenAnswer(core: Core): (ctx: ApiContext) => Promise<void> {
   return async (ctx) => {
     const b = input(ctx, TokenBody);
+    const source = { address: ctx.ip };
     let user: User;
+    let authAt: number | undefined;
     switch (b.grantType) {
       case "password":
-        user = (await core.auth.login(b.username ?? "", b.password ?? "", ACCESS_TTL_SEC)).user;
+        user = await core.auth.checkPassword(b.username ?? "", b.password ?? "", source);
+        authAt = core.clock.now();
+        core.audit.record({ type: "login.succeeded", username: user.username, source, detail: "runai" });
         break;
-      case "refresh_token": {
-        const p = core.auth.authenticate(b.refreshToken ?? "");
-        core.auth.revoke(p.token.id);
-        user = p.user;
+      case "refresh_token":
+        ({ user, authAt } = core.auth.redeemRefresh(b.refreshToken ?? "", source));
         break;
-      }
       default:
         // app_token and client_credentials (TokenBody admits no other grant).
-        user = await application(core, b.clientID ?? b.appID ?? "", b.clientSecret ?? b.appSecret ?? "");
+        user = await application(
+          core,
+          b.clientID ?? b.appID ?? "",
+          b.clientSecret ?? b.appSecret ?? "",
+          source,
+        );
     }
-    const access = core.auth.issue(user, "login", ACCESS_TTL_SEC);
-    const refresh = core.auth.issue(user, "login", REFRESH_TTL_SEC);
+    const access = core.auth.issue(user, "login", ACCESS_TTL_SEC, authAt);
+    const refresh = core.auth.issue(user, "refresh", REFRESH_TTL_SEC, authAt);
     ctx.body = {
       accessToken: access.token,
       refreshToken: refresh.token,
@@ -62,7 +73,7 @@ function tokenAnswer(core: Core): (ctx: ApiContext) => Promise<void> {
  * An application: clientID names the user (or an application token's id) and clientSecret is one
  * of that user's application tokens (`corral token create`) or, failing that, the password.
  */
-async function application(core: Core, id: string, secret: string): Promise<User> {
+async function application(core: Core, id: string, secret: string, source: AuditSource): Promise<User> {
   try {
     const p = core.auth.authenticate(secret);
     if (p.user.username === id || p.token.id === id) return p.user;
@@ -70,9 +81,10 @@ async function application(core: Core, id: string, secret: string): Promise<User
     if (!(err instanceof CorralError) || err instanceof UserNotActiveError) throw err;
   }
   try {
-    return (await core.auth.login(id, secret, 60)).user;
+    // A password, throttled like every login; no token is made for it.
+    return await core.auth.checkPassword(id, secret, source);
   } catch (err) {
-    if (err instanceof UserNotActiveError) throw err;
+    if (err instanceof UserNotActiveError || err instanceof RateLimitedError) throw err;
     throw new UnauthenticatedError("invalid clientID or clientSecret");
   }
 }

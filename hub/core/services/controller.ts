@@ -223,6 +223,7 @@ export class ServiceController {
       name: `${s.name}-${revision.version}`,
       owner: s.owner,
       kind: "service",
+      internal: true,
       cluster: this.clusters.byId(node.clusterId)?.name ?? null,
       roles: [
         {

@@ -1,4 +1,5 @@
 import type { Clock } from "../clock";
+import { checkName } from "../names";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import type { Store } from "../repositories";
 import { newId } from "../secrets";
@@ -63,6 +64,7 @@ export class ReplicatedServiceService {
   }
 
   create(input: NewService): ReplicatedService {
+    checkName("name", input.name);
     if (this.list().some((s) => s.scope === input.scope && s.name === input.name))
       throw new ConflictError(`service ${input.name} already exists in ${input.scope}`);
     checkReplicas(input.replicas);

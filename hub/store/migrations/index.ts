@@ -23,6 +23,7 @@ import { hubRegistry } from "./019-hub-registry";
 import { accessKeys } from "./016-access-keys";
 import { jobTemplates } from "./018-job-templates";
 import { nodeCertificates } from "./022-node-certificates";
+import { tokenScopesAudit } from "./021-token-scopes-audit";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   accessKeys,
   jobTemplates,
   nodeCertificates,
+  tokenScopesAudit,
 ];

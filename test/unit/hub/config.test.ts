@@ -59,6 +59,11 @@ describe("hub config", () => {
       httpTls: "off",
       httpTlsCertFile: undefined,
       httpTlsKeyFile: undefined,
+      maxTasksPerWorkload: 1000,
+      maxLiveTasksPerUser: 10_000,
+      submitRatePerMin: 600,
+      defaultTaskCpuMilli: 100,
+      defaultTaskMemoryMiB: 256,
       logLevel: "info",
     });
     assert.ok(Object.isFrozen(c));
@@ -87,6 +92,18 @@ describe("hub config", () => {
       "CORRAL_HTTP_TLS_CERT",
     );
     refuses({ CORRAL_NODE_CERT_TTL_S: "10" }, "CORRAL_NODE_CERT_TTL_S");
+  });
+
+  it("refuses workload limits out of range, naming the variable", () => {
+    assert.throws(
+      () => loadHubConfig({ CORRAL_MAX_TASKS_PER_WORKLOAD: "0" }),
+      /CORRAL_MAX_TASKS_PER_WORKLOAD/,
+    );
+    assert.throws(
+      () => loadHubConfig({ CORRAL_DEFAULT_TASK_CPU_MILLI: "-5" }),
+      /CORRAL_DEFAULT_TASK_CPU_MILLI/,
+    );
+    assert.equal(loadHubConfig({ CORRAL_SUBMIT_RATE_PER_MIN: "0" }).submitRatePerMin, 0);
   });
 
   it("reads each variable, and an empty one counts as unset", () => {

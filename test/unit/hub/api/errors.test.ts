@@ -13,6 +13,7 @@ import {
   type CorralError,
   ForbiddenError,
   NotFoundError,
+  RateLimitedError,
   UnauthenticatedError,
   ValidationError,
 } from "../../../../hub/core/errors";
@@ -25,6 +26,7 @@ const CORE_ERRORS: Record<CorralError["kind"], CorralError> = {
   not_found: new NotFoundError("workload", "w1"),
   conflict: new ConflictError("name taken"),
   unavailable: new AgentUnavailableError("agent gone"),
+  rate_limited: new RateLimitedError("slow down", 7),
 };
 /** What Koa / koa-body throw for a malformed JSON body and for one too large. */
 const badJson = Object.assign(new Error("Unexpected token } in JSON"), { status: 400, expose: true });
@@ -42,7 +44,15 @@ async function answer(renderer: ErrorRenderer, err: unknown) {
       },
     }),
   );
-  const ctx = { state: { requestId: "req-7" }, status: 404, body: undefined as unknown };
+  const headers: Record<string, string> = {};
+  const ctx = {
+    state: { requestId: "req-7" },
+    status: 404,
+    body: undefined as unknown,
+    set: (name: string, value: string) => {
+      headers[name] = value;
+    },
+  };
   await surfaceErrors(
     "test",
     renderer,
@@ -50,7 +60,7 @@ async function answer(renderer: ErrorRenderer, err: unknown) {
   )(ctx as unknown as ApiContext, async () => {
     throw err;
   });
-  return { status: ctx.status, body: ctx.body, log: lines.join("") };
+  return { status: ctx.status, body: ctx.body, log: lines.join(""), headers };
 }
 
 type Expected = Record<CorralError["kind"] | "badJson" | "tooLarge" | "internal", [number, unknown]>;
@@ -61,6 +71,7 @@ function expectAll(renderer: ErrorRenderer, expected: Expected) {
       const got = await answer(renderer, err);
       assert.deepEqual([got.status, got.body], expected[kind as CorralError["kind"]]);
       assert.equal(got.log, "", "typed errors are not logged as failures");
+      if (err instanceof RateLimitedError) assert.equal(got.headers["Retry-After"], "7");
     });
   }
   it("answers Koa's request errors (malformed JSON, too large)", async () => {
@@ -88,6 +99,7 @@ describe("api: the error middleware factory", () => {
       not_found: [404, { code: "not_found", message: 'workload "w1" not found' }],
       conflict: [409, { code: "conflict", message: "name taken" }],
       unavailable: [502, { code: "agent_unavailable", message: "agent gone" }],
+      rate_limited: [429, { code: "rate_limited", message: "slow down" }],
       badJson: [400, { code: "invalid_argument", message: "Unexpected token } in JSON" }],
       tooLarge: [413, { code: "request_error", message: "request entity too large" }],
       internal: [500, { code: "internal", message: "internal error", requestId: "req-7" }],
@@ -102,6 +114,7 @@ describe("api: the error middleware factory", () => {
       not_found: [404, { code: 404, message: 'workload "w1" not found' }],
       conflict: [409, { code: 409, message: "name taken" }],
       unavailable: [503, { code: 503, message: "agent gone" }],
+      rate_limited: [429, { code: 429, message: "slow down" }],
       badJson: [400, { code: 400, message: "Unexpected token } in JSON" }],
       tooLarge: [413, { code: 413, message: "request entity too large" }],
       internal: [500, { code: 500, message: "internal error", details: "request id req-7" }],
@@ -119,6 +132,7 @@ describe("api: the error middleware factory", () => {
       not_found: [404, { code: 404, message: 'workload "w1" not found' }],
       conflict: [409, { code: 409, message: "name taken" }],
       unavailable: [502, { code: 502, message: "agent gone" }],
+      rate_limited: [429, { code: 429, message: "slow down" }],
       badJson: [422, { code: 422, message: "Unexpected token } in JSON", field: "body" }],
       tooLarge: [413, { code: 413, message: "request entity too large", field: "body" }],
       internal: [500, { code: 500, message: "internal error", requestId: "req-7" }],
@@ -133,6 +147,7 @@ describe("api: the error middleware factory", () => {
       not_found: [404, { code: "NoJobError", message: "Job w1 is not found." }],
       conflict: [409, { code: "ConflictError", message: "name taken" }],
       unavailable: [502, { code: "UnknownError", message: "agent gone" }],
+      rate_limited: [429, { code: "TooManyRequestsError", message: "slow down" }],
       badJson: [400, { code: "InvalidParametersError", message: "Unexpected token } in JSON" }],
       tooLarge: [413, { code: "InvalidParametersError", message: "request entity too large" }],
       internal: [500, { code: "UnknownError", message: "internal error (request req-7)" }],
