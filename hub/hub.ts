@@ -194,6 +194,7 @@ function wireSurfaceHooks(core: Core, surfaces: readonly Surface[], logger: Logg
     for (const d of s.hooks.envDecorators ?? []) core.desired.addEnvDecorator(d);
     for (const p of s.hooks.pullSecretResolvers ?? [])
       core.desired.addPullSecretResolver(p.prefix, p.resolve);
+    if (s.hooks.grants) core.authz.addGrantSource(s.name, s.hooks.grants);
   }
   for (const s of surfaces) s.hooks.bootstrap?.();
   const unsubscribes: (() => void)[] = [];

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { HubConfig } from "../config";
 import type { Core } from "../core";
+import type { GrantSource } from "../core/authz/model";
 import type { EnvDecorator, PullSecretResolver } from "../core/desired";
 import type { ApiContext, ApiMiddleware } from "./context";
 import type { ErrorRenderer } from "./middleware/errors";
@@ -21,6 +22,11 @@ export interface SurfaceHooks {
    * most once per CLUSTER_CHANGE_DEBOUNCE_MS: state the surface derives from the cluster's size.
    */
   onClusterChange?: () => void;
+  /**
+   * The surface's own roles as core grants (OpenPAI VC access, OTE namespaces and roles), for
+   * core.authz: the decision is the core's, the surface only says what its words mean.
+   */
+  grants?: GrantSource;
 }
 
 /** One path segment: a literal, or a pattern matching the whole segment. */

@@ -1,5 +1,6 @@
 import { ArtifactService } from "./artifacts";
 import { AuthService } from "./auth";
+import { Authorizer } from "./authz/authorizer";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
 import type { FailurePolicy } from "./services/health";
@@ -65,6 +66,8 @@ export interface Core {
   surfaceIds: SurfaceIds;
   /** Who may reach a task's ports and shell through its agent, and signed tunnel URLs. */
   tunnels: TaskTunnels;
+  /** Who may do what, for every surface (docs/security.md, "Authorization model"). */
+  authz: Authorizer;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -105,6 +108,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   const replicatedServices = new ReplicatedServiceService(store, clock, signals);
   const registryCredentials = new RegistryCredentialService(store, secretBox, clock);
   desired.addPullSecretResolver(REGISTRY_CREDENTIAL_PREFIX, (name) => registryCredentials.resolve(name));
+  const authz = new Authorizer({ find: (id) => store.quotaUnits.byId(id), list: () => store.quotaUnits.list() });
   return {
     clock,
     ping: () => store.ping(),
@@ -143,6 +147,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     registryCredentials,
     artifacts: new ArtifactService(store, clock),
     surfaceIds: new SurfaceIds(store),
-    tunnels: new TaskTunnels(store, clock),
+    tunnels: new TaskTunnels(store, clock, authz),
+    authz,
   };
 }

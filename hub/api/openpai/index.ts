@@ -86,7 +86,7 @@ export function openpai(core: Core, config: OpenpaiConfig): Surface {
   const access = new Access(core);
   const vcs = new VirtualClusters(core);
   // Shares its key (store settings) with the OTE surface's box.
-  const jobs = new Jobs(core, access, vcs, core.secretBox);
+  const jobs = new Jobs(core, vcs, core.secretBox);
   const history = new AttemptHistory(core);
 
   const router = new Router<ApiState>();
@@ -113,6 +113,8 @@ export function openpai(core: Core, config: OpenpaiConfig): Surface {
       pullSecretResolvers: [{ prefix: PULL_SECRET_PREFIX, resolve: (name) => jobs.registryAuth(name) }],
       // VC shares follow the cluster's size: recompute them when nodes come and go (saves only changes).
       onClusterChange: () => vcs.rebalance(),
+      // Group acls' virtual clusters make a user a member of those VCs' quota units.
+      grants: (user) => access.grants(user),
     },
   };
 }

@@ -84,7 +84,7 @@ function presentBusiness(core: Core, u: QuotaUnit) {
 }
 
 /** Every unit shown as a business, with its OTE id (and, if made elsewhere, namespace). */
-function businessUnits(core: Core): QuotaUnit[] {
+export function businessUnits(core: Core): QuotaUnit[] {
   return core.quotaUnits.listKinds(BUSINESS_KINDS).map((u) => {
     if (u.meta["otestack"] !== undefined) return u;
     const id = businessId(core, u);

@@ -20,7 +20,7 @@ import { caller, canSee, isAdmin, oteAuth, oteRole } from "./identity";
 import { presentDeployment } from "./presenters";
 import { Namespace, OteIdParams, Order, paging } from "./schemas";
 import { requireAppVersion } from "./deploy-apps";
-import { businessNameOf } from "./business-routes";
+import { businessNameOf, businessUnitOf } from "./business-routes";
 import { labelOf, selectorOf } from "./selectors";
 import type { OteSettings } from "./settings";
 
@@ -113,6 +113,9 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
     },
   ) => {
     requireNamespace(core, ctx, b.namespace);
+    // Deploying is submitting into the business's quota unit: core.authz decides membership.
+    const unitId = businessUnitOf(core, b.namespace)?.id ?? null;
+    core.authz.require(caller(ctx), "unit.submit", { kind: "unit", unitId }, `namespace ${b.namespace} is not yours`);
     requireAppVersion(core, b.namespace, b.appName, b.version);
     return deployments.create({
       name: b.deployName,

@@ -12,6 +12,7 @@ import { businessRoutes } from "./business-routes";
 import { clusterRoutes } from "./cluster-routes";
 import { deployRoutes } from "./deploy-routes";
 import { oteErrors } from "./envelope";
+import { oteGrants } from "./grants";
 import { profile, withProfile } from "./identity";
 import { repositoryRoutes } from "./repository-routes";
 import type { OteSettings } from "./settings";
@@ -57,6 +58,6 @@ export function otestack(core: Core, settings: OteSettings): Surface {
     ]),
     errors: oteErrors,
     // Pull secrets of external repositories are core registry credentials: core resolves them.
-    hooks: { bootstrap: () => bootstrapOtestack(core) },
+    hooks: { bootstrap: () => bootstrapOtestack(core), grants: oteGrants(core) },
   };
 }
