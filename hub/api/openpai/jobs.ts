@@ -138,7 +138,7 @@ export class Jobs {
    * to a caller core.authz lets read them (owner, its unit's admin, the admin), never anonymously.
    */
   visible(w: Workload, viewer: User | null): boolean {
-    if (jobMeta(w) !== undefined) return true;
+    if (jobMeta(w) !== null) return true;
     return (
       viewer !== null &&
       this.core.authz.can(viewer, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId })
