@@ -21,6 +21,8 @@ export interface RunningHub {
   grpcAddress: string;
   /** Set when the admin was created at this start with a generated password (print it once). */
   generatedAdminPassword: string | null;
+  /** The REST surfaces it serves (their route tables feed the authorization matrix test). */
+  surfaces: readonly Surface[];
   /** Runs the scheduler now (tests use it to avoid waiting for the debounce). */
   scheduleNow(): number;
   /** Drains: stops accepting, ends agent streams, flushes batched writes, closes the store. */
@@ -165,6 +167,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     httpUrl: `http://${host(config.httpHost)}:${httpPort}`,
     grpcAddress: `${host(config.grpcHost)}:${grpcPort}`,
     generatedAdminPassword: admin.generatedPassword,
+    surfaces,
     scheduleNow,
     close: async () => {
       if (closed) return;

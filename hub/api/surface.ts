@@ -5,6 +5,7 @@ import type { GrantSource } from "../core/authz/model";
 import type { EnvDecorator, PullSecretResolver } from "../core/desired";
 import type { ApiContext, ApiMiddleware } from "./context";
 import type { ErrorRenderer } from "./middleware/errors";
+import type { RouteEntry } from "./route-table";
 
 /**
  * What a surface gives the core, wired by the composition root (hub/hub.ts startHub) and never
@@ -61,6 +62,11 @@ export interface Surface {
   readonly routes: ApiMiddleware;
   readonly errors: ErrorRenderer;
   readonly hooks: SurfaceHooks;
+  /**
+   * Every route it answers (routesOf(router), plus routes served outside the router), for the
+   * authorization matrix test: a route missing here or missing its expected outcome there fails it.
+   */
+  readonly routeTable?: readonly RouteEntry[];
 }
 
 /** What a surface is built from: the core, the hub's settings (each surface reads its own) and a logger. */

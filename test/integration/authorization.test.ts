@@ -24,7 +24,12 @@ describe("integration: one authorization model across surfaces", function () {
     return c;
   };
   const login = async (username: string) => {
-    const res = await hub.api<{ token: string }>("POST", "/api/corral/v1/auth/login", { username, password: PASSWORD }, null);
+    const res = await hub.api<{ token: string }>(
+      "POST",
+      "/api/corral/v1/auth/login",
+      { username, password: PASSWORD },
+      null,
+    );
     assert.equal(res.status, 200, res.text);
     return res.body.token;
   };
@@ -78,7 +83,10 @@ describe("integration: one authorization model across surfaces", function () {
     });
 
     it("an OTE role-2 admin cannot add node or cluster labels", async () => {
-      const cluster = await oteAdmin.call("POST", "/v1/cluster/label", { clusterName: "default", clusterLabel: "pwn" });
+      const cluster = await oteAdmin.call("POST", "/v1/cluster/label", {
+        clusterName: "default",
+        clusterLabel: "pwn",
+      });
       assert.equal(cluster.status, 403, JSON.stringify(cluster.body));
       const node = await oteAdmin.call("POST", "/v1/node/label", {
         clusterName: "default",
@@ -110,7 +118,10 @@ describe("integration: one authorization model across surfaces", function () {
         username: "u",
         password: "p",
       });
-      assert.equal((await oteAdmin.call("DELETE", `/v1/repository/external/${mine.body.data?.id}`)).status, 200);
+      assert.equal(
+        (await oteAdmin.call("DELETE", `/v1/repository/external/${mine.body.data?.id}`)).status,
+        200,
+      );
     });
 
     it("a demoted admin loses OTE role 4 and cannot regain admin through OTE", async () => {
@@ -128,20 +139,28 @@ describe("integration: one authorization model across surfaces", function () {
       const sub = await boss.call("POST", "/v1/admin/user", { user: "newboss", password: PASSWORD, role: 4 });
       assert.equal(sub.status, 403, JSON.stringify(sub.body));
       assert.equal(hub.hub.core.users.find("newboss"), undefined);
-      const relabel = await boss.call("POST", "/v1/cluster/label", { clusterName: "default", clusterLabel: "x" });
+      const relabel = await boss.call("POST", "/v1/cluster/label", {
+        clusterName: "default",
+        clusterLabel: "x",
+      });
       assert.equal(relabel.status, 403);
     });
   });
 
   describe("data exposure across surfaces", () => {
     before(async () => {
-      const native = await hub.api("POST", "/api/corral/v1/workloads", { name: "secret-native", image: "busybox" });
+      const native = await hub.api("POST", "/api/corral/v1/workloads", {
+        name: "secret-native",
+        image: "busybox",
+      });
       assert.equal(native.status, 201, native.text);
       const job = await hub.api("POST", "/api/v1/jobs", {
         jobName: "pai-job",
         image: "busybox",
         virtualCluster: "default",
-        taskRoles: [{ name: "main", taskNumber: 1, cpuNumber: 1, memoryMB: 128, gpuNumber: 0, command: "true" }],
+        taskRoles: [
+          { name: "main", taskNumber: 1, cpuNumber: 1, memoryMB: 128, gpuNumber: 0, command: "true" },
+        ],
       });
       assert.equal(job.status, 202, job.text);
     });
@@ -153,7 +172,10 @@ describe("integration: one authorization model across surfaces", function () {
       assert.ok(names.includes("pai-job"), names.join());
       assert.ok(!names.includes("secret-native"), names.join());
       assert.equal((await hub.api("GET", "/api/v1/jobs/admin~secret-native", undefined, null)).status, 404);
-      assert.equal((await hub.api("GET", "/api/v1/user/admin/jobs/secret-native", undefined, null)).status, 404);
+      assert.equal(
+        (await hub.api("GET", "/api/v1/user/admin/jobs/secret-native", undefined, null)).status,
+        404,
+      );
       assert.equal((await hub.api("GET", "/api/v1/user/admin/jobs/pai-job", undefined, null)).status, 200);
     });
 
@@ -234,19 +256,31 @@ describe("integration: one authorization model across surfaces", function () {
       assert.equal((await submit(t, { priorityClass: "build" })).status, 201);
       // The unit's admin may give its work the top class; the admin any number.
       assert.equal(
-        (await submit(tokens["oteadmin"] as string, { quotaUnit: "business/biz", priorityClass: "inference" })).status,
+        (
+          await submit(tokens["oteadmin"] as string, {
+            quotaUnit: "business/biz",
+            priorityClass: "inference",
+          })
+        ).status,
         201,
       );
       assert.equal((await submit(hub.adminToken, { priority: 1000 })).status, 201);
     });
 
     it("OpenPAI refuses a job in a VC the caller has no access to", async () => {
-      const job = await hub.api("POST", "/api/v1/jobs", {
-        jobName: "sneak",
-        image: "busybox",
-        virtualCluster: "secret-project",
-        taskRoles: [{ name: "main", taskNumber: 1, cpuNumber: 1, memoryMB: 128, gpuNumber: 0, command: "true" }],
-      }, tokens["paiuser"]);
+      const job = await hub.api(
+        "POST",
+        "/api/v1/jobs",
+        {
+          jobName: "sneak",
+          image: "busybox",
+          virtualCluster: "secret-project",
+          taskRoles: [
+            { name: "main", taskNumber: 1, cpuNumber: 1, memoryMB: 128, gpuNumber: 0, command: "true" },
+          ],
+        },
+        tokens["paiuser"],
+      );
       assert.equal(job.status, 403, job.text);
     });
   });

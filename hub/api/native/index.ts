@@ -4,13 +4,14 @@ import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { compose } from "../middleware/compose";
 import { tree } from "../ownership";
+import { routesOf } from "../route-table";
 import type { Surface, SurfaceFactory } from "../surface";
 import { authRoutes } from "./auth-routes";
 import { clusterRoutes, joinTokenRoutes } from "./cluster-routes";
 import { nativeErrors } from "./errors";
 import { nodePoolRoutes } from "./node-pool-routes";
 import { nodeRoutes } from "./node-routes";
-import { tunnelRoutes } from "./tunnel-routes";
+import { TUNNEL_ROUTES, tunnelRoutes } from "./tunnel-routes";
 import { workloadRoutes } from "./workload-routes";
 
 export const NATIVE_PREFIX = "/api/corral/v1";
@@ -39,6 +40,7 @@ export const nativeSurface: SurfaceFactory = ({ core }): Surface => {
       notFound,
     ]),
     errors: nativeErrors,
+    routeTable: [...routesOf(router), ...TUNNEL_ROUTES],
     hooks: {},
   };
 };

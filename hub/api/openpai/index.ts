@@ -5,6 +5,7 @@ import type { ApiContext, ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { compose } from "../middleware/compose";
 import { tree } from "../ownership";
+import { routesOf } from "../route-table";
 import type { Surface, SurfaceFactory } from "../surface";
 import { Access, ADMIN_GROUP, DEFAULT_VC, withAcls } from "./access";
 import { AttemptHistory } from "./attempts";
@@ -106,6 +107,7 @@ export function openpai(core: Core, config: OpenpaiConfig): Surface {
     owns: [tree("/api")],
     routes: compose([formUnderJson(), bodyParser(), router.routes() as unknown as ApiMiddleware, noApi]),
     errors: paiErrors,
+    routeTable: [...routesOf(router)],
     hooks: {
       bootstrap: () => bootstrapOpenpai(core, access, vcs),
       envDecorators: [openpaiEnv(core)],

@@ -6,6 +6,7 @@ import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { compose } from "../middleware/compose";
 import { tree } from "../ownership";
+import { routesOf } from "../route-table";
 import type { Surface, SurfaceFactory } from "../surface";
 import { appRoutes } from "./app-routes";
 import { businessRoutes } from "./business-routes";
@@ -57,6 +58,7 @@ export function otestack(core: Core, settings: OteSettings): Surface {
       notFound,
     ]),
     errors: oteErrors,
+    routeTable: [...routesOf(router)],
     // Pull secrets of external repositories are core registry credentials: core resolves them.
     hooks: { bootstrap: () => bootstrapOtestack(core), grants: oteGrants(core) },
   };

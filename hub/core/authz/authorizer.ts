@@ -55,7 +55,9 @@ export class Authorizer {
       case "unit.read":
         return resource.kind === "unit" && (resource.unitId === null || this.isMember(user, resource.unitId));
       case "unit.manage":
-        return resource.kind === "unit" && resource.unitId !== null && this.administered(user).has(resource.unitId);
+        return (
+          resource.kind === "unit" && resource.unitId !== null && this.administered(user).has(resource.unitId)
+        );
       case "object.read":
       case "object.write":
         return (
@@ -81,7 +83,10 @@ export class Authorizer {
   priorityRight(user: User, ask: Omit<PriorityAsk, "priority">): number {
     if (this.isAdmin(user)) return Number.POSITIVE_INFINITY;
     if (ask.unitId !== null && this.administered(user).has(ask.unitId)) return TOP_CLASS_PRIORITY;
-    return Math.max(PRIORITY_CLASSES.build.priority, PRIORITY_CLASSES[defaultPriorityClass(ask.kind)].priority);
+    return Math.max(
+      PRIORITY_CLASSES.build.priority,
+      PRIORITY_CLASSES[defaultPriorityClass(ask.kind)].priority,
+    );
   }
 
   /**
@@ -91,11 +96,15 @@ export class Authorizer {
   requireSubmit(user: User, ask: PriorityAsk): void {
     if (!this.can(user, "unit.submit", { kind: "unit", unitId: ask.unitId })) {
       const unit = ask.unitId === null ? undefined : this.units.find(ask.unitId);
-      throw new ForbiddenError(`user ${user.username} is not a member of ${unit?.kind ?? "quota unit"} ${unit?.name ?? ask.unitId}`);
+      throw new ForbiddenError(
+        `user ${user.username} is not a member of ${unit?.kind ?? "quota unit"} ${unit?.name ?? ask.unitId}`,
+      );
     }
     const right = this.priorityRight(user, ask);
     if (ask.priority > right)
-      throw new ForbiddenError(`priority ${ask.priority} is above what user ${user.username} may ask for (${right})`);
+      throw new ForbiddenError(
+        `priority ${ask.priority} is above what user ${user.username} may ask for (${right})`,
+      );
   }
 
   /** Member of the unit, or admin of it or a unit above it. */
