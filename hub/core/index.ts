@@ -108,7 +108,10 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   const replicatedServices = new ReplicatedServiceService(store, clock, signals);
   const registryCredentials = new RegistryCredentialService(store, secretBox, clock);
   desired.addPullSecretResolver(REGISTRY_CREDENTIAL_PREFIX, (name) => registryCredentials.resolve(name));
-  const authz = new Authorizer({ find: (id) => store.quotaUnits.byId(id), list: () => store.quotaUnits.list() });
+  const authz = new Authorizer({
+    find: (id) => store.quotaUnits.byId(id),
+    list: () => store.quotaUnits.list(),
+  });
   return {
     clock,
     ping: () => store.ping(),

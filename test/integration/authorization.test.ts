@@ -61,6 +61,8 @@ describe("integration: one authorization model across surfaces", function () {
     await oteUser("otemember", 1);
     await paiUser("paiuser");
     await paiUser("other");
+    // The target of the escalation attempts (their success would revoke its tokens).
+    await paiUser("victim");
     for (const u of ["oteadmin", "otemember", "paiuser", "other"]) tokens[u] = await login(u);
     oteAdmin = ote(tokens["oteadmin"] as string);
   });
@@ -68,13 +70,13 @@ describe("integration: one authorization model across surfaces", function () {
 
   describe("role escalation", () => {
     it("an OTE role-2 admin cannot reset the password of, or forbid, a user outside its namespaces", async () => {
-      const reset = await oteAdmin.call("PUT", "/v1/admin/user/paiuser/password", { password: "Hijack1234" });
+      const reset = await oteAdmin.call("PUT", "/v1/admin/user/victim/password", { password: "Hijack1234" });
       assert.equal(reset.status, 403, JSON.stringify(reset.body));
-      const forbid = await oteAdmin.call("PUT", "/v1/admin/user/paiuser/status", { status: 3 });
+      const forbid = await oteAdmin.call("PUT", "/v1/admin/user/victim/status", { status: 3 });
       assert.equal(forbid.status, 403, JSON.stringify(forbid.body));
-      const remove = await oteAdmin.call("DELETE", "/v1/admin/user/paiuser");
+      const remove = await oteAdmin.call("DELETE", "/v1/admin/user/victim");
       assert.equal(remove.status, 403);
-      assert.equal(hub.hub.core.users.get("paiuser").status, "active");
+      assert.equal(hub.hub.core.users.get("victim").status, "active");
       // Its own namespace's users stay its to manage.
       const own = await oteAdmin.call("PUT", "/v1/admin/user/otemember/password", { password: "Member1234" });
       assert.equal(own.status, 200, JSON.stringify(own.body));

@@ -92,7 +92,9 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
         states: q.state ? [q.state] : undefined,
         ...(narrow || core.authz.isAdmin(user) ? { limit: q.limit } : {}),
       })
-      .filter((w) => core.authz.can(user, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId }))
+      .filter((w) =>
+        core.authz.can(user, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId }),
+      )
       .slice(0, q.limit);
     ctx.body = { items: items.map(present) };
   });

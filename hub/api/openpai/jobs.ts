@@ -147,7 +147,11 @@ export class Jobs {
 
   /** Whether `user` may read a job's task logs: its owner, its unit's admin or the admin. */
   mayReadLogs(user: User, w: Workload): boolean {
-    return this.core.authz.can(user, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId });
+    return this.core.authz.can(user, "object.read", {
+      kind: "object",
+      owner: w.owner,
+      unitId: w.quotaUnitId,
+    });
   }
 
   /** Owner, its unit's admin or the admin (core.authz), for writes (executionType, tags, delete). */

@@ -115,7 +115,12 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
     requireNamespace(core, ctx, b.namespace);
     // Deploying is submitting into the business's quota unit: core.authz decides membership.
     const unitId = businessUnitOf(core, b.namespace)?.id ?? null;
-    core.authz.require(caller(ctx), "unit.submit", { kind: "unit", unitId }, `namespace ${b.namespace} is not yours`);
+    core.authz.require(
+      caller(ctx),
+      "unit.submit",
+      { kind: "unit", unitId },
+      `namespace ${b.namespace} is not yours`,
+    );
     requireAppVersion(core, b.namespace, b.appName, b.version);
     return deployments.create({
       name: b.deployName,
