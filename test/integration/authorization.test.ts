@@ -77,6 +77,10 @@ describe("integration: one authorization model across surfaces", function () {
       const remove = await oteAdmin.call("DELETE", "/v1/admin/user/victim");
       assert.equal(remove.status, 403);
       assert.equal(hub.hub.core.users.get("victim").status, "active");
+      // Nor does it list them (names, e-mails): only its namespaces' users.
+      const listed = await oteAdmin.call<{ user: string }[]>("GET", "/v1/admin/user?pageSize=0");
+      const names = (listed.body.data ?? []).map((u) => u.user);
+      assert.ok(names.includes("otemember") && !names.includes("victim"), names.join());
       // Its own namespace's users stay its to manage.
       const own = await oteAdmin.call("PUT", "/v1/admin/user/otemember/password", { password: "Member1234" });
       assert.equal(own.status, 200, JSON.stringify(own.body));

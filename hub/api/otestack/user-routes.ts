@@ -136,12 +136,14 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
     const users = core.users
       .list()
       .filter((u) => q.status === undefined || profile(u).status === q.status)
+      // Users of the caller's namespaces and those it may manage (core.authz): not every user of
+      // every surface (users with no OTE namespace were listed to any administrator before).
       .filter(
         (u) =>
           seesAll(me) ||
           u.id === me.id ||
           profile(u).namespaces.some((ns) => canSee(me, ns)) ||
-          profile(u).namespaces.length === 0,
+          manageable(core, me, u),
       )
       .map((u) => presentUser(core, u))
       .sort((a, b) => (q.orderBy === "id" ? a.id - b.id : a.user.localeCompare(b.user)));
