@@ -125,7 +125,7 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
   const visible = (u: QuotaUnit, ctx: Parameters<typeof caller>[0]) => {
     const me = caller(ctx);
     const ns = namespaceOf(u);
-    return seesAll(me) || meta(u).owner === me.username || (ns !== null && canSee(me, ns));
+    return seesAll(me) || meta(u).owner === me.username || (ns !== null && canSee(core, me, ns));
   };
 
   router.post("/business", auth, validate(BusinessBody), (ctx) => {

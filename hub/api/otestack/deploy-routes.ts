@@ -91,9 +91,10 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
   const autoApprove = (ctx: ApiContext) => isAdmin(caller(ctx)) && settings.adminAutoDeploy;
   const present = (d: OteDeployment, fields: string[] = []) => presentDeployment(core, d, fields);
   const fieldsOf = (f: string | undefined) => (f ? f.split(",").map((s) => s.trim()) : []);
-  const visible = (ctx: ApiContext) => deployments.list().filter((d) => canSee(caller(ctx), d.service.scope));
+  const visible = (ctx: ApiContext) =>
+    deployments.list().filter((d) => canSee(core, caller(ctx), d.service.scope));
   const mine = (ctx: ApiContext, d: OteDeployment) => {
-    if (!canSee(caller(ctx), d.service.scope)) throw new NotFoundError("deployment", d.service.name);
+    if (!canSee(core, caller(ctx), d.service.scope)) throw new NotFoundError("deployment", d.service.name);
     return d;
   };
   const byName = (ctx: ApiContext, namespace: string | undefined) =>
@@ -216,7 +217,8 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
     const list = deployments
       .waiting()
       .filter(
-        (d) => canSee(caller(ctx), d.service.scope) && (!q.namespace || d.service.scope === q.namespace),
+        (d) =>
+          canSee(core, caller(ctx), d.service.scope) && (!q.namespace || d.service.scope === q.namespace),
       )
       .map((d) => {
         // The document's audit row: the deployment's id as deployId, the operation asked.

@@ -88,9 +88,16 @@ export const isAdmin = (u: User): boolean => profile(u).role >= 2;
 /** Super and system administrators see every namespace. */
 export const seesAll = (u: User): boolean => profile(u).role >= 3;
 
-/** Whether `viewer` may see things of `namespace` (general administrators and users: their own). */
-export const canSee = (viewer: User, namespace: string): boolean =>
-  seesAll(viewer) || profile(viewer).namespaces.includes(namespace);
+/**
+ * Whether `viewer` may see things of `namespace`: core.authz's `unit.read` of the business's quota
+ * unit (its members and admins, the OTE roles mapped by grants.ts, and the global admin). A
+ * namespace with no unit yet (a business not presented) is its own users' and super admins'.
+ */
+export function canSee(core: Core, viewer: User, namespace: string): boolean {
+  const unit = core.quotaUnits.list().find((u) => u.meta["namespace"] === namespace);
+  if (unit) return core.authz.can(viewer, "unit.read", { kind: "unit", unitId: unit.id });
+  return seesAll(viewer) || profile(viewer).namespaces.includes(namespace);
+}
 
 /** The authenticated caller (after oteAuth). */
 export function caller(ctx: ApiContext): User {

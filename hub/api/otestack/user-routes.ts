@@ -142,7 +142,7 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
         (u) =>
           seesAll(me) ||
           u.id === me.id ||
-          profile(u).namespaces.some((ns) => canSee(me, ns)) ||
+          profile(u).namespaces.some((ns) => canSee(core, me, ns)) ||
           manageable(core, me, u),
       )
       .map((u) => presentUser(core, u))
@@ -154,7 +154,7 @@ export function userRoutes(router: Router<ApiState>, core: Core): void {
     const me = caller(ctx);
     // The document: the sub-user shares the administrator's business namespace.
     const namespaces = body.namespace ? [body.namespace] : profile(me).namespaces.slice(0, 1);
-    if (body.namespace && !canSee(me, body.namespace))
+    if (body.namespace && !canSee(core, me, body.namespace))
       throw new ForbiddenError(`namespace ${body.namespace} is not yours`);
     const role = body.role ?? (body.isAdmin ? 2 : 1);
     if (role >= profile(me).role && profile(me).role < 4)
