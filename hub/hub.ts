@@ -28,6 +28,8 @@ export interface RunningHub {
   ca: HubCa;
   /** Set when the admin was created at this start with a generated password (print it once). */
   generatedAdminPassword: string | null;
+  /** The REST surfaces it serves (their route tables feed the authorization matrix test). */
+  surfaces: readonly Surface[];
   /** Runs the scheduler now (tests use it to avoid waiting for the debounce). */
   scheduleNow(): number;
   /** Drains: stops accepting, ends agent streams, flushes batched writes, closes the store. */
@@ -202,6 +204,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     grpcAddress: `${host(config.grpcHost)}:${grpcPort}`,
     ca,
     generatedAdminPassword: admin.generatedPassword,
+    surfaces,
     scheduleNow,
     close: async () => {
       if (closed) return;
@@ -245,6 +248,7 @@ function wireSurfaceHooks(core: Core, surfaces: readonly Surface[], logger: Logg
     for (const d of s.hooks.envDecorators ?? []) core.desired.addEnvDecorator(d);
     for (const p of s.hooks.pullSecretResolvers ?? [])
       core.desired.addPullSecretResolver(p.prefix, p.resolve);
+    if (s.hooks.grants) core.authz.addGrantSource(s.name, s.hooks.grants);
   }
   for (const s of surfaces) s.hooks.bootstrap?.();
   const unsubscribes: (() => void)[] = [];

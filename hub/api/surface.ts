@@ -1,9 +1,11 @@
 import type { Logger } from "pino";
 import type { HubConfig } from "../config";
 import type { Core } from "../core";
+import type { GrantSource } from "../core/authz/model";
 import type { EnvDecorator, PullSecretResolver } from "../core/desired";
 import type { ApiContext, ApiMiddleware } from "./context";
 import type { ErrorRenderer } from "./middleware/errors";
+import type { RouteEntry } from "./route-table";
 
 /**
  * What a surface gives the core, wired by the composition root (hub/hub.ts startHub) and never
@@ -21,6 +23,11 @@ export interface SurfaceHooks {
    * most once per CLUSTER_CHANGE_DEBOUNCE_MS: state the surface derives from the cluster's size.
    */
   onClusterChange?: () => void;
+  /**
+   * The surface's own roles as core grants (OpenPAI VC access, OTE namespaces and roles), for
+   * core.authz: the decision is the core's, the surface only says what its words mean.
+   */
+  grants?: GrantSource;
 }
 
 /** One path segment: a literal, or a pattern matching the whole segment. */
@@ -55,6 +62,11 @@ export interface Surface {
   readonly routes: ApiMiddleware;
   readonly errors: ErrorRenderer;
   readonly hooks: SurfaceHooks;
+  /**
+   * Every route it answers (routesOf(router), plus routes served outside the router), for the
+   * authorization matrix test: a route missing here or missing its expected outcome there fails it.
+   */
+  readonly routeTable?: readonly RouteEntry[];
 }
 
 /** What a surface is built from: the core, the hub's settings (each surface reads its own) and a logger. */

@@ -2,6 +2,7 @@ import { AccessKeyService } from "./access-keys";
 import { ArtifactService } from "./artifacts";
 import { AuditLog } from "./audit";
 import { AuthService } from "./auth";
+import { Authorizer } from "./authz/authorizer";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
 import type { FailurePolicy } from "./services/health";
@@ -96,6 +97,8 @@ export interface Core {
   eventLog: EventLog;
   /** Reusable batch-job definitions (ModelArts algorithms). */
   jobTemplates: JobTemplateService;
+  /** Who may do what, for every surface (docs/security.md, "Authorization model"). */
+  authz: Authorizer;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -147,6 +150,10 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   const registryCredentials = new RegistryCredentialService(store, secretBox, clock);
   desired.addPullSecretResolver(REGISTRY_CREDENTIAL_PREFIX, (name) => registryCredentials.resolve(name));
   const audit = new AuditLog(store.audit, clock);
+  const authz = new Authorizer({
+    find: (id) => store.quotaUnits.byId(id),
+    list: () => store.quotaUnits.list(),
+  });
   return {
     clock,
     ping: () => store.ping(),
@@ -189,12 +196,13 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     registryProjects: new RegistryProjectService(store, clock),
     artifacts: new ArtifactService(store, clock),
     surfaceIds: new SurfaceIds(store),
-    tunnels: new TaskTunnels(store, clock, keys),
+    tunnels: new TaskTunnels(store, clock, keys, authz),
     installation: new Installation(store.settings),
     images: new ImageCatalog(store, clock),
     accessKeys: new AccessKeyService(store, secretBox, clock),
     surfaceSettings: new SurfaceSettings(store.settings),
     eventLog: new EventLog(store),
     jobTemplates: new JobTemplateService(store, clock),
+    authz,
   };
 }

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { Duplex } from "node:stream";
+import type { Authorizer } from "./authz/authorizer";
 import type { Clock } from "./clock";
 import { AgentUnavailableError, ConflictError, CorralError, ForbiddenError, NotFoundError } from "./errors";
 import type { Task, User, Workload } from "./model";
@@ -62,15 +63,17 @@ export class TaskTunnels {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly keys: KeyRing,
+    private readonly authz: Authorizer,
   ) {}
 
   setTransport(transport: TunnelTransport): void {
     this.transport = transport;
   }
 
-  /** Throws ForbiddenError unless `user` owns the workload or is an admin. */
+  /** Throws ForbiddenError unless core.authz lets `user` change the workload (owner, its unit's admin, admin). */
   checkAccess(user: User, workload: Workload): void {
-    if (!user.admin && workload.owner !== user.username)
+    const resource = { kind: "object", owner: workload.owner, unitId: workload.quotaUnitId } as const;
+    if (!this.authz.can(user, "object.write", resource))
       throw new ForbiddenError("only the workload's owner and admins may reach its tasks");
   }
 

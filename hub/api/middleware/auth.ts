@@ -1,5 +1,5 @@
 import type { AuthService } from "../../core/auth";
-import { ForbiddenError, UnauthenticatedError } from "../../core/errors";
+import { UnauthenticatedError } from "../../core/errors";
 import type { ApiContext, ApiMiddleware } from "../context";
 
 /**
@@ -24,14 +24,6 @@ export function authenticate(auth: AuthService): ApiMiddleware {
     const token = tokenFrom(ctx);
     if (!token) throw new UnauthenticatedError("missing token: send Authorization: Bearer <token>");
     ctx.state.principal = auth.authenticate(token);
-    await next();
-  };
-}
-
-/** Requires the authenticated user to be an admin. Use after authenticate(). */
-export function requireAdmin(): ApiMiddleware {
-  return async function requireAdmin(ctx, next) {
-    if (!ctx.state.principal?.user.admin) throw new ForbiddenError("admin rights required");
     await next();
   };
 }

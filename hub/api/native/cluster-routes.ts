@@ -1,7 +1,8 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
 import type { ApiState } from "../context";
-import { authenticate, requireAdmin } from "../middleware/auth";
+import { authenticate } from "../middleware/auth";
+import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 import { presentCluster, presentJoinToken } from "./presenters";
 import {
@@ -15,7 +16,7 @@ import {
 
 export function clusterRoutes(router: Router<ApiState>, core: Core): void {
   const auth = authenticate(core.auth);
-  const admin = [auth, requireAdmin()];
+  const admin = [auth, adminOnly(core.authz)];
   const present = (c: Parameters<typeof presentCluster>[0]) => presentCluster(c, core.nodes.list());
 
   router.get("/clusters", auth, (ctx) => {
@@ -47,7 +48,7 @@ export function clusterRoutes(router: Router<ApiState>, core: Core): void {
 }
 
 export function joinTokenRoutes(router: Router<ApiState>, core: Core): void {
-  const admin = [authenticate(core.auth), requireAdmin()];
+  const admin = [authenticate(core.auth), adminOnly(core.authz)];
   router.post("/join-tokens", ...admin, validate(JoinTokenBody), (ctx) => {
     const body = input(ctx, JoinTokenBody);
     if (body.cluster !== undefined) core.clusters.ensure(body.cluster);

@@ -4,6 +4,7 @@ import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { compose } from "../middleware/compose";
 import { tree } from "../ownership";
+import { routesOf } from "../route-table";
 import type { Surface, SurfaceFactory } from "../surface";
 import { accessKeyRoutes } from "./access-key-routes";
 import { authRoutes } from "./auth-routes";
@@ -15,7 +16,7 @@ import { nodeRoutes } from "./node-routes";
 import { quotaUnitRoutes } from "./quota-unit-routes";
 import { sessionCookie } from "./session-cookie";
 import { sessionRoutes } from "./session-routes";
-import { tunnelRoutes } from "./tunnel-routes";
+import { TUNNEL_ROUTES, tunnelRoutes } from "./tunnel-routes";
 import { userRoutes } from "./user-routes";
 import { workloadRoutes } from "./workload-routes";
 
@@ -56,6 +57,7 @@ export const nativeSurface: SurfaceFactory = ({ core, config, agentPort }): Surf
       notFound,
     ]),
     errors: nativeErrors,
+    routeTable: [...routesOf(router), ...TUNNEL_ROUTES],
     hooks: {},
   };
 };

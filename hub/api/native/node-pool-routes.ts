@@ -4,7 +4,8 @@ import type { Core } from "../../core";
 import { nodeCapacity } from "../../core/capacity";
 import type { NodePool } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
-import { authenticate, requireAdmin } from "../middleware/auth";
+import { authenticate } from "../middleware/auth";
+import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 import { PoolParams } from "./schemas";
 
@@ -20,7 +21,7 @@ const NodePoolUpdate = z.object({
 /** Node pools (docs/native-api.md "Node pools"): label selectors over nodes, `default` for the rest. */
 export function nodePoolRoutes(router: Router<ApiState>, core: Core): void {
   const auth = authenticate(core.auth);
-  const admin = [auth, requireAdmin()];
+  const admin = [auth, adminOnly(core.authz)];
   const present = (p: NodePool) => {
     const pools = core.nodePools.list();
     const nodes = core.nodes.list().filter((n) => core.nodePools.poolOf(n, pools).id === p.id);

@@ -2,7 +2,8 @@ import type Router from "@koa/router";
 import type { Core } from "../../core";
 import type { Node } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
-import { authenticate, requireAdmin } from "../middleware/auth";
+import { authenticate } from "../middleware/auth";
+import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 import { presentNode, presentNodeMetrics } from "./presenters";
 import { ClusterQuery, LabelBody, NodeLabelParams, NodeMetricsQuery, NodeParams } from "./schemas";
@@ -21,7 +22,7 @@ export function nodeRoutes(router: Router<ApiState>, core: Core): void {
   };
   const one = (n: Node) => present([n])[0];
   const auth = authenticate(core.auth);
-  const admin = [auth, requireAdmin()];
+  const admin = [auth, adminOnly(core.authz)];
 
   router.get("/nodes", auth, validate(ClusterQuery, "query"), (ctx) => {
     const { cluster } = input(ctx, ClusterQuery);

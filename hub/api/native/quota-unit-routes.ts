@@ -4,7 +4,8 @@ import type { Core } from "../../core";
 import type { ProjectSample, QuotaAllocation, QuotaAmount, QuotaUnit } from "../../core/model";
 import { QuotaUnitService } from "../../core/quota-units";
 import type { ApiState } from "../context";
-import { authenticate, requireAdmin } from "../middleware/auth";
+import { authenticate } from "../middleware/auth";
+import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 
 const RESOURCES = ["gpu", "cpuMilli", "memoryMiB"] as const;
@@ -46,7 +47,7 @@ export function quotaUnitRoutes(router: Router<ApiState>, core: Core): void {
   router.put(
     "/quota-units/:id/pools/:pool",
     authenticate(core.auth),
-    requireAdmin(),
+    adminOnly(core.authz),
     validate(PoolQuotaParams, "params"),
     validate(PoolQuotaBody),
     (ctx) => {

@@ -2,6 +2,7 @@ import type { Core } from "../../core";
 import type { User, Workload } from "../../core/model";
 import { UnauthenticatedError, ValidationError } from "../../core/errors";
 import type { ApiContext, ApiMiddleware } from "../context";
+import type { RouteEntry } from "../route-table";
 import { tokenFrom } from "../middleware/auth";
 import { TunnelConnectionPool } from "../tunnel/connection-pool";
 import { SESSION_COOKIE } from "./session-cookie";
@@ -16,6 +17,14 @@ const PORT_PATH = /^(\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/ports
 const EXEC_PATH = /^\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/exec(\?.*)?$/;
 /** `.../tasks/{index}/port-forward/{port}` (WebSocket of raw bytes). */
 const FORWARD_PATH = /^\/api\/corral\/v1\/workloads\/([^/?]+)\/tasks\/(\d+)\/port-forward\/(\d+)(\?.*)?$/;
+/** The tunnel routes (served before the router, by the patterns above), for the route table. */
+export const TUNNEL_ROUTES: readonly RouteEntry[] = [
+  // Any method is forwarded to the task's port; GET stands for them all.
+  { method: "GET", path: "/api/corral/v1/workloads/:id/tasks/:index/ports/:port/(.*)" },
+  { method: "POST", path: "/api/corral/v1/workloads/:id/tasks/:index/ports/:port/url" },
+  { method: "GET", path: "/api/corral/v1/workloads/:id/tasks/:index/exec" },
+  { method: "GET", path: "/api/corral/v1/workloads/:id/tasks/:index/port-forward/:port" },
+];
 /** HTTP-only cookie holding a signed URL's token, scoped to its task port's path. */
 export const TUNNEL_COOKIE = "corral_tunnel";
 
@@ -129,10 +138,12 @@ function exchangeToken(
 }
 
 /** A WebSocket upgrade authenticated by Bearer token (exec and port-forward are CLI tools). */
-function upgradeFor(core: Core, ctx: ApiContext): { user: User; up: UpgradeSocket } {
+/** Authenticates, then authorizes (core.authz, through core.tunnels), before looking at the request's shape. */
+function upgradeFor(core: Core, ctx: ApiContext, workload: Workload): { user: User; up: UpgradeSocket } {
   const token = tokenFrom(ctx);
   if (!token) throw new UnauthenticatedError("missing token: send Authorization: Bearer <token>");
   const user = core.auth.authenticate(token).user;
+  core.tunnels.checkAccess(user, workload);
   const up = upgradeOf(ctx.req);
   if (!up) throw new ValidationError("upgrade", "this path needs a WebSocket upgrade (Connection: Upgrade)");
   return { user, up };
@@ -142,6 +153,7 @@ async function execRoute(core: Core, ctx: ApiContext, m: RegExpExecArray): Promi
   if (ctx.method !== "POST" && ctx.method !== "GET")
     throw new ValidationError("method", "exec is POST (or GET) upgraded to a WebSocket");
   const workload = core.workloads.resolve(decodeURIComponent(m[1] as string));
+  const { user, up } = upgradeFor(core, ctx, workload);
   const q = new URLSearchParams((m[3] ?? "").slice(1));
   const command = q.getAll("command");
   if (command.length === 0)
@@ -150,7 +162,6 @@ async function execRoute(core: Core, ctx: ApiContext, m: RegExpExecArray): Promi
     const v = Number(q.get(name) ?? 0);
     return Number.isInteger(v) && v >= 0 && v <= 10_000 ? v : 0;
   };
-  const { user, up } = upgradeFor(core, ctx);
   const channel = await core.tunnels.open(user, workload, Number(m[2]), {
     kind: "exec",
     command,
@@ -166,7 +177,7 @@ async function forwardRoute(core: Core, ctx: ApiContext, m: RegExpExecArray): Pr
   const workload = core.workloads.resolve(decodeURIComponent(m[1] as string));
   const port = Number(m[3]);
   if (!(port >= 1 && port <= 65535)) throw new ValidationError("port", "must be 1-65535");
-  const { user, up } = upgradeFor(core, ctx);
+  const { user, up } = upgradeFor(core, ctx, workload);
   const channel = await core.tunnels.open(user, workload, Number(m[2]), { kind: "port", port });
   bridgeBytes(acceptWebSocket(ctx, up), channel);
 }

@@ -4,7 +4,8 @@ import type { Core } from "../../core";
 import { ConflictError } from "../../core/errors";
 import type { User } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
-import { authenticate, requireAdmin } from "../middleware/auth";
+import { authenticate } from "../middleware/auth";
+import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 
 const NewUserBody = z.object({
@@ -42,7 +43,7 @@ export function presentUser(u: User) {
  * themself, so the hub never loses its last way in by accident.
  */
 export function userRoutes(router: Router<ApiState>, core: Core): void {
-  const admin = [authenticate(core.auth), requireAdmin()];
+  const admin = [authenticate(core.auth), adminOnly(core.authz)];
   const params = validate(UserParams, "params");
   const named = (ctx: ApiContext) => core.users.get(input(ctx, UserParams).username);
 

@@ -1,6 +1,5 @@
 import type Router from "@koa/router";
 import type { Core } from "../../core";
-import { ForbiddenError } from "../../core/errors";
 import { checkLabel } from "../../core/labels";
 import type { Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
@@ -36,20 +35,28 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
     preemptible: w.preemptible,
     preemptions: core.preemptions.count(w),
   });
-  /** Owners see their workloads; admins see all. */
+  /** Owners see their workloads, as do the admins of its quota unit and the admin (core.authz). */
   const visible = (ctx: ApiContext, w: Workload): Workload => {
-    const user = ctx.state.principal!.user;
-    if (!user.admin && w.owner !== user.username) throw new ForbiddenError("not your workload");
+    core.authz.require(
+      ctx.state.principal!.user,
+      "object.read",
+      { kind: "object", owner: w.owner, unitId: w.quotaUnitId },
+      "not your workload",
+    );
     return w;
   };
 
   router.post("/workloads", auth, validate(WorkloadBody), (ctx) => {
     const b = input(ctx, WorkloadBody);
     b.nodeSelector.forEach((l, i) => checkLabel(l, `nodeSelector.${i}`));
+    const user = ctx.state.principal!.user;
+    const quota = quotaOptions(core, b);
+    // Membership of the quota unit and the priority right, decided by core.authz.
+    core.authz.requireSubmit(user, { kind: quota.kind, unitId: quota.quotaUnitId, priority: quota.priority });
     const { workload } = core.workloads.submit({
-      ...quotaOptions(core, b),
+      ...quota,
       name: b.name,
-      owner: ctx.state.principal!.user.username,
+      owner: user.username,
       cluster: b.cluster ?? null,
       nodeSelector: b.nodeSelector,
       gang: b.gang,
@@ -76,11 +83,19 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
   router.get("/workloads", auth, validate(WorkloadListQuery, "query"), (ctx) => {
     const q = input(ctx, WorkloadListQuery);
     const user = ctx.state.principal!.user;
-    const items = core.workloads.list({
-      owner: user.admin ? undefined : user.username,
-      states: q.state ? [q.state] : undefined,
-      limit: q.limit,
-    });
+    // Without units to administer a user sees only their own (the store filters); otherwise
+    // core.authz decides per workload.
+    const narrow = !core.authz.isAdmin(user) && core.authz.administered(user).size === 0;
+    const items = core.workloads
+      .list({
+        owner: narrow ? user.username : undefined,
+        states: q.state ? [q.state] : undefined,
+        ...(narrow || core.authz.isAdmin(user) ? { limit: q.limit } : {}),
+      })
+      .filter((w) =>
+        core.authz.can(user, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId }),
+      )
+      .slice(0, q.limit);
     ctx.body = { items: items.map(present) };
   });
   const id = validate(IdParams, "params");

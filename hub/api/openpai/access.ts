@@ -1,4 +1,5 @@
 import type { Core } from "../../core";
+import type { Grant } from "../../core/authz/model";
 import type { Group, User } from "../../core/model";
 import { findVc, VC_NAME, vcName, vcUnits } from "./vc-names";
 
@@ -36,8 +37,18 @@ export class Access {
     return user.groups.flatMap((g) => this.core.groups.find(g) ?? []);
   }
 
+  /** The core's global admin (User.admin, kept equal to the admin groups by setGroups). */
   isAdmin(user: User): boolean {
-    return user.admin || this.groupsOf(user).some((g) => aclsOf(g).admin);
+    return this.core.authz.isAdmin(user);
+  }
+
+  /** The user's VC access as core grants: member of each VC's quota unit its groups name. */
+  grants(user: User): Grant[] {
+    const names = new Set(this.groupsOf(user).flatMap((g) => aclsOf(g).virtualClusters));
+    return [...names].flatMap((vc) => {
+      const unit = findVc(this.core, vc);
+      return unit ? [{ role: "member" as const, quotaUnitId: unit.id }] : [];
+    });
   }
 
   /** Every VC name the user may submit to; admins get every VC. */

@@ -6,6 +6,7 @@ import { bodyParser } from "../middleware/body";
 import { bodyLimit, readLimited } from "../middleware/body-limit";
 import { compose } from "../middleware/compose";
 import { tree } from "../ownership";
+import { routesOf } from "../route-table";
 import type { Surface, SurfaceFactory } from "../surface";
 import { Access, ADMIN_GROUP, DEFAULT_VC, withAcls } from "./access";
 import { AttemptHistory } from "./attempts";
@@ -86,7 +87,7 @@ export function openpai(core: Core, config: OpenpaiConfig): Surface {
   const access = new Access(core);
   const vcs = new VirtualClusters(core);
   // Shares its key (store settings) with the OTE surface's box.
-  const jobs = new Jobs(core, access, vcs, core.secretBox);
+  const jobs = new Jobs(core, vcs, core.secretBox);
   const history = new AttemptHistory(core);
 
   const router = new Router<ApiState>();
@@ -106,6 +107,7 @@ export function openpai(core: Core, config: OpenpaiConfig): Surface {
     owns: [tree("/api")],
     routes: compose([formUnderJson(), bodyParser(), router.routes() as unknown as ApiMiddleware, noApi]),
     errors: paiErrors,
+    routeTable: [...routesOf(router)],
     hooks: {
       bootstrap: () => bootstrapOpenpai(core, access, vcs),
       envDecorators: [openpaiEnv(core)],
@@ -113,6 +115,8 @@ export function openpai(core: Core, config: OpenpaiConfig): Surface {
       pullSecretResolvers: [{ prefix: PULL_SECRET_PREFIX, resolve: (name) => jobs.registryAuth(name) }],
       // VC shares follow the cluster's size: recompute them when nodes come and go (saves only changes).
       onClusterChange: () => vcs.rebalance(),
+      // Group acls' virtual clusters make a user a member of those VCs' quota units.
+      grants: (user) => access.grants(user),
     },
   };
 }

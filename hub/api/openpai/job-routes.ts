@@ -62,7 +62,7 @@ export function jobRoutes(
   const listLimit = rateLimit(new RateLimiter(limits.listPerMin, 60_000));
   const submitLimit = rateLimit(new RateLimiter(limits.submitPerHour, 3_600_000));
   const pc = (ctx: ApiContext): PresentContext => ({ core, origin: originOf(ctx) });
-  const job = (ctx: ApiContext) => jobs.get(ctx.params.fw as string);
+  const job = (ctx: ApiContext) => jobs.get(ctx.params.fw as string, caller(ctx).user);
   const attemptOf = (ctx: ApiContext, w: Workload, index: string | undefined): JobAttemptView => {
     const found = history.find(w, index);
     if (!found)
@@ -72,7 +72,7 @@ export function jobRoutes(
 
   router.get("/api/v2/jobs", token, listLimit, paiInput(JobListQuery, "query"), (ctx) => {
     const c = pc(ctx);
-    const items = jobs.list().map((w) => presentListItem(c, w, core.workloads.tasks(w.id)));
+    const items = jobs.list(caller(ctx).user).map((w) => presentListItem(c, w, core.workloads.tasks(w.id)));
     ctx.body = listJobs(items, input(ctx, JobListQuery));
   });
   router.post("/api/v2/jobs", token, submitLimit, (ctx) => {

@@ -3,7 +3,6 @@ import { ConflictError } from "../../core/errors";
 import type { PortSpec, TaskRole, User, Workload } from "../../core/model";
 import type { RegistryAuth } from "../../core/desired";
 import type { SecretBox } from "../../core/secret-box";
-import type { Access } from "./access";
 import { forbidden, noJob, noVc, PaiError } from "./errors";
 import { FIRST_CONTAINER_PORT, frameworkName, jobMeta, type JobMeta } from "./job-meta";
 import type { JobSpec } from "./protocol/job-spec";
@@ -18,7 +17,6 @@ export const PULL_SECRET_PREFIX = "openpai/";
 export class Jobs {
   constructor(
     private readonly core: Core,
-    private readonly access: Access,
     private readonly vcs: VirtualClusters,
     private readonly box: SecretBox,
   ) {}
@@ -36,7 +34,8 @@ export class Jobs {
     // 400 on submit, as the document says (404 is for GET /virtual-clusters/:vc).
     if (!vc) throw noVc(spec.virtualCluster, 400);
     const vcName = this.vcs.nameOf(vc);
-    if (!this.access.canUseVc(user, vcName))
+    // Membership of the VC's quota unit, decided by core.authz (OpenPAI's group acls are one source).
+    if (!this.core.authz.can(user, "unit.submit", { kind: "unit", unitId: vc.id }))
       throw forbidden(`User ${user.username} is not allowed to add job to ${vcName}`);
     if (this.vcs.meta(vc).status !== "running") throw forbidden(`Virtual cluster ${vcName} is stopped.`);
     this.vcs.rebalance();
@@ -122,23 +121,49 @@ export class Jobs {
     return { serverAddress, username, password: this.box.open(passwordSealed) };
   }
 
-  /** By framework name `<user>~<job>`; deleted (v1) jobs are gone. */
-  get(fw: string): Workload {
+  /**
+   * By framework name `<user>~<job>`, as `viewer` may see it (visible()); deleted (v1) jobs are
+   * gone, and a workload the viewer may not see is not found either.
+   */
+  get(fw: string, viewer: User | null): Workload {
     const i = fw.indexOf("~");
     const w = i > 0 ? this.core.workloads.findByOwnerAndName(fw.slice(0, i), fw.slice(i + 1)) : undefined;
-    if (!w || jobMeta(w)?.deleted) throw noJob(fw);
+    if (!w || jobMeta(w)?.deleted || !this.visible(w, viewer)) throw noJob(fw);
     return w;
   }
 
-  /** Owner or admin, for writes (executionType, tags, delete). */
+  /**
+   * What a caller sees (docs/security.md): OpenPAI's own jobs to everyone OpenPAI shows them to
+   * (any token; anonymously on the v1 reads, as the rest-server), another surface's workloads only
+   * to a caller core.authz lets read them (owner, its unit's admin, the admin), never anonymously.
+   */
+  visible(w: Workload, viewer: User | null): boolean {
+    if (jobMeta(w) !== null) return true;
+    return (
+      viewer !== null &&
+      this.core.authz.can(viewer, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId })
+    );
+  }
+
+  /** Whether `user` may read a job's task logs: its owner, its unit's admin or the admin. */
+  mayReadLogs(user: User, w: Workload): boolean {
+    return this.core.authz.can(user, "object.read", {
+      kind: "object",
+      owner: w.owner,
+      unitId: w.quotaUnitId,
+    });
+  }
+
+  /** Owner, its unit's admin or the admin (core.authz), for writes (executionType, tags, delete). */
   own(user: User, w: Workload): Workload {
-    if (w.owner !== user.username && !this.access.isAdmin(user))
+    if (!this.core.authz.can(user, "object.write", { kind: "object", owner: w.owner, unitId: w.quotaUnitId }))
       throw forbidden(`User ${user.username} is not allowed to do operation on job ${frameworkName(w)}.`);
     return w;
   }
 
-  list(): Workload[] {
-    return this.core.workloads.list().filter((w) => !jobMeta(w)?.deleted);
+  /** Every job `viewer` may see (visible()); null: an anonymous caller. */
+  list(viewer: User | null): Workload[] {
+    return this.core.workloads.list().filter((w) => !jobMeta(w)?.deleted && this.visible(w, viewer));
   }
 
   setMeta(w: Workload, change: Partial<JobMeta>): Workload {

@@ -4,8 +4,8 @@ import type { Task } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import type { Access } from "./access";
 import type { AttemptHistory } from "./attempts";
-import { paiAuth } from "./auth";
-import { PaiError } from "./errors";
+import { caller, paiAuth } from "./auth";
+import { forbidden, PaiError } from "./errors";
 import type { Jobs } from "./jobs";
 import { logsPath, originOf, presentTask } from "./presenters";
 
@@ -31,7 +31,11 @@ export function logRoutes(
       `Log of task ${ctx.params.role}[${ctx.params.index}] of job ${ctx.params.fw} is not found.`,
     );
   const locate = (ctx: ApiContext) => {
-    const w = jobs.get(ctx.params.fw as string);
+    const user = caller(ctx).user;
+    const w = jobs.get(ctx.params.fw as string, user);
+    // Task attempts and logs are the owner's (as the native API's): others are refused.
+    if (!jobs.mayReadLogs(user, w))
+      throw forbidden(`User ${user.username} is not allowed to read logs of job ${ctx.params.fw as string}.`);
     const attempt = history.find(w, ctx.params.attempt);
     const task = attempt?.tasks.find(
       (t) => t.role === ctx.params.role && String(t.index) === ctx.params.index,

@@ -26,8 +26,10 @@ const ListQuery = z.looseObject({
 /** The YARN-era v1 job routes (docs/compat/openpai.md §1b): reads need no token, writes do. */
 export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access, jobs: Jobs): void {
   const token = paiAuth(core, access, "token");
+  /** The reads take no token (as the rest-server's): they show OpenPAI's own jobs only (Jobs.visible). */
+  const viewer = (ctx: ApiContext) => ctx.state.principal?.user ?? null;
   const byPath = (ctx: ApiContext): Workload =>
-    jobs.get(`${ctx.params.user as string}~${ctx.params.name as string}`);
+    jobs.get(`${ctx.params.user as string}~${ctx.params.name as string}`, viewer(ctx));
   const item = (ctx: ApiContext, w: Workload) => {
     const {
       debugId: _d,
@@ -42,7 +44,7 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
     presentDetail({ core, origin: originOf(ctx) }, w, core.workloads.tasks(w.id));
   const list = (ctx: ApiContext, user: string | null) => {
     ctx.body = jobs
-      .list()
+      .list(viewer(ctx))
       .filter((w) => user === null || w.owner === user)
       .sort((a, b) => b.createdAt - a.createdAt)
       .map((w) => item(ctx, w));
@@ -91,7 +93,7 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
   const noSsh = (ctx: ApiContext) => {
     const name = ctx.params.name as string;
     if (ctx.params.user !== undefined) byPath(ctx);
-    else if (!jobs.list().some((w) => w.name === name)) throw noJob(name);
+    else if (!jobs.list(viewer(ctx)).some((w) => w.name === name)) throw noJob(name);
     throw new PaiError(404, "NoJobSshInfoError", `SSH info of job ${name} is not found.`);
   };
 
@@ -109,7 +111,7 @@ export function v1JobRoutes(router: Router<ApiState>, core: Core, access: Access
   router.get("/api/v1/jobs/:fw", (ctx) => {
     const fw = ctx.params.fw as string;
     if (!fw.includes("~")) throw noJob(fw);
-    ctx.body = detail(ctx, jobs.get(fw));
+    ctx.body = detail(ctx, jobs.get(fw, viewer(ctx)));
   });
   router.delete("/api/v1/user/:user/jobs/:name", token, (ctx) => {
     const w = jobs.own(caller(ctx).user, byPath(ctx));

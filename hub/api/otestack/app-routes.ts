@@ -117,7 +117,7 @@ export function ownNamespace(core: Core, ctx: ApiContext): string {
 export function requireNamespace(core: Core, ctx: ApiContext, namespace: string): void {
   if (!approvedNamespaces(core).includes(namespace))
     throw new ValidationError("namespace", `${namespace} is not an approved business namespace`);
-  if (!canSee(caller(ctx), namespace)) throw new ForbiddenError(`namespace ${namespace} is not yours`);
+  if (!canSee(core, caller(ctx), namespace)) throw new ForbiddenError(`namespace ${namespace} is not yours`);
 }
 
 export const matchName = (name: string, q: string | undefined, mode: "strict" | "partial" | "prefix") =>
@@ -137,7 +137,7 @@ function placementAsDeployType<T>(app: string, asked: "deployment" | "daemonset"
 export function appRoutes(router: Router<ApiState>, core: Core): void {
   const auth = oteAuth(core);
   const visibleApps = (ctx: ApiContext) =>
-    core.serviceTemplates.list().filter((a) => canSee(caller(ctx), a.scope));
+    core.serviceTemplates.list().filter((a) => canSee(core, caller(ctx), a.scope));
   const present = (a: ServiceTemplate) => presentApp(core, a);
   const deployments = new OteDeployments(core);
 
@@ -349,7 +349,7 @@ export function appRoutes(router: Router<ApiState>, core: Core): void {
     ok(ctx, presentChart(core, chart));
   });
   router.get("/app/chart", auth, (ctx) => {
-    const charts = core.artifacts.list(CHART).filter((c) => canSee(caller(ctx), c.scope));
+    const charts = core.artifacts.list(CHART).filter((c) => canSee(core, caller(ctx), c.scope));
     ok(
       ctx,
       charts.map((c) => presentChart(core, c)),

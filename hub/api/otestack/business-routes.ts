@@ -84,7 +84,7 @@ function presentBusiness(core: Core, u: QuotaUnit) {
 }
 
 /** Every unit shown as a business, with its OTE id (and, if made elsewhere, namespace). */
-function businessUnits(core: Core): QuotaUnit[] {
+export function businessUnits(core: Core): QuotaUnit[] {
   return core.quotaUnits.listKinds(BUSINESS_KINDS).map((u) => {
     if (u.meta["otestack"] !== undefined) return u;
     const id = businessId(core, u);
@@ -125,7 +125,7 @@ export function businessRoutes(router: Router<ApiState>, core: Core): void {
   const visible = (u: QuotaUnit, ctx: Parameters<typeof caller>[0]) => {
     const me = caller(ctx);
     const ns = namespaceOf(u);
-    return seesAll(me) || meta(u).owner === me.username || (ns !== null && canSee(me, ns));
+    return seesAll(me) || meta(u).owner === me.username || (ns !== null && canSee(core, me, ns));
   };
 
   router.post("/business", auth, validate(BusinessBody), (ctx) => {

@@ -4,9 +4,10 @@ import { ConflictError, NotFoundError } from "../../core/errors";
 import type { Cluster, Node } from "../../core/model";
 import { clusterMatches, eligible } from "../../core/services/targets";
 import type { ApiContext, ApiState } from "../context";
+import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 import { deleteBody, ok, okPage, unix } from "./envelope";
-import { oteAuth, oteRole } from "./identity";
+import { oteAuth } from "./identity";
 import { selectorOf } from "./selectors";
 import {
   ClusterLabelBody,
@@ -53,7 +54,8 @@ function labelledAnswer(ctx: ApiContext, documented: boolean, clusters: Cluster[
 
 export function clusterRoutes(router: Router<ApiState>, core: Core): void {
   const auth = oteAuth(core);
-  const admin = [auth, oteRole(2)];
+  // Cluster and node labels are the hub's shared estate: the global admin's (core system.write).
+  const admin = [auth, adminOnly(core.authz)];
   const clusterName = (id: string) => core.clusters.byId(id)?.name ?? id;
 
   router.get("/cluster", auth, validate(ClusterListQuery, "query"), (ctx) => {

@@ -22,7 +22,7 @@ import { caller, canSee, isAdmin, oteAuth, oteRole } from "./identity";
 import { presentDeployment } from "./presenters";
 import { Namespace, OteIdParams, Order, paging } from "./schemas";
 import { requireAppVersion } from "./deploy-apps";
-import { businessNameOf } from "./business-routes";
+import { businessNameOf, businessUnitOf } from "./business-routes";
 import { labelOf, selectorOf } from "./selectors";
 import type { OteSettings } from "./settings";
 
@@ -100,9 +100,10 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
   const autoApprove = (ctx: ApiContext) => isAdmin(caller(ctx)) && settings.adminAutoDeploy;
   const present = (d: OteDeployment, fields: string[] = []) => presentDeployment(core, d, fields);
   const fieldsOf = (f: string | undefined) => (f ? f.split(",").map((s) => s.trim()) : []);
-  const visible = (ctx: ApiContext) => deployments.list().filter((d) => canSee(caller(ctx), d.service.scope));
+  const visible = (ctx: ApiContext) =>
+    deployments.list().filter((d) => canSee(core, caller(ctx), d.service.scope));
   const mine = (ctx: ApiContext, d: OteDeployment) => {
-    if (!canSee(caller(ctx), d.service.scope)) throw new NotFoundError("deployment", d.service.name);
+    if (!canSee(core, caller(ctx), d.service.scope)) throw new NotFoundError("deployment", d.service.name);
     return d;
   };
   const byName = (ctx: ApiContext, namespace: string | undefined) =>
@@ -122,6 +123,14 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
     },
   ) => {
     requireNamespace(core, ctx, b.namespace);
+    // Deploying is submitting into the business's quota unit: core.authz decides membership.
+    const unitId = businessUnitOf(core, b.namespace)?.id ?? null;
+    core.authz.require(
+      caller(ctx),
+      "unit.submit",
+      { kind: "unit", unitId },
+      `namespace ${b.namespace} is not yours`,
+    );
     requireAppVersion(core, b.namespace, b.appName, b.version);
     return deployments.create({
       name: b.deployName,
@@ -220,7 +229,8 @@ export function deployRoutes(router: Router<ApiState>, core: Core, settings: Ote
     const list = deployments
       .waiting()
       .filter(
-        (d) => canSee(caller(ctx), d.service.scope) && (!q.namespace || d.service.scope === q.namespace),
+        (d) =>
+          canSee(core, caller(ctx), d.service.scope) && (!q.namespace || d.service.scope === q.namespace),
       )
       .map((d) => {
         // The document's audit row: the deployment's id as deployId, the operation asked.

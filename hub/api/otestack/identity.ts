@@ -37,12 +37,22 @@ export interface OteProfile {
   comment: string;
 }
 
+/**
+ * The role shown: 4 (system administrator) is the core's global admin (User.admin) and nothing
+ * else, so a demoted admin loses it at once (a stored 4 without User.admin reads as 1, a general
+ * user); the other roles are kept in the profile. Users from other surfaces have role 1.
+ */
+function effectiveRole(user: User, stored: OteRole | undefined): OteRole {
+  if (user.admin) return 4;
+  return stored === undefined || stored === 4 ? 1 : stored;
+}
+
 /** The user's OTE profile; users from other surfaces have role 1 (admins role 4). */
 export function profile(user: User): OteProfile {
   const p = user.extension["otestack"] as Partial<OteProfile> | undefined;
   return {
     status: OTE_STATUS[user.status],
-    role: p?.role ?? (user.admin ? 4 : 1),
+    role: effectiveRole(user, p?.role),
     phone: p?.phone ?? "",
     realName: p?.realName ?? "",
     namespaces: p?.namespaces ?? [],
@@ -51,10 +61,14 @@ export function profile(user: User): OteProfile {
   };
 }
 
-/** The profile stored: everything but the status, which is User.status. */
+/**
+ * The profile stored: everything but the status, which is User.status. Granting role 4 makes the
+ * user the core's global admin (only a global admin may: the callers check the role below theirs).
+ */
 export function withProfile(user: User, patch: Partial<OteProfile>): User {
   const { status, ...kept } = { ...profile(user), ...patch };
-  return { ...user, status: coreStatus(status), extension: { ...user.extension, otestack: kept } };
+  const admin = patch.role === 4 ? true : user.admin;
+  return { ...user, admin, status: coreStatus(status), extension: { ...user.extension, otestack: kept } };
 }
 
 /**
@@ -74,9 +88,16 @@ export const isAdmin = (u: User): boolean => profile(u).role >= 2;
 /** Super and system administrators see every namespace. */
 export const seesAll = (u: User): boolean => profile(u).role >= 3;
 
-/** Whether `viewer` may see things of `namespace` (general administrators and users: their own). */
-export const canSee = (viewer: User, namespace: string): boolean =>
-  seesAll(viewer) || profile(viewer).namespaces.includes(namespace);
+/**
+ * Whether `viewer` may see things of `namespace`: core.authz's `unit.read` of the business's quota
+ * unit (its members and admins, the OTE roles mapped by grants.ts, and the global admin). A
+ * namespace with no unit yet (a business not presented) is its own users' and super admins'.
+ */
+export function canSee(core: Core, viewer: User, namespace: string): boolean {
+  const unit = core.quotaUnits.list().find((u) => u.meta["namespace"] === namespace);
+  if (unit) return core.authz.can(viewer, "unit.read", { kind: "unit", unitId: unit.id });
+  return seesAll(viewer) || profile(viewer).namespaces.includes(namespace);
+}
 
 /** The authenticated caller (after oteAuth). */
 export function caller(ctx: ApiContext): User {

@@ -6,12 +6,14 @@ import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { compose } from "../middleware/compose";
 import { tree } from "../ownership";
+import { routesOf } from "../route-table";
 import type { Surface, SurfaceFactory } from "../surface";
 import { appRoutes } from "./app-routes";
 import { businessRoutes } from "./business-routes";
 import { clusterRoutes } from "./cluster-routes";
 import { deployRoutes } from "./deploy-routes";
 import { oteErrors } from "./envelope";
+import { oteGrants } from "./grants";
 import { profile, withProfile } from "./identity";
 import { repositoryRoutes } from "./repository-routes";
 import { repositorySpaceRoutes } from "./repository-space-routes";
@@ -58,7 +60,8 @@ export function otestack(core: Core, settings: OteSettings): Surface {
       notFound,
     ]),
     errors: oteErrors,
+    routeTable: [...routesOf(router)],
     // Pull secrets of external repositories are core registry credentials: core resolves them.
-    hooks: { bootstrap: () => bootstrapOtestack(core) },
+    hooks: { bootstrap: () => bootstrapOtestack(core), grants: oteGrants(core) },
   };
 }

@@ -219,8 +219,17 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, settings:
   router.get("/repository/external/:id", auth, validate(OteIdParams, "params"), (ctx) =>
     ok(ctx, presentExternal(core, external(ctx))),
   );
+  /** Only its owner (or the global admin) deletes a registry credential (core object.write). */
+  const mayDelete = (ctx: ApiContext, repo: RegistryCredential) =>
+    core.authz.require(
+      caller(ctx),
+      "object.write",
+      { kind: "object", owner: repo.owner, unitId: null },
+      `external repository ${repo.name} is not yours`,
+    );
   router.delete("/repository/external/:id", ...admin, validate(OteIdParams, "params"), (ctx) => {
     const repo = external(ctx);
+    mayDelete(ctx, repo);
     const user = core.serviceTemplates.list().find((a) => a.spec.registryCredentialId === repo.id);
     if (user)
       throw new ConflictError(`external repository ${repo.name} is used by app ${user.name}:${user.version}`);
@@ -262,6 +271,7 @@ export function repositoryRoutes(router: Router<ApiState>, core: Core, settings:
   });
   router.delete("/repository/third", ...admin, deleteBody(), validate(ThirdDeleteBody), (ctx) => {
     const repos = input(ctx, ThirdDeleteBody).repositoryId.map(third);
+    for (const repo of repos) mayDelete(ctx, repo);
     // Core refuses (409) while an app version or a live deployment pulls with a record, so a
     // delete never breaks a running deployment (README: OTE-stack compatibility).
     for (const repo of repos) core.registryCredentials.delete(repo);

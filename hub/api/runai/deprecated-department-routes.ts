@@ -3,7 +3,8 @@ import type { Core } from "../../core";
 import { NotFoundError, ValidationError } from "../../core/errors";
 import type { QuotaUnit } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
-import { authenticate, requireAdmin } from "../middleware/auth";
+import { authenticate } from "../middleware/auth";
+import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 import { presentDeprecatedDepartment } from "./department-presenters";
 import { departmentMetrics, departmentSamples, timeRange, type MetricsEnv } from "./deprecated-metrics";
@@ -72,7 +73,7 @@ export function deprecatedDepartmentRoutes(
   router.put(
     `${BASE}/:departmentId/access-control`,
     auth,
-    requireAdmin(),
+    adminOnly(core.authz),
     validate(DepartmentAccessControl),
     (ctx) => {
       const d = one(ctx, "departmentId");

@@ -3,7 +3,8 @@ import type { Core } from "../../core";
 import { ConflictError, NotFoundError, ValidationError } from "../../core/errors";
 import type { QuotaUnit } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
-import { authenticate, requireAdmin } from "../middleware/auth";
+import { authenticate } from "../middleware/auth";
+import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 import { projectMetrics, timeRange, type MetricsEnv } from "./deprecated-metrics";
 import { samplesOf, type Range } from "./metrics";
@@ -17,7 +18,7 @@ const BASE = "/v1/k8s/clusters/:clusterId/projects";
 /** The deprecated /v1/k8s/clusters/{clusterId}/projects family: integer ids, MiB (docs/compat/runai.md §1.5). */
 export function deprecatedRoutes(router: Router<ApiState>, core: Core, projects: RunaiProjects): void {
   const auth = authenticate(core.auth);
-  const admin = [auth, requireAdmin()];
+  const admin = [auth, adminOnly(core.authz)];
   const cluster = (ctx: ApiContext): string => {
     const id = ctx.params.clusterId as string;
     const c = core.clusters.byId(id) ?? core.clusters.find(id);

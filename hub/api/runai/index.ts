@@ -4,6 +4,7 @@ import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { compose } from "../middleware/compose";
 import { route, tree } from "../ownership";
+import { routesOf } from "../route-table";
 import type { Surface, SurfaceFactory } from "../surface";
 import { deprecatedDepartmentRoutes } from "./deprecated-department-routes";
 import { deprecatedRoutes } from "./deprecated-routes";
@@ -40,6 +41,7 @@ export const runaiSurface: SurfaceFactory = ({ core }): Surface => {
       notFound,
     ]),
     errors: runaiErrors,
+    routeTable: [...routesOf(router)],
     hooks: {},
   };
 };

@@ -3,7 +3,8 @@ import type { Core } from "../../core";
 import { ConflictError } from "../../core/errors";
 import type { QuotaUnit } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
-import { authenticate, requireAdmin } from "../middleware/auth";
+import { authenticate } from "../middleware/auth";
+import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 import { presentDepartment } from "./department-presenters";
 import { presentProject, presentResources } from "./presenters";
@@ -24,7 +25,7 @@ export const ORG = "/api/v1/org-unit";
 /** /api/v1/org-unit/projects and /departments: the new Run:ai API (docs/compat/runai.md §1.1-1.4). */
 export function projectRoutes(router: Router<ApiState>, core: Core, projects: RunaiProjects): void {
   const auth = authenticate(core.auth);
-  const admin = [auth, requireAdmin()];
+  const admin = [auth, adminOnly(core.authz)];
   const env = () => ({ core, projects, samples: core.projectMetrics.current() });
   const user = (ctx: ApiContext) => ctx.state.principal?.user.username ?? "";
   const present = (kind: RunaiKind, u: QuotaUnit, e = env()) =>
