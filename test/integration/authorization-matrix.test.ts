@@ -80,7 +80,10 @@ describe("integration: authorization matrix over every route of every surface", 
   /** A fresh login token per call: routes that log out or refresh revoke the one they get. */
   const tokenOf = (s: Subject): string | null => {
     const u = users.get(s);
-    return u ? core().auth.issue(core().users.get(u.username), "login", 3600).token : null;
+    // A password login just made (authAt now): minting application tokens needs one.
+    return u
+      ? core().auth.issue(core().users.get(u.username), "login", 3600, core().clock.now()).token
+      : null;
   };
 
   const oteProfile = (role: number, namespaces: string[]) => ({
@@ -189,6 +192,8 @@ describe("integration: authorization matrix over every route of every surface", 
       vc: "matrixvc",
       // The caller's own token (revoking someone else's is refused whoever asks).
       token: tokenOf(subject) ?? "none",
+      // ModelArts paths carry the hub's one IAM project.
+      project_id: core().installation.id,
     };
     return r.path
       .replace(/\(\.\*\)|\*\w+/g, "x")

@@ -3,6 +3,7 @@ import type { ApiMiddleware, ApiState } from "../context";
 import { bodyParser } from "../middleware/body";
 import { compose } from "../middleware/compose";
 import { projectTree, tree } from "../ownership";
+import { routesOf } from "../route-table";
 import type { Surface, SurfaceFactory } from "../surface";
 import { modelartsAuth } from "./auth";
 import { authoringRoutes } from "./authoring-routes";
@@ -32,7 +33,9 @@ import { workspaceRoutes, workspaceUpkeep } from "./workspace-routes";
 export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surface => {
   const project = iamProject(core, config.modelartsRegion);
   const workspaces = new WorkspaceIds(core);
-  const deps: ModelArtsDeps = { core, config, logger, project, workspaces, auth: modelartsAuth(core) };
+  // Who calls first (401 before anything else, as APIG answers), then whether the path's project is ours.
+  const auth = compose([modelartsAuth(core), projectGuard(project)]);
+  const deps: ModelArtsDeps = { core, config, logger, project, workspaces, auth };
   const router = new Router<ApiState>();
   // Route groups: one line each (specific paths before `/:id` ones inside each group).
   iamRoutes(router, deps);
@@ -59,13 +62,13 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
     name: "modelarts",
     owns: [projectTree("v1"), projectTree("v2"), tree("/v3"), tree("/v3.0"), tree("/v1/auth-mode")],
     routes: compose([
-      projectGuard(project),
       bodyParser({ deleteBodies: true, keepRaw: true }),
       router.routes() as unknown as ApiMiddleware,
       router.allowedMethods() as unknown as ApiMiddleware,
       notFound,
     ]),
     errors: modelartsErrors,
+    routeTable: [...routesOf(router)],
     hooks: {
       bootstrap: () => {
         workspaces.ensureDefault();
