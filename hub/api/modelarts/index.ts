@@ -6,6 +6,7 @@ import { projectTree, tree } from "../ownership";
 import { routesOf } from "../route-table";
 import type { Surface, SurfaceFactory } from "../surface";
 import { modelartsAuth } from "./auth";
+import { modelartsGrants } from "./grants";
 import { authoringRoutes } from "./authoring-routes";
 import type { ModelArtsDeps } from "./deps";
 import { GENERIC, ModelArtsError, modelartsErrors } from "./errors";
@@ -80,6 +81,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
         remount(deps);
       },
       envDecorators: [trainingEnv(core)],
+      grants: modelartsGrants(core),
     },
   };
 };

@@ -11,6 +11,7 @@ import {
   notebookStatus,
   type NotebookMeta,
 } from "./notebook-model";
+import { mayReach } from "./access";
 import type { IamProject } from "./project";
 import { presentUser } from "./users";
 
@@ -35,10 +36,7 @@ export function presentNotebook(w: Workload, view: NotebookView): Record<string,
   const owner = view.core.users.find(w.owner);
   let url = "";
   let token = "";
-  if (
-    (status === "RUNNING" || status === "SNAPSHOTTING") &&
-    (view.caller.admin || view.caller.username === w.owner)
-  ) {
+  if ((status === "RUNNING" || status === "SNAPSHOTTING") && mayReach(view.core, view.caller, w)) {
     const signed = view.core.tunnels.sign(view.caller, w, 0, NOTEBOOK_PORT, NOTEBOOK_URL_TTL_MS);
     token = signed.token;
     url = signedTaskPortUrl(view.origin, w.id, 0, NOTEBOOK_PORT, signed.token);

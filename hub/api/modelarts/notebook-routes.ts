@@ -3,6 +3,7 @@ import { ValidationError } from "../../core/errors";
 import type { User, Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
+import { mayReach } from "./access";
 import { notebooksOf } from "./authoring-routes";
 import type { ModelArtsDeps } from "./deps";
 import { ModelArtsError, unsupported } from "./errors";
@@ -53,7 +54,7 @@ export function notebookRoutes(router: Router<ApiState>, deps: ModelArtsDeps): v
   const notebook = (ctx: ApiContext, id = ctx.params.id as string): Workload => {
     const w = core.workloads.find(id);
     const user = caller(ctx);
-    if (!w || !isNotebook(w) || (!user.admin && w.owner !== user.username)) {
+    if (!w || !isNotebook(w) || !mayReach(core, user, w)) {
       throw notebookError("6309", `notebook ${id} not found`);
     }
     return w;
@@ -154,12 +155,14 @@ export function notebookRoutes(router: Router<ApiState>, deps: ModelArtsDeps): v
       leaseType: (body.lease?.type ?? "timing").toLowerCase(),
       tags: [],
     };
+    const charged = core.quotaUnits.chargedUnitId(unit);
+    core.authz.requireSubmit(user, { kind: "interactive", unitId: unit.id, priority: 0 });
     const { workload } = core.workloads.submit({
       name: body.name,
       owner: user.username,
       kind: "interactive",
       cluster: body.pool_id ?? null,
-      quotaUnitId: core.quotaUnits.chargedUnitId(unit),
+      quotaUnitId: charged,
       roles: [
         {
           name: "notebook",

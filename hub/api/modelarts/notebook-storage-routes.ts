@@ -13,6 +13,7 @@ import {
   type NotebookMeta,
   type NotebookStorage,
 } from "./notebook-model";
+import { mayReach } from "./access";
 import { pageOf } from "./paging";
 
 /** Mounts one notebook may hold. @default 10 */
@@ -80,7 +81,7 @@ export function notebookStorageRoutes(router: Router<ApiState>, deps: ModelArtsD
     const w = core.workloads.find(id);
     const user = (ctx.state.principal as { user: User }).user;
     const nb = w && notebookOf(w);
-    if (!w || !nb || nb.deleted || (!user.admin && w.owner !== user.username)) {
+    if (!w || !nb || nb.deleted || !mayReach(core, user, w)) {
       throw new ModelArtsError(400, "ModelArts.6309", `notebook ${id} not found`);
     }
     return w;

@@ -112,6 +112,11 @@ export class TrainingJobs {
     ];
     const policy = body.spec.schedule_policy;
     const autoStop = body.spec.auto_stop;
+    this.core.authz.requireSubmit(user, {
+      kind: "batch",
+      unitId: unit.id,
+      priority: PRIORITY_CLASSES.train.priority + ((policy?.priority ?? 1) - 1),
+    });
     const { workload } = this.core.workloads.submit({
       name: body.metadata.name,
       owner: user.username,
