@@ -15,6 +15,7 @@ import * as nodePoolShow from "./commands/nodepool/show";
 import * as login from "./commands/login";
 import * as logout from "./commands/logout";
 import * as nodeCordon from "./commands/node/cordon";
+import * as nodeDrain from "./commands/node/drain";
 import * as nodeLabelAdd from "./commands/node/label-add";
 import * as nodeLabelRemove from "./commands/node/label-remove";
 import * as nodeList from "./commands/node/list";
@@ -67,7 +68,7 @@ export function buildProgram(ctx: CliContext): Command {
   // Topics are created after the settings above, so they and their commands inherit them.
   add(program, ctx, login, logout);
   const node = program.command("node").description("list and inspect nodes; label and cordon them");
-  add(node, ctx, nodeList, nodeShow, nodeCordon, nodeUncordon, nodeReplace, nodeMetrics);
+  add(node, ctx, nodeList, nodeShow, nodeCordon, nodeDrain, nodeUncordon, nodeReplace, nodeMetrics);
   add(node.command("label").description("add or remove node labels"), ctx, nodeLabelAdd, nodeLabelRemove);
   const cluster = program.command("cluster").description("list clusters and label them");
   add(cluster, ctx, clusterList);

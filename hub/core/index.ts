@@ -7,6 +7,7 @@ import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
 import type { FailurePolicy } from "./services/health";
 import { DesiredState } from "./desired";
+import { NodeDrains } from "./drain";
 import { EventLog } from "./event-log";
 import { GroupService } from "./groups";
 import { ImageCatalog } from "./images";
@@ -97,6 +98,8 @@ export interface Core {
   eventLog: EventLog;
   /** Reusable batch-job definitions (ModelArts algorithms). */
   jobTemplates: JobTemplateService;
+  /** Cordons a node and moves its work elsewhere (evictions through the preemption path). */
+  drains: NodeDrains;
   /** Who may do what, for every surface (docs/security.md, "Authorization model"). */
   authz: Authorizer;
 }
@@ -204,5 +207,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     eventLog: new EventLog(store),
     jobTemplates: new JobTemplateService(store, clock),
     authz,
+    drains: new NodeDrains(store, nodes, preemptions, signals),
   };
 }

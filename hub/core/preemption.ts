@@ -29,14 +29,15 @@ export class Preemptions {
 
   /**
    * Asks for the task to stop. Call inside the placement transaction; re-checks that the task is
-   * still running or starting and its workload preemptible and not ending. Returns whether it did.
+   * still running or starting and its workload preemptible (unless `evict`: a node drain moves any
+   * workload's task) and not ending. Returns whether it did.
    */
-  request(taskId: string, reason: string): boolean {
+  request(taskId: string, reason: string, options: { evict?: boolean } = {}): boolean {
     const task = this.store.tasks.byId(taskId);
     if (!task || (task.state !== "running" && task.state !== "starting") || this.isPreempting(task))
       return false;
     const workload = this.store.workloads.byId(task.workloadId);
-    if (!workload || !workload.preemptible || workload.ending !== null) return false;
+    if (!workload || (!workload.preemptible && !options.evict) || workload.ending !== null) return false;
     const now = this.clock.now();
     const record: PreemptionRecord = {
       taskId,
@@ -53,7 +54,7 @@ export class Preemptions {
       workloadId: workload.id,
       taskId,
       type: "Warning",
-      reason: "Preempted",
+      reason: options.evict ? "Evicted" : "Preempted",
       message: `task ${task.role}[${task.index}] attempt ${task.attempt} ${reason}`,
       at: now,
     });

@@ -27,6 +27,7 @@ export const EXPECTED: Readonly<Record<string, AccessClass>> = {
   "native DELETE /api/corral/v1/nodes/:node/labels/:label": "admin",
   "native POST /api/corral/v1/nodes/:node/cordon": "admin",
   "native POST /api/corral/v1/nodes/:node/replace": "admin",
+  "native POST /api/corral/v1/nodes/:node/drain": "admin",
   "native POST /api/corral/v1/nodes/:node/uncordon": "admin",
   "native GET /api/corral/v1/node-pools": "login",
   "native POST /api/corral/v1/node-pools": "admin",

@@ -54,6 +54,11 @@ export function nodeRoutes(router: Router<ApiState>, core: Core): void {
   router.post("/nodes/:node/cordon", ...admin, nodeParams, inCluster, (ctx) => {
     ctx.body = one(core.nodes.setSchedulable(node(ctx), false));
   });
+  // Cordons the node and moves its tasks elsewhere (each restarts on another node as its next attempt).
+  router.post("/nodes/:node/drain", ...admin, nodeParams, inCluster, (ctx) => {
+    const result = core.drains.drain(node(ctx));
+    ctx.body = { ...one(result.node), evicted: result.evicted, pinned: result.pinned };
+  });
   // Revokes the node's credential and lets the next join with a valid token take the node over once.
   router.post("/nodes/:node/replace", ...admin, nodeParams, inCluster, (ctx) => {
     ctx.body = one(core.nodes.replace(node(ctx)));

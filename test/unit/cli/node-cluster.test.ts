@@ -116,6 +116,15 @@ describe("corral node / cluster", () => {
     assert.equal((await h.run(["node", "uncordon", "gpu-01"])).stdout, "Node gpu-01 is schedulable\n");
   });
 
+  it("node drain posts to its route and says how many tasks move", async () => {
+    hub.on("POST", "/nodes/gpu-01/drain", {
+      json: { ...node({ schedulable: false }), evicted: 3, pinned: 1 },
+    });
+    const r = await h.run(["node", "drain", "gpu-01"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "Node gpu-01 is cordoned; 3 task(s) moving to other nodes, 1 pinned to it stay\n");
+  });
+
   it("node replace posts to its route with --cluster as a query", async () => {
     hub.on("POST", "/nodes/gpu-01/replace", { json: node() });
     const r = await h.run(["node", "replace", "gpu-01", "--cluster", "edge"]);

@@ -21,7 +21,7 @@ function gpuSeries(
   }));
 }
 
-/** A node: hardware, every GPU with its last hour, its tasks, and (admins) labels and cordon. */
+/** A node: hardware, every GPU with its last hour, its tasks, and (admins) labels, cordon and drain. */
 export function NodeDetail({ name, me }: { name: string; me: Me }) {
   const node = useNode(name);
   const metrics = useNodeMetrics(name);
@@ -30,6 +30,7 @@ export function NodeDetail({ name, me }: { name: string; me: Me }) {
   const path = `/nodes/${enc(name)}`;
   const refresh = [keys.node(name), keys.nodes];
   const cordon = useAction((on: boolean) => post(`${path}/${on ? "cordon" : "uncordon"}`), refresh);
+  const drain = useAction(() => post(`${path}/drain`), [...refresh, keys.workloads]);
   const addLabel = useAction((l: string) => post(`${path}/labels`, { label: l }), refresh);
   const removeLabel = useAction((l: string) => del(`${path}/labels/${enc(l)}`), refresh);
 
@@ -61,7 +62,7 @@ export function NodeDetail({ name, me }: { name: string; me: Me }) {
       <h1>
         {n.name} <Badge value={n.status} /> {!n.schedulable && <Badge value="cordoned" />}
       </h1>
-      <ErrorText error={node.error ?? cordon.error ?? addLabel.error ?? removeLabel.error} />
+      <ErrorText error={node.error ?? cordon.error ?? drain.error ?? addLabel.error ?? removeLabel.error} />
       {me.admin && (
         <div className="actions">
           {n.schedulable ? (
@@ -73,6 +74,9 @@ export function NodeDetail({ name, me }: { name: string; me: Me }) {
               Uncordon
             </button>
           )}
+          <button type="button" onClick={() => drain.mutate(undefined)} disabled={drain.isPending}>
+            Drain
+          </button>
         </div>
       )}
       <div className="grid">
