@@ -221,6 +221,8 @@ export interface QuotaAmountJson {
   limit: number | null;
   overQuotaWeight: number;
   allocated: number;
+  /** What the scheduler would give the unit now. */
+  fairShare: number;
 }
 
 /** GET /quota-units: a unit with, per node pool, each resource's quota and what it holds. */

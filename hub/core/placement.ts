@@ -1,5 +1,6 @@
 import { planFairShare } from "../scheduler/fair-plan";
 import type {
+  Amounts,
   FairNode,
   FairPending,
   FairUnit,
@@ -34,6 +35,33 @@ export class PlacementLoop {
     private readonly signals: CoreSignals,
   ) {}
 
+  /**
+   * Each unit's fair share now, per node pool id then unit id (GPUs, millicores, MiB): what the
+   * scheduler's pass would give it from the pool's schedulable capacity, its quota and its demand.
+   * Computed on demand by the same pure planner, committing nothing.
+   */
+  fairShares(): Map<string, Map<string, Amounts>> {
+    const pending = this.store.tasks.byStates(["pending"]);
+    const workloads = new Map<string, Workload>();
+    for (const t of pending) {
+      const w = workloads.get(t.workloadId) ?? this.store.workloads.byId(t.workloadId);
+      if (w) workloads.set(w.id, w);
+    }
+    return this.plan(pending, workloads).fairShares;
+  }
+
+  private plan(pending: Task[], workloads: Map<string, Workload>) {
+    const pools = this.nodePools.list();
+    const nodes = this.nodeViews(pools);
+    return planFairShare({
+      pools: pools.map((p) => ({ id: p.id, name: p.name })),
+      nodes,
+      units: fairUnits(this.store.quotaUnits.list(), pools),
+      running: this.runningViews(nodes),
+      pending: this.pendingViews(pending, workloads),
+    });
+  }
+
   /** One pass. Returns how many tasks were placed. */
   runOnce(): number {
     // Restarted service tasks still in their crash-loop back-off sit this pass out (they keep
@@ -50,15 +78,7 @@ export class PlacementLoop {
         if (w) workloads.set(w.id, w);
       }
     }
-    const pools = this.nodePools.list();
-    const nodes = this.nodeViews(pools);
-    const plan = planFairShare({
-      pools: pools.map((p) => ({ id: p.id, name: p.name })),
-      nodes,
-      units: fairUnits(this.store.quotaUnits.list(), pools),
-      running: this.runningViews(nodes),
-      pending: this.pendingViews(pending, workloads),
-    });
+    const plan = this.plan(pending, workloads);
 
     const touchedNodes = new Set<string>();
     let committed = 0;

@@ -265,7 +265,23 @@ describe("integration: native API additions for the web console", function () {
       const u = r.body.items.find((x) => x.name === "team-q");
       return u && u.pools[0]?.gpu.allocated === 1 ? u : null;
     }, "team-q holding one GPU");
-    assert.deepEqual(unit.pools, [
+    // The fair share: what the scheduler would give it now (its deserved GPU at least; never
+    // above its limit).
+    const fair = Number(unit.pools[0]?.gpu.fairShare);
+    assert.ok(fair >= 1 && fair <= 2, `gpu fair share ${fair}`);
+    const withoutFair = unit.pools.map((p) => ({
+      ...p,
+      ...Object.fromEntries(
+        (["gpu", "cpuMilli", "memoryMiB"] as const).map((r) => {
+          const { fairShare, ...rest } = (p as unknown as Record<string, Record<string, unknown>>)[
+            r
+          ] as Record<string, unknown>;
+          assert.equal(typeof fairShare, "number");
+          return [r, rest];
+        }),
+      ),
+    }));
+    assert.deepEqual(withoutFair, [
       {
         nodePool: "default",
         gpu: { deserved: 1, limit: 2, overQuotaWeight: 1, allocated: 1 },

@@ -24,17 +24,19 @@ const PoolQuotaBody = z.object({
 });
 const PoolQuotaParams = z.object({ id: z.string().min(1), pool: z.string().min(1) });
 
-const amount = (q: QuotaAmount, allocated: number) => ({
+const amount = (q: QuotaAmount, allocated: number, fairShare: number) => ({
   deserved: q.deserved,
   limit: q.limit,
   overQuotaWeight: q.overQuotaWeight,
   allocated,
+  // What the scheduler would give the unit now (deserved, plus its share of idle capacity).
+  fairShare: Math.round(fairShare * 100) / 100,
 });
 
 /**
  * Quota units (docs/native-api.md "Quota units"): every project, department, virtual cluster,
  * business and workspace with, per node pool it has quota in or uses, and per resource, its
- * deserved quota, limit, over-quota weight and what its placed tasks hold now. Any signed-in user
+ * deserved quota, limit, over-quota weight, what its placed tasks hold now and its fair share. Any signed-in user
  * may read them (the shared view of who has what).
  */
 export function quotaUnitRoutes(router: Router<ApiState>, core: Core): void {
@@ -78,6 +80,7 @@ function presenter(core: Core): (u: QuotaUnit) => unknown {
   const use = new Map<string, ProjectSample>();
   for (const s of core.projectMetrics.current()) use.set(`${s.unitId}/${s.poolId}`, s);
   const names = new Map(core.quotaUnits.list().map((u) => [u.id, u.name]));
+  const fair = core.placement.fairShares();
   return (u) => {
     const poolIds = new Set(u.allocations.map((a) => a.nodePoolId));
     for (const key of use.keys()) if (key.startsWith(`${u.id}/`)) poolIds.add(key.slice(u.id.length + 1));
@@ -92,7 +95,12 @@ function presenter(core: Core): (u: QuotaUnit) => unknown {
         const s = use.get(`${u.id}/${poolId}`);
         return {
           nodePool: pools.get(poolId) ?? poolId,
-          ...Object.fromEntries(RESOURCES.map((r) => [r, amount(q[r], s?.allocated[r] ?? 0)])),
+          ...Object.fromEntries(
+            RESOURCES.map((r) => [
+              r,
+              amount(q[r], s?.allocated[r] ?? 0, fair.get(poolId)?.get(u.id)?.[r] ?? 0),
+            ]),
+          ),
         };
       }),
     };

@@ -7,11 +7,16 @@ describe("web console: quota bar maths", () => {
       allocatedPct: 25,
       deservedPct: 50,
       limitPct: 100,
+      fairSharePct: null,
       overPct: 0,
       scale: 4,
       over: false,
       atLimit: false,
     });
+  });
+
+  it("places the fair-share mark when the API gives one", () => {
+    assert.equal(quotaBar({ deserved: 2, limit: 4, allocated: 1, fairShare: 3 }).fairSharePct, 75);
   });
 
   it("marks the part above deserved as borrowed, and a unit at its limit", () => {
@@ -40,6 +45,7 @@ describe("web console: quota bar maths", () => {
       allocatedPct: 0,
       deservedPct: 0,
       limitPct: null,
+      fairSharePct: null,
       overPct: 0,
       scale: 0,
       over: false,

@@ -18,7 +18,7 @@ export function QuotaBarView({
   const bar = quotaBar(q, capacity);
   const text = `${format(q.allocated)} allocated, ${format(q.deserved)} deserved, limit ${
     q.limit === null ? "none" : format(q.limit)
-  }`;
+  }${q.fairShare === undefined ? "" : `, fair share ${format(q.fairShare)}`}`;
   return (
     <div className="quota-row">
       <span className="meter-label">{label}</span>
@@ -28,6 +28,9 @@ export function QuotaBarView({
           <div className="quota-over" style={{ left: `${bar.deservedPct}%`, width: `${bar.overPct}%` }} />
         )}
         <div className="quota-mark quota-deserved" style={{ left: `${bar.deservedPct}%` }} />
+        {bar.fairSharePct !== null && (
+          <div className="quota-mark quota-fair" style={{ left: `${bar.fairSharePct}%` }} />
+        )}
         {bar.limitPct !== null && (
           <div className="quota-mark quota-limit" style={{ left: `${bar.limitPct}%` }} />
         )}

@@ -1,6 +1,7 @@
 /**
  * The quota view's bars: one track per node pool and resource showing what a unit holds
- * (allocated), its guarantee (deserved) and its cap (limit). Pure maths on the API's numbers.
+ * (allocated), its guarantee (deserved), its cap (limit) and its fair share now. Pure maths on
+ * the API's numbers.
  */
 
 export interface QuotaNumbers {
@@ -8,6 +9,8 @@ export interface QuotaNumbers {
   /** null: no limit. */
   limit: number | null;
   allocated: number;
+  /** What the scheduler would give the unit now (absent: not known). */
+  fairShare?: number;
 }
 
 export interface QuotaBar {
@@ -17,6 +20,8 @@ export interface QuotaBar {
   deservedPct: number;
   /** Where the limit marker sits, percent of the track; null when there is no limit. */
   limitPct: number | null;
+  /** Where the fair-share marker sits, percent of the track; null when not known. */
+  fairSharePct: number | null;
   /** The part of allocated above deserved (borrowed over-quota), percent of the track. */
   overPct: number;
   /** What 100% of the track stands for. */
@@ -42,6 +47,7 @@ export function quotaBar(q: QuotaNumbers, capacity = 0): QuotaBar {
     allocatedPct,
     deservedPct,
     limitPct: q.limit === null ? null : pct(q.limit, scale),
+    fairSharePct: q.fairShare === undefined ? null : pct(q.fairShare, scale),
     overPct: q.allocated > q.deserved ? allocatedPct - deservedPct : 0,
     scale,
     over: q.allocated > q.deserved,

@@ -35,7 +35,7 @@ export function Quota({ me }: { me: Me }) {
       <h1>Quota units</h1>
       <p className="hint">
         Bars: filled is allocated (striped above the deserved quota: borrowed, preemptible); the thin mark is
-        deserved, the thick mark the limit.
+        deserved, the dashed mark the fair share now, the thick mark the limit.
       </p>
       <ErrorText error={units.error} />
       {(units.data ?? []).length === 0 && <p className="hint">No quota units yet.</p>}
