@@ -114,7 +114,6 @@ async function printAccess(hub: RunningHub, config: Readonly<HubConfig>): Promis
   say("Corral dev hub");
   say(`  data dir: ${config.dataDir}`);
   say(`  API:      ${api}`);
-  say(`  Console:  ${hub.httpUrl}/  (sign in as the admin above)`);
   say(`  agents:   ${hub.grpcAddress} (gRPC over TLS, hub CA ${hub.ca.certFile})`);
   say(`  CA sha256: ${hub.ca.fingerprint}`);
   say(`  username: ${user}`);
@@ -128,6 +127,7 @@ async function printAccess(hub: RunningHub, config: Readonly<HubConfig>): Promis
       `  to reset: stop, delete ${config.dataDir} (or use a fresh CORRAL_DATA_DIR), optionally set CORRAL_ADMIN_PASSWORD, start again`,
     );
   }
+  say(`  Console:  ${hub.httpUrl}/  (sign in as the admin above)`);
   say("CLI:");
   say(
     `  node bin/corral.js login --hub ${hub.httpUrl} --username ${user} --password ${password ?? "<password>"}`,

@@ -61,7 +61,7 @@ export async function startTestHub(
     ...env,
   });
   const hub = await startHub(config, {
-    logger: testLogger(),
+    logger: options.logger ?? testLogger(),
     ...(options.surfaces ? { surfaces: options.surfaces } : {}),
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
   });

@@ -35,7 +35,13 @@ describe("integration: ModelArts surface frame", function () {
     assert.match(before, /^[0-9a-f]{32}$/);
   });
 
-  it("makes the unit behind workspace 0 at start, visible on other faces", async () => {
+  it("makes the unit behind workspace 0 on first use, visible on other faces", async () => {
+    const before = await hub.api<{ projects: { name: string }[] }>("GET", "/api/v1/org-unit/projects");
+    assert.ok(
+      !before.body.projects.some((p) => p.name === "modelarts-default"),
+      "none before ModelArts is used",
+    );
+    assert.equal((await maCall(hub, "GET", "/v1/{project_id}/workspaces")).status, 200);
     const res = await hub.api<{ projects: { name: string }[] }>("GET", "/api/v1/org-unit/projects");
     assert.equal(res.status, 200);
     assert.ok(

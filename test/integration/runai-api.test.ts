@@ -135,29 +135,21 @@ describe("integration: Run:ai projects API", function () {
     };
     const f = (s: string) => `filterBy=${encodeURIComponent(s)}`;
     assert.deepEqual((await names(f("name==beta"))).names, ["beta"]);
-    // `default` is OpenPAI's virtual cluster and `modelarts-default` ModelArts's workspace "0",
-    // projects here too (no nodes: a share of 0 GPUs).
+    // `default` is OpenPAI's virtual cluster, a project here too (no nodes: a share of 0 GPUs).
     assert.deepEqual((await names(`${f("name!=beta")}&sortBy=name`)).names, [
       "alpha",
       "default",
       "delta",
       "gamma",
-      "modelarts-default",
     ]);
     assert.deepEqual((await names(`${f("totalGpuQuota<=1")}&sortBy=name`)).names, [
       "alpha",
       "beta",
       "default",
-      "modelarts-default",
     ]);
     assert.deepEqual((await names(`${f("totalGpuQuota>=2")}&sortBy=name`)).names, ["delta", "gamma"]);
     assert.deepEqual((await names(`${f("name=@ta")}&sortBy=name`)).names, ["beta", "delta"]);
-    assert.deepEqual((await names(`${f("name!@ta")}&sortBy=name`)).names, [
-      "alpha",
-      "default",
-      "gamma",
-      "modelarts-default",
-    ]);
+    assert.deepEqual((await names(`${f("name!@ta")}&sortBy=name`)).names, ["alpha", "default", "gamma"]);
     assert.deepEqual((await names(f("name=^g"))).names, ["gamma"]);
     assert.deepEqual((await names(`${f("name=$a")}&sortBy=name&sortOrder=desc`)).names, [
       "gamma",
@@ -169,7 +161,7 @@ describe("integration: Run:ai projects API", function () {
     const p1 = await names("sortBy=name&limit=3");
     assert.deepEqual(p1, { names: ["alpha", "beta", "default"], next: 3 });
     const p2 = await names("sortBy=name&limit=3&offset=3");
-    assert.deepEqual(p2, { names: ["delta", "gamma", "modelarts-default"], next: undefined });
+    assert.deepEqual(p2, { names: ["delta", "gamma"], next: undefined });
     for (const q of [
       "limit=0",
       "limit=501",

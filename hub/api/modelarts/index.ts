@@ -71,10 +71,9 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
     errors: modelartsErrors,
     routeTable: [...routesOf(router)],
     hooks: {
-      bootstrap: () => {
-        workspaces.ensureDefault();
-        remount(deps);
-      },
+      // Workspace "0" is made on first use (WorkspaceIds.find), so a hub nobody reaches through
+      // ModelArts shows no extra project on its other faces.
+      bootstrap: () => remount(deps),
       onClusterChange: () => {
         // Workspaces with unlimited quota deserve what the pool has now; finished deletions go.
         workspaceUpkeep(core);
