@@ -276,6 +276,32 @@ describe("e2e: the web console in a browser (chromium, FakeRuntime agents, recor
     await screenshots(page, "users");
   });
 
+  it("creates an access key (the secret shown once) and deletes it", async () => {
+    await nav(page, "Access keys").click();
+    await page.getByRole("heading", { name: "Access keys" }).waitFor();
+    await page.getByLabel("Description").fill("sdk laptop");
+    await page.getByRole("button", { name: "Create access key" }).click();
+    const shown = await page.getByLabel("Access key and secret").innerText();
+    const [ak, sk] = shown.split("\n").map((l) => l.split("=")[1] ?? "");
+    assert.match(ak ?? "", /^[A-Z0-9]{20}$/);
+    assert.equal((sk ?? "").length, 40);
+    const listed = await hub.api<{ items: { id: string; description: string }[] }>(
+      "GET",
+      `${V1}/access-keys`,
+    );
+    assert.ok(
+      listed.body.items.some((k) => k.id === ak && k.description === "sdk laptop"),
+      listed.text,
+    );
+    await screenshots(page, "access-keys");
+    await page.getByRole("button", { name: `Delete access key ${ak}` }).click();
+    await waitFor(
+      async () =>
+        (await page.getByRole("button", { name: `Delete access key ${ak}` }).count()) === 0 ? true : null,
+      "the key gone from the list",
+    );
+  });
+
   it("signs out: the cookie's token no longer works and the sign-in form is back", async () => {
     const before = (await context.cookies()).find((c) => c.name === "corral_session")?.value;
     await page.getByRole("button", { name: "Sign out" }).click();

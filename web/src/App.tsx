@@ -3,6 +3,7 @@ import { ApiError, del } from "./api/client";
 import { useMe } from "./api/queries";
 import type { Me } from "./api/types";
 import { Loading } from "./components/ErrorText";
+import { AccessKeys } from "./pages/AccessKeys";
 import { Clusters } from "./pages/Clusters";
 import { JoinTokens } from "./pages/JoinTokens";
 import { NodeDetail } from "./pages/NodeDetail";
@@ -40,6 +41,7 @@ const NAV: { href: string; label: string; admin?: boolean }[] = [
   { href: "/quota", label: "Quota" },
   { href: "/clusters", label: "Clusters" },
   { href: "/join-tokens", label: "Join tokens", admin: true },
+  { href: "/access-keys", label: "Access keys" },
   { href: "/users", label: "Users", admin: true },
 ];
 
@@ -95,6 +97,7 @@ function Shell({ me }: { me: Me }) {
           <Route path="/quota">{() => <Quota me={me} />}</Route>
           <Route path="/clusters">{() => <Clusters me={me} />}</Route>
           <Route path="/join-tokens">{() => (me.admin ? <JoinTokens /> : <Forbidden />)}</Route>
+          <Route path="/access-keys">{() => <AccessKeys me={me} />}</Route>
           <Route path="/users">{() => (me.admin ? <Users me={me} /> : <Forbidden />)}</Route>
           <Route>
             <h1>Not found</h1>

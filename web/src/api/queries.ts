@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { pollInterval } from "../lib/backoff";
 import { get } from "./client";
 import type {
+  AccessKey,
   Cluster,
   Items,
   JoinToken,
@@ -42,6 +43,7 @@ export const keys = {
   quota: ["quota-units"],
   tokens: ["join-tokens"],
   users: ["users"],
+  accessKeys: ["access-keys"],
 } as const;
 
 const items = <T>(path: string) => get<Items<T>>(path).then((r) => r.items);
@@ -87,6 +89,8 @@ export const useQuotaUnits = () =>
   useQuery({ queryKey: keys.quota, queryFn: () => items<QuotaUnit>("/quota-units"), ...live });
 export const useTokens = () =>
   useQuery({ queryKey: keys.tokens, queryFn: () => items<JoinToken>("/join-tokens") });
+export const useAccessKeys = () =>
+  useQuery({ queryKey: keys.accessKeys, queryFn: () => items<AccessKey>("/access-keys") });
 export const useUsers = () => useQuery({ queryKey: keys.users, queryFn: () => items<User>("/users") });
 
 /** A write that refreshes the views it changes once it succeeds. */

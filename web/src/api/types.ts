@@ -146,6 +146,16 @@ export interface JoinToken {
   token?: string;
 }
 
+/** A permanent access key (AK/SK) for Huawei Cloud SDK clients; `secret` only in the create answer. */
+export interface AccessKey {
+  id: string;
+  username: string | null;
+  description: string;
+  status: string;
+  createdAt: string;
+  secret?: string;
+}
+
 export interface User {
   id: string;
   username: string;
