@@ -12,6 +12,7 @@ import * as nodePoolCreate from "./commands/nodepool/create";
 import * as nodePoolDelete from "./commands/nodepool/delete";
 import * as nodePoolList from "./commands/nodepool/list";
 import * as nodePoolShow from "./commands/nodepool/show";
+import * as events from "./commands/events";
 import * as login from "./commands/login";
 import * as logout from "./commands/logout";
 import * as nodeCordon from "./commands/node/cordon";
@@ -66,7 +67,7 @@ export function buildProgram(ctx: CliContext): Command {
         `$XDG_CONFIG_HOME/corral or ~/.config/corral).\n\n${EXIT_CODES_HELP}\n`,
     );
   // Topics are created after the settings above, so they and their commands inherit them.
-  add(program, ctx, login, logout);
+  add(program, ctx, login, logout, events);
   const node = program.command("node").description("list and inspect nodes; label and cordon them");
   add(node, ctx, nodeList, nodeShow, nodeCordon, nodeDrain, nodeUncordon, nodeReplace, nodeMetrics);
   add(node.command("label").description("add or remove node labels"), ctx, nodeLabelAdd, nodeLabelRemove);

@@ -17,7 +17,7 @@ export function eventRoutes(router: Router<ApiState>, core: Core): void {
     const user = ctx.state.principal!.user;
     const events = core.workloads.recentEvents(
       input(ctx, EventsQuery).limit,
-      user.admin ? undefined : user.username,
+      core.authz.isAdmin(user) ? undefined : user.username,
     );
     ctx.body = {
       items: events.map((e) => ({
