@@ -97,6 +97,25 @@ export function encodeDataFrames(chunks: readonly Uint8Array[], stderr = false):
   return frames;
 }
 
+/** The write side of a Tunnel call (grpc-js client or server duplex stream). */
+export interface FrameSink {
+  write(frame: EncodedTunnelFrame, cb?: (err?: Error | null) => void): unknown;
+}
+
+/**
+ * Writes `chunks` to `call` as data frames; `cb` runs once the last one is handed to HTTP/2 (its
+ * window had room), which is the tunnel's backpressure. Both ends' _write/_writev use it.
+ */
+export function writeDataFrames(
+  call: FrameSink,
+  chunks: readonly Uint8Array[],
+  cb: (err?: Error | null) => void,
+): void {
+  const frames = encodeDataFrames(chunks);
+  const last = frames.length - 1;
+  frames.forEach((f, i) => (i === last ? call.write(f, cb) : call.write(f)));
+}
+
 /**
  * The Tunnel method's serializer and deserializer over the generated TunnelFrame codec:
  * pre-encoded frames go out as they are, data and stderr frames through the fast path.

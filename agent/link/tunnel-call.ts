@@ -1,12 +1,7 @@
 import { Duplex } from "node:stream";
 import type { ClientDuplexStream } from "@grpc/grpc-js";
 import type { TunnelFrame } from "../../proto/gen/corral/v1/agent_link";
-import {
-  asBuffer,
-  encodeDataFrames,
-  TUNNEL_BUFFER_BYTES,
-  type EncodedTunnelFrame,
-} from "../../lib/tunnel-frames";
+import { asBuffer, writeDataFrames, TUNNEL_BUFFER_BYTES } from "../../lib/tunnel-frames";
 import type { AgentTunnelFrame } from "./tunnel-client";
 
 /**
@@ -54,19 +49,17 @@ export class TunnelCall extends Duplex {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.callDone) return cb(new Error("tunnel closed"));
-    this.send(encodeDataFrames([chunk]), cb);
+    writeDataFrames(this.call, [chunk], cb);
   }
 
   /** Chunks queued while a frame was in flight go out as one frame (up to MAX_FRAME_PAYLOAD). */
   override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
     if (this.callDone) return cb(new Error("tunnel closed"));
-    this.send(encodeDataFrames(chunks.map((c) => c.chunk)), cb);
-  }
-
-  /** Writes `frames`; `cb` runs once the last one is handed to HTTP/2 (its window had room). */
-  private send(frames: EncodedTunnelFrame[], cb: (err?: Error | null) => void): void {
-    const last = frames.length - 1;
-    frames.forEach((f, i) => (i === last ? this.call.write(f, cb) : this.call.write(f)));
+    writeDataFrames(
+      this.call,
+      chunks.map((c) => c.chunk),
+      cb,
+    );
   }
 
   override _final(cb: (err?: Error | null) => void): void {

@@ -6,16 +6,13 @@ import { input, validate } from "../middleware/validate";
 import type { ModelArtsDeps } from "./deps";
 import { ModelArtsError } from "./errors";
 import { notebookFlavors, presentFlavor } from "./notebook-flavors";
-import { notebookOf } from "./notebook-model";
+import { liveNotebookOf } from "./notebook-model";
 import { pageOf } from "./paging";
-import { iamUserId } from "./users";
+import { iamUserId } from "./iam-users";
 
 /** The user's notebooks that are not deleted (what counts against the quota). */
 export const notebooksOf = (deps: ModelArtsDeps, username: string) =>
-  deps.core.workloads.list({ owner: username }).filter((w) => {
-    const nb = notebookOf(w);
-    return nb !== undefined && !nb.deleted;
-  });
+  deps.core.workloads.list({ owner: username }).filter((w) => liveNotebookOf(w) !== undefined);
 
 const ClusterQuery = z.object({
   type: z.enum(["MANAGED", "DEDICATED"]).optional(),

@@ -62,6 +62,12 @@ export const notebookOf = (w: Workload): NotebookMeta | undefined => {
   return meta?.deleted ? undefined : meta?.notebook;
 };
 
+/** The notebook of a workload that is not deleted (by a notebook or a workspace delete). */
+export const liveNotebookOf = (w: Workload): NotebookMeta | undefined => {
+  const nb = notebookOf(w);
+  return nb && !nb.deleted ? nb : undefined;
+};
+
 export const withNotebook = (w: Workload, nb: NotebookMeta): Record<string, unknown> => ({
   ...w.meta,
   [META_KEY]: { ...(w.meta[META_KEY] as object | undefined), notebook: nb },

@@ -13,7 +13,7 @@ import {
 } from "./notebook-model";
 import { mayReach } from "./access";
 import type { IamProject } from "./project";
-import { presentUser } from "./users";
+import { presentUser } from "./iam-users";
 
 /** Lifetime of the `url` a notebook answer carries (minted per answer). @default 1 hour */
 export const NOTEBOOK_URL_TTL_MS = 3_600_000;
@@ -41,7 +41,6 @@ export function presentNotebook(w: Workload, view: NotebookView): Record<string,
     token = signed.token;
     url = signedTaskPortUrl(view.origin, w.id, 0, NOTEBOOK_PORT, signed.token);
   }
-  const lease = w.lease;
   const failReason =
     status.endsWith("FAILED") || status === "ERROR"
       ? (task?.message ?? "the notebook's container failed")
@@ -71,17 +70,26 @@ export function presentNotebook(w: Workload, view: NotebookView): Record<string,
       status: "MOUNTED",
     },
     endpoints: nb.endpoints,
-    lease: lease
-      ? {
-          create_at: lease.expiresAt - lease.durationMs,
-          duration: lease.durationMs,
-          enable: true,
-          type: nb.leaseType,
-          update_at: w.updatedAt,
-        }
-      : { create_at: w.createdAt, duration: 0, enable: false, type: nb.leaseType, update_at: w.updatedAt },
+    lease: presentLease(w, nb),
     action_progress: actionProgress(w, task),
     tags: nb.tags,
     ip: task?.ip ?? "",
   };
+}
+
+/**
+ * The SDK's Lease of a notebook: `create_at` is when the current lease began (its deadline is
+ * create_at + duration); a notebook without a lease shows `enable: false`.
+ */
+export function presentLease(w: Workload, nb: NotebookMeta): Record<string, unknown> {
+  const lease = w.lease;
+  return lease
+    ? {
+        create_at: lease.expiresAt - lease.durationMs,
+        duration: lease.durationMs,
+        enable: true,
+        type: nb.leaseType,
+        update_at: w.updatedAt,
+      }
+    : { create_at: w.createdAt, duration: 0, enable: false, type: nb.leaseType, update_at: w.updatedAt };
 }

@@ -3,12 +3,13 @@ import { ValidationError } from "../../core/errors";
 import type { User, Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
-import { mayReach } from "./access";
+import { reachableNotebook } from "./access";
 import { notebooksOf } from "./authoring-routes";
 import type { ModelArtsDeps } from "./deps";
 import { ModelArtsError, unsupported } from "./errors";
 import { notebookFlavors, presentFlavor } from "./notebook-flavors";
 import {
+  liveNotebookOf,
   NOTEBOOK_PORT,
   WORK_DIR,
   WORK_VOLUME,
@@ -17,7 +18,7 @@ import {
   withNotebook,
   type NotebookMeta,
 } from "./notebook-model";
-import { presentNotebook } from "./notebook-presenter";
+import { presentLease, presentNotebook } from "./notebook-presenter";
 import { imageMetaOf, presentImage, type ImageMeta } from "./image-presenter";
 import {
   CreateImageBody,
@@ -30,7 +31,7 @@ import {
   TagsBody,
 } from "./notebook-schemas";
 import { pageOf } from "./paging";
-import { iamUserId } from "./users";
+import { iamUserId } from "./iam-users";
 
 /** Business errors of the notebook group (ModelArts's codes, HTTP 400). */
 const notebookError = (code: string, msg: string) => new ModelArtsError(400, `ModelArts.${code}`, msg);
@@ -46,19 +47,14 @@ export function notebookRoutes(router: Router<ApiState>, deps: ModelArtsDeps): v
     caller: caller(ctx),
     origin: `${ctx.protocol}://${ctx.host}`,
   });
-  const isNotebook = (w: Workload) => {
-    const nb = notebookOf(w);
-    return nb !== undefined && !nb.deleted;
+  const isNotebook = (w: Workload) => liveNotebookOf(w) !== undefined;
+  /** The owner's IAM user id (the `owner` filter takes it, or the user name). */
+  const ownerIamId = (w: Workload): string | undefined => {
+    const owner = core.users.find(w.owner);
+    return owner && iamUserId(owner);
   };
-  /** The caller's notebook (admins: anyone's); another user's is "not found" (6309). */
-  const notebook = (ctx: ApiContext, id = ctx.params.id as string): Workload => {
-    const w = core.workloads.find(id);
-    const user = caller(ctx);
-    if (!w || !isNotebook(w) || !mayReach(core, user, w)) {
-      throw notebookError("6309", `notebook ${id} not found`);
-    }
-    return w;
-  };
+  const notebook = (ctx: ApiContext): Workload =>
+    reachableNotebook(core, caller(ctx), ctx.params.id as string);
   const status = (w: Workload) =>
     notebookStatus(w, core.workloads.tasks(w.id)[0], notebookOf(w) as NotebookMeta);
   const flavorOf = (id: string) => {
@@ -98,9 +94,7 @@ export function notebookRoutes(router: Router<ApiState>, deps: ModelArtsDeps): v
           (q.flavor === undefined || nb.flavor === q.flavor) &&
           (q.image_id === undefined || nb.imageId === q.image_id) &&
           (q.id === undefined || w.id === q.id) &&
-          (q.owner === undefined ||
-            iamUserId({ id: core.users.find(w.owner)?.id ?? "" }) === q.owner ||
-            w.owner === q.owner)
+          (q.owner === undefined || w.owner === q.owner || ownerIamId(w) === q.owner)
         );
       });
     const key = q.sort_key === "name" ? (w: Workload) => w.name : (w: Workload) => w.createdAt;
@@ -275,19 +269,7 @@ export function notebookRoutes(router: Router<ApiState>, deps: ModelArtsDeps): v
     ctx.body = presentNotebook(core.workloads.stop(w), view(ctx));
   });
 
-  const leaseOf = (w: Workload) => {
-    const nb = notebookOf(w) as NotebookMeta;
-    const l = w.lease;
-    return l
-      ? {
-          create_at: l.expiresAt - l.durationMs,
-          duration: l.durationMs,
-          enable: true,
-          type: nb.leaseType,
-          update_at: w.updatedAt,
-        }
-      : { create_at: w.createdAt, duration: 0, enable: false, type: nb.leaseType, update_at: w.updatedAt };
-  };
+  const leaseOf = (w: Workload) => presentLease(w, notebookOf(w) as NotebookMeta);
   router.get(`${base}/:id/lease`, auth, (ctx) => {
     ctx.body = leaseOf(notebook(ctx));
   });

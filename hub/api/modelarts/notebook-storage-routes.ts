@@ -7,13 +7,14 @@ import { input, validate } from "../middleware/validate";
 import type { ModelArtsDeps } from "./deps";
 import { ModelArtsError } from "./errors";
 import {
+  liveNotebookOf,
   notebookOf,
   notebookStatus,
   withNotebook,
   type NotebookMeta,
   type NotebookStorage,
 } from "./notebook-model";
-import { mayReach } from "./access";
+import { reachableNotebook } from "./access";
 import { pageOf } from "./paging";
 
 /** Mounts one notebook may hold. @default 10 */
@@ -76,16 +77,8 @@ function hostPathOf(storage: Readonly<Record<string, string>>, uri: string): str
 export function notebookStorageRoutes(router: Router<ApiState>, deps: ModelArtsDeps): void {
   const { core, auth, config } = deps;
   const base = "/v1/:project_id/notebooks/:instance_id/storage";
-  const notebook = (ctx: ApiContext): Workload => {
-    const id = ctx.params.instance_id as string;
-    const w = core.workloads.find(id);
-    const user = (ctx.state.principal as { user: User }).user;
-    const nb = w && notebookOf(w);
-    if (!w || !nb || nb.deleted || !mayReach(core, user, w)) {
-      throw new ModelArtsError(400, "ModelArts.6309", `notebook ${id} not found`);
-    }
-    return w;
-  };
+  const notebook = (ctx: ApiContext): Workload =>
+    reachableNotebook(core, (ctx.state.principal as { user: User }).user, ctx.params.instance_id as string);
   const requireRunning = (w: Workload) => {
     const s = notebookStatus(w, core.workloads.tasks(w.id)[0], notebookOf(w) as NotebookMeta);
     if (s !== "RUNNING" || (notebookOf(w) as NotebookMeta).remount) {
@@ -157,8 +150,8 @@ export function notebookStorageRoutes(router: Router<ApiState>, deps: ModelArtsD
  */
 export function remount(deps: ModelArtsDeps): void {
   for (const w of deps.core.workloads.list({ states: ["stopped", "succeeded", "failed"] })) {
-    const nb = notebookOf(w);
-    if (!nb?.remount || nb.deleted) continue;
+    const nb = liveNotebookOf(w);
+    if (!nb?.remount) continue;
     const storages = (nb.storages ?? [])
       .filter((s) => s.status !== "UNMOUNTING")
       .map((s) => ({ ...s, status: "MOUNTED" as const }));
