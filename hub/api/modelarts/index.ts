@@ -12,7 +12,7 @@ import type { ModelArtsDeps } from "./deps";
 import { GENERIC, ModelArtsError, modelartsErrors } from "./errors";
 import { imageRoutes } from "./image-routes";
 import { notebookRoutes } from "./notebook-routes";
-import { notebookStorageRoutes, remount } from "./notebook-storage-routes";
+import { notebookStorageRoutes, Remounts } from "./notebook-storage-routes";
 import { iamProject, projectGuard } from "./project";
 import { specRoutes } from "./spec-routes";
 import { algorithmRoutes } from "./algorithm-routes";
@@ -38,6 +38,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   const auth = compose([modelartsAuth(core), projectGuard(project)]);
   const deps: ModelArtsDeps = { core, config, logger, project, workspaces, auth };
   const router = new Router<ApiState>();
+  const remounts = new Remounts(deps);
   // Route groups: one line each (specific paths before `/:id` ones inside each group).
   iamRoutes(router, deps);
   credentialRoutes(router, deps);
@@ -46,7 +47,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   osQuotaRoutes(router, deps);
   eventRoutes(router, deps);
   imageRoutes(router, deps);
-  notebookStorageRoutes(router, deps);
+  notebookStorageRoutes(router, deps, remounts);
   notebookRoutes(router, deps);
   authoringRoutes(router, deps);
   specRoutes(router, deps);
@@ -73,11 +74,11 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
     hooks: {
       // Workspace "0" is made on first use (WorkspaceIds.find), so a hub nobody reaches through
       // ModelArts shows no extra project on its other faces.
-      bootstrap: () => remount(deps),
+      bootstrap: () => remounts.scan(),
       onClusterChange: () => {
         // Workspaces with unlimited quota deserve what the pool has now; finished deletions go.
         workspaceUpkeep(core);
-        remount(deps);
+        remounts.finish();
       },
       envDecorators: [trainingEnv(core)],
       grants: modelartsGrants(core),

@@ -72,9 +72,13 @@ function hostPathOf(storage: Readonly<Record<string, string>>, uri: string): str
  * OBS storage of a running notebook (`/notebooks/{instance_id}/storage`) over node directories the
  * admin declares. A container cannot gain a mount while it runs, so a mount or unmount restarts the
  * notebook (its work volume stays): the storage is MOUNTING (UNMOUNTING) until the notebook runs
- * again with it bound (without it). `remount` finishes that restart once the notebook has stopped.
+ * again with it bound (without it). `Remounts` finishes that restart once the notebook has stopped.
  */
-export function notebookStorageRoutes(router: Router<ApiState>, deps: ModelArtsDeps): void {
+export function notebookStorageRoutes(
+  router: Router<ApiState>,
+  deps: ModelArtsDeps,
+  remounts: Remounts,
+): void {
   const { core, auth, config } = deps;
   const base = "/v1/:project_id/notebooks/:instance_id/storage";
   const notebook = (ctx: ApiContext): Workload =>
@@ -95,10 +99,11 @@ export function notebookStorageRoutes(router: Router<ApiState>, deps: ModelArtsD
       throw new ModelArtsError(400, "ModelArts.6339", `storage ${id} is not mounted on notebook ${w.name}`);
     return s;
   };
-  /** Saves the change and stops the notebook; remount() starts it again once it has stopped. */
+  /** Saves the change and stops the notebook; Remounts starts it again once it has stopped. */
   const restartWith = (w: Workload, storages: NotebookStorage[]) => {
     const nb = notebookOf(w) as NotebookMeta;
     const saved = core.workloads.updateMeta(w, withNotebook(w, { ...nb, storages, remount: true }));
+    remounts.add(saved.id);
     core.workloads.stop(saved);
   };
 
@@ -145,20 +150,46 @@ export function notebookStorageRoutes(router: Router<ApiState>, deps: ModelArtsD
 
 /**
  * Finishes storage changes: each notebook waiting to remount that has stopped starts again with
- * its mounted storages bound (unmounted ones dropped). Run on the surface's cluster-change hook
- * (work ended) and at start, so a hub restart mid-way does not strand a notebook.
+ * its mounted storages bound (unmounted ones dropped). `scan()` at start finds the ones a hub
+ * restart left mid-way (one pass over finished work); after that `finish()`, on the surface's
+ * cluster-change hook (work ended), looks only at the notebooks this hub asked to remount, so the
+ * hook costs nothing while no storage change is in flight.
  */
-export function remount(deps: ModelArtsDeps): void {
-  for (const w of deps.core.workloads.list({ states: ["stopped", "succeeded", "failed"] })) {
-    const nb = liveNotebookOf(w);
-    if (!nb?.remount) continue;
-    const storages = (nb.storages ?? [])
-      .filter((s) => s.status !== "UNMOUNTING")
-      .map((s) => ({ ...s, status: "MOUNTED" as const }));
-    const reshaped = deps.core.workloads.reshape(w, {
-      hostPaths: storages.map((s) => ({ hostPath: s.hostPath, mountPath: s.mountPath, readOnly: false })),
-      meta: withNotebook(w, { ...nb, storages, remount: false }),
-    });
-    deps.core.workloads.start(reshaped);
+export class Remounts {
+  private readonly waiting = new Set<string>();
+
+  constructor(private readonly deps: ModelArtsDeps) {}
+
+  /** A storage change stopped this notebook; finish() starts it again once it has stopped. */
+  add(workloadId: string): void {
+    this.waiting.add(workloadId);
+  }
+
+  scan(): void {
+    for (const w of this.deps.core.workloads.list({ states: ["stopped", "succeeded", "failed"] })) {
+      if (liveNotebookOf(w)?.remount) this.waiting.add(w.id);
+    }
+    this.finish();
+  }
+
+  finish(): void {
+    for (const id of this.waiting) {
+      const w = this.deps.core.workloads.find(id);
+      const nb = w && liveNotebookOf(w);
+      if (!w || !nb?.remount) {
+        this.waiting.delete(id);
+        continue;
+      }
+      if (w.state !== "stopped" && w.state !== "succeeded" && w.state !== "failed") continue;
+      this.waiting.delete(id);
+      const storages = (nb.storages ?? [])
+        .filter((s) => s.status !== "UNMOUNTING")
+        .map((s) => ({ ...s, status: "MOUNTED" as const }));
+      const reshaped = this.deps.core.workloads.reshape(w, {
+        hostPaths: storages.map((s) => ({ hostPath: s.hostPath, mountPath: s.mountPath, readOnly: false })),
+        meta: withNotebook(w, { ...nb, storages, remount: false }),
+      });
+      this.deps.core.workloads.start(reshaped);
+    }
   }
 }
