@@ -14,7 +14,16 @@
  * - ote-admin: OTE administrators (role >= 2, a quota-unit admin) and the global admin;
  * - ote-super: OTE super administrators (role >= 3) and the global admin.
  */
-export type AccessClass = "public" | "login" | "self" | "owner" | "admin" | "ote-admin" | "ote-super";
+import { ROWS as INFERENCE } from "./authorization-matrix/inference";
+import { ROWS as APP_AUTH } from "./authorization-matrix/app-auth";
+import { ROWS as POOLS } from "./authorization-matrix/pools";
+import { ROWS as POOL_NODES } from "./authorization-matrix/pool-nodes";
+import { ROWS as LITE_SERVERS } from "./authorization-matrix/lite-servers";
+import { ROWS as NATIVE_READS } from "./authorization-matrix/native-reads";
+
+import type { AccessClass } from "./authorization-matrix/access-class";
+
+export type { AccessClass };
 
 export const EXPECTED: Readonly<Record<string, AccessClass>> = {
   // native
@@ -409,4 +418,11 @@ export const EXPECTED: Readonly<Record<string, AccessClass>> = {
   "modelarts GET /v2/:project_id/training-jobs/:training_job_id/tasks/:task_id/logs/url": "login",
   "modelarts GET /v2/:project_id/training-jobs/:training_job_id/tasks/:task_id/logs/file": "public",
   "modelarts GET /v2/:project_id/training-jobs/:training_job_id/metrics/:task_id": "login",
+  // Route groups kept in their own files (one per area, so parallel work never collides).
+  ...INFERENCE,
+  ...APP_AUTH,
+  ...POOLS,
+  ...POOL_NODES,
+  ...LITE_SERVERS,
+  ...NATIVE_READS,
 };

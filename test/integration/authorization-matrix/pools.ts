@@ -1,0 +1,4 @@
+import type { AccessClass } from "./access-class";
+
+/** Rows of the authorization matrix (see authorization-matrix.table.ts) for the pools routes. */
+export const ROWS: Readonly<Record<string, AccessClass>> = {};
