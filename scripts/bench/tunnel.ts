@@ -112,18 +112,27 @@ function post(url: string, headers: Record<string, string>, mib: number): Promis
 
 type Direction = "download" | "upload";
 
+/**
+ * One transfer: MiB/s, and this process's CPU time per MiB (ms; every party runs in this
+ * process, so it is the whole path's cost, and it swings less with the machine's load than MiB/s).
+ */
 async function throughput(
   url: string,
   headers: Record<string, string>,
   mib: number,
   direction: Direction,
-): Promise<number> {
+): Promise<{ mibs: number; cpuMsPerMiB: number }> {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const n =
     direction === "download"
       ? await get(`${url}/big?mib=${mib}`, headers)
       : await post(`${url}/upload`, headers, mib);
-  return n / MiB / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    mibs: n / MiB / ((performance.now() - t0) / 1000),
+    cpuMsPerMiB: (cpu.user + cpu.system) / 1000 / (n / MiB),
+  };
 }
 
 async function smallRequests(url: string, headers: Record<string, string>, count: number) {
@@ -201,13 +210,17 @@ async function main(): Promise<void> {
   const rounds = arg("rounds", 5);
   const directions: Direction[] = ["download", "upload"];
   const runs = new Map<Direction, number[][]>(directions.map((d) => [d, paths.map(() => [])]));
+  const cpu = new Map<Direction, number[][]>(directions.map((d) => [d, paths.map(() => [])]));
   for (const direction of directions)
     for (const [, url, headers] of paths)
       await throughput(url, headers, Math.max(1, Math.floor(mib / 8)), direction);
   for (let r = 0; r < rounds; r++)
     for (const direction of directions)
-      for (const [i, [, url, headers]] of paths.entries())
-        runs.get(direction)![i]!.push(await throughput(url, headers, mib, direction));
+      for (const [i, [, url, headers]] of paths.entries()) {
+        const { mibs, cpuMsPerMiB } = await throughput(url, headers, mib, direction);
+        runs.get(direction)![i]!.push(mibs);
+        cpu.get(direction)![i]!.push(cpuMsPerMiB);
+      }
   relay.close();
   const small = [];
   for (const [, url, headers] of paths.filter(([name]) => name !== "ceiling"))
@@ -222,10 +235,16 @@ async function main(): Promise<void> {
   );
   for (const direction of directions) {
     const [dr, cr, hr] = runs.get(direction)! as [number[], number[], number[]];
-    console.log(`${direction} MiB/s, median (min-max); by round`);
+    console.log(`${direction} MiB/s, median (min-max); by round; CPU ms per MiB, median`);
     for (const [i, [name]] of paths.entries()) {
       const xs = runs.get(direction)![i]!;
-      console.log(`  ${name.padEnd(12)} ${spread(xs).padEnd(22)} ${xs.map((x) => x.toFixed(0)).join(" ")}`);
+      const perMiB = percentile(cpu.get(direction)![i]!, 50).toFixed(2);
+      console.log(
+        `  ${name.padEnd(12)} ${spread(xs).padEnd(22)} ${xs
+          .map((x) => x.toFixed(0))
+          .join(" ")
+          .padEnd(30)} ${perMiB}`,
+      );
     }
     const ratio = hr.map((h, i) => h / dr[i]!);
     const ofCeiling = hr.map((h, i) => h / cr[i]!);
