@@ -1,5 +1,5 @@
 import type Router from "@koa/router";
-import { ValidationError } from "../../core/errors";
+import { ConflictError, ValidationError } from "../../core/errors";
 import type { Node, User } from "../../core/model";
 import type { NodeReservation } from "../../core/node-reservation-model";
 import type { ApiContext, ApiState } from "../context";
@@ -61,7 +61,8 @@ export function liteServerRoutes(router: Router<ApiState>, deps: ModelArtsDeps):
   const list = (ctx: ApiContext, all: boolean) => {
     const q = input(ctx, ServerListQuery);
     const user = caller(ctx);
-    const holderOf = (r: NodeReservation) => core.users.list().find((u) => u.id === r.holderId);
+    const users = new Map(core.users.list().map((u) => [u.id, u]));
+    const holderOf = (r: NodeReservation) => users.get(r.holderId);
     let items = core.nodeReservations.list(all ? {} : { holderId: user.id }).filter((r) => {
       if (q.owner === undefined) return true;
       const holder = holderOf(r);
@@ -113,9 +114,7 @@ export function liteServerRoutes(router: Router<ApiState>, deps: ModelArtsDeps):
           server_type: q.server_type ?? "BMS",
           charging_mode: "POST_PAID",
           availability_zone: [
-            ...new Set(
-              nodes.map((n) => core.clusters.list().find((c) => c.id === n.clusterId)?.name ?? n.clusterId),
-            ),
+            ...new Set(nodes.map((n) => core.clusters.byId(n.clusterId)?.name ?? n.clusterId)),
           ].join(","),
           count,
           is_sold_out: count === 0,
@@ -236,7 +235,7 @@ export function liteServerRoutes(router: Router<ApiState>, deps: ModelArtsDeps):
         }),
       });
     } catch (err) {
-      if (err instanceof Error && err.name === "ConflictError") {
+      if (err instanceof ConflictError) {
         throw new ModelArtsError(400, "ModelArts.0105", `flavor ${flavor} is sold out: ${err.message}`);
       }
       throw err;
