@@ -88,6 +88,32 @@ describe("scheduler: nodes reserved for one user (Lite Servers)", () => {
     assert.equal(plan.assignments.length, 2);
   });
 
+  it("lets the fair-share planner place the holder's pinned task on the reserved node", () => {
+    const plan = planFairShare({
+      pools: [{ id: "p", name: "default" }],
+      nodes: [
+        { ...node("a", { reservedFor: "u-holder" }), poolId: "p" },
+        { ...node("b"), poolId: "p" },
+      ],
+      units: [],
+      running: [],
+      pending: [
+        {
+          ...task("lite", { nodeId: "id-a", ownerId: "u-holder" }),
+          unitId: null,
+          poolId: null,
+          priority: 0,
+          preemptible: false,
+        },
+        { ...task("other"), unitId: null, poolId: null, priority: 0, preemptible: false },
+      ],
+    });
+    assert.deepEqual(Object.fromEntries(plan.assignments.map((a) => [a.taskId, a.nodeId])), {
+      lite: "id-a",
+      other: "id-b",
+    });
+  });
+
   it("holds through the fair-share planner: no reclaim opens a reserved node to other work", () => {
     const fair = (n: NodeView): FairNode => ({ ...n, poolId: "p" });
     const pending = (t: PendingTask, unitId: string | null): FairPending => ({
