@@ -8,6 +8,7 @@ import { ClusterService } from "./clusters";
 import type { FailurePolicy } from "./services/health";
 import { DesiredState } from "./desired";
 import { NodeDrains } from "./drain";
+import { NodeReservations } from "./node-reservations";
 import { EventLog } from "./event-log";
 import { GroupService } from "./groups";
 import { ImageCatalog } from "./images";
@@ -100,6 +101,8 @@ export interface Core {
   jobTemplates: JobTemplateService;
   /** Cordons a node and moves its work elsewhere (evictions through the preemption path). */
   drains: NodeDrains;
+  /** Nodes leased whole to one user (ModelArts Lite Servers); the scheduler honours them. */
+  nodeReservations: NodeReservations;
   /** Who may do what, for every surface (docs/security.md, "Authorization model"). */
   authz: Authorizer;
 }
@@ -208,5 +211,13 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     jobTemplates: new JobTemplateService(store, clock),
     authz,
     drains: new NodeDrains(store, nodes, preemptions, signals),
+    nodeReservations: new NodeReservations(
+      store,
+      nodes,
+      new NodeDrains(store, nodes, preemptions, signals),
+      preemptions,
+      clock,
+      signals,
+    ),
   };
 }

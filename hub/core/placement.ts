@@ -129,6 +129,7 @@ export class PlacementLoop {
 
   private nodeViews(pools: ReturnType<NodePoolService["list"]>): FairNode[] {
     const used = allocationsByNode(this.store);
+    const reservedFor = new Map(this.store.nodeReservations.list().map((r) => [r.nodeId, r.holderId]));
     return this.nodes.list().map((n) => ({
       id: n.id,
       poolId: this.nodePools.poolOf(n, pools).id,
@@ -144,6 +145,7 @@ export class PlacementLoop {
       },
       gpus: allocatableGpus(n).map((g) => g.uuid),
       used: used.get(n.id) ?? { cpuMilli: 0, memoryMiB: 0, gpus: new Set() },
+      reservedFor: reservedFor.get(n.id) ?? null,
     }));
   }
 
@@ -181,6 +183,12 @@ export class PlacementLoop {
 
   private pendingViews(pending: readonly Task[], workloads: Map<string, Workload>): FairPending[] {
     const out: FairPending[] = [];
+    // Owners' user ids, for nodes leased to one user (NodeView.reservedFor).
+    const ownerIds = new Map<string, string | null>();
+    const ownerId = (username: string): string | null => {
+      if (!ownerIds.has(username)) ownerIds.set(username, this.store.users.byUsername(username)?.id ?? null);
+      return ownerIds.get(username) ?? null;
+    };
     for (const t of pending) {
       const w = workloads.get(t.workloadId);
       const role = w?.roles.find((r) => r.name === t.role);
@@ -200,6 +208,7 @@ export class PlacementLoop {
         poolId: w.nodePoolId,
         priority: w.priority,
         preemptible: w.preemptible,
+        ownerId: ownerId(w.owner),
       });
     }
     return out;

@@ -31,6 +31,7 @@ import type { RegistryCredential } from "./registry-credential-model";
 import type { RegistryAccount, RegistryProject } from "./hub-registry-model";
 import type { AccessKey } from "./access-key-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
+import type { NodeReservation } from "./node-reservation-model";
 
 export interface UserRepository {
   insert(user: User): void;
@@ -281,6 +282,18 @@ export interface ProjectMetricsRepository {
   prune(before: number): number;
 }
 
+/** Nodes leased whole to one user (migration 027): one row per reserved node. */
+export interface NodeReservationRepository {
+  insert(reservation: NodeReservation): void;
+  /** Saves name, stopped and meta. */
+  update(reservation: NodeReservation): void;
+  byId(id: string): NodeReservation | undefined;
+  byNode(nodeId: string): NodeReservation | undefined;
+  /** Oldest first. */
+  list(): NodeReservation[];
+  delete(id: string): void;
+}
+
 export interface Store {
   users: UserRepository;
   tokens: TokenRepository;
@@ -320,6 +333,8 @@ export interface Store {
   /** Registered container images (migration 017). */
   images: ImageRepository;
   jobTemplates: JobTemplateRepository;
+  /** Nodes leased whole to one user: Lite Servers (migration 027). */
+  nodeReservations: NodeReservationRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

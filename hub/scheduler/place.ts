@@ -105,6 +105,10 @@ function choose(nodes: readonly NodeView[], free: Map<string, Free>, task: Pendi
   if (candidates.length === 0) return `every ready node of ${of} is cordoned`;
   candidates = candidates.filter((n) => n.runtimeAvailable);
   if (candidates.length === 0) return `no ready node of ${of} has a working container runtime`;
+  candidates = candidates.filter((n) => admitsReserved(n, task));
+  if (candidates.length === 0) {
+    return `every usable node of ${of} is reserved as a Lite Server: only its holder's jobs pinned to it run there`;
+  }
   const matching = candidates.length;
   const short = { cpu: 0, memory: 0, gpu: 0 };
   const fits = candidates.filter((n) => {
@@ -134,4 +138,10 @@ function choose(nodes: readonly NodeView[], free: Map<string, Free>, task: Pendi
     const d = score(n) - score(best);
     return d > 0 || (d === 0 && n.name < best.name) ? n : best;
   });
+}
+
+/** A node leased to one user takes only that user's tasks pinned to it; any other node takes anything. */
+function admitsReserved(n: NodeView, task: PendingTask): boolean {
+  const holder = n.reservedFor ?? null;
+  return holder === null || (task.nodeId === n.id && (task.ownerId ?? null) === holder);
 }

@@ -17,6 +17,11 @@ export interface NodeView {
   gpus: readonly string[];
   /** What placed tasks already hold. */
   used: { cpuMilli: number; memoryMiB: number; gpus: ReadonlySet<string> };
+  /**
+   * User id of the holder when the node is leased whole to one user (a Lite Server): only that
+   * user's tasks pinned to it are placed there. null or absent: not reserved.
+   */
+  reservedFor?: string | null;
 }
 
 export interface PendingTask {
@@ -31,6 +36,8 @@ export interface PendingTask {
   cpuMilli: number;
   memoryMiB: number;
   gpu: number;
+  /** User id of the workload's owner (checked against a node's `reservedFor`); null/absent: unknown. */
+  ownerId?: string | null;
 }
 
 export interface Assignment {

@@ -24,6 +24,7 @@ import { groupRepository, nodePoolRepository, quotaUnitRepository } from "./tena
 import { tokenRepository } from "./token-repository";
 import { userRepository } from "./user-repository";
 import { workloadRepository } from "./workload-repository";
+import { nodeReservationRepository } from "./node-reservation-repository";
 
 /** The embedded store: one SQLite file `corral.db` in the data directory (or ":memory:"). */
 export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db } {
@@ -59,6 +60,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     surfaceIds: surfaceIdRepository(db),
     images: imageRepository(db),
     jobTemplates: jobTemplateRepository(db),
+    nodeReservations: nodeReservationRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -23,6 +23,7 @@ import { authorizationRoutes } from "./authorization-routes";
 import { credentialRoutes } from "./credential-routes";
 import { eventRoutes } from "./event-routes";
 import { iamRoutes } from "./iam-routes";
+import { liteServerRoutes } from "./lite-server-routes";
 import { osQuotaRoutes } from "./os-quota-routes";
 import { workspaceRoutes, workspaceUpkeep } from "./workspace-routes";
 
@@ -53,6 +54,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   specRoutes(router, deps);
   algorithmRoutes(router, deps);
   trainingGroup(router, deps);
+  liteServerRoutes(router, deps);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,

@@ -1,4 +1,58 @@
 import type { AccessClass } from "./access-class";
 
-/** Rows of the authorization matrix (see authorization-matrix.table.ts) for the lite-servers routes. */
-export const ROWS: Readonly<Record<string, AccessClass>> = {};
+/**
+ * Rows of the authorization matrix (see authorization-matrix.table.ts) for the lite-servers routes.
+ * Servers and jobs are filtered per caller (another user's id is "not found"), so most are
+ * "login"; the cloud-only routes answer any signed-in caller with the not-supported error.
+ */
+export const ROWS: Readonly<Record<string, AccessClass>> = {
+  "modelarts DELETE /v1/:project_id/dev-servers/:id": "login",
+  "modelarts DELETE /v1/:project_id/dev-servers/:id/detachvolume/:volume_id": "login",
+  "modelarts DELETE /v1/:project_id/dev-servers/hyper-clusters/:id": "login",
+  "modelarts DELETE /v1/:project_id/dev-servers/hyperinstance/:id": "login",
+  "modelarts DELETE /v1/:project_id/dev-servers/jobs": "login",
+  "modelarts GET /v1/:project_id/dev-servers": "login",
+  "modelarts GET /v1/:project_id/dev-servers/:id": "login",
+  "modelarts GET /v1/:project_id/dev-servers/:id/operation/:operation_id": "login",
+  "modelarts GET /v1/:project_id/dev-servers/:id/publicips": "login",
+  "modelarts GET /v1/:project_id/dev-servers/all": "admin",
+  "modelarts GET /v1/:project_id/dev-servers/flavors": "login",
+  "modelarts GET /v1/:project_id/dev-servers/hyper-clusters": "login",
+  "modelarts GET /v1/:project_id/dev-servers/hyper-clusters/:id": "login",
+  "modelarts GET /v1/:project_id/dev-servers/hyperinstance": "login",
+  "modelarts GET /v1/:project_id/dev-servers/hyperinstance/:id": "login",
+  "modelarts GET /v1/:project_id/dev-servers/hyperinstance/:id/operation/:operation_id": "login",
+  "modelarts GET /v1/:project_id/dev-servers/hyperinstance/:id/scale-evaluations": "login",
+  "modelarts GET /v1/:project_id/dev-servers/hyperinstance/:id/tags": "login",
+  "modelarts GET /v1/:project_id/dev-servers/hyperinstance/all": "login",
+  "modelarts GET /v1/:project_id/dev-servers/images": "login",
+  "modelarts GET /v1/:project_id/dev-servers/images/:id": "login",
+  "modelarts GET /v1/:project_id/dev-servers/instance-physical-topologies": "login",
+  "modelarts GET /v1/:project_id/dev-servers/jobs": "login",
+  "modelarts GET /v1/:project_id/dev-servers/jobs/:id": "login",
+  "modelarts GET /v1/:project_id/dev-servers/jobs/services/:id": "login",
+  "modelarts GET /v1/:project_id/dev-servers/jobs/templates": "login",
+  "modelarts GET /v1/:project_id/dev-servers/jobs/templates/:id": "login",
+  "modelarts POST /v1/:project_id/dev-servers": "login",
+  "modelarts POST /v1/:project_id/dev-servers/:id/attachvolume": "login",
+  "modelarts POST /v1/:project_id/dev-servers/:id/changeos": "login",
+  "modelarts POST /v1/:project_id/dev-servers/:id/publicips": "login",
+  "modelarts POST /v1/:project_id/dev-servers/:id/reinstallos": "login",
+  "modelarts POST /v1/:project_id/dev-servers/action": "login",
+  "modelarts POST /v1/:project_id/dev-servers/hyper-clusters": "login",
+  "modelarts POST /v1/:project_id/dev-servers/hyperinstance/:id/changeos": "login",
+  "modelarts POST /v1/:project_id/dev-servers/hyperinstance/:id/live-scale-down": "login",
+  "modelarts POST /v1/:project_id/dev-servers/hyperinstance/:id/live-scale-up": "login",
+  "modelarts POST /v1/:project_id/dev-servers/hyperinstance/:id/tags/create": "login",
+  "modelarts POST /v1/:project_id/dev-servers/hyperinstance/:id/tags/delete": "login",
+  "modelarts POST /v1/:project_id/dev-servers/hyperinstance/cluster-capacity-evaluations": "login",
+  "modelarts POST /v1/:project_id/dev-servers/jobs": "login",
+  "modelarts POST /v1/:project_id/dev-servers/networks": "login",
+  "modelarts PUT /v1/:project_id/dev-servers/:id": "login",
+  "modelarts PUT /v1/:project_id/dev-servers/:id/reboot": "login",
+  "modelarts PUT /v1/:project_id/dev-servers/:id/start": "login",
+  "modelarts PUT /v1/:project_id/dev-servers/:id/stop": "login",
+  "modelarts PUT /v1/:project_id/dev-servers/hyperinstance/:id/start": "login",
+  "modelarts PUT /v1/:project_id/dev-servers/hyperinstance/:id/stop": "login",
+  "modelarts PUT /v1/:project_id/dev-servers/sync": "login",
+};
