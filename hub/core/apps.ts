@@ -12,7 +12,7 @@ export type { App, AppApi, AppCode, AppGrant } from "./apps-model";
 /** Apps a user may hold (ModelArts: "each user can create a maximum of five apps"). */
 export const MAX_APPS_PER_USER = 5;
 
-/** App codes one app may hold (APIG's limit per app). */
+/** App codes one app may hold (a bound of ours: APIG caps codes per app too). */
 export const MAX_CODES_PER_APP = 5;
 
 /** A per-user or per-app limit reached: the surface answers its quota error. */

@@ -250,4 +250,12 @@ describe("integration: ModelArts app call gate", function () {
       services.add(ref);
     }
   });
+  it("forgets a deleted service's APIs and their authorizations (core.apps.forgetService)", () => {
+    assert.equal(verdict(call("POST", ACCESS, { "X-Apig-AppCode": code })).kind, "allowed");
+    core.apps.forgetService(SERVICE_ID);
+    assert.deepEqual(core.apps.apisOfService(SERVICE_ID), []);
+    assert.equal(core.apps.boundCount(app), 0, "the app can be deleted again");
+    const gone = verdict(call("POST", ACCESS, { "X-Apig-AppCode": code }));
+    assert.equal(gone.kind === "refused" && gone.errorCode, "APIG.0101");
+  });
 });
