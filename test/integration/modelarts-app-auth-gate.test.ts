@@ -103,6 +103,7 @@ describe("integration: ModelArts app call gate", function () {
     assert.equal(verdict(iamSigned).kind, "none");
     assert.equal(gate.claims(call("GET", ACCESS, { "X-Apig-AppCode": "x" })), true);
     assert.equal(gate.claims(call("GET", ACCESS, { apikey: app.appKey })), true);
+    assert.equal(gate.claims(call("GET", ACCESS, { apikey: "the-model-server's-own" })), false);
     assert.equal(gate.claims(signed("GET", ACCESS, "", keyOf(app))), true);
   });
 

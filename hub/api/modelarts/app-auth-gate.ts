@@ -66,8 +66,8 @@ class CredentialRefused extends Error {}
 
 /**
  * The app side of the inference gateway (inference-contract.ts): a call that carries
- * `X-Apig-AppCode`, an `apikey` header, or an `SDK-HMAC-SHA256` signature whose Access is an
- * AppKey is judged here. A signature is checked as AK/SK ones are (signature.ts, the same
+ * `X-Apig-AppCode`, or an `apikey` header or an `SDK-HMAC-SHA256` signature naming an AppKey,
+ * is judged here. A signature is checked as AK/SK ones are (signature.ts, the same
  * 15-minute skew and no repeat of a state-changing call); the app must then be authorized to
  * an APP-authenticated API of the service that covers the call's method and path, and app codes
  * (and apikey) only pass where the API supports app codes.
@@ -81,7 +81,11 @@ export class AppAuthGate implements AppCallGate {
   ) {}
 
   claims(call: InferenceCall): boolean {
-    if (headerOf(call, APP_CODE_HEADER) || headerOf(call, APIKEY_HEADER)) return true;
+    if (headerOf(call, APP_CODE_HEADER)) return true;
+    // `apikey` and an SDK signature are claimed only when they name an app: a service's own
+    // apikey header, or an IAM access key's signature, stay the token path's.
+    const apikey = headerOf(call, APIKEY_HEADER);
+    if (apikey && this.core.apps.hasAppKey(apikey)) return true;
     const auth = parseAuthorization(headerOf(call, "authorization"));
     return auth !== null && this.core.apps.hasAppKey(auth.access);
   }
