@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Core } from "../../hub/core";
 import type { App, AppApi } from "../../hub/core/apps";
 import type { User } from "../../hub/core/model";
@@ -258,5 +260,57 @@ describe("integration: ModelArts app call gate", function () {
     assert.equal(core.apps.boundCount(app), 0, "the app can be deleted again");
     const gone = verdict(call("POST", ACCESS, { "X-Apig-AppCode": code }));
     assert.equal(gone.kind === "refused" && gone.errorCode, "APIG.0101");
+  });
+  it("judges real HTTP requests as Node hands them over (headers, raw url, buffered body)", async () => {
+    core.apps.authorize(
+      core.apps.registerApi({
+        serviceId: SERVICE_ID,
+        serviceName: "svc",
+        name: "infer_again",
+        remark: "",
+        path: ACCESS,
+        method: "ANY",
+        supportAppCode: true,
+      }),
+      alice.id,
+      [app.id],
+    );
+    // A stand-in for the inference gateway: what it would hand the gate, answered as JSON.
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const c: InferenceCall = {
+          method: req.method ?? "GET",
+          url: req.url ?? "/",
+          headers: req.headers,
+          body: Buffer.concat(chunks),
+        };
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ claims: gate.claims(c), verdict: gate.check(service(), c) }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const body = JSON.stringify({ images: "aGVsbG8=", note: "ünïcode" });
+      const url = `${base}${ACCESS}/predictions/poetry?top_k=3&q=a%20b`;
+      const headers = signRequest({
+        method: "POST",
+        url,
+        headers: { "Content-Type": "application/json" },
+        body,
+        ...keyOf(app),
+      });
+      delete headers.Host; // fetch sends the signed host:port itself
+      const res = await fetch(url, { method: "POST", headers, body });
+      assert.deepEqual(await res.json(), { claims: true, verdict: { kind: "allowed", appId: app.id } });
+      const byCode = await fetch(`${base}${ACCESS}`, { headers: { "X-Apig-AppCode": code } });
+      assert.deepEqual(await byCode.json(), { claims: true, verdict: { kind: "allowed", appId: app.id } });
+      const none = await fetch(`${base}${ACCESS}`);
+      assert.deepEqual(await none.json(), { claims: false, verdict: { kind: "none" } });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
