@@ -277,6 +277,14 @@ describe("integration: ModelArts app authentication routes", function () {
       alice,
     );
     assert.deepEqual([bound.body.apis.map((a) => a.api_id), bound.body.total_count], [[api.api_id], 1]);
+    const byService = await maCall<{ apis: ApiJson[] }>(
+      hub,
+      "GET",
+      `${APPS}/${mine.app_id}/auth-apis?service_name=no-such&sort_by=created_at`,
+      undefined,
+      alice,
+    );
+    assert.deepEqual(byService.body.apis, [], "service_name filters by the API's service name");
     const app = await maCall<{ app: AppJson }>(hub, "GET", `${APPS}/${mine.app_id}`, undefined, alice);
     assert.equal(app.body.app.bounded_api_count, 1);
     const query = await maCall<{ api: ApiJson }>(

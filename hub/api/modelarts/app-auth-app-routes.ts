@@ -81,8 +81,14 @@ export function appAuthAppRoutes(router: Router<ApiState>, deps: ModelArtsDeps):
   });
   router.get(`${base}/:app_id/auth-apis`, deps.auth, validate(BoundApisQuery, "query"), (ctx) => {
     const q = input(ctx, BoundApisQuery);
-    const apis = core.apps.apisOf(appOf(ctx));
-    const all = q.order === "desc" ? [...apis].reverse() : apis;
+    const apis = core.apps
+      .apisOf(appOf(ctx))
+      .filter((a) => q.service_name === undefined || a.serviceName.includes(q.service_name));
+    const byTime = q.sort_by === "created_at" || q.sort_by === "updated_at";
+    const sorted = [...apis].sort((x, y) =>
+      byTime ? x.createdAt - y.createdAt : x.name < y.name ? -1 : x.name > y.name ? 1 : 0,
+    );
+    const all = q.order === "desc" ? sorted.reverse() : sorted;
     const offset = q.offset ?? 0;
     const page = all.slice(offset, offset + (q.limit ?? DEFAULT_LIMIT));
     const origin = `${ctx.protocol}://${ctx.host}`;

@@ -59,6 +59,14 @@ export const BoundApisQuery = z.object({
   limit: count(1000),
   offset: count(1_000_000),
   order: z.enum(["asc", "desc"], { message: "must be asc or desc" }).optional(),
+  /** Part of the API's service name (the document's fuzzy match). */
+  service_name: z.string().max(64, "at most 64 characters").optional(),
+  /** The document lists the app list's keys here too: names sort by API name, times by registration. */
+  sort_by: z
+    .enum(["app_name", "created_at", "updated_at", "name"], {
+      message: "must be app_name, created_at or updated_at",
+    })
+    .optional(),
   workspace_id: workspaceId,
 });
 
