@@ -1,4 +1,5 @@
 import { AccessKeyService } from "./access-keys";
+import { AppAuthService } from "./apps";
 import { ArtifactService } from "./artifacts";
 import { AuditLog } from "./audit";
 import { AuthService } from "./auth";
@@ -93,6 +94,8 @@ export interface Core {
   images: ImageCatalog;
   /** Permanent access keys (AK/SK) that signed requests (ModelArts SDK-HMAC) are checked with. */
   accessKeys: AccessKeyService;
+  /** App authentication: apps (AppKey/AppSecret, app codes), registered APIs, authorizations. */
+  apps: AppAuthService;
   /** Small JSON documents a surface keeps about itself (ModelArts auth mode, authorizations). */
   surfaceSettings: SurfaceSettings;
   /** Workload events across the hub, for trace lists (ModelArts events). */
@@ -206,6 +209,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     installation: new Installation(store.settings),
     images: new ImageCatalog(store, clock),
     accessKeys: new AccessKeyService(store, secretBox, clock),
+    apps: new AppAuthService(store, secretBox, clock),
     surfaceSettings: new SurfaceSettings(store.settings),
     eventLog: new EventLog(store),
     jobTemplates: new JobTemplateService(store, clock),

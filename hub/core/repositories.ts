@@ -32,6 +32,7 @@ import type { RegistryAccount, RegistryProject } from "./hub-registry-model";
 import type { AccessKey } from "./access-key-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
 import type { NodeReservation } from "./node-reservation-model";
+import type { App, AppApi, AppCode, AppGrant } from "./apps-model";
 
 export interface UserRepository {
   insert(user: User): void;
@@ -233,6 +234,44 @@ export interface AccessKeyRepository {
   delete(id: string): void;
 }
 
+/** APIG apps of app authentication (migration 023). */
+export interface AppRepository {
+  insert(app: App): void;
+  update(app: App): void;
+  /** Oldest first. */
+  listByOwner(ownerId: string): App[];
+  byId(id: string): App | undefined;
+  byKey(appKey: string): App | undefined;
+  delete(id: string): void;
+}
+
+/** App codes (migration 023). */
+export interface AppCodeRepository {
+  insert(code: AppCode): void;
+  /** Oldest first. */
+  listByApp(appId: string): AppCode[];
+  byHash(codeHash: string): AppCode | undefined;
+  delete(id: string): void;
+}
+
+/** APIs registered for real-time services (migration 023). */
+export interface AppApiRepository {
+  insert(api: AppApi): void;
+  /** Oldest first. */
+  listByService(serviceId: string): AppApi[];
+  byId(id: string): AppApi | undefined;
+  delete(id: string): void;
+}
+
+/** Which apps may call which registered APIs (migration 023). */
+export interface AppGrantRepository {
+  insert(grant: AppGrant): void;
+  /** Oldest first. */
+  listByApi(apiId: string): AppGrant[];
+  listByApp(appId: string): AppGrant[];
+  delete(id: string): void;
+}
+
 export interface ArtifactRepository {
   insert(artifact: Artifact): void;
   /** Oldest first, without their content. */
@@ -328,6 +367,11 @@ export interface Store {
   registryProjects: RegistryProjectRepository;
   /** Permanent access keys (AK/SK) for signed requests (migration 016). */
   accessKeys: AccessKeyRepository;
+  /** App authentication: apps, app codes, registered APIs, authorizations (migration 023). */
+  apps: AppRepository;
+  appCodes: AppCodeRepository;
+  appApis: AppApiRepository;
+  appGrants: AppGrantRepository;
   artifacts: ArtifactRepository;
   surfaceIds: SurfaceIdRepository;
   /** Registered container images (migration 017). */

@@ -1,6 +1,12 @@
 import path from "node:path";
 import type { Store } from "../core/repositories";
 import { accessKeyRepository } from "./access-key-repository";
+import {
+  appApiRepository,
+  appCodeRepository,
+  appGrantRepository,
+  appRepository,
+} from "./app-auth-repositories";
 import { artifactRepository } from "./artifact-repository";
 import { imageRepository } from "./image-repository";
 import { auditRepository } from "./audit-repository";
@@ -56,6 +62,10 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     registryAccounts: registryAccountRepository(db),
     registryProjects: registryProjectRepository(db),
     accessKeys: accessKeyRepository(db),
+    apps: appRepository(db),
+    appCodes: appCodeRepository(db),
+    appApis: appApiRepository(db),
+    appGrants: appGrantRepository(db),
     artifacts: artifactRepository(db),
     surfaceIds: surfaceIdRepository(db),
     images: imageRepository(db),

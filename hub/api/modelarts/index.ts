@@ -26,6 +26,7 @@ import { iamRoutes } from "./iam-routes";
 import { liteServerRoutes } from "./lite-server-routes";
 import { osQuotaRoutes } from "./os-quota-routes";
 import { workspaceRoutes, workspaceUpkeep } from "./workspace-routes";
+import { appAuthRoutes, NO_SERVICES } from "./app-auth-routes";
 
 /**
  * The Huawei ModelArts surface (docs/compat/modelarts.md): IAM-compatible identity under /v3 and
@@ -55,6 +56,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   algorithmRoutes(router, deps);
   trainingGroup(router, deps);
   liteServerRoutes(router, deps);
+  appAuthRoutes(router, deps, NO_SERVICES);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,

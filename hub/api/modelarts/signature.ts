@@ -72,12 +72,15 @@ export interface SignedRequest {
   signedHeaders: readonly string[];
   /** The body bytes as sent; empty when there is none. */
   body: Buffer;
+  /** The body hash the client signed when the body itself is not at hand (a streamed body). */
+  bodyHash?: string;
 }
 
 const sha256Hex = (data: string | Buffer): string => crypto.createHash("sha256").update(data).digest("hex");
 
 /** The body's hash as the SDK signs it: empty, named by X-Sdk-Content-Sha256, or hashed. */
-export function payloadHash(req: Pick<SignedRequest, "body" | "headers">): string {
+export function payloadHash(req: Pick<SignedRequest, "body" | "headers" | "bodyHash">): string {
+  if (req.bodyHash !== undefined) return req.bodyHash;
   if (req.body.length === 0) return EMPTY_BODY_HASH;
   return req.headers[CONTENT_HASH_HEADER] || sha256Hex(req.body);
 }

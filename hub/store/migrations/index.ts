@@ -25,6 +25,7 @@ import { jobTemplates } from "./018-job-templates";
 import { nodeCertificates } from "./022-node-certificates";
 import { tokenScopesAudit } from "./021-token-scopes-audit";
 import { nodeReservations } from "./027-node-reservations";
+import { appAuth } from "./023-app-auth";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -52,4 +53,5 @@ export const MIGRATIONS: readonly Migration[] = [
   nodeCertificates,
   tokenScopesAudit,
   nodeReservations,
+  appAuth,
 ];
