@@ -25,6 +25,11 @@ import { eventRoutes } from "./event-routes";
 import { iamRoutes } from "./iam-routes";
 import { osQuotaRoutes } from "./os-quota-routes";
 import { workspaceRoutes, workspaceUpkeep } from "./workspace-routes";
+import { poolRoutes } from "./pool-routes";
+import { nodePoolRoutes } from "./node-pool-routes";
+import { poolUsageRoutes } from "./pool-usage-routes";
+import { poolRecordRoutes } from "./pool-record-routes";
+import { networkRoutes } from "./network-routes";
 
 /**
  * The Huawei ModelArts surface (docs/compat/modelarts.md): IAM-compatible identity under /v3 and
@@ -53,6 +58,11 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   specRoutes(router, deps);
   algorithmRoutes(router, deps);
   trainingGroup(router, deps);
+  poolUsageRoutes(router, deps);
+  poolRecordRoutes(router, deps);
+  networkRoutes(router, deps);
+  nodePoolRoutes(router, deps);
+  poolRoutes(router, deps);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,
