@@ -164,6 +164,16 @@ describe("integration: ModelArts resource pools and node pools", function () {
     );
     assert.equal(badCount.status, 400);
     assert.match(badCount.body.error_msg!, /spec\.resources\.0\.count/);
+    const before = hub.hub.core.clusters.list().length;
+    const badMax = await maCall<Pool>(
+      hub,
+      "POST",
+      POOLS,
+      createExample("pool-bad", [{ flavor: CPU8, count: 3, maxCount: 2 }]),
+    );
+    assert.equal(badMax.status, 400);
+    assert.match(badMax.body.error_msg!, /spec\.resources\.0\.maxCount/);
+    assert.equal(hub.hub.core.clusters.list().length, before, "a refused create leaves no cluster");
     const taken = await maCall<Pool>(hub, "POST", POOLS, createExample("pool-test", []));
     assert.equal(taken.status, 409);
     assert.equal(taken.body.error_code, "ModelArts.50015000");

@@ -70,7 +70,7 @@ export const findNodePool = (core: Core, cluster: Cluster, name: string): NodePo
   nodePoolsOf(core, cluster).find((p) => nodePoolName(p) === name);
 
 /** The core name of a resource pool's node pool: unique across clusters, as core names are. */
-export function coreNodePoolName(cluster: Cluster, name: string): string {
+export function coreNodePoolName(cluster: Pick<Cluster, "name">, name: string): string {
   const slug = cluster.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
   return `${slug}-${name}`.slice(0, 63).replace(/-+$/, "");
 }

@@ -103,7 +103,20 @@ export function poolRoutes(router: Router<ApiState>, deps: ModelArtsDeps): void 
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup !== undefined)
       throw new ModelArtsError(400, POOL_ERRORS.badRequest, `Bad request. nodePool ${dup} is listed twice`);
-    let cluster = core.clusters.create(freshName(core));
+    // Everything that can refuse is checked before the cluster is made, so a refusal leaves nothing.
+    resources.forEach((r, i) => {
+      if (r.maxCount !== undefined && r.maxCount < r.count)
+        throw new ModelArtsError(
+          400,
+          POOL_ERRORS.badRequest,
+          `Bad request. invalid spec.resources.${i}.maxCount: must be at least count`,
+        );
+    });
+    const name = freshName(core);
+    const taken = names.find((n) => core.nodePools.find(coreNodePoolName({ name }, n)));
+    if (taken !== undefined)
+      throw new ModelArtsError(409, POOL_ERRORS.exists, `NodePool ${taken} already exists.`);
+    let cluster = core.clusters.create(name);
     cluster = setLabel(core, cluster, LABEL.name, display);
     cluster = setLabel(core, cluster, LABEL.workspace, workspace);
     core.clusterRecords.put(cluster.id, POOL_RECORD, "meta", {
