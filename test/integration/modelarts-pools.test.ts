@@ -359,12 +359,29 @@ describe("integration: ModelArts resource pools and node pools", function () {
     assert.equal(idle.status, 200, idle.text);
     const name = idle.body.metadata.name;
     assert.equal(hub.hub.core.nodePools.list().filter((p) => p.name.startsWith(name)).length, 1);
+    // Work waiting for the pool's nodes holds it; once stopped, its history stays without the pool.
+    const waiting = await hub.api<{ id: string }>("POST", "/api/corral/v1/workloads", {
+      name: "waits",
+      image: "fake",
+      cluster: name,
+    });
+    assert.equal(waiting.status, 201, waiting.text);
+    const held = await maCall<Pool>(hub, "DELETE", `${POOLS}/${name}`);
+    assert.equal(held.status, 409);
+    assert.match(held.body.error_msg!, /1 workload/);
+    await hub.api("POST", `/api/corral/v1/workloads/${waiting.body.id}/stop`);
+    await waitFor(
+      () => hub.hub.core.workloads.find(waiting.body.id)?.state === "stopped",
+      "the workload stopped",
+    );
     const del = await maCall<Pool>(hub, "DELETE", `${POOLS}/${name}`);
     assert.equal(del.status, 200, del.text);
     assert.equal(del.body.status.phase, "Deleting");
     assert.equal((await maCall<Pool>(hub, "GET", `${POOLS}/${name}`)).status, 404);
     assert.equal(hub.hub.core.clusters.find(name), undefined);
     assert.equal(hub.hub.core.nodePools.list().filter((p) => p.name.startsWith(name)).length, 0);
+    const kept = hub.hub.core.workloads.find(waiting.body.id);
+    assert.equal(kept?.clusterId, null, "the finished workload is kept, without the cluster");
   });
 
   it("only the admin changes pools; other users read them", async () => {
