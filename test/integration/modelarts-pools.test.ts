@@ -125,7 +125,7 @@ describe("integration: ModelArts resource pools and node pools", function () {
       name: "pool-node-1",
       cluster: "elsewhere",
       labels: [label],
-      joinToken: hub.hub.core.joinTokens.present(token),
+      joinToken: token,
       hardware: fakeHardware({ hostname: "pool-node-1", cores: 8, memoryMiB: 32768 }),
     });
     await joiner.welcomed();
