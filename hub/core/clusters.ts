@@ -2,6 +2,7 @@ import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
 import { checkLabel, withLabel, withoutLabel } from "./labels";
 import type { Cluster } from "./model";
+import { PLACED_TASK_STATES } from "./model";
 import type { Store } from "./repositories";
 import { newId } from "./secrets";
 
@@ -68,9 +69,63 @@ export class ClusterService {
     return updated;
   }
 
+  /**
+   * Removes a cluster with its node pools and records. Refused (ClusterInUseError) while work is
+   * live in it, while nodes are joined to it (remove them first: they hold credentials) and while a
+   * quota unit is bound to it. Finished workloads keep their history without the reference.
+   */
+  remove(nameOrId: string): void {
+    const c = this.get(nameOrId);
+    const nodeIds = new Set(
+      this.store.nodes
+        .list()
+        .filter((n) => n.clusterId === c.id)
+        .map((n) => n.id),
+    );
+    const live = this.store.workloads
+      .list({ states: ["pending", "running", "stopping"] })
+      .filter((w) => w.clusterId === c.id);
+    const placed = this.store.tasks
+      .byStates([...PLACED_TASK_STATES])
+      .filter((t) => t.nodeId !== null && nodeIds.has(t.nodeId));
+    if (live.length > 0 || placed.length > 0) {
+      const count = new Set([...live.map((w) => w.id), ...placed.map((t) => t.workloadId)]).size;
+      throw new ClusterInUseError("work", `cluster ${c.name} runs ${count} workload(s); stop them first`);
+    }
+    if (nodeIds.size > 0) {
+      throw new ClusterInUseError(
+        "nodes",
+        `cluster ${c.name} has ${nodeIds.size} node(s); remove them first`,
+      );
+    }
+    const unit = this.store.quotaUnits.list().find((u) => u.clusterId === c.id);
+    if (unit)
+      throw new ClusterInUseError("quota unit", `cluster ${c.name} is bound to quota unit ${unit.name}`);
+    this.store.transaction(() => {
+      for (const w of this.store.workloads.list({}).filter((x) => x.clusterId === c.id)) {
+        this.store.workloads.update({ ...w, clusterId: null });
+      }
+      for (const p of this.store.nodePools.list().filter((x) => x.clusterId === c.id)) {
+        this.store.nodePools.delete(p.id);
+      }
+      this.store.clusterRecords.deleteCluster(c.id);
+      this.store.clusters.delete(c.id);
+    });
+  }
+
   private insert(name: string): Cluster {
     const cluster: Cluster = { id: newId(), name, labels: [], createdAt: this.clock.now() };
     this.store.clusters.insert(cluster);
     return cluster;
+  }
+}
+
+/** A cluster cannot be removed yet: `reason` says what still holds it. */
+export class ClusterInUseError extends ConflictError {
+  constructor(
+    readonly reason: "work" | "nodes" | "quota unit",
+    message: string,
+  ) {
+    super(message);
   }
 }

@@ -6,6 +6,7 @@ import { AuthService } from "./auth";
 import { Authorizer } from "./authz/authorizer";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
+import { ClusterRecords } from "./cluster-records";
 import type { FailurePolicy } from "./services/health";
 import { DesiredState } from "./desired";
 import { NodeDrains } from "./drain";
@@ -108,6 +109,8 @@ export interface Core {
   nodeReservations: NodeReservations;
   /** Who may do what, for every surface (docs/security.md, "Authorization model"). */
   authz: Authorizer;
+  /** Records kept about a cluster: a resource pool's tags, plug-ins, node config; networks (025). */
+  clusterRecords: ClusterRecords;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -223,5 +226,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
       clock,
       signals,
     ),
+    clusterRecords: new ClusterRecords(store, clock),
   };
 }

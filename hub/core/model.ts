@@ -177,6 +177,36 @@ export interface NodePool {
   meta: Record<string, unknown>;
   createdAt: number;
   updatedAt: number;
+  /** The cluster whose nodes this pool sizes (a ModelArts resource pool's node pool); absent or null: any. */
+  clusterId?: string | null;
+  /** The node shape (flavor id) its nodes are meant to have; absent or null: any. */
+  flavorId?: string | null;
+  /** Desired node count (nodes join with a join token of the cluster); absent or null: not sized. */
+  count?: number | null;
+  /** Most nodes it may grow to; absent or null: no bound beyond `count`. */
+  maxCount?: number | null;
+}
+
+/** How a node pool of a cluster is sized (NodePoolService.size). */
+export interface NodePoolSizing {
+  clusterId: string | null;
+  flavorId: string | null;
+  count: number | null;
+  maxCount: number | null;
+}
+
+/**
+ * A small JSON document kept about one cluster (or about the hub when `clusterId` is ""), by kind
+ * and name: a surface's tags, plug-ins, node configuration or network records (migration 025).
+ * Removed with its cluster.
+ */
+export interface ClusterRecord {
+  clusterId: string;
+  kind: string;
+  name: string;
+  data: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
 }
 
 /** One resource's quota in one node pool. Units: GPU devices, CPU millicores, memory MiB. */

@@ -2,6 +2,7 @@ import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
 import { checkLabel } from "./labels";
 import type { Node, NodePool } from "./model";
+import type { NodePoolSizing } from "./model";
 import type { Store } from "./repositories";
 import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
@@ -66,6 +67,25 @@ export class NodePoolService {
     if (pool.name === DEFAULT_POOL) throw new ValidationError("name", "the default pool cannot be removed");
     this.store.nodePools.delete(pool.id);
     this.signals.schedulingNeeded.emit(`node pool ${pool.name} removed`);
+  }
+
+  /** The pools sizing `clusterId` (a ModelArts resource pool's node pools), oldest first. */
+  ofCluster(clusterId: string): NodePool[] {
+    return this.list().filter((p) => p.clusterId === clusterId);
+  }
+
+  /** Sets which cluster a pool sizes, its nodes' flavor and its desired and largest node counts. */
+  size(pool: NodePool, sizing: NodePoolSizing): NodePool {
+    if (pool.name === DEFAULT_POOL) throw new ValidationError("name", "the default pool is not sized");
+    const bad = (n: number | null) => n !== null && (!Number.isInteger(n) || n < 0);
+    if (bad(sizing.count)) throw new ValidationError("count", "must be a whole number >= 0");
+    if (bad(sizing.maxCount)) throw new ValidationError("maxCount", "must be a whole number >= 0");
+    if (sizing.count !== null && sizing.maxCount !== null && sizing.maxCount < sizing.count) {
+      throw new ValidationError("maxCount", "must be at least count");
+    }
+    const updated: NodePool = { ...pool, ...sizing, updatedAt: this.clock.now() };
+    this.store.nodePools.save(updated);
+    return updated;
   }
 
   /** The pool a node belongs to. */

@@ -27,6 +27,7 @@ import type { Artifact, ArtifactInfo } from "./artifact-model";
 import type { ImageRecord } from "./image-model";
 import type { JobTemplate } from "./job-template-model";
 import type { AuditEvent } from "./model";
+import type { ClusterRecord } from "./model";
 import type { RegistryCredential } from "./registry-credential-model";
 import type { RegistryAccount, RegistryProject } from "./hub-registry-model";
 import type { AccessKey } from "./access-key-model";
@@ -80,6 +81,21 @@ export interface ClusterRepository {
   byId(id: string): Cluster | undefined;
   byName(name: string): Cluster | undefined;
   list(): Cluster[];
+  /** Removes the row (ClusterService.remove checks nothing refers to it first). */
+  delete(id: string): void;
+}
+
+/** Records kept about a cluster (migration 025). */
+export interface ClusterRecordRepository {
+  /** Insert or update by (clusterId, kind, name). */
+  save(record: ClusterRecord): void;
+  get(clusterId: string, kind: string, name: string): ClusterRecord | undefined;
+  /** Of one cluster and kind, oldest first. */
+  list(clusterId: string, kind: string): ClusterRecord[];
+  /** Of one kind across clusters, oldest first. */
+  listKind(kind: string): ClusterRecord[];
+  delete(clusterId: string, kind: string, name: string): void;
+  deleteCluster(clusterId: string): void;
 }
 
 export interface NodeRepository {
@@ -348,6 +364,8 @@ export interface Store {
   events: EventRepository;
   settings: SettingsRepository;
   nodePools: NodePoolRepository;
+  /** Records about clusters: tags, plug-ins, node configuration, networks (migration 025). */
+  clusterRecords: ClusterRecordRepository;
   quotaUnits: QuotaUnitRepository;
   groups: GroupRepository;
   /** Preemptions asked by the fair-share scheduler (migration 004). */

@@ -23,6 +23,7 @@ export function clusterRepository(db: Db): ClusterRepository {
   const byId = db.prepare("SELECT * FROM clusters WHERE id = ?");
   const byName = db.prepare("SELECT * FROM clusters WHERE name = ?");
   const list = db.prepare("SELECT * FROM clusters ORDER BY name");
+  const del = db.prepare("DELETE FROM clusters WHERE id = ?");
   return {
     insert: (c) => void insert.run(c.id, c.name, JSON.stringify(c.labels), c.createdAt),
     update: (c) => void update.run(c.name, JSON.stringify(c.labels), c.id),
@@ -35,5 +36,6 @@ export function clusterRepository(db: Db): ClusterRepository {
       return r && toCluster(r);
     },
     list: () => (list.all() as ClusterRow[]).map(toCluster),
+    delete: (id) => void del.run(id),
   };
 }

@@ -29,6 +29,7 @@ import { taskMetricsRepository } from "./task-metrics-repository";
 import { groupRepository, nodePoolRepository, quotaUnitRepository } from "./tenancy-repositories";
 import { tokenRepository } from "./token-repository";
 import { userRepository } from "./user-repository";
+import { clusterRecordRepository } from "./cluster-record-repository";
 import { workloadRepository } from "./workload-repository";
 import { nodeReservationRepository } from "./node-reservation-repository";
 
@@ -50,6 +51,7 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     events: eventRepository(db),
     settings: settingsRepository(db),
     nodePools: nodePoolRepository(db),
+    clusterRecords: clusterRecordRepository(db),
     quotaUnits: quotaUnitRepository(db),
     groups: groupRepository(db),
     preemptions: preemptionRepository(db),

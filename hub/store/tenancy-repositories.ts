@@ -10,6 +10,10 @@ interface NodePoolRow {
   meta: string;
   created_at: number;
   updated_at: number;
+  cluster_id: string | null;
+  flavor_id: string | null;
+  desired_count: number | null;
+  max_count: number | null;
 }
 
 const toPool = (r: NodePoolRow): NodePool => ({
@@ -19,6 +23,10 @@ const toPool = (r: NodePoolRow): NodePool => ({
   meta: parseJson(r.meta, {}),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  // Sizing of a cluster's node pool (migration 025); absent on pools made without one.
+  ...(r.cluster_id === null && r.desired_count === null
+    ? {}
+    : { clusterId: r.cluster_id, flavorId: r.flavor_id, count: r.desired_count, maxCount: r.max_count }),
 });
 
 export function nodePoolRepository(db: Db): NodePoolRepository {
@@ -29,16 +37,21 @@ export function nodePoolRepository(db: Db): NodePoolRepository {
   );
   const list = db.prepare("SELECT * FROM node_pools ORDER BY created_at, name");
   const del = db.prepare("DELETE FROM node_pools WHERE id = ?");
+  const sizing = db.prepare(
+    "UPDATE node_pools SET cluster_id = ?, flavor_id = ?, desired_count = ?, max_count = ? WHERE id = ?",
+  );
   return {
-    save: (p) =>
-      void upsert.run(
+    save: (p) => {
+      upsert.run(
         p.id,
         p.name,
         JSON.stringify(p.labelSelector),
         JSON.stringify(p.meta),
         p.createdAt,
         p.updatedAt,
-      ),
+      );
+      sizing.run(p.clusterId ?? null, p.flavorId ?? null, p.count ?? null, p.maxCount ?? null, p.id);
+    },
     list: () => (list.all() as NodePoolRow[]).map(toPool),
     delete: (id) => void del.run(id),
   };

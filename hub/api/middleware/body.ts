@@ -9,6 +9,16 @@ export interface BodyParserOptions {
   keepRaw?: boolean;
 }
 
+/** koa-body's JSON types, plus JSON merge patches (ModelArts's PATCH of pools, RFC 7396). */
+const JSON_TYPES = [
+  "application/json",
+  "application/json-patch+json",
+  "application/vnd.api+json",
+  "application/csp-report",
+  "application/reports+json",
+  "application/merge-patch+json",
+];
+
 /** koa-body with every limit set to `bytes` (JSON, urlencoded, text). */
 function parserWithLimit(bytes: number, options: BodyParserOptions): ApiMiddleware {
   return koaBody({
@@ -20,6 +30,7 @@ function parserWithLimit(bytes: number, options: BodyParserOptions): ApiMiddlewa
     formLimit: bytes,
     textLimit: bytes,
     jsonStrict: false,
+    jsonTypes: JSON_TYPES,
     ...(options.deleteBodies
       ? {
           parsedMethods: [

@@ -27,6 +27,11 @@ import { liteServerRoutes } from "./lite-server-routes";
 import { osQuotaRoutes } from "./os-quota-routes";
 import { workspaceRoutes, workspaceUpkeep } from "./workspace-routes";
 import { appAuthRoutes, NO_SERVICES } from "./app-auth-routes";
+import { poolRoutes } from "./pool-routes";
+import { nodePoolRoutes } from "./node-pool-routes";
+import { poolUsageRoutes } from "./pool-usage-routes";
+import { poolRecordRoutes } from "./pool-record-routes";
+import { networkRoutes } from "./network-routes";
 
 /**
  * The Huawei ModelArts surface (docs/compat/modelarts.md): IAM-compatible identity under /v3 and
@@ -57,6 +62,11 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   trainingGroup(router, deps);
   liteServerRoutes(router, deps);
   appAuthRoutes(router, deps, NO_SERVICES);
+  poolUsageRoutes(router, deps);
+  poolRecordRoutes(router, deps);
+  networkRoutes(router, deps);
+  nodePoolRoutes(router, deps);
+  poolRoutes(router, deps);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,

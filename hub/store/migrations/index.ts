@@ -26,6 +26,7 @@ import { nodeCertificates } from "./022-node-certificates";
 import { tokenScopesAudit } from "./021-token-scopes-audit";
 import { nodeReservations } from "./027-node-reservations";
 import { appAuth } from "./023-app-auth";
+import { poolRecords } from "./025-pool-records";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -54,4 +55,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tokenScopesAudit,
   nodeReservations,
   appAuth,
+  poolRecords,
 ];
