@@ -8,6 +8,8 @@ import { ClusterService } from "./clusters";
 import type { FailurePolicy } from "./services/health";
 import { DesiredState } from "./desired";
 import { NodeDrains } from "./drain";
+import { NodeRemovals } from "./node-removal";
+import { NodeTaints } from "./node-taints";
 import { EventLog } from "./event-log";
 import { GroupService } from "./groups";
 import { ImageCatalog } from "./images";
@@ -100,6 +102,10 @@ export interface Core {
   jobTemplates: JobTemplateService;
   /** Cordons a node and moves its work elsewhere (evictions through the preemption path). */
   drains: NodeDrains;
+  /** Node taints the scheduler honours; a NoExecute taint evicts untolerated work. */
+  nodeTaints: NodeTaints;
+  /** Removes a node from its cluster: drains it and revokes its credential (ModelArts batch-delete). */
+  nodeRemovals: NodeRemovals;
   /** Who may do what, for every surface (docs/security.md, "Authorization model"). */
   authz: Authorizer;
 }
@@ -152,6 +158,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   const replicatedServices = new ReplicatedServiceService(store, clock, signals);
   const registryCredentials = new RegistryCredentialService(store, secretBox, clock);
   desired.addPullSecretResolver(REGISTRY_CREDENTIAL_PREFIX, (name) => registryCredentials.resolve(name));
+  const drains = new NodeDrains(store, nodes, preemptions, signals);
   const audit = new AuditLog(store.audit, clock);
   const authz = new Authorizer({
     find: (id) => store.quotaUnits.byId(id),
@@ -207,6 +214,8 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     eventLog: new EventLog(store),
     jobTemplates: new JobTemplateService(store, clock),
     authz,
-    drains: new NodeDrains(store, nodes, preemptions, signals),
+    drains,
+    nodeTaints: new NodeTaints(store, nodes, preemptions),
+    nodeRemovals: new NodeRemovals(store, nodes, drains, lifecycle, preemptions, clock),
   };
 }

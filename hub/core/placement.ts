@@ -144,6 +144,7 @@ export class PlacementLoop {
       },
       gpus: allocatableGpus(n).map((g) => g.uuid),
       used: used.get(n.id) ?? { cpuMilli: 0, memoryMiB: 0, gpus: new Set() },
+      taints: n.taints ?? [],
     }));
   }
 
@@ -196,6 +197,7 @@ export class PlacementLoop {
         cpuMilli: role.resources.cpuMilli,
         memoryMiB: role.resources.memoryMiB,
         gpu: role.resources.gpu,
+        tolerations: w.tolerations ?? [],
         unitId: w.quotaUnitId,
         poolId: w.nodePoolId,
         priority: w.priority,

@@ -1,3 +1,5 @@
+import type { Taint, Toleration } from "../core/taint-model";
+
 /**
  * The scheduler's input and output. It reads a snapshot and returns a plan; it does no I/O and
  * reads no clock, so placement is tested with hand-built snapshots (Nomad's rule).
@@ -17,6 +19,8 @@ export interface NodeView {
   gpus: readonly string[];
   /** What placed tasks already hold. */
   used: { cpuMilli: number; memoryMiB: number; gpus: ReadonlySet<string> };
+  /** The node's taints. @default none */
+  taints?: readonly Taint[];
 }
 
 export interface PendingTask {
@@ -31,6 +35,8 @@ export interface PendingTask {
   cpuMilli: number;
   memoryMiB: number;
   gpu: number;
+  /** Taints the task tolerates. @default none */
+  tolerations?: readonly Toleration[];
 }
 
 export interface Assignment {

@@ -25,6 +25,7 @@ import { eventRoutes } from "./event-routes";
 import { iamRoutes } from "./iam-routes";
 import { osQuotaRoutes } from "./os-quota-routes";
 import { workspaceRoutes, workspaceUpkeep } from "./workspace-routes";
+import { poolNodeRoutes } from "./pool-node-routes";
 
 /**
  * The Huawei ModelArts surface (docs/compat/modelarts.md): IAM-compatible identity under /v3 and
@@ -53,6 +54,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   specRoutes(router, deps);
   algorithmRoutes(router, deps);
   trainingGroup(router, deps);
+  poolNodeRoutes(router, deps);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,
