@@ -249,9 +249,13 @@ export class Reconciler {
       this.stopping.delete(c.containerId);
     }
     // The exit may have been reported already; report the stop explicitly so the hub hears it either way.
-    const stopped = this.statusOf({ ...c, state: "exited" });
-    const message = this.drainReason === null ? stopped.message : `node drained: ${this.drainReason}`;
-    this.report({ ...stopped, state: "stopped", message });
+    const status = this.statusOf({ ...c, state: "exited" });
+    this.report({ ...status, state: "stopped", message: this.stopMessage(status.message) });
+  }
+
+  /** A stop a drain made says why (the exit's own report and the explicit one alike). */
+  private stopMessage(message: string): string {
+    return this.drainReason === null ? message : `node drained: ${this.drainReason}`;
   }
 
   private statusOf(c: TaskContainer): TaskStatus {
@@ -269,7 +273,7 @@ export class Reconciler {
       containerId: c.containerId,
       ip: c.ip ?? "",
       ports: c.ports,
-      message: c.message ?? "",
+      message: state === "stopped" ? this.stopMessage(c.message ?? "") : (c.message ?? ""),
       startedAt: c.startedAt,
       finishedAt: c.finishedAt,
       gpuUuids: c.gpuUuids,
