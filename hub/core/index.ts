@@ -216,6 +216,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     authz,
     drains,
     nodeTaints: new NodeTaints(store, nodes, preemptions),
-    nodeRemovals: new NodeRemovals(store, nodes, drains, lifecycle, preemptions, clock),
+    nodeRemovals: new NodeRemovals(store, nodes, drains, lifecycle, clock),
   };
 }
