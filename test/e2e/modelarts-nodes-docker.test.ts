@@ -112,8 +112,12 @@ describe("e2e: ModelArts pool nodes on real Docker (lock, unlock, drain)", funct
         60_000,
         100,
       );
-    const waiting = await until("pending with a reason", (t) => t.state === "pending" && t.reason !== null);
-    assert.match(waiting.reason ?? "", /cordoned/);
+    // Once the scheduler has looked at it (before that: "waiting for the scheduler").
+    const waiting = await until(
+      "pending with the cordon reason",
+      (t) => t.state === "pending" && /cordoned/.test(t.reason ?? ""),
+    );
+    assert.equal(waiting.node, null);
     assert.deepEqual(await running(), [], "nothing started on a locked node");
 
     assert.equal(

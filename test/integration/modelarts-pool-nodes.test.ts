@@ -157,8 +157,13 @@ describe("integration: ModelArts pool nodes (/v2/{project_id}/pools/{pool}/nodes
     ]);
     assert.equal((await maCall<MaNode>(hub, "GET", `${POOL}/nodes/pn-a`)).body.spec.unschedulable, true);
     const id = await submit("locked", "pn-a");
-    const waiting = await waitTask(id, "a waiting reason", (t) => t.state === "pending" && t.reason !== null);
-    assert.match(waiting.reason ?? "", /cordoned/);
+    // Once the scheduler has looked at it (before that: "waiting for the scheduler").
+    const waiting = await waitTask(
+      id,
+      "the cordon reason",
+      (t) => t.state === "pending" && /cordoned/.test(t.reason ?? ""),
+    );
+    assert.equal(waiting.node, null);
 
     const unlock = await maCall(hub, "POST", `${POOL}/nodes/batch-unlock`, {
       nodeNames: ["pn-a"],
