@@ -52,6 +52,8 @@ export class Reconciler {
    * local record, which may be stale or missing, so nothing is stopped on its word.
    */
   private authoritative = false;
+  /** While a drain's pass runs: the hub's reason, put on each stop it reports. */
+  private drainReason: string | null = null;
 
   constructor(
     private readonly runtime: Runtime,
@@ -86,6 +88,20 @@ export class Reconciler {
     }
     this.record.save([...this.desired.values()]);
     return this.reconcile();
+  }
+
+  /**
+   * The hub drained this node (`Drain`, after the delta that took the evicted tasks away): stop
+   * now whatever is no longer desired, each within its stop grace, and report each stop with the
+   * hub's reason. Tasks the hub still wants here (a daemon set's) keep running.
+   */
+  async drain(reason: string): Promise<void> {
+    this.drainReason = reason;
+    try {
+      await this.reconcile();
+    } finally {
+      this.drainReason = null;
+    }
   }
 
   /** Every container of this node, as the hub should hear about it (for Hello). */
@@ -233,7 +249,13 @@ export class Reconciler {
       this.stopping.delete(c.containerId);
     }
     // The exit may have been reported already; report the stop explicitly so the hub hears it either way.
-    this.report({ ...this.statusOf({ ...c, state: "exited" }), state: "stopped" });
+    const status = this.statusOf({ ...c, state: "exited" });
+    this.report({ ...status, state: "stopped", message: this.stopMessage(status.message) });
+  }
+
+  /** A stop a drain made says why (the exit's own report and the explicit one alike). */
+  private stopMessage(message: string): string {
+    return this.drainReason === null ? message : `node drained: ${this.drainReason}`;
   }
 
   private statusOf(c: TaskContainer): TaskStatus {
@@ -251,7 +273,7 @@ export class Reconciler {
       containerId: c.containerId,
       ip: c.ip ?? "",
       ports: c.ports,
-      message: c.message ?? "",
+      message: state === "stopped" ? this.stopMessage(c.message ?? "") : (c.message ?? ""),
       startedAt: c.startedAt,
       finishedAt: c.finishedAt,
       gpuUuids: c.gpuUuids,

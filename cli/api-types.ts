@@ -50,6 +50,8 @@ export interface NodeJson {
   hardwareChangedAt?: string | null;
   /** An admin ran `corral node replace`; the next join takes the node over. */
   replacePending?: boolean;
+  /** Taints that keep untolerated work off the node (`corral node taint`). */
+  taints?: { key: string; value: string; effect: string }[];
   runtime?: { name: string; available: boolean; error: string | null; version: string | null } | null;
   hardware?: {
     cpu?: {

@@ -24,6 +24,7 @@ import * as nodeMetrics from "./commands/node/metrics";
 import * as nodeReplace from "./commands/node/replace";
 import * as nodeShow from "./commands/node/show";
 import * as nodeUncordon from "./commands/node/uncordon";
+import * as nodeTaint from "./commands/node/taint";
 import * as quotaList from "./commands/quota/list";
 import * as quotaSet from "./commands/quota/set";
 import * as tokenCreate from "./commands/token/create";
@@ -70,6 +71,7 @@ export function buildProgram(ctx: CliContext): Command {
   add(program, ctx, login, logout, events);
   const node = program.command("node").description("list and inspect nodes; label and cordon them");
   add(node, ctx, nodeList, nodeShow, nodeCordon, nodeDrain, nodeUncordon, nodeReplace, nodeMetrics);
+  add(node, ctx, nodeTaint);
   add(node.command("label").description("add or remove node labels"), ctx, nodeLabelAdd, nodeLabelRemove);
   const cluster = program.command("cluster").description("list clusters and label them");
   add(cluster, ctx, clusterList);

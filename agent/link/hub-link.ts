@@ -395,9 +395,16 @@ export class HubLink extends EventEmitter {
       case "tunnelRequest":
         if (this.identity) this.tunnels.handle(msg.body.value, this.identity.credential);
         return;
-      case "drain":
-        this.options.logger.info({ reason: msg.body.value.reason }, "hub asked this node to drain");
+      case "drain": {
+        // The hub's desired set stays the truth; Drain makes the stops happen now, with the reason.
+        const reason = msg.body.value.reason;
+        this.options.logger.info(
+          { reason },
+          "hub drained this node: stopping the tasks it no longer wants here",
+        );
+        void this.reconciler.drain(reason).then(() => this.emit("drained", reason));
         return;
+      }
       default:
         return;
     }

@@ -67,6 +67,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
   private readonly commits = new ImageCommits();
   private unsubscribe: (() => void) | null = null;
   private unsubscribeNodes: (() => void) | null = null;
+  private unsubscribeDrains: (() => void) | null = null;
 
   constructor(
     private readonly core: Core,
@@ -85,6 +86,10 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
         this.tunnels.nodeGone(nodeId, "node credential revoked (replace node)");
       }
     });
+    // A drain (native, ModelArts, a node removal) reaches the agent as `Drain` (issue 11).
+    this.unsubscribeDrains = core.signals.nodeDrained.on(({ nodeId, reason }) =>
+      this.sessions.get(nodeId)?.drain(reason),
+    );
   }
 
   /** The grpc-js service implementation. */
@@ -156,6 +161,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
     this.tunnels.close();
     this.unsubscribe?.();
     this.unsubscribeNodes?.();
+    this.unsubscribeDrains?.();
     for (const s of this.sessions.values()) s.end("hub shutting down");
     for (const p of this.pendingLogs.values()) {
       clearTimeout(p.timer);

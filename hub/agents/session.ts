@@ -79,6 +79,16 @@ export class AgentSession {
     });
   }
 
+  /**
+   * The node was drained: the new desired set goes out now (not on the next turn), then `Drain`
+   * with the reason, so the agent stops the evicted tasks at once and says why in their reports.
+   */
+  drain(reason: string): void {
+    if (!this.welcomed) return;
+    this.sendDelta();
+    this.send({ body: { $case: "drain", value: { reason } } });
+  }
+
   /** Ends the session from the hub's side (replaced by a newer one, or shutdown). */
   end(reason: string): void {
     if (this.closed) return;

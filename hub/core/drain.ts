@@ -29,6 +29,13 @@ export class NodeDrains {
   ) {}
 
   drain(node: Node, reason = "node drained"): DrainResult {
+    const result = this.evict(node, reason);
+    // After the commit: the agent hears the new desired set, then why (hub/agents/gateway.ts).
+    this.signals.nodeDrained.emit({ nodeId: node.id, reason });
+    return result;
+  }
+
+  private evict(node: Node, reason: string): DrainResult {
     return this.store.transaction(() => {
       const cordoned = this.nodes.setSchedulable(node, false);
       let evicted = 0;

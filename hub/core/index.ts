@@ -11,6 +11,8 @@ import type { FailurePolicy } from "./services/health";
 import { DesiredState } from "./desired";
 import { NodeDrains } from "./drain";
 import { NodeReservations } from "./node-reservations";
+import { NodeRemovals } from "./node-removal";
+import { NodeTaints } from "./node-taints";
 import { EventLog } from "./event-log";
 import { GroupService } from "./groups";
 import { ImageCatalog } from "./images";
@@ -107,6 +109,10 @@ export interface Core {
   drains: NodeDrains;
   /** Nodes leased whole to one user (ModelArts Lite Servers); the scheduler honours them. */
   nodeReservations: NodeReservations;
+  /** Node taints the scheduler honours; a NoExecute taint evicts untolerated work. */
+  nodeTaints: NodeTaints;
+  /** Removes a node from its cluster: drains it and revokes its credential (ModelArts batch-delete). */
+  nodeRemovals: NodeRemovals;
   /** Who may do what, for every surface (docs/security.md, "Authorization model"). */
   authz: Authorizer;
   /** Records kept about a cluster: a resource pool's tags, plug-ins, node config; networks (025). */
@@ -161,6 +167,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   const replicatedServices = new ReplicatedServiceService(store, clock, signals);
   const registryCredentials = new RegistryCredentialService(store, secretBox, clock);
   desired.addPullSecretResolver(REGISTRY_CREDENTIAL_PREFIX, (name) => registryCredentials.resolve(name));
+  const drains = new NodeDrains(store, nodes, preemptions, signals);
   const audit = new AuditLog(store.audit, clock);
   const authz = new Authorizer({
     find: (id) => store.quotaUnits.byId(id),
@@ -217,15 +224,10 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     eventLog: new EventLog(store),
     jobTemplates: new JobTemplateService(store, clock),
     authz,
-    drains: new NodeDrains(store, nodes, preemptions, signals),
-    nodeReservations: new NodeReservations(
-      store,
-      nodes,
-      new NodeDrains(store, nodes, preemptions, signals),
-      preemptions,
-      clock,
-      signals,
-    ),
+    drains,
+    nodeReservations: new NodeReservations(store, nodes, drains, preemptions, clock, signals),
     clusterRecords: new ClusterRecords(store, clock),
+    nodeTaints: new NodeTaints(store, nodes, preemptions),
+    nodeRemovals: new NodeRemovals(store, nodes, drains, lifecycle, clock),
   };
 }

@@ -2,6 +2,7 @@
  * The one core model every API surface translates (docs/architecture.md §2). Times are Unix milliseconds;
  * CPU in millicores, memory in MiB, GPUs as device counts (a MIG slice is one device).
  */
+import type { Taint, Toleration } from "./taint-model";
 
 export interface User {
   id: string;
@@ -164,6 +165,10 @@ export interface Node {
   allowedLabels?: string[] | null;
   /** When the agent last reported different GPUs (UUIDs or count) or memory total; null: never. */
   hardwareChangedAt?: number | null;
+  /** Taints that keep untolerated work off the node (taint-model.ts). @default [] */
+  taints?: Taint[];
+  /** When an admin removed the node (its credential revoked); absent: a member of its cluster. */
+  removedAt?: number | null;
 }
 
 /**
@@ -384,6 +389,8 @@ export interface Workload {
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
+  /** Node taints its tasks tolerate (taint-model.ts). @default [] (none) */
+  tolerations?: Toleration[];
 }
 
 export type TaskState =

@@ -7,6 +7,7 @@ import { partitionLabels } from "./label-allowance";
 import { checkLabel, withLabel, withoutLabel } from "./labels";
 import type { Node, NodeHardware, NodeMetrics, NodeStatus, RuntimeInfo } from "./model";
 import type { Store } from "./repositories";
+import type { Taint } from "./taint-model";
 import { digestsEqual, newId, newSecret, sha256 } from "./secrets";
 import type { CoreSignals } from "./signals";
 
@@ -94,6 +95,8 @@ export class NodeService {
         );
       }
       node = { ...node, credentialHash: sha256(secret), allowedLabels };
+      // A node an admin removed joins again as a fresh member of its cluster.
+      if (node.removedAt) node = { ...node, removedAt: null, schedulable: true };
       this.store.nodes.update(node);
     } else {
       node = {
@@ -263,6 +266,7 @@ export class NodeService {
 
   list(filter: { clusterId?: string } = {}): Node[] {
     return [...this.nodes.values()]
+      .filter((n) => !n.removedAt)
       .filter((n) => filter.clusterId === undefined || n.clusterId === filter.clusterId)
       .sort((a, b) => a.name.localeCompare(b.name) || a.clusterId.localeCompare(b.clusterId));
   }
@@ -288,7 +292,7 @@ export class NodeService {
     if (byId) return byId;
     const clusterId = clusterName === undefined ? undefined : this.clusters.get(clusterName).id;
     const matches = [...this.nodes.values()].filter(
-      (n) => n.name === nameOrId && (clusterId === undefined || n.clusterId === clusterId),
+      (n) => n.name === nameOrId && !n.removedAt && (clusterId === undefined || n.clusterId === clusterId),
     );
     if (matches.length === 0) throw new NotFoundError("node", nameOrId);
     if (matches.length > 1) {
@@ -310,6 +314,23 @@ export class NodeService {
     const saved = this.save({ ...node, schedulable });
     if (schedulable) this.signals.schedulingNeeded.emit(`node ${node.id} uncordoned`);
     return saved;
+  }
+
+  /** Replaces the node's taints (checked by core/taints.ts; NodeTaints evicts for NoExecute). */
+  setTaints(node: Node, taints: Taint[]): Node {
+    return this.save({ ...node, taints });
+  }
+
+  /**
+   * Removes the node from its cluster (ModelArts batch-delete): its credential and client
+   * certificates stop working at once (nodeChanged: the gateway drops its session) and it leaves
+   * every list; byId still finds it for the history of tasks that ran there. A later join with a
+   * valid token brings it back as a fresh member.
+   */
+  remove(node: Node): Node {
+    const now = this.clock.now();
+    this.store.nodeCertificates.revokeForNode(node.id, now);
+    return this.save({ ...node, credentialHash: REPLACE_PENDING, schedulable: false, removedAt: now });
   }
 
   private proves(node: Node, proof: string | undefined): boolean {

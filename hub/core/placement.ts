@@ -146,6 +146,7 @@ export class PlacementLoop {
       gpus: allocatableGpus(n).map((g) => g.uuid),
       used: used.get(n.id) ?? { cpuMilli: 0, memoryMiB: 0, gpus: new Set() },
       reservedFor: reservedFor.get(n.id) ?? null,
+      taints: n.taints ?? [],
     }));
   }
 
@@ -204,6 +205,7 @@ export class PlacementLoop {
         cpuMilli: role.resources.cpuMilli,
         memoryMiB: role.resources.memoryMiB,
         gpu: role.resources.gpu,
+        tolerations: w.tolerations ?? [],
         unitId: w.quotaUnitId,
         poolId: w.nodePoolId,
         priority: w.priority,

@@ -25,4 +25,6 @@ export class CoreSignals {
   readonly schedulingNeeded = new Signal<string>();
   /** A node's labels changed (the gateway tells a connected agent). */
   readonly nodeChanged = new Signal<string>();
+  /** A node was drained (the gateway sends its agent `Drain` with the reason). */
+  readonly nodeDrained = new Signal<{ nodeId: string; reason: string }>();
 }

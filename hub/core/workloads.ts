@@ -18,6 +18,7 @@ import { DEFAULT_WORKLOAD_LIMITS, WorkloadGate, type WorkloadLimits } from "./wo
 import { newId } from "./secrets";
 import type { CoreSignals } from "./signals";
 import type { TaskLifecycle } from "./task-lifecycle";
+import { checkTolerations } from "./taints";
 import { checkVolumes } from "./volumes";
 import { checkLeaseMs, requireInteractive, WorkloadLeases } from "./workload-leases";
 import { isTerminalWorkloadState } from "./workload-state";
@@ -33,6 +34,8 @@ export interface NewWorkload {
   kind?: WorkloadKind;
   cluster?: string | null;
   nodeSelector?: string[];
+  /** Node taints the tasks tolerate (checked by checkTolerations). @default none */
+  tolerations?: readonly unknown[];
   roles: TaskRole[];
   gang?: boolean;
   disconnectTimeoutSec?: number;
@@ -99,6 +102,7 @@ export class WorkloadService {
     for (const [i, l] of (input.nodeSelector ?? []).entries())
       checkName(`nodeSelector[${i}]`, l, MAX_LABEL_LENGTH);
     checkVolumes(input.roles);
+    const tolerations = checkTolerations(input.tolerations ?? []);
     if (input.leaseMs !== undefined) {
       if (input.kind !== "interactive")
         throw new ValidationError("lease", "only interactive workloads take a lease");
@@ -150,6 +154,7 @@ export class WorkloadService {
       createdAt: now,
       updatedAt: now,
       finishedAt: null,
+      ...(tolerations.length > 0 ? { tolerations } : {}),
     };
     const tasks: Task[] = roles.flatMap((role) =>
       Array.from({ length: role.instances }, (_, index): Task => ({

@@ -1,4 +1,11 @@
 import type { Assignment, NodeView, PendingTask, Plan } from "./snapshot";
+import { taintText, untolerated } from "./taints";
+
+/** Taint effects that keep a task off a node, and the one that only makes the node a last resort. */
+const HARD_EFFECTS = ["NoSchedule", "NoExecute"] as const;
+const SOFT_EFFECTS = ["PreferNoSchedule"] as const;
+/** Score penalty of an avoided node: larger than any free-capacity difference. */
+const AVOID = 1e12;
 
 interface Free {
   cpuMilli: number;
@@ -109,6 +116,13 @@ function choose(nodes: readonly NodeView[], free: Map<string, Free>, task: Pendi
   if (candidates.length === 0) {
     return `every usable node of ${of} is reserved as a Lite Server: only its holder's jobs pinned to it run there`;
   }
+  // Taints the task does not tolerate (taints.ts): NoSchedule and NoExecute keep it off the node.
+  const repelling = candidates.map((n) => untolerated(n.taints, task.tolerations, HARD_EFFECTS)[0]);
+  candidates = candidates.filter((_, i) => repelling[i] === undefined);
+  if (candidates.length === 0) {
+    const first = repelling.find((t) => t !== undefined);
+    return `every ready node of ${of} has a taint the task does not tolerate (${first ? taintText(first) : ""})`;
+  }
   const matching = candidates.length;
   const short = { cpu: 0, memory: 0, gpu: 0 };
   const fits = candidates.filter((n) => {
@@ -131,7 +145,9 @@ function choose(nodes: readonly NodeView[], free: Map<string, Free>, task: Pendi
   }
   const score = (n: NodeView): number => {
     const f = free.get(n.id) as Free;
-    return task.gpu > 0 ? -(f.gpus.length - task.gpu) : f.cpuMilli - task.cpuMilli + f.memoryMiB / 1024;
+    const fit = task.gpu > 0 ? -(f.gpus.length - task.gpu) : f.cpuMilli - task.cpuMilli + f.memoryMiB / 1024;
+    // A PreferNoSchedule taint the task does not tolerate ranks the node below every other fit.
+    return untolerated(n.taints, task.tolerations, SOFT_EFFECTS).length > 0 ? fit - AVOID : fit;
   };
   // Highest score wins; ties go to the name so placement is deterministic.
   return fits.reduce((best, n) => {

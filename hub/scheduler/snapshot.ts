@@ -1,3 +1,5 @@
+import type { Taint, Toleration } from "../core/taint-model";
+
 /**
  * The scheduler's input and output. It reads a snapshot and returns a plan; it does no I/O and
  * reads no clock, so placement is tested with hand-built snapshots (Nomad's rule).
@@ -22,6 +24,8 @@ export interface NodeView {
    * user's tasks pinned to it are placed there. null or absent: not reserved.
    */
   reservedFor?: string | null;
+  /** The node's taints. @default none */
+  taints?: readonly Taint[];
 }
 
 export interface PendingTask {
@@ -38,6 +42,8 @@ export interface PendingTask {
   gpu: number;
   /** User id of the workload's owner (checked against a node's `reservedFor`); null/absent: unknown. */
   ownerId?: string | null;
+  /** Taints the task tolerates. @default none */
+  tolerations?: readonly Toleration[];
 }
 
 export interface Assignment {

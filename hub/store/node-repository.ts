@@ -21,6 +21,8 @@ interface NodeRow {
   metrics: string | null;
   allowed_labels: string | null;
   hardware_changed_at: number | null;
+  taints: string;
+  removed_at: number | null;
 }
 
 const toNode = (r: NodeRow): Node => ({
@@ -42,6 +44,9 @@ const toNode = (r: NodeRow): Node => ({
   // Optional fields (issue 13): absent when NULL, so nodes read back as they were written.
   ...(r.allowed_labels === null ? {} : { allowedLabels: parseJson<string[] | null>(r.allowed_labels, null) }),
   ...(r.hardware_changed_at === null ? {} : { hardwareChangedAt: r.hardware_changed_at }),
+  // Issue 11: absent when empty / NULL, as above.
+  ...(r.taints === "[]" ? {} : { taints: parseJson(r.taints, []) }),
+  ...(r.removed_at === null ? {} : { removedAt: r.removed_at }),
 });
 
 const params = (n: Node) => ({
@@ -62,6 +67,8 @@ const params = (n: Node) => ({
   metrics: n.metrics && JSON.stringify(n.metrics),
   allowed_labels: n.allowedLabels ? JSON.stringify(n.allowedLabels) : null,
   hardware_changed_at: n.hardwareChangedAt ?? null,
+  taints: JSON.stringify(n.taints ?? []),
+  removed_at: n.removedAt ?? null,
 });
 
 /** Samples older than this are pruned when new ones are written. @default 24 h */
@@ -70,15 +77,18 @@ const METRIC_HISTORY_MS = 24 * 3600 * 1000;
 export function nodeRepository(db: Db): NodeRepository {
   const insert = db.prepare(
     `INSERT INTO nodes (id, name, cluster_id, labels, status, schedulable, agent_version, address, hardware, runtime,
-       credential_hash, last_seen_at, status_changed_at, created_at, metrics, allowed_labels, hardware_changed_at)
+       credential_hash, last_seen_at, status_changed_at, created_at, metrics, allowed_labels, hardware_changed_at,
+       taints, removed_at)
      VALUES (@id, @name, @cluster_id, @labels, @status, @schedulable, @agent_version, @address, @hardware, @runtime,
-       @credential_hash, @last_seen_at, @status_changed_at, @created_at, @metrics, @allowed_labels, @hardware_changed_at)`,
+       @credential_hash, @last_seen_at, @status_changed_at, @created_at, @metrics, @allowed_labels, @hardware_changed_at,
+       @taints, @removed_at)`,
   );
   const update = db.prepare(
     `UPDATE nodes SET name=@name, cluster_id=@cluster_id, labels=@labels, status=@status, schedulable=@schedulable,
        agent_version=@agent_version, address=@address, hardware=@hardware, runtime=@runtime,
        credential_hash=@credential_hash, last_seen_at=@last_seen_at, status_changed_at=@status_changed_at,
-       metrics=@metrics, allowed_labels=@allowed_labels, hardware_changed_at=@hardware_changed_at
+       metrics=@metrics, allowed_labels=@allowed_labels, hardware_changed_at=@hardware_changed_at,
+       taints=@taints, removed_at=@removed_at
      WHERE id=@id`,
   );
   const list = db.prepare("SELECT * FROM nodes ORDER BY name");

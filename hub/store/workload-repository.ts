@@ -28,6 +28,7 @@ interface WorkloadRow {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+  tolerations: string;
 }
 
 const toWorkload = (r: WorkloadRow): Workload => ({
@@ -57,6 +58,8 @@ const toWorkload = (r: WorkloadRow): Workload => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   finishedAt: r.finished_at,
+  // Issue 11: absent when empty, so workloads read back as they were written.
+  ...(r.tolerations === "[]" ? {} : { tolerations: parseJson(r.tolerations, []) }),
 });
 
 const params = (w: Workload) => ({
@@ -84,23 +87,25 @@ const params = (w: Workload) => ({
   created_at: w.createdAt,
   updated_at: w.updatedAt,
   finished_at: w.finishedAt,
+  tolerations: JSON.stringify(w.tolerations ?? []),
 });
 
 export function workloadRepository(db: Db): WorkloadRepository {
   const insert = db.prepare(
     `INSERT INTO workloads (id, name, owner, kind, cluster_id, node_selector, roles, gang, disconnect_timeout_sec,
        stop_grace_sec, state, ending, meta, quota_unit_id, node_pool_id, priority, preemptible, max_job_attempts, job_attempt, created_at,
-       updated_at, finished_at, lease_ms, lease_expires_at)
+       updated_at, finished_at, lease_ms, lease_expires_at, tolerations)
      VALUES (@id, @name, @owner, @kind, @cluster_id, @node_selector, @roles, @gang, @disconnect_timeout_sec,
        @stop_grace_sec, @state, @ending, @meta, @quota_unit_id, @node_pool_id, @priority, @preemptible, @max_job_attempts,
-       @job_attempt, @created_at, @updated_at, @finished_at, @lease_ms, @lease_expires_at)`,
+       @job_attempt, @created_at, @updated_at, @finished_at, @lease_ms, @lease_expires_at, @tolerations)`,
   );
   const update = db.prepare(
     `UPDATE workloads SET name=@name, owner=@owner, kind=@kind, cluster_id=@cluster_id, node_selector=@node_selector,
        roles=@roles, gang=@gang, disconnect_timeout_sec=@disconnect_timeout_sec, stop_grace_sec=@stop_grace_sec,
        state=@state, ending=@ending, meta=@meta, quota_unit_id=@quota_unit_id, node_pool_id=@node_pool_id,
        priority=@priority, preemptible=@preemptible, max_job_attempts=@max_job_attempts, job_attempt=@job_attempt,
-       updated_at=@updated_at, finished_at=@finished_at, lease_ms=@lease_ms, lease_expires_at=@lease_expires_at
+       updated_at=@updated_at, finished_at=@finished_at, lease_ms=@lease_ms, lease_expires_at=@lease_expires_at,
+       tolerations=@tolerations
      WHERE id=@id`,
   );
   const byId = db.prepare("SELECT * FROM workloads WHERE id = ?");

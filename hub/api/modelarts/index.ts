@@ -32,6 +32,7 @@ import { nodePoolRoutes } from "./node-pool-routes";
 import { poolUsageRoutes } from "./pool-usage-routes";
 import { poolRecordRoutes } from "./pool-record-routes";
 import { networkRoutes } from "./network-routes";
+import { poolNodeRoutes } from "./pool-node-routes";
 
 /**
  * The Huawei ModelArts surface (docs/compat/modelarts.md): IAM-compatible identity under /v3 and
@@ -67,6 +68,7 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   networkRoutes(router, deps);
   nodePoolRoutes(router, deps);
   poolRoutes(router, deps);
+  poolNodeRoutes(router, deps);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,

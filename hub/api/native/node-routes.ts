@@ -1,4 +1,5 @@
 import type Router from "@koa/router";
+import { z } from "zod";
 import type { Core } from "../../core";
 import type { Node } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
@@ -7,6 +8,9 @@ import { adminOnly } from "../middleware/authorize";
 import { input, validate } from "../middleware/validate";
 import { presentNode, presentNodeMetrics } from "./presenters";
 import { ClusterQuery, LabelBody, NodeLabelParams, NodeMetricsQuery, NodeParams } from "./schemas";
+
+/** PUT /nodes/:node/taints: [{key, value, effect NoSchedule|PreferNoSchedule|NoExecute}] (core/taints.ts checks). */
+const TaintsBody = z.object({ taints: z.array(z.unknown()).max(64, "at most 64 taints") });
 
 export function nodeRoutes(router: Router<ApiState>, core: Core): void {
   const present = (nodes: Node[]) => {
@@ -62,6 +66,11 @@ export function nodeRoutes(router: Router<ApiState>, core: Core): void {
   // Revokes the node's credential and lets the next join with a valid token take the node over once.
   router.post("/nodes/:node/replace", ...admin, nodeParams, inCluster, (ctx) => {
     ctx.body = one(core.nodes.replace(node(ctx)));
+  });
+  // Replaces the node's taints; a NoExecute taint evicts the running tasks that do not tolerate it.
+  router.put("/nodes/:node/taints", ...admin, nodeParams, inCluster, validate(TaintsBody), (ctx) => {
+    const result = core.nodeTaints.set(node(ctx), input(ctx, TaintsBody).taints);
+    ctx.body = { ...one(result.node), evicted: result.evicted };
   });
   router.post("/nodes/:node/uncordon", ...admin, nodeParams, inCluster, (ctx) => {
     ctx.body = one(core.nodes.setSchedulable(node(ctx), true));

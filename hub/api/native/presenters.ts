@@ -39,6 +39,7 @@ export function presentNode(
     allowedLabels: node.allowedLabels ?? null,
     hardwareChangedAt: iso(node.hardwareChangedAt ?? null),
     replacePending: isReplacePending(node),
+    taints: node.taints ?? [],
   };
 }
 
@@ -115,6 +116,7 @@ export function presentWorkload(
     volumes: main?.volumes ?? [],
     lease: w.lease && { durationSec: w.lease.durationMs / 1000, expiresAt: iso(w.lease.expiresAt) },
     nodeSelector: w.nodeSelector,
+    tolerations: w.tolerations ?? [],
     cluster: clusterName,
     roles: w.roles.map((r) => ({
       name: r.name,

@@ -78,6 +78,8 @@ export const WorkloadBody = z.object({
       }
     }),
   nodeSelector: z.array(z.string().min(1)).default([]),
+  /** Node taints the tasks tolerate: [{key, operator Equal|Exists, value, effect}] (core/taints.ts). */
+  tolerations: z.array(z.unknown()).max(64).optional(),
   cluster: z.string().min(1).optional(),
   retries: z.number().int().min(0).max(100).default(0),
   gang: z.boolean().default(false),

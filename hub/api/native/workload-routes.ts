@@ -59,6 +59,7 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
       owner: user.username,
       cluster: b.cluster ?? null,
       nodeSelector: b.nodeSelector,
+      ...(b.tolerations ? { tolerations: b.tolerations } : {}),
       gang: b.gang,
       disconnectTimeoutSec: b.disconnectTimeoutSec,
       stopGraceSec: b.stopGraceSec,

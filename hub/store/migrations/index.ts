@@ -27,6 +27,7 @@ import { tokenScopesAudit } from "./021-token-scopes-audit";
 import { nodeReservations } from "./027-node-reservations";
 import { appAuth } from "./023-app-auth";
 import { poolRecords } from "./025-pool-records";
+import { nodeTaints } from "./026-node-taints";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -56,4 +57,5 @@ export const MIGRATIONS: readonly Migration[] = [
   nodeReservations,
   appAuth,
   poolRecords,
+  nodeTaints,
 ];
