@@ -2,6 +2,7 @@ import { AccessKeyService } from "./access-keys";
 import { ArtifactService } from "./artifacts";
 import { AuditLog } from "./audit";
 import { AuthService } from "./auth";
+import { AllocationLedger, trackAllocations } from "./allocation";
 import { Authorizer } from "./authz/authorizer";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
@@ -102,6 +103,8 @@ export interface Core {
   drains: NodeDrains;
   /** Who may do what, for every surface (docs/security.md, "Authorization model"). */
   authz: Authorizer;
+  /** What placed tasks hold on each node, kept current by every task write (reads and scheduler). */
+  allocations: AllocationLedger;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -122,9 +125,12 @@ export type CoreOptions = NodeServiceOptions & {
 };
 
 export function createCore(store: Store, clock: Clock, options: CoreOptions): Core {
+  // Every service gets the tracked store, so every task write keeps the ledger current.
+  const allocations = new AllocationLedger(store);
+  store = trackAllocations(store, allocations);
   const signals = new CoreSignals();
   const clusters = new ClusterService(store, clock);
-  const nodes = new NodeService(store, clusters, clock, signals, options);
+  const nodes = new NodeService(store, clusters, clock, signals, options, allocations);
   const lifecycle = new TaskLifecycle(store, nodes, clock, signals, {
     ...DEFAULT_RESTART_BACKOFF,
     initialMs: options.restartBackoffMs ?? DEFAULT_RESTART_BACKOFF.initialMs,
@@ -208,5 +214,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     jobTemplates: new JobTemplateService(store, clock),
     authz,
     drains: new NodeDrains(store, nodes, preemptions, signals),
+    allocations,
   };
 }

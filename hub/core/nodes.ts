@@ -1,4 +1,4 @@
-import { allocationsByNode, type NodeAllocation } from "./allocation";
+import type { AllocationLedger, NodeAllocation } from "./allocation";
 import type { Clock } from "./clock";
 import type { ClusterService } from "./clusters";
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
@@ -9,6 +9,17 @@ import type { Node, NodeHardware, NodeMetrics, NodeStatus, RuntimeInfo } from ".
 import type { Store } from "./repositories";
 import { digestsEqual, newId, newSecret, sha256 } from "./secrets";
 import type { CoreSignals } from "./signals";
+
+/** Where a node sits in list()'s order: by name, then cluster id (unique per node). */
+export interface NodeOrderKey {
+  name: string;
+  clusterId: string;
+}
+
+const collator = new Intl.Collator();
+/** list()'s order (String#localeCompare's, through one Collator: the same order, much cheaper). */
+export const compareNodeOrder = (a: NodeOrderKey, b: NodeOrderKey): number =>
+  collator.compare(a.name, b.name) || collator.compare(a.clusterId, b.clusterId);
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
 
@@ -46,6 +57,8 @@ export class NodeService {
   private readonly dirtyLiveness = new Set<string>();
   private readonly pendingMetrics = new Map<string, NodeMetrics>();
   private readonly lastStoredSample = new Map<string, number>();
+  /** Node ids in list() order (sorted()). */
+  private order: string[] = [];
 
   constructor(
     private readonly store: Store,
@@ -53,6 +66,8 @@ export class NodeService {
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
     private readonly options: NodeServiceOptions,
+    /** What placed tasks hold per node (createCore passes the core's tracked ledger). */
+    private readonly ledger: AllocationLedger,
   ) {
     const now = clock.now();
     for (const node of store.nodes.list()) {
@@ -262,14 +277,56 @@ export class NodeService {
   }
 
   list(filter: { clusterId?: string } = {}): Node[] {
-    return [...this.nodes.values()]
-      .filter((n) => filter.clusterId === undefined || n.clusterId === filter.clusterId)
-      .sort((a, b) => a.name.localeCompare(b.name) || a.clusterId.localeCompare(b.clusterId));
+    return this.sorted().filter((n) => filter.clusterId === undefined || n.clusterId === filter.clusterId);
+  }
+
+  /**
+   * At most `limit` nodes of list()'s order that come after `after` (from the first when null),
+   * and whether more follow: a page of a walk that sees every node once, joins during the walk
+   * included when they sort after the page already read (a node's name and cluster never change).
+   */
+  listAfter(
+    after: NodeOrderKey | null,
+    limit: number,
+    filter: { clusterId?: string } = {},
+  ): { items: Node[]; more: boolean } {
+    const all = this.sorted();
+    let i = 0;
+    if (after) {
+      // First node ordered after the key (binary search: the order is total, (name, cluster) is unique).
+      let hi = all.length;
+      while (i < hi) {
+        const mid = (i + hi) >>> 1;
+        if (compareNodeOrder(all[mid] as Node, after) <= 0) i = mid + 1;
+        else hi = mid;
+      }
+    }
+    const items: Node[] = [];
+    for (; i < all.length; i++) {
+      const n = all[i] as Node;
+      if (filter.clusterId !== undefined && n.clusterId !== filter.clusterId) continue;
+      if (items.length === limit) return { items, more: true };
+      items.push(n);
+    }
+    return { items, more: false };
+  }
+
+  /** Every node by name, then cluster id; the order is recomputed only when a node joins. */
+  private sorted(): Node[] {
+    // Nodes are never removed and a node's name and cluster never change: a new size is a join.
+    if (this.order.length !== this.nodes.size)
+      this.order = [...this.nodes.values()].sort(compareNodeOrder).map((n) => n.id);
+    return this.order.map((id) => this.nodes.get(id) as Node);
   }
 
   /** What placed tasks hold on each node (CPU, memory, GPU UUIDs), by node id; idle nodes absent. */
   allocations(): Map<string, NodeAllocation> {
-    return allocationsByNode(this.store);
+    return this.ledger.snapshot();
+  }
+
+  /** What placed tasks hold on one node now (zeros when idle); O(1), from the allocation ledger. */
+  allocationOf(nodeId: string): Readonly<NodeAllocation> {
+    return this.ledger.of(nodeId);
   }
 
   byId(id: string): Node {

@@ -99,6 +99,8 @@ export interface WorkloadQuery {
   owner?: string;
   states?: string[];
   limit?: number;
+  /** Only workloads after this one in the list's order (newest first: createdAt, then id, both descending). */
+  after?: { createdAt: number; id: string };
 }
 
 export interface WorkloadRepository {
@@ -121,6 +123,8 @@ export interface TaskRepository {
   /** Tasks in one of `states`. */
   byStates(states: readonly string[]): Task[];
   byNode(nodeId: string, states: readonly string[]): Task[];
+  /** The tasks of each workload in `workloadIds` (one query; ordered by workload, role, index). */
+  byWorkloads(workloadIds: readonly string[]): Task[];
 }
 
 export interface EventRepository {

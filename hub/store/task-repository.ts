@@ -113,6 +113,20 @@ export function taskRepository(db: Db): TaskRepository {
           )
           .all(...states) as TaskRow[]
       ).map(toTask),
+    // Chunks stay well under SQLite's bound-parameter limit (32766).
+    byWorkloads: (ids) => {
+      const out: Task[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const rows = db
+          .prepare(
+            `SELECT * FROM tasks WHERE workload_id IN (${inList(chunk.length)}) ORDER BY workload_id, role, idx`,
+          )
+          .all(...chunk) as TaskRow[];
+        for (const r of rows) out.push(toTask(r));
+      }
+      return out;
+    },
     byNode: (nodeId, states) =>
       (
         db

@@ -134,8 +134,13 @@ export function workloadRepository(db: Db): WorkloadRepository {
         where.push(`state IN (${q.states.map(() => "?").join(",")})`);
         args.push(...q.states);
       }
+      if (q.after !== undefined) {
+        // The range on created_at lets SQLite seek in the (…, created_at, id) indexes (028), read backwards.
+        where.push("created_at <= ? AND (created_at < ? OR id < ?)");
+        args.push(q.after.createdAt, q.after.createdAt, q.after.id);
+      }
       const sql = `SELECT * FROM workloads ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY created_at DESC, id ${q.limit !== undefined ? "LIMIT ?" : ""}`;
+        ORDER BY created_at DESC, id DESC ${q.limit !== undefined ? "LIMIT ?" : ""}`;
       if (q.limit !== undefined) args.push(q.limit);
       return (db.prepare(sql).all(...args) as WorkloadRow[]).map(toWorkload);
     },
