@@ -138,13 +138,22 @@ export async function seedPaiJobs(
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const res = await fetch(`${httpUrl}/api/v2/jobs`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "text/yaml" },
-        body: paiJob(`pai-${i}`),
-      });
-      if (res.status !== 202) throw new Error(`OpenPAI submit ${i}: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer().catch(() => undefined);
+      for (let attempt = 1; ; attempt++) {
+        // A kept-alive connection the server closes as it is reused resets: send again (409: it
+        // arrived the first time).
+        const res = await fetch(`${httpUrl}/api/v2/jobs`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "text/yaml" },
+          body: paiJob(`pai-${i}`),
+        }).catch((err: unknown) => {
+          if (attempt >= 3) throw err;
+          return null;
+        });
+        if (!res) continue;
+        const text = await res.text();
+        if (res.status === 202 || (res.status === 409 && attempt > 1)) break;
+        throw new Error(`OpenPAI submit ${i}: ${res.status} ${text}`);
+      }
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));

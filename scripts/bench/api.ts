@@ -4,7 +4,8 @@
  *
  * One hub (startHub: SQLite in a temp dir, loopback ports) seeded through core with N ready nodes
  * (join + Hello + ready; no agent processes, see api-seed.ts) and M one-task workloads (a tenth of
- * them submitted through OpenPAI's POST /api/v2/jobs), placed by the hub's own scheduler. Then,
+ * them submitted through OpenPAI's POST /api/v2/jobs), placed by the hub's own scheduler (no
+ * agent starts them: they stay assigned, holding their node's resources). Then,
  * for each read, autocannon (in a worker thread) hits the hub and then a bare Koa + @koa/router
  * server answering the same JSON body (parsed once from the hub's answer, serialised per request
  * as Koa does): req/s, p50 and p99. A bare `{ok: true}` answer is measured once too, the figure
@@ -127,8 +128,9 @@ async function main(): Promise<void> {
     let t = performance.now();
     seedNodes(hub.core, o.nodes);
     const pai = Math.floor(o.workloads / 10);
-    seedWorkloads(hub.core, o.workloads - pai);
+    // OpenPAI's first (HTTP: the scheduler runs between them), then core's in one go.
     await seedPaiJobs(hub.httpUrl, token, pai);
+    seedWorkloads(hub.core, o.workloads - pai);
     const seedS = (performance.now() - t) / 1000;
     t = performance.now();
     let placed = 0;
