@@ -11,7 +11,7 @@ import type { GpuDevice, NodeHardware } from "../../hub/core/model";
 const GPUS_PER_NODE = 4;
 const GPU_EVERY = 4;
 /** Owners the workloads are spread over (submit checks the owner's live tasks, O(their workloads)). */
-const OWNERS = 100;
+const OWNERS = 1000;
 
 const gpus = (node: number): GpuDevice[] =>
   Array.from({ length: GPUS_PER_NODE }, (_, i) => ({

@@ -76,7 +76,11 @@ export function jobRoutes(
     const viewer = caller(ctx).user;
     if (isNewestFirstPage(q)) {
       // The default order: read newest first until the page is full, present only the page.
-      const page = pageNewestFirst(jobs.newestFirst(viewer), (w) => presentListItem(c, w, []), q);
+      const page = pageNewestFirst(
+        jobs.newestFirst(viewer, q.offset + q.limit + 1),
+        (w) => presentListItem(c, w, []),
+        q,
+      );
       const tasks = core.workloads.tasksOf(page.map((w) => w.id));
       ctx.body = page.map((w) => presentListItem(c, w, tasks.get(w.id) ?? []));
       return;

@@ -166,10 +166,14 @@ export class Jobs {
     return this.core.workloads.list().filter((w) => !jobMeta(w)?.deleted && this.visible(w, viewer));
   }
 
-  /** list()'s jobs newest first (ties by id, descending), read from core in batches as iterated. */
-  *newestFirst(viewer: User | null, batch = 500): Generator<Workload> {
+  /**
+   * list()'s jobs newest first (ties by id, descending), read from core in batches as iterated:
+   * `first` workloads (what the caller expects to need), then 500 at a time.
+   */
+  *newestFirst(viewer: User | null, first = 500): Generator<Workload> {
     let after: { createdAt: number; id: string } | undefined;
-    for (;;) {
+    let batch = Math.max(1, Math.min(first, 500));
+    for (; ; batch = 500) {
       const ws = this.core.workloads.list({ limit: batch, after });
       for (const w of ws) if (!jobMeta(w)?.deleted && this.visible(w, viewer)) yield w;
       const last = ws[ws.length - 1];
