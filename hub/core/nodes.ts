@@ -311,12 +311,22 @@ export class NodeService {
     return { items, more: false };
   }
 
-  /** Every node by name, then cluster id; the order is recomputed only when a node joins. */
+  /** Every node by name, then cluster id; the order is recomputed only when the set of nodes changed. */
   private sorted(): Node[] {
-    // Nodes are never removed and a node's name and cluster never change: a new size is a join.
-    if (this.order.length !== this.nodes.size)
-      this.order = [...this.nodes.values()].sort(compareNodeOrder).map((n) => n.id);
-    return this.order.map((id) => this.nodes.get(id) as Node);
+    // A node's name and cluster never change: a new size (a join) or a missing id (a removal) is
+    // the only way the order can go stale.
+    if (this.order.length === this.nodes.size) {
+      const out: Node[] = [];
+      for (const id of this.order) {
+        const n = this.nodes.get(id);
+        if (!n) break;
+        out.push(n);
+      }
+      if (out.length === this.order.length) return out;
+    }
+    const all = [...this.nodes.values()].sort(compareNodeOrder);
+    this.order = all.map((n) => n.id);
+    return all;
   }
 
   /** What placed tasks hold on each node (CPU, memory, GPU UUIDs), by node id; idle nodes absent. */

@@ -155,6 +155,40 @@ describe("integration: native list pages (limit + continue) and allocations from
     }
   });
 
+  it("shows a node's liveness, labels and cordon at once (each node's JSON is cached)", async () => {
+    const core = hub.hub.core;
+    readyNode(core, "live", "beat");
+    const id = core.nodes.get("beat", "live").id;
+    interface Shown extends NodeJson {
+      status: string;
+      labels: string[];
+      schedulable: boolean;
+      lastSeenAt: string | null;
+      metrics: { cpuPercent: number } | null;
+    }
+    const shown = async () =>
+      (await hub.api<Page<Shown>>("GET", `${V1}/nodes?cluster=live&limit=5`)).body.items[0] as Shown;
+    const first = await shown();
+    assert.equal(first.status, "ready");
+    // Liveness changes the node object in place; the next list must not serve the old text.
+    core.nodes.setStatus(id, "notready");
+    assert.equal((await shown()).status, "notready");
+    // A heartbeat a few milliseconds later (the hub's real clock).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    core.nodes.touch(id);
+    assert.notEqual((await shown()).lastSeenAt, first.lastSeenAt);
+    core.nodes.recordMetrics(id, { cpuPercent: 42, memoryUsedMiB: 1, load1: 0, gpus: [], sampledAt: 1 });
+    assert.equal((await shown()).metrics?.cpuPercent, 42);
+    const labelled = await hub.api("POST", `${V1}/nodes/beat/labels?cluster=live`, { label: "zone=x" });
+    assert.equal(labelled.status, 200, labelled.text);
+    assert.deepEqual((await shown()).labels, ["zone=x"]);
+    await hub.api("POST", `${V1}/nodes/beat/cordon?cluster=live`);
+    assert.equal((await shown()).schedulable, false);
+    // The single-node route and the list agree.
+    const one = await hub.api<Shown>("GET", `${V1}/nodes/${id}`);
+    assert.deepEqual(one.body, await shown());
+  });
+
   it("shows a placement and a finish in the node list at once", async () => {
     const core = hub.hub.core;
     readyNode(core, "alloc", "only");
