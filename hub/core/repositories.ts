@@ -275,6 +275,8 @@ export interface PreemptionRepository {
   open(): PreemptionRecord[];
   countByWorkload(workloadId: string): number;
   countByTask(taskId: string): number;
+  /** countByWorkload() of each of `workloadIds` in one query (absent: 0). */
+  countByWorkloads(workloadIds: readonly string[]): Map<string, number>;
 }
 
 export interface ProjectMetricsRepository {

@@ -35,7 +35,9 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
   const nodeName = (id: string) => core.nodes.findById(id)?.name ?? null;
   /** Workloads as JSON, with one task query for all of them and each name looked up once. */
   const presentMany = (ws: readonly Workload[]) => {
-    const tasks = core.workloads.tasksOf(ws.map((w) => w.id));
+    const ids = ws.map((w) => w.id);
+    const tasks = core.workloads.tasksOf(ids);
+    const preemptions = core.preemptions.counts(ids);
     const cluster = once((id: string) => core.clusters.byId(id)?.name ?? null);
     const unit = once((id: string) => core.quotaUnits.find(id)?.name ?? null);
     const pool = once((id: string) => core.nodePools.find(id)?.name ?? null);
@@ -45,7 +47,7 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
       nodePool: w.nodePoolId ? pool(w.nodePoolId) : null,
       priority: w.priority,
       preemptible: w.preemptible,
-      preemptions: core.preemptions.count(w),
+      preemptions: preemptions.get(w.id) ?? 0,
     }));
   };
   const present = (w: Workload) => presentMany([w])[0];

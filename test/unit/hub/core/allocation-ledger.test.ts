@@ -93,7 +93,7 @@ describe("core: the allocation ledger follows every task write", () => {
 
   it("an evicted task (drain, the preemption path) leaves its node and is held where it is placed next", () => {
     ledger();
-    const { tasks } = submit(1000, 0, { preemptible: true });
+    const { workload, tasks } = submit(1000, 0, { preemptible: true });
     h.core.placement.runOnce();
     const first = task((tasks[0] as Task).id);
     const from = first.nodeId === a.id ? a : b;
@@ -108,6 +108,9 @@ describe("core: the allocation ledger follows every task write", () => {
       "the drained node is free",
     );
     agree("after the eviction");
+    // The list pages' batched count of preemptions agrees with the per-workload one.
+    assert.equal(h.core.preemptions.count(workload), 1);
+    assert.deepEqual([...h.core.preemptions.counts([workload.id, "none"])], [[workload.id, 1]]);
     h.core.placement.runOnce();
     assert.equal(task(first.id).nodeId, to.id);
     assert.equal(ledger()[to.name]!.cpuMilli, 1000);
