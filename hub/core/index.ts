@@ -3,6 +3,7 @@ import { AppAuthService } from "./apps";
 import { ArtifactService } from "./artifacts";
 import { AuditLog } from "./audit";
 import { AuthService } from "./auth";
+import { AllocationLedger, trackAllocations } from "./allocation";
 import { Authorizer } from "./authz/authorizer";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
@@ -117,6 +118,8 @@ export interface Core {
   authz: Authorizer;
   /** Records kept about a cluster: a resource pool's tags, plug-ins, node config; networks (025). */
   clusterRecords: ClusterRecords;
+  /** What placed tasks hold on each node, kept current by every task write (reads and scheduler). */
+  allocations: AllocationLedger;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -137,9 +140,12 @@ export type CoreOptions = NodeServiceOptions & {
 };
 
 export function createCore(store: Store, clock: Clock, options: CoreOptions): Core {
+  // Every service gets the tracked store, so every task write keeps the ledger current.
+  const allocations = new AllocationLedger(store);
+  store = trackAllocations(store, allocations);
   const signals = new CoreSignals();
   const clusters = new ClusterService(store, clock);
-  const nodes = new NodeService(store, clusters, clock, signals, options);
+  const nodes = new NodeService(store, clusters, clock, signals, options, allocations);
   const lifecycle = new TaskLifecycle(store, nodes, clock, signals, {
     ...DEFAULT_RESTART_BACKOFF,
     initialMs: options.restartBackoffMs ?? DEFAULT_RESTART_BACKOFF.initialMs,
@@ -229,5 +235,6 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     clusterRecords: new ClusterRecords(store, clock),
     nodeTaints: new NodeTaints(store, nodes, preemptions),
     nodeRemovals: new NodeRemovals(store, nodes, drains, lifecycle, clock),
+    allocations,
   };
 }

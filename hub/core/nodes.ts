@@ -1,4 +1,4 @@
-import { allocationsByNode, type NodeAllocation } from "./allocation";
+import type { AllocationLedger, NodeAllocation } from "./allocation";
 import type { Clock } from "./clock";
 import type { ClusterService } from "./clusters";
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
@@ -10,6 +10,17 @@ import type { Store } from "./repositories";
 import type { Taint } from "./taint-model";
 import { digestsEqual, newId, newSecret, sha256 } from "./secrets";
 import type { CoreSignals } from "./signals";
+
+/** Where a node sits in list()'s order: by name, then cluster id (unique per node). */
+export interface NodeOrderKey {
+  name: string;
+  clusterId: string;
+}
+
+const collator = new Intl.Collator();
+/** list()'s order (String#localeCompare's, through one Collator: the same order, much cheaper). */
+export const compareNodeOrder = (a: NodeOrderKey, b: NodeOrderKey): number =>
+  collator.compare(a.name, b.name) || collator.compare(a.clusterId, b.clusterId);
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
 
@@ -47,6 +58,8 @@ export class NodeService {
   private readonly dirtyLiveness = new Set<string>();
   private readonly pendingMetrics = new Map<string, NodeMetrics>();
   private readonly lastStoredSample = new Map<string, number>();
+  /** Node ids in list() order (sorted()). */
+  private order: string[] = [];
 
   constructor(
     private readonly store: Store,
@@ -54,6 +67,8 @@ export class NodeService {
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
     private readonly options: NodeServiceOptions,
+    /** What placed tasks hold per node (createCore passes the core's tracked ledger). */
+    private readonly ledger: AllocationLedger,
   ) {
     const now = clock.now();
     for (const node of store.nodes.list()) {
@@ -265,15 +280,68 @@ export class NodeService {
   }
 
   list(filter: { clusterId?: string } = {}): Node[] {
-    return [...this.nodes.values()]
-      .filter((n) => !n.removedAt)
-      .filter((n) => filter.clusterId === undefined || n.clusterId === filter.clusterId)
-      .sort((a, b) => a.name.localeCompare(b.name) || a.clusterId.localeCompare(b.clusterId));
+    return this.sorted().filter(
+      (n) => !n.removedAt && (filter.clusterId === undefined || n.clusterId === filter.clusterId),
+    );
+  }
+
+  /**
+   * At most `limit` nodes of list()'s order that come after `after` (from the first when null),
+   * and whether more follow: a page of a walk that sees every node once, joins during the walk
+   * included when they sort after the page already read (a node's name and cluster never change).
+   */
+  listAfter(
+    after: NodeOrderKey | null,
+    limit: number,
+    filter: { clusterId?: string } = {},
+  ): { items: Node[]; more: boolean } {
+    const all = this.sorted();
+    let i = 0;
+    if (after) {
+      // First node ordered after the key (binary search: the order is total, (name, cluster) is unique).
+      let hi = all.length;
+      while (i < hi) {
+        const mid = (i + hi) >>> 1;
+        if (compareNodeOrder(all[mid] as Node, after) <= 0) i = mid + 1;
+        else hi = mid;
+      }
+    }
+    const items: Node[] = [];
+    for (; i < all.length; i++) {
+      const n = all[i] as Node;
+      if (n.removedAt || (filter.clusterId !== undefined && n.clusterId !== filter.clusterId)) continue;
+      if (items.length === limit) return { items, more: true };
+      items.push(n);
+    }
+    return { items, more: false };
+  }
+
+  /** Every node by name, then cluster id; the order is recomputed only when the set of nodes changed. */
+  private sorted(): Node[] {
+    // A node's name and cluster never change: a new size (a join) or a missing id (a removal) is
+    // the only way the order can go stale.
+    if (this.order.length === this.nodes.size) {
+      const out: Node[] = [];
+      for (const id of this.order) {
+        const n = this.nodes.get(id);
+        if (!n) break;
+        out.push(n);
+      }
+      if (out.length === this.order.length) return out;
+    }
+    const all = [...this.nodes.values()].sort(compareNodeOrder);
+    this.order = all.map((n) => n.id);
+    return all;
   }
 
   /** What placed tasks hold on each node (CPU, memory, GPU UUIDs), by node id; idle nodes absent. */
   allocations(): Map<string, NodeAllocation> {
-    return allocationsByNode(this.store);
+    return this.ledger.snapshot();
+  }
+
+  /** What placed tasks hold on one node now (zeros when idle); O(1), from the allocation ledger. */
+  allocationOf(nodeId: string): Readonly<NodeAllocation> {
+    return this.ledger.of(nodeId);
   }
 
   byId(id: string): Node {

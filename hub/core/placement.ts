@@ -8,7 +8,6 @@ import type {
   ResourceKey,
   RunningTask,
 } from "../scheduler/fair-snapshot";
-import { allocationsByNode } from "./allocation";
 import { allocatableGpus } from "./capacity";
 import type { Clock } from "./clock";
 import type { NodePool, QuotaUnit, Task, Workload } from "./model";
@@ -128,7 +127,7 @@ export class PlacementLoop {
   }
 
   private nodeViews(pools: ReturnType<NodePoolService["list"]>): FairNode[] {
-    const used = allocationsByNode(this.store);
+    const used = this.nodes.allocations();
     const reservedFor = new Map(this.store.nodeReservations.list().map((r) => [r.nodeId, r.holderId]));
     return this.nodes.list().map((n) => ({
       id: n.id,

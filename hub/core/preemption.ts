@@ -84,6 +84,11 @@ export class Preemptions {
     return this.store.preemptions.countByWorkload(workload.id);
   }
 
+  /** count() of many workloads in one query (list pages), by workload id. */
+  counts(workloadIds: readonly string[]): Map<string, number> {
+    return this.store.preemptions.countByWorkloads(workloadIds);
+  }
+
   /** Open preemptions (tasks still stopping). */
   stopping(): PreemptionRecord[] {
     return [...this.open.values()];

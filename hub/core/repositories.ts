@@ -117,6 +117,8 @@ export interface WorkloadQuery {
   owner?: string;
   states?: string[];
   limit?: number;
+  /** Only workloads after this one in the list's order (newest first: createdAt, then id, both descending). */
+  after?: { createdAt: number; id: string };
 }
 
 export interface WorkloadRepository {
@@ -139,6 +141,8 @@ export interface TaskRepository {
   /** Tasks in one of `states`. */
   byStates(states: readonly string[]): Task[];
   byNode(nodeId: string, states: readonly string[]): Task[];
+  /** The tasks of each workload in `workloadIds` (one query; ordered by workload, role, index). */
+  byWorkloads(workloadIds: readonly string[]): Task[];
 }
 
 export interface EventRepository {
@@ -327,6 +331,8 @@ export interface PreemptionRepository {
   open(): PreemptionRecord[];
   countByWorkload(workloadId: string): number;
   countByTask(taskId: string): number;
+  /** countByWorkload() of each of `workloadIds` in one query (absent: 0). */
+  countByWorkloads(workloadIds: readonly string[]): Map<string, number>;
 }
 
 export interface ProjectMetricsRepository {

@@ -220,6 +220,13 @@ export class WorkloadService {
     return this.store.tasks.byWorkload(workloadId);
   }
 
+  /** tasks() of many workloads in one query (list pages), by workload id; each ordered by role, index. */
+  tasksOf(workloadIds: readonly string[]): Map<string, Task[]> {
+    const out = new Map<string, Task[]>(workloadIds.map((id) => [id, []]));
+    for (const t of this.store.tasks.byWorkloads(workloadIds)) out.get(t.workloadId)?.push(t);
+    return out;
+  }
+
   /** The workload's task at `index` (of `role` when given). */
   task(workload: Workload, index: number, role?: string): Task {
     const task = this.tasks(workload.id).find(

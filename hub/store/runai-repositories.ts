@@ -40,6 +40,20 @@ export function preemptionRepository(db: Db): PreemptionRepository {
       })),
     countByWorkload: (id) => (count.get(id) as { n: number }).n,
     countByTask: (id) => (countTask.get(id) as { n: number }).n,
+    countByWorkloads: (ids) => {
+      const out = new Map<string, number>();
+      // Chunks stay well under SQLite's bound-parameter limit.
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const rows = db
+          .prepare(
+            `SELECT workload_id AS id, COUNT(*) AS n FROM preemptions WHERE workload_id IN (${chunk.map(() => "?").join(",")}) GROUP BY workload_id`,
+          )
+          .all(...chunk) as { id: string; n: number }[];
+        for (const r of rows) out.set(r.id, r.n);
+      }
+      return out;
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Task } from "../core/model";
 import type { TaskRepository } from "../core/repositories";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./database";
 import { parseJson } from "./rows";
 
@@ -97,6 +98,18 @@ export function taskRepository(db: Db): TaskRepository {
   const byId = db.prepare("SELECT * FROM tasks WHERE id = ?");
   const byWorkload = db.prepare("SELECT * FROM tasks WHERE workload_id = ? ORDER BY role, idx");
   const inList = (n: number) => Array.from({ length: n }, () => "?").join(",");
+  // byWorkloads' statement per number of ids (1-500), prepared once each.
+  const inWorkloadsStatements = new Map<number, Statement<unknown[]>>();
+  const inWorkloads = (n: number) => {
+    let st = inWorkloadsStatements.get(n);
+    if (!st) {
+      st = db.prepare(
+        `SELECT * FROM tasks WHERE workload_id IN (${inList(n)}) ORDER BY workload_id, role, idx`,
+      );
+      inWorkloadsStatements.set(n, st);
+    }
+    return st;
+  };
   return {
     insert: (t) => void insert.run(params(t)),
     update: (t) => void update.run(params(t)),
@@ -113,6 +126,16 @@ export function taskRepository(db: Db): TaskRepository {
           )
           .all(...states) as TaskRow[]
       ).map(toTask),
+    // Chunks stay well under SQLite's bound-parameter limit (32766).
+    byWorkloads: (ids) => {
+      const out: Task[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        const rows = inWorkloads(chunk.length).all(...chunk) as TaskRow[];
+        for (const r of rows) out.push(toTask(r));
+      }
+      return out;
+    },
     byNode: (nodeId, states) =>
       (
         db

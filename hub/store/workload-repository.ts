@@ -1,5 +1,6 @@
 import type { Workload } from "../core/model";
 import type { WorkloadQuery, WorkloadRepository } from "../core/repositories";
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./database";
 import { bool, int, parseJson } from "./rows";
 
@@ -112,6 +113,17 @@ export function workloadRepository(db: Db): WorkloadRepository {
   const byPrefix = db.prepare("SELECT id FROM workloads WHERE id >= ? AND id < ? ORDER BY id LIMIT ?");
   const byOwnerAndName = db.prepare("SELECT * FROM workloads WHERE owner = ? AND name = ?");
   const countByState = db.prepare("SELECT state, COUNT(*) AS n FROM workloads GROUP BY state");
+  // list() builds its SQL from the query's shape (a handful of forms): each is prepared once.
+  const listStatements = new Map<string, Statement<unknown[]>>();
+  const listStatement = (sql: string) => {
+    let st = listStatements.get(sql);
+    if (!st) {
+      if (listStatements.size >= 64) listStatements.clear();
+      st = db.prepare(sql);
+      listStatements.set(sql, st);
+    }
+    return st;
+  };
   return {
     insert: (w) => void insert.run(params(w)),
     update: (w) => void update.run(params(w)),
@@ -139,10 +151,15 @@ export function workloadRepository(db: Db): WorkloadRepository {
         where.push(`state IN (${q.states.map(() => "?").join(",")})`);
         args.push(...q.states);
       }
+      if (q.after !== undefined) {
+        // The range on created_at lets SQLite seek in the (…, created_at, id) indexes (028), read backwards.
+        where.push("created_at <= ? AND (created_at < ? OR id < ?)");
+        args.push(q.after.createdAt, q.after.createdAt, q.after.id);
+      }
       const sql = `SELECT * FROM workloads ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY created_at DESC, id ${q.limit !== undefined ? "LIMIT ?" : ""}`;
+        ORDER BY created_at DESC, id DESC ${q.limit !== undefined ? "LIMIT ?" : ""}`;
       if (q.limit !== undefined) args.push(q.limit);
-      return (db.prepare(sql).all(...args) as WorkloadRow[]).map(toWorkload);
+      return (listStatement(sql).all(...args) as WorkloadRow[]).map(toWorkload);
     },
   };
 }

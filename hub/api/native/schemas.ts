@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PRIORITY_CLASS_NAMES } from "../../core/priority-classes";
+import { ContinueParam, PageLimit } from "./page";
 
 /** Request schemas of the native API (docs/native-api.md). */
 export const LoginBody = z.object({
@@ -108,9 +109,12 @@ export const StartBody = z.object({ leaseSec: LeaseSec.optional() });
 export const LeaseBody = z.object({ durationSec: LeaseSec.nullable() });
 export const ProlongBody = z.object({ bySec: LeaseSec });
 
+/** The `continue` tokens of GET /workloads carry the last workload's place (newest first). */
+export const WORKLOAD_LIST = "workloads";
 export const WorkloadListQuery = z.object({
   state: z.enum(["pending", "running", "stopping", "succeeded", "failed", "stopped"]).optional(),
-  limit: z.coerce.number().int().min(1).max(10000).optional(),
+  limit: PageLimit.optional(),
+  continue: ContinueParam(WORKLOAD_LIST, z.object({ createdAt: z.number().int(), id: z.string() })),
 });
 
 export const LogsQuery = z.object({
@@ -119,6 +123,13 @@ export const LogsQuery = z.object({
   role: z.string().optional(),
 });
 export const ClusterQuery = z.object({ cluster: z.string().min(1).optional() });
+
+/** The `continue` tokens of GET /nodes carry the last node's place in the order (name, cluster id). */
+export const NODE_LIST = "nodes";
+export const NodeListQuery = ClusterQuery.extend({
+  limit: PageLimit.optional(),
+  continue: ContinueParam(NODE_LIST, z.object({ name: z.string(), clusterId: z.string() })),
+});
 
 /** Path parameters: a name or id of the resource the route names. */
 const key = z.string().min(1, "is required");

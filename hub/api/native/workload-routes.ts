@@ -14,27 +14,43 @@ import {
   StartBody,
   TaskLogParams,
   TaskMetricsQuery,
+  WORKLOAD_LIST,
   WorkloadBody,
   WorkloadListQuery,
 } from "./schemas";
+import { continueToken } from "./page";
 import { quotaOptions } from "./workload-quota";
+
+/** `fn` memoised per argument: a name looked up once per list, not once per row. */
+function once<T>(fn: (id: string) => T): (id: string) => T {
+  const seen = new Map<string, T>();
+  return (id) => {
+    if (!seen.has(id)) seen.set(id, fn(id));
+    return seen.get(id) as T;
+  };
+}
 
 export function workloadRoutes(router: Router<ApiState>, core: Core): void {
   const auth = authenticate(core.auth);
   const nodeName = (id: string) => core.nodes.findById(id)?.name ?? null;
-  const present = (w: Workload) => ({
-    ...presentWorkload(
-      w,
-      core.workloads.tasks(w.id),
-      w.clusterId ? (core.clusters.byId(w.clusterId)?.name ?? null) : null,
-      nodeName,
-    ),
-    quotaUnit: w.quotaUnitId ? (core.quotaUnits.find(w.quotaUnitId)?.name ?? null) : null,
-    nodePool: w.nodePoolId ? (core.nodePools.find(w.nodePoolId)?.name ?? null) : null,
-    priority: w.priority,
-    preemptible: w.preemptible,
-    preemptions: core.preemptions.count(w),
-  });
+  /** Workloads as JSON, with one task query for all of them and each name looked up once. */
+  const presentMany = (ws: readonly Workload[]) => {
+    const ids = ws.map((w) => w.id);
+    const tasks = core.workloads.tasksOf(ids);
+    const preemptions = core.preemptions.counts(ids);
+    const cluster = once((id: string) => core.clusters.byId(id)?.name ?? null);
+    const unit = once((id: string) => core.quotaUnits.find(id)?.name ?? null);
+    const pool = once((id: string) => core.nodePools.find(id)?.name ?? null);
+    return ws.map((w) => ({
+      ...presentWorkload(w, tasks.get(w.id) ?? [], w.clusterId ? cluster(w.clusterId) : null, nodeName),
+      quotaUnit: w.quotaUnitId ? unit(w.quotaUnitId) : null,
+      nodePool: w.nodePoolId ? pool(w.nodePoolId) : null,
+      priority: w.priority,
+      preemptible: w.preemptible,
+      preemptions: preemptions.get(w.id) ?? 0,
+    }));
+  };
+  const present = (w: Workload) => presentMany([w])[0];
   /** Owners see their workloads, as do the admins of its quota unit and the admin (core.authz). */
   const visible = (ctx: ApiContext, w: Workload): Workload => {
     core.authz.require(
@@ -81,23 +97,46 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
     ctx.status = 201;
     ctx.body = present(workload);
   });
+  // Newest first; `limit` + `continue` page it (page.ts), without `limit` every workload from the position on.
   router.get("/workloads", auth, validate(WorkloadListQuery, "query"), (ctx) => {
     const q = input(ctx, WorkloadListQuery);
     const user = ctx.state.principal!.user;
-    // Without units to administer a user sees only their own (the store filters); otherwise
-    // core.authz decides per workload.
-    const narrow = !core.authz.isAdmin(user) && core.authz.administered(user).size === 0;
-    const items = core.workloads
-      .list({
+    // Without units to administer a user sees only their own (the store filters); the admin sees
+    // all. Otherwise core.authz decides per workload, so the store is read in batches until the
+    // page is full.
+    const admin = core.authz.isAdmin(user);
+    const narrow = !admin && core.authz.administered(user).size === 0;
+    const exact = admin || narrow;
+    const want = q.limit === undefined ? Number.POSITIVE_INFINITY : q.limit + 1;
+    const found: Workload[] = [];
+    let after = q.continue;
+    for (;;) {
+      const ask = q.limit === undefined ? undefined : exact ? want - found.length : Math.max(want, 500);
+      const batch = core.workloads.list({
         owner: narrow ? user.username : undefined,
         states: q.state ? [q.state] : undefined,
-        ...(narrow || core.authz.isAdmin(user) ? { limit: q.limit } : {}),
-      })
-      .filter((w) =>
-        core.authz.can(user, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId }),
-      )
-      .slice(0, q.limit);
-    ctx.body = { items: items.map(present) };
+        limit: ask,
+        after,
+      });
+      for (const w of batch) {
+        if (found.length >= want) break;
+        const readable =
+          exact ||
+          core.authz.can(user, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId });
+        if (readable) found.push(w);
+      }
+      const last = batch[batch.length - 1];
+      if (found.length >= want || ask === undefined || batch.length < ask || !last) break;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+    const items = found.slice(0, q.limit);
+    const last = items[items.length - 1];
+    ctx.body = {
+      items: presentMany(items),
+      ...(found.length > items.length && last
+        ? { continue: continueToken(WORKLOAD_LIST, { createdAt: last.createdAt, id: last.id }) }
+        : {}),
+    };
   });
   const id = validate(IdParams, "params");
   const workload = (ctx: ApiContext) => visible(ctx, core.workloads.resolve(input(ctx, IdParams).id));

@@ -35,16 +35,8 @@ const csv = (v: unknown): string[] | null =>
         .map((s) => s.trim())
         .filter(Boolean);
 
-/**
- * Filters (comma lists: username, vc, state, tagsContain, tagsNotContain, jobPriority; keyword is
- * a substring of user, job or VC name), `order=<field>,ASC|DESC` (default submissionTime,DESC),
- * paging (`offset`, `limit`), and `withTotalCount=true` for `{totalCount, data}`.
- */
-export function listJobs(
-  items: Item[],
-  query: z.infer<typeof JobListQuery>,
-): Item[] | { totalCount: number; data: Item[] } {
-  const { offset, limit } = query;
+/** The filters of the query (comma lists: username, vc, state, tagsContain, tagsNotContain, jobPriority; keyword). */
+export function jobFilter(query: z.infer<typeof JobListQuery>): (j: Item) => boolean {
   const users = csv(query.username);
   const vcs = csv(query.vc);
   const states = csv(query.state);
@@ -52,16 +44,70 @@ export function listJobs(
   const tagsIn = csv(query.tagsContain);
   const tagsOut = csv(query.tagsNotContain);
   const keyword = typeof query.keyword === "string" && query.keyword !== "" ? query.keyword : null;
-  let out = items.filter(
-    (j) =>
-      (!users || users.includes(j.username)) &&
-      (!vcs || vcs.includes(j.virtualCluster)) &&
-      (!states || states.includes(j.state)) &&
-      (!priorities || priorities.includes(j.jobPriority)) &&
-      (!tagsIn || j.tags.some((t) => tagsIn.includes(t))) &&
-      (!tagsOut || !j.tags.some((t) => tagsOut.includes(t))) &&
-      (!keyword || [j.username, j.name, j.virtualCluster].some((s) => s.includes(keyword))),
+  return (j) =>
+    (!users || users.includes(j.username)) &&
+    (!vcs || vcs.includes(j.virtualCluster)) &&
+    (!states || states.includes(j.state)) &&
+    (!priorities || priorities.includes(j.jobPriority)) &&
+    (!tagsIn || j.tags.some((t) => tagsIn.includes(t))) &&
+    (!tagsOut || !j.tags.some((t) => tagsOut.includes(t))) &&
+    (!keyword || [j.username, j.name, j.virtualCluster].some((s) => s.includes(keyword)));
+}
+
+const wantsTotal = (query: z.infer<typeof JobListQuery>): boolean =>
+  query.withTotalCount === "true" || query.withTotalCount === true;
+
+/**
+ * Whether the query is a plain page of the default order (submissionTime or createdTime, DESC; no
+ * total): then the page can be read newest first from the store and only its jobs presented
+ * (pageNewestFirst). The filters read only fields a job has without its tasks.
+ */
+export function isNewestFirstPage(query: z.infer<typeof JobListQuery>): boolean {
+  // Parsed as listJobs parses it: the field exactly, the direction in any case.
+  const [field, dir = ""] = String(query.order ?? "submissionTime,DESC").split(",");
+  return (
+    (field === "submissionTime" || field === "createdTime") &&
+    dir.toUpperCase() === "DESC" &&
+    !wantsTotal(query)
   );
+}
+
+/**
+ * `offset` + `limit` of `newestFirst` (workloads in the list's default order: newest first, ties
+ * by id descending, as listJobs sorts them) that pass the filters; `light` presents a job without
+ * its tasks (enough for the filters).
+ */
+export function pageNewestFirst<W>(
+  newestFirst: Iterable<W>,
+  light: (w: W) => Item,
+  query: z.infer<typeof JobListQuery>,
+): W[] {
+  const keep = jobFilter(query);
+  const page: W[] = [];
+  let skipped = 0;
+  if (query.limit === 0) return page;
+  for (const w of newestFirst) {
+    if (!keep(light(w))) continue;
+    if (skipped < query.offset) {
+      skipped++;
+      continue;
+    }
+    page.push(w);
+    if (page.length >= query.limit) break;
+  }
+  return page;
+}
+
+/**
+ * Filters (jobFilter), `order=<field>,ASC|DESC` (default submissionTime,DESC), paging (`offset`,
+ * `limit`), and `withTotalCount=true` for `{totalCount, data}`.
+ */
+export function listJobs(
+  items: Item[],
+  query: z.infer<typeof JobListQuery>,
+): Item[] | { totalCount: number; data: Item[] } {
+  const { offset, limit } = query;
+  let out = items.filter(jobFilter(query));
   const [field = "submissionTime", dir = "DESC"] = String(query.order ?? "submissionTime,DESC").split(",");
   // Own fields only: `__proto__` or `constructor` must not reach a prototype.
   if (
@@ -80,7 +126,5 @@ export function listJobs(
     return (x < y ? -1 : 1) * sign;
   });
   const page = out.slice(offset, offset + limit);
-  return query.withTotalCount === "true" || query.withTotalCount === true
-    ? { totalCount: out.length, data: page }
-    : page;
+  return wantsTotal(query) ? { totalCount: out.length, data: page } : page;
 }

@@ -11,7 +11,7 @@ import { PaiError } from "./errors";
 import { input } from "../middleware/validate";
 import { paiInput } from "./input";
 import { jobMeta } from "./job-meta";
-import { JobListQuery, listJobs } from "./job-list";
+import { isNewestFirstPage, JobListQuery, listJobs, pageNewestFirst } from "./job-list";
 import type { Jobs } from "./jobs";
 import { originOf, presentAttempt, presentDetail, presentListItem, type PresentContext } from "./presenters";
 import { hasSecrets, maskConfig } from "./protocol/render";
@@ -72,8 +72,25 @@ export function jobRoutes(
 
   router.get("/api/v2/jobs", token, listLimit, paiInput(JobListQuery, "query"), (ctx) => {
     const c = pc(ctx);
-    const items = jobs.list(caller(ctx).user).map((w) => presentListItem(c, w, core.workloads.tasks(w.id)));
-    ctx.body = listJobs(items, input(ctx, JobListQuery));
+    const q = input(ctx, JobListQuery);
+    const viewer = caller(ctx).user;
+    if (isNewestFirstPage(q)) {
+      // The default order: read newest first until the page is full, present only the page.
+      const page = pageNewestFirst(
+        jobs.newestFirst(viewer, q.offset + q.limit + 1),
+        (w) => presentListItem(c, w, []),
+        q,
+      );
+      const tasks = core.workloads.tasksOf(page.map((w) => w.id));
+      ctx.body = page.map((w) => presentListItem(c, w, tasks.get(w.id) ?? []));
+      return;
+    }
+    const all = jobs.list(viewer);
+    const tasks = core.workloads.tasksOf(all.map((w) => w.id));
+    ctx.body = listJobs(
+      all.map((w) => presentListItem(c, w, tasks.get(w.id) ?? [])),
+      q,
+    );
   });
   router.post("/api/v2/jobs", token, submitLimit, (ctx) => {
     const raw = (ctx.request as { body?: unknown }).body;

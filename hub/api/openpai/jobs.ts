@@ -166,6 +166,22 @@ export class Jobs {
     return this.core.workloads.list().filter((w) => !jobMeta(w)?.deleted && this.visible(w, viewer));
   }
 
+  /**
+   * list()'s jobs newest first (ties by id, descending), read from core in batches as iterated:
+   * `first` workloads (what the caller expects to need), then 500 at a time.
+   */
+  *newestFirst(viewer: User | null, first = 500): Generator<Workload> {
+    let after: { createdAt: number; id: string } | undefined;
+    let batch = Math.max(1, Math.min(first, 500));
+    for (; ; batch = 500) {
+      const ws = this.core.workloads.list({ limit: batch, after });
+      for (const w of ws) if (!jobMeta(w)?.deleted && this.visible(w, viewer)) yield w;
+      const last = ws[ws.length - 1];
+      if (ws.length < batch || !last) return;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+  }
+
   setMeta(w: Workload, change: Partial<JobMeta>): Workload {
     const meta = jobMeta(w) ?? {
       format: "v2",

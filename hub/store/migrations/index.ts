@@ -28,6 +28,7 @@ import { nodeReservations } from "./027-node-reservations";
 import { appAuth } from "./023-app-auth";
 import { poolRecords } from "./025-pool-records";
 import { nodeTaints } from "./026-node-taints";
+import { listOrderIndexes } from "./028-list-order-indexes";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -58,4 +59,5 @@ export const MIGRATIONS: readonly Migration[] = [
   appAuth,
   poolRecords,
   nodeTaints,
+  listOrderIndexes,
 ];
