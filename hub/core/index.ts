@@ -39,6 +39,8 @@ import { UserService } from "./users";
 import { WorkloadService } from "./workloads";
 import { DEFAULT_WORKLOAD_LIMITS, type WorkloadLimits } from "./workload-limits";
 import { TaskTunnels } from "./tunnels";
+import { InferenceModelService } from "./inference-models";
+import { InvocationCounts } from "./invocation-counts";
 
 /** Every core service, wired over one store. Built once in hub/main.ts (and by test helpers). */
 export interface Core {
@@ -102,6 +104,9 @@ export interface Core {
   drains: NodeDrains;
   /** Who may do what, for every surface (docs/security.md, "Authorization model"). */
   authz: Authorizer;
+  /** Servable models (ModelArts AI applications) and calls counted per inference target. */
+  inferenceModels: InferenceModelService;
+  invocations: InvocationCounts;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -208,5 +213,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     jobTemplates: new JobTemplateService(store, clock),
     authz,
     drains: new NodeDrains(store, nodes, preemptions, signals),
+    inferenceModels: new InferenceModelService(store, clock),
+    invocations: new InvocationCounts(store.invocationCounts, clock),
   };
 }

@@ -31,6 +31,7 @@ import type { RegistryCredential } from "./registry-credential-model";
 import type { RegistryAccount, RegistryProject } from "./hub-registry-model";
 import type { AccessKey } from "./access-key-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
+import type { InferenceModel } from "./inference-model-model";
 
 export interface UserRepository {
   insert(user: User): void;
@@ -257,6 +258,24 @@ export interface JobTemplateRepository {
   delete(id: string): void;
 }
 
+/** Servable models (migration 024). */
+export interface InferenceModelRepository {
+  insert(model: InferenceModel): void;
+  update(model: InferenceModel): void;
+  byId(id: string): InferenceModel | undefined;
+  /** Oldest first. */
+  list(): InferenceModel[];
+  delete(id: string): void;
+}
+
+/** Calls counted per inference target (migration 024). */
+export interface InvocationCountRepository {
+  list(): { targetId: string; count: number }[];
+  /** Upserts each row's total. */
+  saveMany(rows: readonly { targetId: string; count: number; at: number }[]): void;
+  delete(targetId: string): void;
+}
+
 /** Integer sequences per key (`<surface>/<kind>`), from 1, never reused. */
 export interface SurfaceIdRepository {
   find(key: string, objectId: string): number | undefined;
@@ -320,6 +339,9 @@ export interface Store {
   /** Registered container images (migration 017). */
   images: ImageRepository;
   jobTemplates: JobTemplateRepository;
+  /** Servable models and inference call counts (migration 024). */
+  inferenceModels: InferenceModelRepository;
+  invocationCounts: InvocationCountRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

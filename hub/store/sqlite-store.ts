@@ -3,6 +3,7 @@ import type { Store } from "../core/repositories";
 import { accessKeyRepository } from "./access-key-repository";
 import { artifactRepository } from "./artifact-repository";
 import { imageRepository } from "./image-repository";
+import { inferenceModelRepository, invocationCountRepository } from "./inference-model-repository";
 import { auditRepository } from "./audit-repository";
 import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
@@ -59,6 +60,8 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     surfaceIds: surfaceIdRepository(db),
     images: imageRepository(db),
     jobTemplates: jobTemplateRepository(db),
+    inferenceModels: inferenceModelRepository(db),
+    invocationCounts: invocationCountRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

@@ -25,6 +25,21 @@ import { eventRoutes } from "./event-routes";
 import { iamRoutes } from "./iam-routes";
 import { osQuotaRoutes } from "./os-quota-routes";
 import { workspaceRoutes, workspaceUpkeep } from "./workspace-routes";
+import type { AppCallGate } from "./inference-contract";
+import { INFERENCE_ROUTES, inferenceGateway, InvocationRates } from "./inference-gateway";
+import { InferenceServices } from "./inference-services";
+import { modelRoutes } from "./model-routes";
+import { serviceOpsRoutes } from "./service-ops-routes";
+import { serviceAccess, serviceRoutes } from "./service-routes";
+
+/**
+ * The app-authentication gate the inference gateway asks first. Until app authentication is wired
+ * in, it claims no call, so every call is judged by its IAM token or AK/SK signature.
+ */
+const NO_APP_GATE: AppCallGate = {
+  claims: () => false,
+  check: () => ({ kind: "none" }),
+};
 
 /**
  * The Huawei ModelArts surface (docs/compat/modelarts.md): IAM-compatible identity under /v3 and
@@ -39,6 +54,14 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   const deps: ModelArtsDeps = { core, config, logger, project, workspaces, auth };
   const router = new Router<ApiState>();
   const remounts = new Remounts(deps);
+  // Real-time services and the gateway of their access_address; `inference` is the ServiceDirectory
+  // app authentication looks services up in, `appGate` its verdicts on app credentials.
+  const inference = new InferenceServices(core, (unitId) => {
+    const unit = unitId === null ? undefined : core.quotaUnits.find(unitId);
+    return unit ? workspaces.idOf(unit) : "0";
+  });
+  const appGate: AppCallGate = NO_APP_GATE;
+  const rates = new InvocationRates(() => core.clock.now());
   // Route groups: one line each (specific paths before `/:id` ones inside each group).
   iamRoutes(router, deps);
   credentialRoutes(router, deps);
@@ -53,6 +76,10 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   specRoutes(router, deps);
   algorithmRoutes(router, deps);
   trainingGroup(router, deps);
+  modelRoutes(router, deps, inference);
+  const services = serviceAccess(deps, inference);
+  serviceOpsRoutes(router, deps, inference, services, rates);
+  serviceRoutes(router, deps, inference, services);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,
@@ -62,15 +89,24 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   };
   return {
     name: "modelarts",
-    owns: [projectTree("v1"), projectTree("v2"), tree("/v3"), tree("/v3.0"), tree("/v1/auth-mode")],
+    owns: [
+      projectTree("v1"),
+      projectTree("v2"),
+      tree("/v3"),
+      tree("/v3.0"),
+      tree("/v1/auth-mode"),
+      tree("/v1/infers"),
+    ],
     routes: compose([
+      // Before the body parser: inference calls stream their bodies to the instance.
+      inferenceGateway(core, inference, appGate, rates),
       bodyParser({ deleteBodies: true, keepRaw: true }),
       router.routes() as unknown as ApiMiddleware,
       router.allowedMethods() as unknown as ApiMiddleware,
       notFound,
     ]),
     errors: modelartsErrors,
-    routeTable: [...routesOf(router)],
+    routeTable: [...routesOf(router), ...INFERENCE_ROUTES],
     hooks: {
       // Workspace "0" is made on first use (WorkspaceIds.find), so a hub nobody reaches through
       // ModelArts shows no extra project on its other faces.
