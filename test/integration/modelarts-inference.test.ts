@@ -140,6 +140,8 @@ describe("integration: ModelArts inference through the hub (access_address)", fu
     assert.equal(signed.body.authorization, null, "the signature never reaches the instance");
     const unknown = await call(`${hub.hub.httpUrl}/v1/infers/00000000-0000-0000-0000-000000000000/predict`);
     assert.equal(unknown.status, 404);
+    // /v1/infers is ModelArts's, not OTE-stack's (which owns the rest of /v1): ModelArts's 404 shape.
+    assert.equal((unknown.body as { error_code: string }).error_code, "APIG.0101");
   });
 
   it("retries a call on another instance when the chosen one fails before answering", async () => {
