@@ -3,6 +3,7 @@ import { pipeline } from "node:stream";
 import type { Core } from "../../core";
 import { ForbiddenError } from "../../core/errors";
 import type { User } from "../../core/model";
+import type { ReplicatedService } from "../../core/services/model";
 import type { ApiMiddleware } from "../context";
 import type { RouteEntry } from "../route-table";
 import { TunnelConnectionPool } from "../tunnel/connection-pool";
@@ -32,6 +33,13 @@ export const RETRYABLE_BODY_BYTES = 1024 * 1024;
 const SIGNED_BODY_BYTES = 4 * 1024 * 1024;
 /** Other instances a call is tried on after the first fails before answering. @default 2 */
 const RETRIES = 2;
+
+/**
+ * How long the gateway reuses a service's list of running instances (finding them reads every
+ * live workload). A new instance takes calls this much later at most; a dead one is retried past.
+ * @default 500 ms
+ */
+export const INSTANCE_CACHE_MS = 500;
 
 /** The hub's and the apps' credentials: never passed on to an instance. */
 const CREDENTIALS = new Set(["authorization", "x-auth-token", "x-apig-appcode", "x-sdk-date", "cookie"]);
@@ -87,6 +95,16 @@ export function inferenceGateway(
   const pool = new TunnelConnectionPool((route, target) => core.tunnels.connect(route, target));
   const balancer = new WeightedBalancer();
   const iam = modelartsAuth(core);
+  const cached = new Map<string, { at: number; instances: Instance[] }>();
+  const instancesOf = (service: ReplicatedService): Instance[] => {
+    const now = core.clock.now();
+    const hit = cached.get(service.id);
+    if (hit && now - hit.at < INSTANCE_CACHE_MS && hit.at <= now) return hit.instances;
+    const instances = services.instances(service);
+    cached.set(service.id, { at: now, instances });
+    if (cached.size > 1000) cached.delete(cached.keys().next().value as string);
+    return instances;
+  };
   return async function inferenceGateway(ctx, next) {
     const m = INFER_PATH.exec(ctx.req.url ?? "");
     if (!m) return next();
@@ -148,7 +166,7 @@ export function inferenceGateway(
     const tries = body ? 1 + RETRIES : 1;
     let lastError = "no running instance";
     for (let attempt = 0; attempt < tries; attempt++) {
-      const instances = services.instances(service).filter((i) => !failed.has(`${i.taskId}/${i.attempt}`));
+      const instances = instancesOf(service).filter((i) => !failed.has(`${i.taskId}/${i.attempt}`));
       const picked = balancer.pick<Instance>(
         service.id,
         record.configs.map((c) => ({
