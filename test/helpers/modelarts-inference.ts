@@ -9,8 +9,16 @@ import { waitFor } from "./wait";
  * have the address 127.0.0.1, so the agent's tunnel dials this port): answers `name` and what it
  * was asked, and echoes bodies.
  */
-export async function modelStandIn(name: string): Promise<{ port: number; close: () => Promise<void> }> {
+export async function modelStandIn(
+  name: string,
+  opts: { healthy?: boolean } = {},
+): Promise<{ port: number; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
+    if (req.url === "/health" && opts.healthy === false) {
+      res.statusCode = 503;
+      res.end("not ready");
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -49,6 +57,7 @@ export async function publishedModel(
   name: string,
   port: number,
   image = "corral-test/serve:1",
+  healthUrl = "/health",
 ): Promise<string> {
   registerFoundImage(hub, image);
   const res = await maCall<{ model_id: string }>(hub, "POST", "/v1/{project_id}/models", {
@@ -57,7 +66,7 @@ export async function publishedModel(
     source_location: image,
     model_type: "Image",
     port,
-    health: { url: "/health", protocol: "http", check_method: "HTTP" },
+    health: { url: healthUrl, protocol: "http", check_method: "HTTP" },
   });
   if (res.status !== 200) throw new Error(`model ${name}: ${res.status} ${res.text}`);
   await waitFor(async () => {

@@ -145,7 +145,8 @@ describe("integration: ModelArts inference through the hub (access_address)", fu
   });
 
   it("retries a call on another instance when the chosen one fails before answering", async () => {
-    const dead = await publishedModel(hub, "model-dead", 1, "corral-test/serve:dead");
+    // No health path: nothing keeps the dead instance out, so every call to it must be retried.
+    const dead = await publishedModel(hub, "model-dead", 1, "corral-test/serve:dead", "");
     const live = await publishedModel(hub, "model-live", stands[1]!.port, "corral-test/serve:live");
     const res = await maCall<{ service_id: string }>(hub, "POST", SERVICES, {
       service_name: "half-dead",
@@ -175,6 +176,37 @@ describe("integration: ModelArts inference through the hub (access_address)", fu
     const stopped = await call(`${url}/x`);
     assert.equal(stopped.status, 503);
     assert.match((stopped.body as { error_msg: string }).error_msg, /stopped/);
+  });
+
+  it("sends no call to an instance whose health path does not answer 2xx", async () => {
+    const sick = await modelStandIn("SICK", { healthy: false });
+    stands.push(sick);
+    const sickModel = await publishedModel(hub, "model-sick", sick.port, "corral-test/serve:sick");
+    const live = await publishedModel(hub, "model-fine", stands[0]!.port, "corral-test/serve:fine");
+    const res = await maCall<{ service_id: string }>(hub, "POST", SERVICES, {
+      service_name: "half-sick",
+      infer_type: "real-time",
+      config: [
+        { model_id: sickModel, weight: 90, instance_count: 1, ...SMALL },
+        { model_id: live, weight: 10, instance_count: 1, ...SMALL },
+      ],
+    });
+    await untilServiceStatus(hub, res.body.service_id, "running");
+    const url = `${hub.hub.httpUrl}/v1/infers/${res.body.service_id}`;
+    for (let i = 0; i < 10; i++) {
+      const r = await call(`${url}/x`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal((r.body as Echo).model, "A");
+    }
+    const mon = await maCall<{ monitors: { invocation_times: number; failed_times: number }[] }>(
+      hub,
+      "GET",
+      `${SERVICES}/${res.body.service_id}/monitor`,
+    );
+    assert.deepEqual(
+      mon.body.monitors.map((m) => m.invocation_times),
+      [0, 10],
+    );
   });
 
   it("honours the app gate: a claimed call is allowed or refused by its verdict, never by IAM", async () => {

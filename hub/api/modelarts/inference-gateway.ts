@@ -11,6 +11,7 @@ import { modelartsAuth } from "./auth";
 import { GENERIC, ModelArtsError } from "./errors";
 import type { AppCallGate, AppCallVerdict, InferenceCall } from "./inference-contract";
 import { WeightedBalancer } from "./inference-balancer";
+import { InstanceHealth } from "./inference-health";
 import { downstreamHeaders, sendUpstream, upstreamHeaders } from "./inference-forward";
 import { accessPathOf, type Instance, type InferenceServices } from "./inference-services";
 import { countKeys } from "./service-presenter";
@@ -96,12 +97,14 @@ export function inferenceGateway(
   const balancer = new WeightedBalancer();
   const iam = modelartsAuth(core);
   const cached = new Map<string, { at: number; instances: Instance[] }>();
+  const health = new InstanceHealth(pool, () => core.clock.now());
   const instancesOf = (service: ReplicatedService): Instance[] => {
     const now = core.clock.now();
     const hit = cached.get(service.id);
     if (hit && now - hit.at < INSTANCE_CACHE_MS && hit.at <= now) return hit.instances;
     const instances = services.instances(service);
     cached.set(service.id, { at: now, instances });
+    health.retain([...cached.values()].flatMap((c) => c.instances));
     if (cached.size > 1000) cached.delete(cached.keys().next().value as string);
     return instances;
   };
@@ -165,7 +168,7 @@ export function inferenceGateway(
     const failed = new Set<string>();
     const tries = body ? 1 + RETRIES : 1;
     let lastError = "no running instance";
-    for (let attempt = 0; attempt < tries; attempt++) {
+    for (let attempt = 0; attempt < tries;) {
       const instances = instancesOf(service).filter((i) => !failed.has(`${i.taskId}/${i.attempt}`));
       const picked = balancer.pick<Instance>(
         service.id,
@@ -177,7 +180,15 @@ export function inferenceGateway(
       );
       if (!picked) break;
       const inst = picked.instance;
-      const port = services.modelOf(inst.config).port;
+      const model = services.modelOf(inst.config);
+      // Not ready (its health path does not answer yet): left out, at no cost of an attempt.
+      if (!(await health.ready(inst, model.port, model.healthPath))) {
+        failed.add(`${inst.taskId}/${inst.attempt}`);
+        lastError = `instance ${inst.taskId} is not ready: ${model.healthPath} does not answer`;
+        continue;
+      }
+      attempt++;
+      const port = model.port;
       core.invocations.add(countKeys.config(inst.config.coreServiceId));
       try {
         const { res } = await sendUpstream(
