@@ -78,6 +78,52 @@ describe("integration: ModelArts AI applications (models)", function () {
     assert.match(String(failed.error_msg), /nobody\/has-this:1 was not found/);
   });
 
+  it("imports a training job's output: served by the image the job ran, traced by source_job_id", async () => {
+    const job = await maCall<{ metadata: { id: string } }>(hub, "POST", "/v2/{project_id}/training-jobs", {
+      kind: "job",
+      metadata: { name: "trains-mnist", workspace_id: "0" },
+      algorithm: {
+        command: "python train.py",
+        engine: { image_url: "bars/busybox:1" },
+        environments: { FAKE_RUN_FOR_MS: "20" },
+      },
+      spec: { resource: { flavor_id: "corral.cpu.2u8g", node_count: 1 } },
+    });
+    assert.equal(job.status, 201, job.text);
+    const jobId = job.body.metadata.id;
+    // The job ran the image on node m1, so the image check finds it there.
+    await waitFor(
+      () => hub.hub.core.workloads.tasks(jobId)[0]?.state === "succeeded",
+      "the training job ran",
+    );
+    const res = await maCall<{ model_id: string }>(hub, "POST", MODELS, {
+      model_name: "mnist-trained",
+      model_version: "0.0.1",
+      source_location: "/home/ma-user/modelarts/outputs/train_url_0",
+      source_job_id: jobId,
+      source_job_version: "V001",
+      model_type: "TensorFlow",
+    });
+    assert.equal(res.status, 200, res.text);
+    const m = await waitFor(async () => {
+      const got = await maCall<Record<string, unknown>>(hub, "GET", `${MODELS}/${res.body.model_id}`);
+      return got.body.model_status === "published" ? got.body : null;
+    }, "published");
+    assert.equal(m.source_job_id, jobId);
+    assert.equal(m.source_job_version, "V001");
+    assert.equal(m.model_source, "auto");
+    assert.equal(m.image_address, "bars/busybox:1");
+    assert.match(String(m.status_message), /on node m1/);
+    const unknown = await maCall<{ error_code: string }>(hub, "POST", MODELS, {
+      model_name: "orphan",
+      model_version: "0.0.1",
+      source_job_id: "00000000-0000-0000-0000-000000000000",
+      model_type: "TensorFlow",
+    });
+    assert.equal(unknown.status, 400);
+    assert.equal(unknown.body.error_code, "ModelArts.2775");
+  });
+
   it("refuses what it cannot serve: an OBS model (the document's TensorFlow example), a bad version, a duplicate", async () => {
     const obs = await maCall<{ error_code: string; error_msg: string }>(hub, "POST", MODELS, {
       model_name: "mnist",
@@ -117,7 +163,7 @@ describe("integration: ModelArts AI applications (models)", function () {
       source_location: "swr.example.com/team/mnist-serving:2.0",
       model_type: "Image",
     });
-    const all = await maCall<ModelList>(hub, "GET", `${MODELS}?model_name=mni&order=asc`);
+    const all = await maCall<ModelList>(hub, "GET", `${MODELS}?model_name=mni&order=asc&model_type=Image`);
     assert.equal(all.status, 200);
     assert.equal(all.body.total_count, 2);
     assert.deepEqual(
@@ -138,7 +184,10 @@ describe("integration: ModelArts AI applications (models)", function () {
       ["ghost"],
     );
     const notImage = await maCall<ModelList>(hub, "GET", `${MODELS}?not_model_type=Image`);
-    assert.equal(notImage.body.total_count, 0);
+    assert.deepEqual(
+      notImage.body.models.map((m) => m.model_name),
+      ["mnist-trained"],
+    );
     const runtimes = await maCall<{ engine_runtimes: { ai_engine: string; runtimes: string[] }[] }>(
       hub,
       "GET",
