@@ -112,10 +112,17 @@ export class InferenceServices implements ServiceDirectory {
       quotaUnitId: input.unitId,
       revision: this.revision(first),
     });
-    const configs = [
-      { ...first, coreServiceId: anchor.id },
-      ...rest.map((c, i) => ({ ...c, coreServiceId: this.satellite(anchor, c, i + 1, false).id })),
-    ];
+    const configs: ConfigRecord[] = [{ ...first, coreServiceId: anchor.id }];
+    try {
+      rest.forEach((c, i) =>
+        configs.push({ ...c, coreServiceId: this.satellite(anchor, c, i + 1, false).id }),
+      );
+    } catch (err) {
+      // No half-deployed service: the replica sets made so far stop again.
+      for (const c of configs)
+        this.core.replicatedServices.delete(this.core.replicatedServices.get(c.coreServiceId));
+      throw err;
+    }
     const record: ServiceRecord = {
       kind: "real-time-service",
       serviceName: input.name,
