@@ -1,15 +1,17 @@
 /**
  * Inference gateway benchmark (ModelArts real-time services). One hub (startHub, SQLite in a temp
- * dir, loopback ports), one agent with FakeRuntime (its containers have the address 127.0.0.1),
- * and a local HTTP server standing in for the model's container, as tunnel.ts does. It deploys a
- * 2-instance real-time service of a model served by the stand-in and, in one run, loads with
- * autocannon (keep-alive connections, small JSON answers):
+ * dir, loopback ports) and one agent. With a reachable Docker engine and the test image
+ * (corral-test/busybox:1) the agent runs real containers (DockerRuntime) of a busybox httpd model
+ * image; otherwise (or with --fake) FakeRuntime, whose containers have the address 127.0.0.1, and a
+ * local HTTP server standing in for the model's container, as tunnel.ts does. It deploys a
+ * 2-instance real-time service and, in one run, loads with autocannon (keep-alive connections,
+ * small answers):
  *   - the service's access_address (IAM token, weighted pick, tunnel through the agent, counted);
- *   - the stand-in directly (one "container").
+ *   - one container directly (its bridge address, or the stand-in).
  * Prints requests/s and p50/p99 latency (ms) of each, the median of --rounds rounds that load
  * both paths back to back (default 3, after one unmeasured warm-up round each).
  *
- * Usage: npm run bench:inference [-- --connections 10 --seconds 5 --rounds 3]
+ * Usage: npm run bench:inference [-- --connections 10 --seconds 5 --rounds 3 --fake]
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -17,9 +19,12 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
+import Dockerode from "dockerode";
 import pino from "pino";
 import { startAgent } from "../../agent/agent";
+import { DockerRuntime } from "../../agent/runtime/docker-runtime";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
+import type { Runtime } from "../../agent/runtime/runtime";
 import { loadHubConfig } from "../../hub/config";
 import { startHub } from "../../hub/hub";
 import { simulatedHardware } from "./fake-hardware";
@@ -60,6 +65,29 @@ async function load(
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
+const TEST_IMAGE = "corral-test/busybox:1";
+const SERVE_IMAGE = "corral-bench/serve:1";
+/** sh stays PID 1 with a TERM trap, so the containers stop at once. */
+const SERVE_CMD =
+  "mkdir -p /www && echo '{\"predictions\":[[0.1,0.9]]}' > /www/predict && httpd -f -p 8080 -h /www & trap 'kill $!; exit 0' TERM; wait";
+
+/** A Docker engine with the test image, and the serving image made from it; null when there is none. */
+async function dockerServing(): Promise<Dockerode | null> {
+  if (process.argv.includes("--fake")) return null;
+  const docker = new Dockerode({ socketPath: process.env["DOCKER_SOCKET"] ?? "/var/run/docker.sock" });
+  try {
+    await docker.ping();
+    await docker.getImage(TEST_IMAGE).inspect();
+  } catch {
+    return null;
+  }
+  const base = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ["true"] });
+  const [repo, tag] = SERVE_IMAGE.split(":") as [string, string];
+  await base.commit({ repo, tag, changes: [`CMD ["sh", "-c", ${JSON.stringify(SERVE_CMD)}]`] });
+  await base.remove({ force: true });
+  return docker;
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function main(): Promise<void> {
@@ -79,6 +107,11 @@ async function main(): Promise<void> {
     CORRAL_BOOTSTRAP_JOIN_TOKEN: "bench-join-token-0000000001",
   });
   const hub = await startHub(config, { logger });
+  const docker = await dockerServing();
+  const nodeKey = `bench-inference-${process.pid}`;
+  const runtime: Runtime = docker
+    ? new DockerRuntime({ nodeId: nodeKey, docker })
+    : new FakeRuntime({ nodeId: "bench-node" });
   const agent = startAgent({
     hub: hub.grpcAddress,
     cluster: "default",
@@ -87,12 +120,12 @@ async function main(): Promise<void> {
     joinToken: "bench-join-token-0000000001",
     dataDir: null,
     keepExitedMs: 60_000,
-    runtime: new FakeRuntime({ nodeId: "bench-node" }),
+    runtime,
     hardware: simulatedHardware({ hostname: "bench-node" }),
     logger,
   });
   await agent.welcomed();
-  const { server, port } = await modelStandIn();
+  const { server, port } = docker ? { server: null, port: 8080 } : await modelStandIn();
   const core = hub.core;
   const token = core.auth.issue(core.users.get("admin"), "login", 3600).token;
   const project = core.installation.id;
@@ -106,14 +139,16 @@ async function main(): Promise<void> {
     return (await res.json()) as Record<string, unknown>;
   };
   // The model's image counts as found in the catalog (no registry in the bench).
-  const image = core.images.register({ reference: "bench/model:1", owner: "admin", meta: { modelarts: {} } });
+  const reference = docker ? SERVE_IMAGE : "bench/model:1";
+  const image = core.images.register({ reference, owner: "admin", meta: { modelarts: {} } });
   core.images.setStatus(image, "present", "bench");
   const model = await ma("POST", `/v1/${project}/models`, {
     model_name: "bench",
     model_version: "1.0.0",
-    source_location: "bench/model:1",
+    source_location: reference,
     model_type: "Image",
     port,
+    health: { url: docker ? "/predict" : "/health" },
   });
   for (let i = 0; i < 200; i++) {
     if ((await ma("GET", `/v1/${project}/models/${String(model.model_id)}`)).model_status === "published")
@@ -144,10 +179,24 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
   if (!address) throw new Error("the service did not reach running");
+  // Direct: one container (its bridge address), or the stand-in.
+  let direct = `http://127.0.0.1:${port}/predict`;
+  if (docker) {
+    const [one] = await docker.listContainers({ filters: { label: [`corral.node=${nodeKey}`] } });
+    const ip = Object.values((await docker.getContainer(one!.Id).inspect()).NetworkSettings.Networks)[0]
+      ?.IPAddress;
+    direct = `http://${ip}:8080/predict`;
+    for (
+      let i = 0;
+      i < 100 && !(await fetch(`${address}/predict`, { headers: { "x-auth-token": token } })).ok;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
+  }
 
   const paths = [
     ["access_address (2 instances)", `${address}/predict`, { "x-auth-token": token }],
-    ["direct (one container)", `http://127.0.0.1:${port}/predict`, {}],
+    ["direct (one container)", direct, {}],
   ] as const;
   for (const [, url, headers] of paths) await load(url, headers, connections, 1);
   const runs: Row[][] = paths.map(() => []);
@@ -155,7 +204,7 @@ async function main(): Promise<void> {
     for (const [i, [, url, headers]] of paths.entries())
       runs[i]!.push(await load(url, headers, connections, seconds));
   console.log(
-    `inference bench: ${connections} keep-alive connections, ${seconds} s per run, median of ${rounds} rounds`,
+    `inference bench (${docker ? "Docker containers" : "FakeRuntime + stand-in server"}): ${connections} keep-alive connections, ${seconds} s per run, median of ${rounds} rounds`,
   );
   console.log("path                            req/s      p50 ms   p99 ms   errors");
   for (const [i, [name]] of paths.entries()) {
@@ -172,9 +221,21 @@ async function main(): Promise<void> {
   }
   const s = await ma("GET", `/v1/${project}/services/${String(deployed.service_id)}`);
   console.log(`invocation_times after the run: ${String(s.invocation_times)}`);
-  server.close();
+  server?.close();
+  await ma("DELETE", `/v1/${project}/services/${String(deployed.service_id)}`);
   await agent.stop();
   await hub.close();
+  if (docker) {
+    for (const c of await docker.listContainers({
+      all: true,
+      filters: { label: [`corral.node=${nodeKey}`] },
+    }))
+      await docker.getContainer(c.Id).remove({ force: true });
+    await docker
+      .getImage(SERVE_IMAGE)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
