@@ -176,6 +176,10 @@ describe("integration: ModelArts inference through the hub (access_address)", fu
     const stopped = await call(`${url}/x`);
     assert.equal(stopped.status, 503);
     assert.match((stopped.body as { error_msg: string }).error_msg, /stopped/);
+    // Deleting the service drops its counts (a later service never inherits them).
+    assert.ok(hub.hub.core.invocations.get(`modelarts-service:${res.body.service_id}`) >= 10);
+    await maCall(hub, "DELETE", `${SERVICES}/${res.body.service_id}`);
+    assert.equal(hub.hub.core.invocations.get(`modelarts-service:${res.body.service_id}`), 0);
   });
 
   it("sends no call to an instance whose health path does not answer 2xx", async () => {

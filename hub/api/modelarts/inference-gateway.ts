@@ -14,7 +14,7 @@ import { WeightedBalancer } from "./inference-balancer";
 import { InstanceHealth } from "./inference-health";
 import { downstreamHeaders, sendUpstream, upstreamHeaders } from "./inference-forward";
 import { accessPathOf, type Instance, type InferenceServices } from "./inference-services";
-import { countKeys } from "./service-presenter";
+import { countKeys } from "./service-record";
 
 /** `/v1/infers/{service_id}{rest}` on the raw path. */
 const INFER_PATH = /^\/v1\/infers\/([^/?]+)(\/[^?]*)?(\?.*)?$/;

@@ -8,6 +8,7 @@ import type { Replica } from "../../core/services/replicas";
 import { GENERIC, ModelArtsError } from "./errors";
 import type { InferenceServiceRef, ServiceDirectory } from "./inference-contract";
 import {
+  countKeys,
   MAX_EVENTS,
   MAX_UPDATES,
   recordOf,
@@ -222,7 +223,11 @@ export class InferenceServices implements ServiceDirectory {
       const s = this.core.replicatedServices.find(c.coreServiceId);
       if (s && s.deletedAt === null) this.core.replicatedServices.delete(s);
     }
-    this.core.invocations.forget(anchor.id);
+    this.core.invocations.forget(countKeys.service(anchor.id));
+    for (const c of record.configs) {
+      this.core.invocations.forget(countKeys.config(c.coreServiceId));
+      this.core.invocations.forget(countKeys.failed(c.coreServiceId));
+    }
   }
 
   /** Live instances of each config (running or not), for monitor and status. */

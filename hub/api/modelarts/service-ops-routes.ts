@@ -7,7 +7,8 @@ import { GENERIC, ModelArtsError, unsupported } from "./errors";
 import type { InferenceServices } from "./inference-services";
 import type { InvocationRates } from "./inference-gateway";
 import { configInputs, configRequestOf } from "./service-configs";
-import { countKeys, presentConfig } from "./service-presenter";
+import { presentConfig } from "./service-presenter";
+import { countKeys } from "./service-record";
 import type { ServiceAccess } from "./service-routes";
 import { ServiceConfig } from "./service-schemas";
 import {

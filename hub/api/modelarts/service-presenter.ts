@@ -2,14 +2,7 @@ import type { ReplicatedService } from "../../core/services/model";
 import type { ModelArtsDeps } from "./deps";
 import { iamUserId } from "./iam-users";
 import { accessPathOf, type InferenceServices } from "./inference-services";
-import type { ConfigRecord } from "./service-record";
-
-/** Counter keys of core.invocations: a whole service, one config, one config's failures. */
-export const countKeys = {
-  service: (id: string) => `modelarts-service:${id}`,
-  config: (coreServiceId: string) => `modelarts-config:${coreServiceId}`,
-  failed: (coreServiceId: string) => `modelarts-config-failed:${coreServiceId}`,
-} as const;
+import { countKeys, type ConfigRecord } from "./service-record";
 
 export function presentConfig(deps: ModelArtsDeps, c: ConfigRecord): Record<string, unknown> {
   const model = deps.core.inferenceModels.find(c.modelId);

@@ -72,3 +72,10 @@ export const recordOf = (s: ReplicatedService): ServiceRecord | undefined => {
 export const MAX_EVENTS = 200;
 /** Update log entries kept per service. @default 50 */
 export const MAX_UPDATES = 50;
+
+/** Counter keys of core.invocations: a whole service, one config, one config's failures. */
+export const countKeys = {
+  service: (id: string) => `modelarts-service:${id}`,
+  config: (coreServiceId: string) => `modelarts-config:${coreServiceId}`,
+  failed: (coreServiceId: string) => `modelarts-config-failed:${coreServiceId}`,
+} as const;
