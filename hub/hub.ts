@@ -170,6 +170,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       safely("batched write", () => {
         core.nodes.flush();
         core.taskMetrics.flush();
+        core.invocations.flush();
       }),
       500,
     ),
@@ -220,6 +221,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       core.nodes.flush();
       core.taskMetrics.flush(true);
+      core.invocations.flush();
       store.close();
     },
   };

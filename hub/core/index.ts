@@ -45,6 +45,8 @@ import { UserService } from "./users";
 import { WorkloadService } from "./workloads";
 import { DEFAULT_WORKLOAD_LIMITS, type WorkloadLimits } from "./workload-limits";
 import { TaskTunnels } from "./tunnels";
+import { InferenceModelService } from "./inference-models";
+import { InvocationCounts } from "./invocation-counts";
 
 /** Every core service, wired over one store. Built once in hub/main.ts (and by test helpers). */
 export interface Core {
@@ -120,6 +122,9 @@ export interface Core {
   clusterRecords: ClusterRecords;
   /** What placed tasks hold on each node, kept current by every task write (reads and scheduler). */
   allocations: AllocationLedger;
+  /** Servable models (ModelArts AI applications) and calls counted per inference target. */
+  inferenceModels: InferenceModelService;
+  invocations: InvocationCounts;
 }
 
 /** Core options: node liveness plus replicated services (autoscaling spacing, @default 15_000 ms). */
@@ -236,5 +241,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     nodeTaints: new NodeTaints(store, nodes, preemptions),
     nodeRemovals: new NodeRemovals(store, nodes, drains, lifecycle, clock),
     allocations,
+    inferenceModels: new InferenceModelService(store, clock),
+    invocations: new InvocationCounts(store.invocationCounts, clock),
   };
 }

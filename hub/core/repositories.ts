@@ -34,6 +34,7 @@ import type { AccessKey } from "./access-key-model";
 import type { ReplicatedService, ServiceTemplate } from "./services/model";
 import type { NodeReservation } from "./node-reservation-model";
 import type { App, AppApi, AppCode, AppGrant } from "./apps-model";
+import type { InferenceModel } from "./inference-model-model";
 
 export interface UserRepository {
   insert(user: User): void;
@@ -317,6 +318,24 @@ export interface JobTemplateRepository {
   delete(id: string): void;
 }
 
+/** Servable models (migration 024). */
+export interface InferenceModelRepository {
+  insert(model: InferenceModel): void;
+  update(model: InferenceModel): void;
+  byId(id: string): InferenceModel | undefined;
+  /** Oldest first. */
+  list(): InferenceModel[];
+  delete(id: string): void;
+}
+
+/** Calls counted per inference target (migration 024). */
+export interface InvocationCountRepository {
+  list(): { targetId: string; count: number }[];
+  /** Upserts each row's total. */
+  saveMany(rows: readonly { targetId: string; count: number; at: number }[]): void;
+  delete(targetId: string): void;
+}
+
 /** Integer sequences per key (`<surface>/<kind>`), from 1, never reused. */
 export interface SurfaceIdRepository {
   find(key: string, objectId: string): number | undefined;
@@ -403,6 +422,9 @@ export interface Store {
   jobTemplates: JobTemplateRepository;
   /** Nodes leased whole to one user: Lite Servers (migration 027). */
   nodeReservations: NodeReservationRepository;
+  /** Servable models and inference call counts (migration 024). */
+  inferenceModels: InferenceModelRepository;
+  invocationCounts: InvocationCountRepository;
   /** Runs fn atomically: everything it wrote lands, or nothing does. */
   transaction<T>(fn: () => T): T;
   /** True when the store answers a trivial query. */

@@ -9,6 +9,7 @@ import {
 } from "./app-auth-repositories";
 import { artifactRepository } from "./artifact-repository";
 import { imageRepository } from "./image-repository";
+import { inferenceModelRepository, invocationCountRepository } from "./inference-model-repository";
 import { auditRepository } from "./audit-repository";
 import { clusterRepository } from "./cluster-repository";
 import { openDatabase, type Db } from "./database";
@@ -73,6 +74,8 @@ export function openSqliteStore(dataDir: string | ":memory:"): Store & { db: Db 
     images: imageRepository(db),
     jobTemplates: jobTemplateRepository(db),
     nodeReservations: nodeReservationRepository(db),
+    inferenceModels: inferenceModelRepository(db),
+    invocationCounts: invocationCountRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     ping: () => {
       try {

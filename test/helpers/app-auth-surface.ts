@@ -26,8 +26,8 @@ export class FixedServices implements ServiceDirectory {
 
 /**
  * The real ModelArts surface with the service-scoped app-auth routes answered over `directory`
- * first (the hub wires NO_SERVICES until the services side lands): what the integrator's
- * one-line change will do, for tests through real HTTP before then.
+ * first: app-auth rules tested on hand-made service records (owner, workspace, access path)
+ * without deploying services; modelarts-app-auth-inference.test.ts drives the real services.
  */
 export function modelartsWithServices(directory: ServiceDirectory): SurfaceFactory {
   return (deps) => {

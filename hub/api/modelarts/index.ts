@@ -26,13 +26,20 @@ import { iamRoutes } from "./iam-routes";
 import { liteServerRoutes } from "./lite-server-routes";
 import { osQuotaRoutes } from "./os-quota-routes";
 import { workspaceRoutes, workspaceUpkeep } from "./workspace-routes";
-import { appAuthRoutes, NO_SERVICES } from "./app-auth-routes";
+import { appAuthRoutes } from "./app-auth-routes";
+import { appCallGate } from "./app-auth-gate";
 import { poolRoutes } from "./pool-routes";
 import { nodePoolRoutes } from "./node-pool-routes";
 import { poolUsageRoutes } from "./pool-usage-routes";
 import { poolRecordRoutes } from "./pool-record-routes";
 import { networkRoutes } from "./network-routes";
 import { poolNodeRoutes } from "./pool-node-routes";
+import type { AppCallGate } from "./inference-contract";
+import { INFERENCE_ROUTES, inferenceGateway, InvocationRates } from "./inference-gateway";
+import { InferenceServices } from "./inference-services";
+import { modelRoutes } from "./model-routes";
+import { serviceOpsRoutes } from "./service-ops-routes";
+import { serviceAccess, serviceRoutes } from "./service-routes";
 
 /**
  * The Huawei ModelArts surface (docs/compat/modelarts.md): IAM-compatible identity under /v3 and
@@ -47,6 +54,14 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   const deps: ModelArtsDeps = { core, config, logger, project, workspaces, auth };
   const router = new Router<ApiState>();
   const remounts = new Remounts(deps);
+  // Real-time services and the gateway of their access_address; `inference` is the ServiceDirectory
+  // app authentication looks services up in, `appGate` its verdicts on app credentials.
+  const inference = new InferenceServices(core, (unitId) => {
+    const unit = unitId === null ? undefined : core.quotaUnits.find(unitId);
+    return unit ? workspaces.idOf(unit) : "0";
+  });
+  const appGate: AppCallGate = appCallGate(core, inference);
+  const rates = new InvocationRates(() => core.clock.now());
   // Route groups: one line each (specific paths before `/:id` ones inside each group).
   iamRoutes(router, deps);
   credentialRoutes(router, deps);
@@ -62,13 +77,17 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   algorithmRoutes(router, deps);
   trainingGroup(router, deps);
   liteServerRoutes(router, deps);
-  appAuthRoutes(router, deps, NO_SERVICES);
+  appAuthRoutes(router, deps, inference);
   poolUsageRoutes(router, deps);
   poolRecordRoutes(router, deps);
   networkRoutes(router, deps);
   nodePoolRoutes(router, deps);
   poolRoutes(router, deps);
   poolNodeRoutes(router, deps);
+  modelRoutes(router, deps, inference);
+  const services = serviceAccess(deps, inference);
+  serviceOpsRoutes(router, deps, inference, services, rates);
+  serviceRoutes(router, deps, inference, services);
   const notFound: ApiMiddleware = async (ctx) => {
     throw new ModelArtsError(
       404,
@@ -78,15 +97,24 @@ export const modelartsSurface: SurfaceFactory = ({ core, config, logger }): Surf
   };
   return {
     name: "modelarts",
-    owns: [projectTree("v1"), projectTree("v2"), tree("/v3"), tree("/v3.0"), tree("/v1/auth-mode")],
+    owns: [
+      projectTree("v1"),
+      projectTree("v2"),
+      tree("/v3"),
+      tree("/v3.0"),
+      tree("/v1/auth-mode"),
+      tree("/v1/infers"),
+    ],
     routes: compose([
+      // Before the body parser: inference calls stream their bodies to the instance.
+      inferenceGateway(core, inference, appGate, rates),
       bodyParser({ deleteBodies: true, keepRaw: true }),
       router.routes() as unknown as ApiMiddleware,
       router.allowedMethods() as unknown as ApiMiddleware,
       notFound,
     ]),
     errors: modelartsErrors,
-    routeTable: [...routesOf(router)],
+    routeTable: [...routesOf(router), ...INFERENCE_ROUTES],
     hooks: {
       // Workspace "0" is made on first use (WorkspaceIds.find), so a hub nobody reaches through
       // ModelArts shows no extra project on its other faces.

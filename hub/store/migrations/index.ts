@@ -29,6 +29,7 @@ import { appAuth } from "./023-app-auth";
 import { poolRecords } from "./025-pool-records";
 import { nodeTaints } from "./026-node-taints";
 import { listOrderIndexes } from "./028-list-order-indexes";
+import { inferenceModels } from "./024-inference-models";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -60,4 +61,5 @@ export const MIGRATIONS: readonly Migration[] = [
   poolRecords,
   nodeTaints,
   listOrderIndexes,
+  inferenceModels,
 ];
