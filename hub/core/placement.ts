@@ -20,6 +20,13 @@ import type { Store } from "./repositories";
 import type { CoreSignals } from "./signals";
 
 /**
+ * The periodic tick runs a full pass at least this often even when nothing announced a change: a
+ * safety net for changes no signal names (a node's runtime coming back in a hello, new hardware).
+ * @default 60_000 ms
+ */
+export const FULL_PASS_EVERY_MS = 60_000;
+
+/**
  * Runs the scheduler: builds a snapshot from current state (nodes with their pool, quota units,
  * running and pending work), asks the pure fair-share planner for a plan, re-checks each
  * assignment against fresh state and commits the plan — placements, waiting reasons and
@@ -33,7 +40,38 @@ export class PlacementLoop {
     private readonly preemptions: Preemptions,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
-  ) {}
+  ) {
+    // Whatever may let a waiting task be placed (a submit, a node ready or uncordoned, labels
+    // changed, a task ended or released, quota changed) makes the next tick run a pass.
+    signals.schedulingNeeded.on(() => {
+      this.dirty = true;
+    });
+    signals.nodeChanged.on(() => {
+      this.dirty = true;
+    });
+  }
+
+  /** Something may have changed since the last pass. */
+  private dirty = true;
+  /** Clock ms of the last pass; -Infinity before the first. */
+  private lastPassAt = Number.NEGATIVE_INFINITY;
+  /** The earliest back-off end among the tasks the last pass skipped; null: none. */
+  private nextRetryAt: number | null = null;
+
+  /**
+   * The periodic tick (every 5 s in the hub): a pass only when it may place something — a change
+   * was signalled since the last pass, a task's back-off ended, or FULL_PASS_EVERY_MS went by.
+   * A backlog that fits nowhere costs nothing while nothing changes. Returns what runOnce()
+   * placed, or null when it skipped.
+   */
+  tick(): number | null {
+    const now = this.clock.now();
+    const due =
+      this.dirty ||
+      now - this.lastPassAt >= FULL_PASS_EVERY_MS ||
+      (this.nextRetryAt !== null && now >= this.nextRetryAt);
+    return due ? this.runOnce() : null;
+  }
 
   /**
    * Each unit's fair share now, per node pool id then unit id (GPUs, millicores, MiB): what the
@@ -67,9 +105,14 @@ export class PlacementLoop {
     // Restarted service tasks still in their crash-loop back-off sit this pass out (they keep
     // the reason the lifecycle gave them, and the lifecycle asks for scheduling when it ends).
     const now = this.clock.now();
-    const pending = this.store.tasks
-      .byStates(["pending"])
-      .filter((t) => t.retryAt === null || t.retryAt <= now);
+    this.dirty = false;
+    this.lastPassAt = now;
+    this.nextRetryAt = null;
+    const pending = this.store.tasks.byStates(["pending"]).filter((t) => {
+      if (t.retryAt === null || t.retryAt <= now) return true;
+      this.nextRetryAt = Math.min(this.nextRetryAt ?? t.retryAt, t.retryAt);
+      return false;
+    });
     if (pending.length === 0) return 0;
     const workloads = new Map<string, Workload>();
     for (const t of pending) {
@@ -94,8 +137,11 @@ export class PlacementLoop {
           !node ||
           node.status !== "ready" ||
           a.gpuUuids.some((g) => held.has(g))
-        )
+        ) {
+          // State moved under the plan: the next tick tries again.
+          this.dirty = true;
           continue;
+        }
         for (const g of a.gpuUuids) held.add(g);
         this.store.tasks.update({
           ...task,

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { FULL_PASS_EVERY_MS } from "../../../../hub/core/placement";
+import { hardware, newCore, readyNode, role, type Harness } from "./harness";
+
+/** The scheduler's periodic tick: a pass only when something may let a waiting task be placed. */
+describe("core placement tick", () => {
+  let h: Harness;
+  beforeEach(() => {
+    h = newCore();
+    readyNode(h.core, "small", { hw: hardware({ cores: 8 }) });
+  });
+  afterEach(() => h.store.close());
+
+  const submitBig = () =>
+    h.core.workloads.submit({
+      name: "big",
+      owner: "alice",
+      roles: [role({ resources: { cpuMilli: 16_000, memoryMiB: 512, gpu: 0 } })],
+    });
+
+  it("skips while a backlog that fits nowhere waits and nothing changes", () => {
+    const { tasks } = submitBig();
+    assert.equal(h.core.placement.tick(), 0, "the submit asks for a pass");
+    assert.match(h.store.tasks.byId(tasks[0]?.id ?? "")?.reason ?? "", /insufficient cpu/);
+    for (let i = 0; i < 5; i++) {
+      h.clock.advance(5_000);
+      assert.equal(h.core.placement.tick(), null, `tick ${i} after nothing changed`);
+    }
+  });
+
+  it("runs a pass after a node becomes ready, and places what now fits", () => {
+    const { tasks } = submitBig();
+    h.core.placement.tick();
+    assert.equal(h.core.placement.tick(), null);
+    readyNode(h.core, "big", { hw: hardware({ cores: 32 }) });
+    assert.equal(h.core.placement.tick(), 1);
+    assert.equal(h.store.tasks.byId(tasks[0]?.id ?? "")?.state, "assigned");
+  });
+
+  it("runs a full pass at least every FULL_PASS_EVERY_MS, signalled or not", () => {
+    submitBig();
+    h.core.placement.tick();
+    h.clock.advance(FULL_PASS_EVERY_MS - 1);
+    assert.equal(h.core.placement.tick(), null);
+    h.clock.advance(1);
+    assert.equal(h.core.placement.tick(), 0);
+  });
+
+  it("runs when a skipped task's back-off ends, without a signal", () => {
+    const { tasks } = h.core.workloads.submit({ name: "small", owner: "alice", roles: [role()] });
+    const t = tasks[0];
+    assert.ok(t);
+    h.store.tasks.update({ ...t, retryAt: h.clock.now() + 10_000 });
+    assert.equal(h.core.placement.tick(), 0, "in back-off: skipped by the pass");
+    h.clock.advance(5_000);
+    assert.equal(h.core.placement.tick(), null);
+    h.clock.advance(5_000);
+    assert.equal(h.core.placement.tick(), 1);
+  });
+});
