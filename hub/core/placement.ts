@@ -21,7 +21,7 @@ import type { CoreSignals } from "./signals";
 
 /**
  * The periodic tick runs a full pass at least this often even when nothing announced a change: a
- * safety net for changes no signal names (a node's runtime coming back in a hello, new hardware).
+ * safety net for changes that neither a signal nor the node facts the tick compares name.
  * @default 60_000 ms
  */
 export const FULL_PASS_EVERY_MS = 60_000;
@@ -57,10 +57,13 @@ export class PlacementLoop {
   private lastPassAt = Number.NEGATIVE_INFINITY;
   /** The earliest back-off end among the tasks the last pass skipped; null: none. */
   private nextRetryAt: number | null = null;
+  /** What the last pass knew of the nodes' schedulable facts (nodeFacts()). */
+  private lastNodeFacts = "";
 
   /**
    * The periodic tick (every 5 s in the hub): a pass only when it may place something — a change
-   * was signalled since the last pass, a task's back-off ended, or FULL_PASS_EVERY_MS went by.
+   * was signalled since the last pass, a node's schedulable facts changed, a task's back-off ended,
+   * or FULL_PASS_EVERY_MS went by.
    * A backlog that fits nowhere costs nothing while nothing changes. Returns what runOnce()
    * placed, or null when it skipped.
    */
@@ -69,8 +72,24 @@ export class PlacementLoop {
     const due =
       this.dirty ||
       now - this.lastPassAt >= FULL_PASS_EVERY_MS ||
-      (this.nextRetryAt !== null && now >= this.nextRetryAt);
+      (this.nextRetryAt !== null && now >= this.nextRetryAt) ||
+      this.nodeFacts() !== this.lastNodeFacts;
     return due ? this.runOnce() : null;
+  }
+
+  /**
+   * The node facts placement reads, in one string (nodes are held in memory, so this is cheap):
+   * a change no signal announces (a runtime back in a hello, new hardware) still runs a pass.
+   */
+  private nodeFacts(): string {
+    return this.nodes
+      .list()
+      .map(
+        (n) =>
+          `${n.id}|${n.status}|${n.schedulable}|${n.runtime?.available ?? false}|${n.labels.join(",")}|` +
+          `${n.hardware?.cpu.cores ?? 0}|${n.hardware?.memory.totalMiB ?? 0}|${allocatableGpus(n).length}`,
+      )
+      .join("\n");
   }
 
   /**
@@ -108,6 +127,7 @@ export class PlacementLoop {
     this.dirty = false;
     this.lastPassAt = now;
     this.nextRetryAt = null;
+    this.lastNodeFacts = this.nodeFacts();
     const pending = this.store.tasks.byStates(["pending"]).filter((t) => {
       if (t.retryAt === null || t.retryAt <= now) return true;
       this.nextRetryAt = Math.min(this.nextRetryAt ?? t.retryAt, t.retryAt);
@@ -126,7 +146,12 @@ export class PlacementLoop {
     const touchedNodes = new Set<string>();
     let committed = 0;
     this.store.transaction(() => {
-      const held = new Set(this.store.tasks.byStates([...PLACED_TASK_STATES]).flatMap((t) => t.gpuUuids));
+      // GPUs placed tasks hold now (read only when there is something to re-check).
+      const held = new Set(
+        plan.assignments.length > 0
+          ? this.store.tasks.byStates([...PLACED_TASK_STATES]).flatMap((t) => t.gpuUuids)
+          : [],
+      );
       for (const a of plan.assignments) {
         const task = this.store.tasks.byId(a.taskId);
         const node = this.nodes.findById(a.nodeId);

@@ -37,6 +37,26 @@ describe("core placement tick", () => {
     assert.equal(h.store.tasks.byId(tasks[0]?.id ?? "")?.state, "assigned");
   });
 
+  it("runs a pass when a node's runtime comes back in a hello, which signals nothing", () => {
+    const node = h.core.nodes.list()[0];
+    assert.ok(node);
+    const hello = (available: boolean) =>
+      h.core.nodes.hello(node.id, {
+        agentVersion: "0.1.0",
+        address: "10.0.0.1",
+        labels: [],
+        hardware: hardware({ cores: 8 }),
+        runtime: { name: "docker", available, error: available ? null : "down", version: "24.0" },
+      });
+    hello(false);
+    const { tasks } = h.core.workloads.submit({ name: "small", owner: "alice", roles: [role()] });
+    assert.equal(h.core.placement.tick(), 0);
+    assert.match(h.store.tasks.byId(tasks[0]?.id ?? "")?.reason ?? "", /working container runtime/);
+    assert.equal(h.core.placement.tick(), null);
+    hello(true);
+    assert.equal(h.core.placement.tick(), 1);
+  });
+
   it("runs a full pass at least every FULL_PASS_EVERY_MS, signalled or not", () => {
     submitBig();
     h.core.placement.tick();
