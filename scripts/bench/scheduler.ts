@@ -6,7 +6,8 @@
  * single tasks of 100 millicores / 256 MiB, round-robin over the projects — is planned by the
  * baseline planner (scripts/bench/baseline/scheduler: a verbatim copy of hub/scheduler before its
  * rewrite) and by the current one (hub/scheduler). Placements/s = tasks assigned / pass time
- * (CPU time of this process, so other load on the machine counts less). Both plans are compared:
+ * (CPU time of this process, so other load on the machine counts less; the cheaper of two runs,
+ * the first also paying for compilation). Both plans are compared:
  * "same" says every assignment and waiting reason matched.
  *
  * Backlog: 10k tasks that fit nowhere (17 cores on 8-core nodes) and 1k nodes, nothing changing.
@@ -73,6 +74,13 @@ function cpuMs<T>(fn: () => T): { ms: number; wallMs: number; value: T } {
   const value = fn();
   const c = process.cpuUsage(c0);
   return { ms: (c.user + c.system) / 1000, wallMs: performance.now() - w0, value };
+}
+
+/** The cheaper of two runs: the first also pays for compiling the code (a hub runs passes all day). */
+function warm<T>(fn: () => T): { ms: number; wallMs: number; value: T } {
+  const a = cpuMs(fn);
+  const b = cpuMs(fn);
+  return a.ms <= b.ms ? a : b;
 }
 
 function snapshot(
@@ -154,9 +162,9 @@ function plannerRows(o: Options): void {
   for (const size of sizes) {
     const nodes = Math.round(size.nodes * o.scale);
     const s = snapshot(nodes, pending, { cpuMilli: 100, memoryMiB: 256 });
-    const cur = cpuMs(() => planFairShare(s));
+    const cur = warm(() => planFairShare(s));
     const runBase = nodes * pending <= o.baselineMaxCells;
-    const base = runBase ? cpuMs(() => baselinePlanFairShare(s)) : null;
+    const base = runBase ? warm(() => baselinePlanFairShare(s)) : null;
     const placed = cur.value.assignments.length;
     const same = base ? (sameDecisions(base.value, cur.value) ? "yes" : "NO") : "-";
     console.log(
@@ -179,8 +187,8 @@ function plannerBacklog(): void {
   const nodes = 1000;
   const tasks = 10_000;
   const s = snapshot(nodes, tasks, { cpuMilli: 17_000, memoryMiB: 256 });
-  const cur = cpuMs(() => planFairShare(s));
-  const base = cpuMs(() => baselinePlanFairShare(s));
+  const cur = warm(() => planFairShare(s));
+  const base = warm(() => baselinePlanFairShare(s));
   console.log(`\nBacklog, planner: ${tasks} unplaceable tasks (17 cores), ${nodes} nodes, one pass`);
   console.log(
     `baseline ${fmt(base.ms)} ms per pass = ${fmt(base.ms / 5, 1)} ms/s at one pass per 5 s; ` +
