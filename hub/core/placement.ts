@@ -49,7 +49,15 @@ export class PlacementLoop {
     signals.nodeChanged.on(() => {
       this.dirty = true;
     });
+    // A node's desired set changed outside a pass: e.g. a stopped workload's assigned tasks freed
+    // their resources at once, which no schedulingNeeded announces.
+    signals.desiredChanged.on(() => {
+      if (!this.inPass) this.dirty = true;
+    });
   }
+
+  /** A pass is running (its own desiredChanged signals do not ask for another). */
+  private inPass = false;
 
   /** Something may have changed since the last pass. */
   private dirty = true;
@@ -121,6 +129,19 @@ export class PlacementLoop {
 
   /** One pass. Returns how many tasks were placed. */
   runOnce(): number {
+    this.inPass = true;
+    try {
+      return this.pass();
+    } catch (err) {
+      // A failed pass placed nothing for sure: the next tick tries again.
+      this.dirty = true;
+      throw err;
+    } finally {
+      this.inPass = false;
+    }
+  }
+
+  private pass(): number {
     // Restarted service tasks still in their crash-loop back-off sit this pass out (they keep
     // the reason the lifecycle gave them, and the lifecycle asks for scheduling when it ends).
     const now = this.clock.now();

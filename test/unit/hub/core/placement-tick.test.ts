@@ -57,6 +57,24 @@ describe("core placement tick", () => {
     assert.equal(h.core.placement.tick(), 1);
   });
 
+  it("runs a pass when a stopped workload's assigned task frees its node, which signals nothing", () => {
+    const job = (name: string) =>
+      h.core.workloads.submit({
+        name,
+        owner: "alice",
+        roles: [role({ resources: { cpuMilli: 8000, memoryMiB: 512, gpu: 0 } })],
+      });
+    const first = job("first");
+    assert.equal(h.core.placement.tick(), 1);
+    const second = job("second");
+    assert.equal(h.core.placement.tick(), 0);
+    assert.equal(h.core.placement.tick(), null, "the pass's own placements ask for nothing more");
+    h.core.workloads.stop(first.workload);
+    assert.equal(h.store.tasks.byId(first.tasks[0]?.id ?? "")?.state, "stopped");
+    assert.equal(h.core.placement.tick(), 1);
+    assert.equal(h.store.tasks.byId(second.tasks[0]?.id ?? "")?.state, "assigned");
+  });
+
   it("runs a full pass at least every FULL_PASS_EVERY_MS, signalled or not", () => {
     submitBig();
     h.core.placement.tick();
