@@ -181,7 +181,11 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       }),
       1_000,
     ),
-    setInterval(scheduleNow, 5_000),
+    // A pass only when something may have changed (PlacementLoop.tick); signals run one at once.
+    setInterval(
+      safely("scheduler tick", () => core.placement.tick()),
+      5_000,
+    ),
     // Per-project allocation / utilisation samples (Run:ai metrics), one batch per tick.
     setInterval(
       safely("project metrics", () => core.projectMetrics.sample()),

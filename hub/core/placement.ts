@@ -19,6 +19,13 @@ import type { Store } from "./repositories";
 import type { CoreSignals } from "./signals";
 
 /**
+ * The periodic tick runs a full pass at least this often even when nothing announced a change: a
+ * safety net for changes that neither a signal nor the node facts the tick compares name.
+ * @default 60_000 ms
+ */
+export const FULL_PASS_EVERY_MS = 60_000;
+
+/**
  * Runs the scheduler: builds a snapshot from current state (nodes with their pool, quota units,
  * running and pending work), asks the pure fair-share planner for a plan, re-checks each
  * assignment against fresh state and commits the plan — placements, waiting reasons and
@@ -32,7 +39,65 @@ export class PlacementLoop {
     private readonly preemptions: Preemptions,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
-  ) {}
+  ) {
+    // Whatever may let a waiting task be placed (a submit, a node ready or uncordoned, labels
+    // changed, a task ended or released, quota changed) makes the next tick run a pass.
+    signals.schedulingNeeded.on(() => {
+      this.dirty = true;
+    });
+    signals.nodeChanged.on(() => {
+      this.dirty = true;
+    });
+    // A node's desired set changed outside a pass: e.g. a stopped workload's assigned tasks freed
+    // their resources at once, which no schedulingNeeded announces.
+    signals.desiredChanged.on(() => {
+      if (!this.inPass) this.dirty = true;
+    });
+  }
+
+  /** A pass is running (its own desiredChanged signals do not ask for another). */
+  private inPass = false;
+
+  /** Something may have changed since the last pass. */
+  private dirty = true;
+  /** Clock ms of the last pass; -Infinity before the first. */
+  private lastPassAt = Number.NEGATIVE_INFINITY;
+  /** The earliest back-off end among the tasks the last pass skipped; null: none. */
+  private nextRetryAt: number | null = null;
+  /** What the last pass knew of the nodes' schedulable facts (nodeFacts()). */
+  private lastNodeFacts = "";
+
+  /**
+   * The periodic tick (every 5 s in the hub): a pass only when it may place something — a change
+   * was signalled since the last pass, a node's schedulable facts changed, a task's back-off ended,
+   * or FULL_PASS_EVERY_MS went by.
+   * A backlog that fits nowhere costs nothing while nothing changes. Returns what runOnce()
+   * placed, or null when it skipped.
+   */
+  tick(): number | null {
+    const now = this.clock.now();
+    const due =
+      this.dirty ||
+      now - this.lastPassAt >= FULL_PASS_EVERY_MS ||
+      (this.nextRetryAt !== null && now >= this.nextRetryAt) ||
+      this.nodeFacts() !== this.lastNodeFacts;
+    return due ? this.runOnce() : null;
+  }
+
+  /**
+   * The node facts placement reads, in one string (nodes are held in memory, so this is cheap):
+   * a change no signal announces (a runtime back in a hello, new hardware) still runs a pass.
+   */
+  private nodeFacts(): string {
+    return this.nodes
+      .list()
+      .map(
+        (n) =>
+          `${n.id}|${n.status}|${n.schedulable}|${n.runtime?.available ?? false}|${n.labels.join(",")}|` +
+          `${n.hardware?.cpu.cores ?? 0}|${n.hardware?.memory.totalMiB ?? 0}|${allocatableGpus(n).length}`,
+      )
+      .join("\n");
+  }
 
   /**
    * Each unit's fair share now, per node pool id then unit id (GPUs, millicores, MiB): what the
@@ -63,12 +128,31 @@ export class PlacementLoop {
 
   /** One pass. Returns how many tasks were placed. */
   runOnce(): number {
+    this.inPass = true;
+    try {
+      return this.pass();
+    } catch (err) {
+      // A failed pass placed nothing for sure: the next tick tries again.
+      this.dirty = true;
+      throw err;
+    } finally {
+      this.inPass = false;
+    }
+  }
+
+  private pass(): number {
     // Restarted service tasks still in their crash-loop back-off sit this pass out (they keep
     // the reason the lifecycle gave them, and the lifecycle asks for scheduling when it ends).
     const now = this.clock.now();
-    const pending = this.store.tasks
-      .byStates(["pending"])
-      .filter((t) => t.retryAt === null || t.retryAt <= now);
+    this.dirty = false;
+    this.lastPassAt = now;
+    this.nextRetryAt = null;
+    this.lastNodeFacts = this.nodeFacts();
+    const pending = this.store.tasks.byStates(["pending"]).filter((t) => {
+      if (t.retryAt === null || t.retryAt <= now) return true;
+      this.nextRetryAt = Math.min(this.nextRetryAt ?? t.retryAt, t.retryAt);
+      return false;
+    });
     if (pending.length === 0) return 0;
     const workloads = new Map<string, Workload>();
     for (const t of pending) {
@@ -82,7 +166,12 @@ export class PlacementLoop {
     const touchedNodes = new Set<string>();
     let committed = 0;
     this.store.transaction(() => {
-      const held = new Set(this.store.tasks.byStates([...PLACED_TASK_STATES]).flatMap((t) => t.gpuUuids));
+      // GPUs placed tasks hold now (read only when there is something to re-check).
+      const held = new Set(
+        plan.assignments.length > 0
+          ? this.store.tasks.byStates([...PLACED_TASK_STATES]).flatMap((t) => t.gpuUuids)
+          : [],
+      );
       for (const a of plan.assignments) {
         const task = this.store.tasks.byId(a.taskId);
         const node = this.nodes.findById(a.nodeId);
@@ -93,8 +182,11 @@ export class PlacementLoop {
           !node ||
           node.status !== "ready" ||
           a.gpuUuids.some((g) => held.has(g))
-        )
+        ) {
+          // State moved under the plan: the next tick tries again.
+          this.dirty = true;
           continue;
+        }
         for (const g of a.gpuUuids) held.add(g);
         this.store.tasks.update({
           ...task,

@@ -7,6 +7,17 @@ export function groupPending(s: FairSnapshot, units: ReadonlyMap<string, FairUni
   const out: Group[] = [];
   const byGang = new Map<string, Group>();
   const defaultPool = s.pools.find((p) => p.name === "default")?.id;
+  // The pool order depends only on the pool asked for and the unit: worked out once per pair.
+  const orders = new Map<string, string[]>();
+  const orderOf = (t: FairPending): string[] => {
+    const key = `${t.poolId ?? ""}\u0000${t.unitId ?? ""}`;
+    let o = orders.get(key);
+    if (!o) {
+      o = poolOrder(t, t.unitId ? units.get(t.unitId) : undefined, s, defaultPool);
+      orders.set(key, o);
+    }
+    return [...o];
+  };
   for (const t of s.pending) {
     let g = t.gang !== null ? byGang.get(t.gang) : undefined;
     if (!g) {
@@ -16,7 +27,7 @@ export function groupPending(s: FairSnapshot, units: ReadonlyMap<string, FairUni
         preemptible: t.preemptible,
         priority: t.priority,
         request: zero(),
-        pools: poolOrder(t, t.unitId ? units.get(t.unitId) : undefined, s, defaultPool),
+        pools: orderOf(t),
       };
       out.push(g);
       if (t.gang !== null) byGang.set(t.gang, g);

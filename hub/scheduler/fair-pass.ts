@@ -13,11 +13,12 @@ import type {
   Group,
   Preemption,
   ResourceKey,
+  RunningTask,
 } from "./fair-snapshot";
 import { amountText, quotaOf, RESOURCES, zero } from "./fair-snapshot";
 import { Ledger } from "./ledger";
 import { NodeUsage } from "./node-usage";
-import { place } from "./place";
+import { place, placeOn } from "./place";
 import { chooseOwnVictims, chooseVictims, type Reclaim, type ReclaimInput } from "./reclaim";
 import type { Assignment, Plan } from "./snapshot";
 
@@ -41,6 +42,7 @@ export class FairPass {
   private readonly waiting = new Map<string, string>();
   /** Pool id -> the unit whose reclaim holds that pool's idle capacity in this pass. */
   private readonly heldFor = new Map<string, string>();
+  private readonly runningByPool = new Map<string, RunningTask[]>();
 
   constructor(private readonly s: FairSnapshot) {
     this.units = new Map(s.units.map((u) => [u.id, u]));
@@ -151,7 +153,8 @@ export class FairPass {
 
   /** Places the whole group in the pool's idle capacity and commits it; null when done, else why not. */
   placeIdle(g: Group, poolId: string): string | null {
-    const plan = place(this.usageNodes.views(poolId), g.tasks);
+    // A trial on the pool's kept free capacity; commit() takes what fits.
+    const plan = placeOn(this.usageNodes.capacity(poolId), g.tasks, true);
     if (!this.fits(g, plan)) return plan.waiting.get(g.tasks[0]?.taskId ?? "") ?? "does not fit";
     this.commit(g, poolId, plan.assignments, false);
     return null;
@@ -195,11 +198,21 @@ export class FairPass {
     return plan.assignments.length === g.tasks.length;
   }
 
+  /** What runs in the pool, in snapshot order (reclaim looks only there). */
+  private runningIn(poolId: string): readonly RunningTask[] {
+    let list = this.runningByPool.get(poolId);
+    if (!list) {
+      list = this.s.running.filter((t) => t.poolId === poolId);
+      this.runningByPool.set(poolId, list);
+    }
+    return list;
+  }
+
   private reclaimInput(g: Group, poolId: string): ReclaimInput {
     return {
       group: g,
       poolId,
-      running: this.s.running,
+      running: this.runningIn(poolId),
       alreadyChosen: this.chosen,
       fairOf: this.fairOf,
       planned: this.planned,
@@ -210,8 +223,9 @@ export class FairPass {
 
   /** Counts the group as placed; `reserve`: its nodes are held while victims stop, not assigned yet. */
   private commit(g: Group, poolId: string, as: Assignment[], reserve: boolean): void {
+    const byId = g.tasks.length > 1 ? new Map(g.tasks.map((t) => [t.taskId, t])) : null;
     for (const a of as) {
-      const t = g.tasks.find((x) => x.taskId === a.taskId);
+      const t = byId ? byId.get(a.taskId) : g.tasks.find((x) => x.taskId === a.taskId);
       if (!t) continue;
       if (reserve) this.usageNodes.reserve(a, t.cpuMilli, t.memoryMiB);
       else this.usageNodes.take(a, t.cpuMilli, t.memoryMiB);

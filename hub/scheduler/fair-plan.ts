@@ -27,7 +27,10 @@ export function planFairShare(s: FairSnapshot): FairPlan {
 
 /** Least served units first (planned use over fair share), then higher priority. */
 function byNeed(pass: FairPass, groups: Group[]): Group[] {
-  return groups.sort((a, b) => pass.ratio(a) - pass.ratio(b) || b.priority - a.priority);
+  // Each group's ratio once (it does not change while sorting), not twice per comparison.
+  const ratio = new Map(groups.map((g) => [g, pass.ratio(g)]));
+  const r = (g: Group) => ratio.get(g) as number;
+  return groups.sort((a, b) => r(a) - r(b) || b.priority - a.priority);
 }
 
 /**

@@ -41,8 +41,9 @@ export function chooseVictims(input: ReclaimInput): Reclaim | null {
   const { group, poolId } = input;
   const r: ResourceKey = group.request.gpu > 0 ? "gpu" : "cpuMilli";
   const pending = input.running.filter((t) => t.poolId === poolId && t.preempting && t.request[r] > 0);
-  const already = input.tryPlace([]);
-  if (pending.length > 0 && input.fits(already)) {
+  // Only tasks already stopping can make room without new victims: try that only when there are some.
+  const already = pending.length > 0 ? input.tryPlace([]) : null;
+  if (already && input.fits(already)) {
     return { victims: [], owners: pending.map((t) => t.unitId), plan: already };
   }
   const used = (u: string | null) => input.planned.get(poolId, u)[r];
