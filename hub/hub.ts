@@ -19,6 +19,8 @@ import { openSqliteStore } from "./store/sqlite-store";
 import { agentLinkServerCredentials } from "./tls/grpc-credentials";
 import { defaultSans, HubCa } from "./tls/hub-ca";
 
+/** Least time between two signal-driven scheduler passes, ms (a burst of reports costs one pass). */
+const SCHEDULE_SPACING_MS = 20;
 export interface RunningHub {
   core: Core;
   gateway: AgentGateway;
@@ -94,6 +96,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     helloTimeoutMs: 30_000,
     ca,
     nodeCertTtlMs: config.nodeCertTtlS * 1000,
+    joinRatePerS: config.joinRatePerS,
     logger: logger.child({ component: "gateway" }),
   });
   core.workloads.setLogSource(gateway);
@@ -146,13 +149,20 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       return 0;
     }
   };
+  // Leading edge: the first signal after a quiet spell runs the pass on the next turn (a submit's
+  // task reaches its agent in ms); later ones coalesce to at most one pass per SCHEDULE_SPACING_MS.
+  let lastPassAt = -Infinity;
   const unsubscribe = core.signals.schedulingNeeded.on(() => {
     if (scheduleQueued) return;
     scheduleQueued = true;
-    setTimeout(() => {
-      scheduleQueued = false;
-      scheduleNow();
-    }, 20).unref();
+    setTimeout(
+      () => {
+        scheduleQueued = false;
+        lastPassAt = performance.now();
+        scheduleNow();
+      },
+      Math.max(0, lastPassAt + SCHEDULE_SPACING_MS - performance.now()),
+    ).unref();
   });
   const safely = (what: string, fn: () => void) => () => {
     try {

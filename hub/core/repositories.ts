@@ -18,6 +18,7 @@ import type {
   ProjectSample,
   Task,
   TaskMetricPoint,
+  TaskStateCount,
   TokenRecord,
   User,
   Workload,
@@ -121,6 +122,12 @@ export interface TaskRepository {
   /** Tasks in one of `states`. */
   byStates(states: readonly string[]): Task[];
   byNode(nodeId: string, states: readonly string[]): Task[];
+  /**
+   * How many of the workload's tasks are in each state, per role (only non-zero counts), kept
+   * current by the store on every task write: settling a workload costs O(roles x states), not
+   * O(tasks).
+   */
+  stateCounts(workloadId: string): TaskStateCount[];
 }
 
 export interface EventRepository {

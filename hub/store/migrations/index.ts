@@ -24,6 +24,7 @@ import { accessKeys } from "./016-access-keys";
 import { jobTemplates } from "./018-job-templates";
 import { nodeCertificates } from "./022-node-certificates";
 import { tokenScopesAudit } from "./021-token-scopes-audit";
+import { taskStateCounts } from "./029-task-state-counts";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -50,4 +51,5 @@ export const MIGRATIONS: readonly Migration[] = [
   jobTemplates,
   nodeCertificates,
   tokenScopesAudit,
+  taskStateCounts,
 ];
