@@ -19,7 +19,7 @@ import { openSqliteStore } from "./store/sqlite-store";
 import { agentLinkServerCredentials } from "./tls/grpc-credentials";
 import { defaultSans, HubCa } from "./tls/hub-ca";
 
-/** Least time between two signal-driven scheduler passes, ms (a burst of reports costs one pass). */
+/** Least time from one signal-driven scheduler pass's end to the next's start, ms. */
 const SCHEDULE_SPACING_MS = 20;
 export interface RunningHub {
   core: Core;
@@ -150,7 +150,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     }
   };
   // Leading edge: the first signal after a quiet spell runs the pass on the next turn (a submit's
-  // task reaches its agent in ms); later ones coalesce to at most one pass per SCHEDULE_SPACING_MS.
+  // task reaches its agent in ms); later ones coalesce, SCHEDULE_SPACING_MS after the last pass.
   let lastPassAt = -Infinity;
   const unsubscribe = core.signals.schedulingNeeded.on(() => {
     if (scheduleQueued) return;
@@ -158,8 +158,10 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     setTimeout(
       () => {
         scheduleQueued = false;
-        lastPassAt = performance.now();
         scheduleNow();
+        // Spacing counts from the pass's end: a pass that costs more than the spacing still
+        // leaves the loop that long for agents and requests before the next.
+        lastPassAt = performance.now();
       },
       Math.max(0, lastPassAt + SCHEDULE_SPACING_MS - performance.now()),
     ).unref();

@@ -5,7 +5,8 @@
  *
  * argv: --data-dir DIR --grpc-port PORT --heartbeat-ms MS --token JOIN_TOKEN
  * Sends: {type:"up", grpcAddress, startedInMs} once serving;
- *        {type:"nodes", rows, ready, sessions, pacedJoins} for each {type:"nodes"} asked.
+ *        {type:"nodes", rows, ready, sessions, pacedJoins, cpuMs} for each {type:"nodes"} asked
+ *        (cpuMs: this process's CPU time since it started, user + system).
  */
 import { performance } from "node:perf_hooks";
 import pino from "pino";
@@ -15,7 +16,7 @@ import { startHub } from "../../hub/hub";
 export type HubChildRequest = { type: "nodes" };
 export type HubChildReport =
   | { type: "up"; grpcAddress: string; startedInMs: number }
-  | { type: "nodes"; rows: number; ready: number; sessions: number; pacedJoins: number };
+  | { type: "nodes"; rows: number; ready: number; sessions: number; pacedJoins: number; cpuMs: number };
 
 function arg(name: string): string {
   const i = process.argv.indexOf(name);
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
       ready: nodes.filter((n) => n.status === "ready").length,
       sessions: hub.gateway.sessions.size,
       pacedJoins: hub.gateway.pacedJoins,
+      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     } satisfies HubChildReport);
   });
   // The parent going away must not leave a hub behind.
