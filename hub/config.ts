@@ -25,6 +25,8 @@ export interface HubConfig {
   bootstrapJoinToken: string | undefined;
   /** CORRAL_HEARTBEAT_INTERVAL_MS. @default 10000 */
   heartbeatIntervalMs: number;
+  /** CORRAL_JOIN_RATE: joins admitted per second; a storm beyond it is told to retry later. 0: off. @default 200 */
+  joinRatePerS: number;
   /** CORRAL_NODE_DOWN_AFTER_MS: notready this long -> down. @default 300000 */
   nodeDownAfterMs: number;
   /** CORRAL_METRICS_SAMPLE_MS: spacing of stored metric samples per node. @default 60000 */
@@ -109,6 +111,7 @@ export function loadHubConfig(env: Env = process.env): Readonly<HubConfig> {
     adminPassword: get("CORRAL_ADMIN_PASSWORD"),
     bootstrapJoinToken: get("CORRAL_BOOTSTRAP_JOIN_TOKEN"),
     heartbeatIntervalMs: integer(get, "CORRAL_HEARTBEAT_INTERVAL_MS", 10_000, 50, 3_600_000),
+    joinRatePerS: integer(get, "CORRAL_JOIN_RATE", 200, 0, 100_000),
     nodeDownAfterMs: integer(get, "CORRAL_NODE_DOWN_AFTER_MS", 300_000, 1_000, 86_400_000),
     metricsSampleMs: integer(get, "CORRAL_METRICS_SAMPLE_MS", 60_000, 0, 86_400_000),
     registryUrl: get("CORRAL_REGISTRY_URL"),

@@ -19,6 +19,8 @@ import { openSqliteStore } from "./store/sqlite-store";
 import { agentLinkServerCredentials } from "./tls/grpc-credentials";
 import { defaultSans, HubCa } from "./tls/hub-ca";
 
+/** Least time from one signal-driven scheduler pass's end to the next's start, ms. */
+const SCHEDULE_SPACING_MS = 20;
 export interface RunningHub {
   core: Core;
   gateway: AgentGateway;
@@ -94,6 +96,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     helloTimeoutMs: 30_000,
     ca,
     nodeCertTtlMs: config.nodeCertTtlS * 1000,
+    joinRatePerS: config.joinRatePerS,
     logger: logger.child({ component: "gateway" }),
   });
   core.workloads.setLogSource(gateway);
@@ -146,13 +149,22 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
       return 0;
     }
   };
+  // Leading edge: the first signal after a quiet spell runs the pass on the next turn (a submit's
+  // task reaches its agent in ms); later ones coalesce, SCHEDULE_SPACING_MS after the last pass.
+  let lastPassAt = -Infinity;
   const unsubscribe = core.signals.schedulingNeeded.on(() => {
     if (scheduleQueued) return;
     scheduleQueued = true;
-    setTimeout(() => {
-      scheduleQueued = false;
-      scheduleNow();
-    }, 20).unref();
+    setTimeout(
+      () => {
+        scheduleQueued = false;
+        scheduleNow();
+        // Spacing counts from the pass's end: a pass that costs more than the spacing still
+        // leaves the loop that long for agents and requests before the next.
+        lastPassAt = performance.now();
+      },
+      Math.max(0, lastPassAt + SCHEDULE_SPACING_MS - performance.now()),
+    ).unref();
   });
   const safely = (what: string, fn: () => void) => () => {
     try {

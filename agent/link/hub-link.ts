@@ -15,6 +15,7 @@ import { HubCaError, HubTrust } from "./hub-trust";
 import { AgentTunnels } from "./tunnels";
 import {
   backoffDelay,
+  hintedDelay,
   DEFAULT_RETRY,
   isTakenNode,
   isUnauthenticated,
@@ -177,7 +178,10 @@ export class HubLink extends EventEmitter {
         const welcomed = await this.session(this.identity);
         if (welcomed) attempt = 0;
       } catch (err) {
-        this.lastError = (await this.caChange(err)) ?? (err as Error);
+        // A paced join came over the verified TLS link: no CA probe (it would cost the busy hub a
+        // handshake per refusal).
+        this.lastError =
+          hintedDelay(err) !== null ? (err as Error) : ((await this.caChange(err)) ?? (err as Error));
         if (this.lastError instanceof HubCaError) {
           this.options.logger.error({ reason: this.lastError.message }, "hub CA refused");
           this.emit("caRefused", this.lastError);
@@ -192,7 +196,9 @@ export class HubLink extends EventEmitter {
         }
       }
       if (this.stopped) break;
-      await this.sleep(backoffDelay(this.options.retry ?? DEFAULT_RETRY, attempt++));
+      // A paced join (the hub is taking a join storm) comes back when the hub said, not sooner.
+      const hinted = this.lastError ? hintedDelay(this.lastError) : null;
+      await this.sleep(hinted ?? backoffDelay(this.options.retry ?? DEFAULT_RETRY, attempt++));
     }
   }
 

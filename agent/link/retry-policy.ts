@@ -1,4 +1,4 @@
-import { status } from "@grpc/grpc-js";
+import { status, type Metadata } from "@grpc/grpc-js";
 
 /**
  * How the agent retries the hub: exponential backoff with full jitter, written down once.
@@ -50,3 +50,24 @@ export const isUnauthenticated = (err: unknown): boolean => grpcCode(err) === st
 
 /** The hub refused a join because the node name belongs to a node with a live credential. */
 export const isTakenNode = (err: unknown): boolean => grpcCode(err) === status.ALREADY_EXISTS;
+
+/** Metadata key the hub puts on a paced join's RESOURCE_EXHAUSTED (hub/agents/gateway.ts). */
+export const RETRY_AFTER_MS_KEY = "retry-after-ms";
+
+/** The longest hinted wait the agent accepts; a larger hint is clamped. @default 300_000 ms */
+const MAX_HINTED_MS = 300_000;
+
+/**
+ * How long the hub asked this agent to wait before joining again (a join storm being paced), plus
+ * up to 10 % of it at random so agents given the same slot spread a little; null when the error
+ * carries no such hint (then the backoff policy applies).
+ */
+export function hintedDelay(err: unknown, random: () => number = Math.random): number | null {
+  if (grpcCode(err) !== status.RESOURCE_EXHAUSTED) return null;
+  const metadata = (err as { metadata?: Metadata }).metadata;
+  const raw = metadata?.get?.(RETRY_AFTER_MS_KEY)[0];
+  const ms = typeof raw === "string" ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(ms) || ms < 0) return null;
+  const hinted = Math.min(ms, MAX_HINTED_MS);
+  return Math.round(hinted + random() * hinted * 0.1);
+}

@@ -29,6 +29,13 @@ import type { HubCa } from "../tls/hub-ca";
 import { peerCertificate } from "./peer-certificate";
 import { AgentSession } from "./session";
 import { DEFAULT_TUNNEL_OPEN_TIMEOUT_MS, TunnelBroker } from "./tunnel-broker";
+import { JoinPacer } from "./join-pacer";
+
+/** Metadata key of a paced join's RESOURCE_EXHAUSTED: ms after which the agent should join again. */
+export const RETRY_AFTER_MS_KEY = "retry-after-ms";
+
+/** Joins admitted per second before a storm is paced (CORRAL_JOIN_RATE). */
+export const DEFAULT_JOIN_RATE = 200;
 
 export interface GatewayOptions {
   /** Advertised to agents. @default 10_000 ms */
@@ -45,6 +52,8 @@ export interface GatewayOptions {
   ca: HubCa;
   /** Lifetime of a node client certificate (CORRAL_NODE_CERT_TTL_HOURS). @default 30 days */
   nodeCertTtlMs: number;
+  /** Joins admitted per second; more are told to retry later (JoinPacer). 0: no pacing. @default 200 */
+  joinRatePerS?: number;
   logger: Logger;
 }
 
@@ -65,6 +74,9 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
   private readonly tunnels: TunnelBroker;
   private readonly pendingLogs = new Map<string, PendingLog>();
   private readonly commits = new ImageCommits();
+  private readonly joinPacer: JoinPacer;
+  /** Joins refused by the pacer since start (benchmarks, logs). */
+  pacedJoins = 0;
   private unsubscribe: (() => void) | null = null;
   private unsubscribeNodes: (() => void) | null = null;
   private unsubscribeDrains: (() => void) | null = null;
@@ -74,6 +86,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
     private readonly options: GatewayOptions,
   ) {
     this.tunnels = new TunnelBroker(options.tunnelOpenTimeoutMs ?? DEFAULT_TUNNEL_OPEN_TIMEOUT_MS);
+    this.joinPacer = new JoinPacer(options.joinRatePerS ?? DEFAULT_JOIN_RATE);
     this.unsubscribe = core.signals.desiredChanged.on((nodeId) =>
       this.sessions.get(nodeId)?.desiredChanged(),
     );
@@ -175,6 +188,22 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
     callback: sendUnaryData<JoinResponse>,
   ): void {
     const req = call.request;
+    // Paced before any work: a refusal costs microseconds, a join a signature and writes.
+    const paced = this.joinPacer.admit(this.core.clock.now());
+    if (!paced.admitted) {
+      this.pacedJoins++;
+      const metadata = new Metadata();
+      metadata.set(RETRY_AFTER_MS_KEY, String(paced.retryAfterMs));
+      callback(
+        {
+          code: status.RESOURCE_EXHAUSTED,
+          details: `too many joins at once: join again in ${paced.retryAfterMs} ms`,
+          metadata,
+        },
+        null,
+      );
+      return;
+    }
     try {
       const token = this.core.joinTokens.redeem(req.joinToken);
       const cluster = token.cluster ?? (req.cluster || "default");

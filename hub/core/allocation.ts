@@ -215,4 +215,5 @@ const TASK_REPOSITORY_METHODS: Record<keyof Store["tasks"], Kind> = {
   byStates: "read",
   byNode: "read",
   byWorkloads: "read",
+  stateCounts: "read",
 };

@@ -42,7 +42,8 @@ export type EnvDecorator = (ctx: {
   workload: Workload;
   role: TaskRole;
   task: Task;
-  tasks: readonly Task[];
+  /** Every task of the workload; read on first access (a decorator checks its workload first). */
+  readonly tasks: readonly Task[];
 }) => Record<string, string>;
 
 export class DesiredState {
@@ -73,6 +74,14 @@ export class DesiredState {
   forNode(nodeId: string): DesiredTask[] {
     const out: DesiredTask[] = [];
     const workloads = new Map<string, Workload | undefined>();
+    // A workload's tasks, read once per call and only when a decorator asks (OpenPAI's peer lists):
+    // a node holding k tasks of one 1000-task workload read its 1000 tasks k times before.
+    const peers = new Map<string, readonly Task[]>();
+    const tasksOf = (workloadId: string): readonly Task[] => {
+      let tasks = peers.get(workloadId);
+      if (!tasks) peers.set(workloadId, (tasks = this.store.tasks.byWorkload(workloadId)));
+      return tasks;
+    };
     for (const task of this.store.tasks.byNode(nodeId, [...PLACED_TASK_STATES])) {
       if (!workloads.has(task.workloadId))
         workloads.set(task.workloadId, this.store.workloads.byId(task.workloadId));
@@ -81,7 +90,7 @@ export class DesiredState {
       if (this.excluded.some((x) => x(task))) continue;
       const role = workload.roles.find((r) => r.name === task.role);
       if (!role) continue;
-      out.push(this.build(workload, role, task));
+      out.push(this.build(workload, role, task, tasksOf));
     }
     return out;
   }
@@ -90,7 +99,12 @@ export class DesiredState {
     return this.pullSecrets.find((p) => name.startsWith(p.prefix))?.resolver(name) ?? null;
   }
 
-  private build(workload: Workload, role: TaskRole, task: Task): DesiredTask {
+  private build(
+    workload: Workload,
+    role: TaskRole,
+    task: Task,
+    tasksOf: (workloadId: string) => readonly Task[],
+  ): DesiredTask {
     let env: Record<string, string> = {
       ...role.env,
       CORRAL_WORKLOAD_ID: workload.id,
@@ -101,8 +115,16 @@ export class DesiredState {
       CORRAL_TASK_ATTEMPT: String(task.attempt),
     };
     if (this.decorators.length > 0) {
-      const tasks = this.store.tasks.byWorkload(workload.id);
-      for (const d of this.decorators) env = { ...env, ...d({ workload, role, task, tasks }) };
+      // `tasks` is read on first use: a decorator for another surface's workloads returns before.
+      const ctx = {
+        workload,
+        role,
+        task,
+        get tasks(): readonly Task[] {
+          return tasksOf(workload.id);
+        },
+      };
+      for (const d of this.decorators) env = { ...env, ...d(ctx) };
     }
     return {
       taskId: task.id,

@@ -536,3 +536,10 @@ export interface NodeCertificate {
   expiresAt: number;
   revokedAt: number | null;
 }
+
+/** How many tasks of one role of a workload are in one state (TaskRepository.stateCounts). */
+export interface TaskStateCount {
+  role: string;
+  state: TaskState;
+  count: number;
+}

@@ -43,15 +43,24 @@ export interface HelloInfo {
 export interface NodeServiceOptions {
   /** A node notready for longer than this becomes `down`. @default 300_000 ms */
   downAfterMs: number;
-  /** Minimum spacing of stored metric samples per node. @default 60_000 ms */
+  /**
+   * Minimum spacing of stored metric samples per node, and of stored last-seen times of a beating
+   * node (status transitions are written at once, whatever the spacing). @default 60_000 ms
+   */
   metricsSampleMs: number;
 }
 
+/** Key of the (cluster, name) index: a node's name is unique within its cluster. */
+const nameKey = (clusterId: string, name: string): string => `${clusterId}\u0000${name}`;
+
 /**
  * Nodes live in memory (all of them: thousands are a few MiB) and are written through to the store.
- * Structural changes (join, hello, labels, cordon) are written at once; liveness (status, last seen)
- * and metric samples are queued and written in batches by flush(), so heartbeats never cost a
- * synchronous SQLite write each (docs/architecture.md §3).
+ * Structural changes (join, hello, labels, cordon) are written at once; liveness and metric samples
+ * are queued and written in batches by flush(), so heartbeats never cost a synchronous SQLite write
+ * each (docs/architecture.md §3). A heartbeat writes nothing by itself: only status transitions,
+ * one last-seen time and one metric sample per node per metricsSampleMs reach the store, so a flush
+ * costs what changed, not the size of the fleet. Joins and name lookups go through an index of
+ * (cluster, name) and of names, never a scan of every node.
  */
 export class NodeService {
   private readonly nodes = new Map<string, Node>();
@@ -60,6 +69,12 @@ export class NodeService {
   private readonly lastStoredSample = new Map<string, number>();
   /** Node ids in list() order (sorted()). */
   private order: string[] = [];
+  /** Last-seen time last queued for the store, per node (sampled: see touch()). */
+  private readonly lastStoredSeen = new Map<string, number>();
+  /** (cluster, name) -> node id. */
+  private readonly byClusterName = new Map<string, string>();
+  /** name -> ids of the nodes of that name (one per cluster). */
+  private readonly byName = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: Store,
@@ -78,7 +93,8 @@ export class NodeService {
         node.statusChangedAt = now;
         this.dirtyLiveness.add(node.id);
       }
-      this.nodes.set(node.id, node);
+      this.put(node);
+      if (node.lastSeenAt !== null) this.lastStoredSeen.set(node.id, node.lastSeenAt);
     }
   }
 
@@ -100,7 +116,8 @@ export class NodeService {
     const secret = newSecret();
     const now = this.clock.now();
     const allowedLabels = options.allowedLabels ?? null;
-    let node = [...this.nodes.values()].find((n) => n.clusterId === cluster.id && n.name === nodeName);
+    const existingId = this.byClusterName.get(nameKey(cluster.id, nodeName));
+    let node = existingId === undefined ? undefined : this.nodes.get(existingId);
     if (node) {
       if (hasLiveCredential(node) && !this.proves(node, options.proof)) {
         throw new ConflictError(
@@ -134,7 +151,7 @@ export class NodeService {
       };
       this.store.nodes.insert(node);
     }
-    this.nodes.set(node.id, node);
+    this.put(node);
     return { node, credential: `${node.id}.${secret}` };
   }
 
@@ -200,7 +217,8 @@ export class NodeService {
       ...(change === null ? {} : { hardwareChangedAt: now }),
     };
     this.store.nodes.update(updated);
-    this.nodes.set(nodeId, updated);
+    this.put(updated);
+    this.lastStoredSeen.set(nodeId, now);
     return { node: updated, droppedLabels: dropped, hardwareChange: change };
   }
 
@@ -214,12 +232,26 @@ export class NodeService {
     if (status === "ready") this.signals.schedulingNeeded.emit(`node ${nodeId} ready`);
   }
 
-  /** A heartbeat arrived: in memory only. */
+  /**
+   * A heartbeat arrived: in memory, and queued for the store once per metricsSampleMs per node (the
+   * stored last-seen time only matters after a hub restart, when it dates a node's absence).
+   */
   touch(nodeId: string): void {
     const node = this.nodes.get(nodeId);
     if (!node) return;
-    node.lastSeenAt = this.clock.now();
-    this.dirtyLiveness.add(nodeId);
+    const now = this.clock.now();
+    node.lastSeenAt = now;
+    const stored = this.lastStoredSeen.get(nodeId);
+    if (stored === undefined || now - stored >= this.options.metricsSampleMs) {
+      this.lastStoredSeen.set(nodeId, now);
+      this.dirtyLiveness.add(nodeId);
+    }
+  }
+
+  /** Whether every node is ready (the common case, checked without sorting or copying). */
+  allReady(): boolean {
+    for (const n of this.nodes.values()) if (n.status !== "ready") return false;
+    return true;
   }
 
   /** Keeps the latest sample on the node; stores one sample per metricsSampleMs. */
@@ -254,7 +286,7 @@ export class NodeService {
     return stored;
   }
 
-  /** Writes queued liveness and metric rows, each batch in one transaction. Returns rows written. */
+  /** Writes queued liveness and metric rows, all in one transaction. Returns rows written. */
   flush(): number {
     const liveness = [...this.dirtyLiveness].flatMap((id) => {
       const n = this.nodes.get(id);
@@ -265,8 +297,12 @@ export class NodeService {
     this.dirtyLiveness.clear();
     const metrics = [...this.pendingMetrics].map(([nodeId, m]) => ({ nodeId, metrics: m }));
     this.pendingMetrics.clear();
-    if (liveness.length > 0) this.store.nodes.writeLiveness(liveness);
-    if (metrics.length > 0) this.store.nodes.writeMetrics(metrics);
+    if (liveness.length === 0 && metrics.length === 0) return 0;
+    this.store.transaction(() => {
+      if (liveness.length > 0) this.store.nodes.writeLiveness(liveness);
+      if (metrics.length > 0) this.store.nodes.writeMetrics(metrics);
+    });
+    for (const r of liveness) if (r.lastSeenAt !== null) this.lastStoredSeen.set(r.id, r.lastSeenAt);
     return liveness.length + metrics.length;
   }
 
@@ -359,9 +395,10 @@ export class NodeService {
     const byId = this.nodes.get(nameOrId);
     if (byId) return byId;
     const clusterId = clusterName === undefined ? undefined : this.clusters.get(clusterName).id;
-    const matches = [...this.nodes.values()].filter(
-      (n) => n.name === nameOrId && !n.removedAt && (clusterId === undefined || n.clusterId === clusterId),
-    );
+    const matches = [...(this.byName.get(nameOrId) ?? [])].flatMap((id) => {
+      const n = this.nodes.get(id);
+      return n && !n.removedAt && (clusterId === undefined || n.clusterId === clusterId) ? [n] : [];
+    });
     if (matches.length === 0) throw new NotFoundError("node", nameOrId);
     if (matches.length > 1) {
       throw new ConflictError(`node name ${nameOrId} exists in ${matches.length} clusters: name the cluster`);
@@ -410,9 +447,18 @@ export class NodeService {
     }
   }
 
+  /** Keeps `node` in memory and in the name indexes (a node's cluster and name never change). */
+  private put(node: Node): void {
+    this.nodes.set(node.id, node);
+    this.byClusterName.set(nameKey(node.clusterId, node.name), node.id);
+    let ids = this.byName.get(node.name);
+    if (!ids) this.byName.set(node.name, (ids = new Set()));
+    ids.add(node.id);
+  }
+
   private save(node: Node): Node {
     this.store.nodes.update(node);
-    this.nodes.set(node.id, node);
+    this.put(node);
     this.signals.nodeChanged.emit(node.id);
     this.signals.schedulingNeeded.emit(`node ${node.id} changed`);
     return node;

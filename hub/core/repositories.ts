@@ -18,6 +18,7 @@ import type {
   ProjectSample,
   Task,
   TaskMetricPoint,
+  TaskStateCount,
   TokenRecord,
   User,
   Workload,
@@ -144,6 +145,12 @@ export interface TaskRepository {
   byNode(nodeId: string, states: readonly string[]): Task[];
   /** The tasks of each workload in `workloadIds` (one query; ordered by workload, role, index). */
   byWorkloads(workloadIds: readonly string[]): Task[];
+  /**
+   * How many of the workload's tasks are in each state, per role (only non-zero counts), kept
+   * current by the store on every task write: settling a workload costs O(roles x states), not
+   * O(tasks).
+   */
+  stateCounts(workloadId: string): TaskStateCount[];
 }
 
 export interface EventRepository {

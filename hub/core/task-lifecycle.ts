@@ -5,7 +5,11 @@ import { PLACED_TASK_STATES, TERMINAL_TASK_STATES, UNPLACED } from "./model";
 import type { NodeService } from "./nodes";
 import type { Store } from "./repositories";
 import type { CoreSignals } from "./signals";
-import { completionOutcome, deriveWorkloadState, isTerminalWorkloadState } from "./workload-state";
+import {
+  completionOutcomeFromCounts,
+  deriveWorkloadStateFromCounts,
+  isTerminalWorkloadState,
+} from "./workload-state";
 
 /** Crash-loop back-off of service restarts. Units: ms. */
 export interface RestartBackoff {
@@ -132,7 +136,7 @@ export class TaskLifecycle {
   markLost(): void {
     const now = this.clock.now();
     // Cheap when every node is ready (the common case): no task query at all.
-    if (this.nodes.list().every((n) => n.status === "ready")) return;
+    if (this.nodes.allReady()) return;
     const placed = this.store.tasks.byStates([...PLACED_TASK_STATES]);
     for (const task of placed) {
       const node = task.nodeId ? this.nodes.findById(task.nodeId) : undefined;
@@ -159,30 +163,37 @@ export class TaskLifecycle {
   settle(workloadId: string, requestedEnding: "stop" | null = null): Workload | undefined {
     const workload = this.store.workloads.byId(workloadId);
     if (!workload) return undefined;
-    let tasks = this.store.tasks.byWorkload(workloadId);
+    // The store's per-role state counts decide; every task is read only where the whole workload
+    // changes (it ends, retries or has unstarted tasks to stop), so a report that only moves one
+    // task costs the same in a 1-task and a 1000-task workload.
+    let counts = this.store.tasks.stateCounts(workloadId);
+    let tasks: Task[] | null = null;
+    const allTasks = (): Task[] => (tasks ??= this.store.tasks.byWorkload(workloadId));
+    const placedNodesOf = (ts: readonly Task[]) =>
+      new Set(ts.filter((t) => PLACED_TASK_STATES.has(t.state)).flatMap((t) => t.nodeId ?? []));
     const now = this.clock.now();
     // A finished workload stays as it ended; a failing one is not turned into a stopped one.
     let ending = isTerminalWorkloadState(workload.state)
       ? workload.ending
       : (workload.ending ?? requestedEnding);
-    const placedNodes = new Set(
-      tasks.filter((t) => PLACED_TASK_STATES.has(t.state)).flatMap((t) => t.nodeId ?? []),
-    );
-    if (ending === null) ending = completionOutcome(workload.roles, tasks);
+    if (ending === null) ending = completionOutcomeFromCounts(workload.roles, counts);
     if (ending === "fail" && workload.ending === null && workload.jobAttempt < workload.maxJobAttempts) {
-      return this.retryJob(workload, tasks, placedNodes);
+      const all = allTasks();
+      return this.retryJob(workload, all, placedNodesOf(all));
     }
-    if (ending !== null) {
-      tasks = tasks.map((t) => {
+    // Nodes that held the workload's tasks before any is stopped below: their desired sets change.
+    const placedNodes = ending !== workload.ending ? placedNodesOf(allTasks()) : new Set<string>();
+    const unstarted = counts.some((c) => c.state === "pending" || c.state === "assigned");
+    if (ending !== null && unstarted) {
+      for (const t of allTasks()) {
         // Pending and assigned-but-not-started tasks stop here and free their node's resources; if
         // the agent did start one meanwhile, the task leaves its desired set and the agent stops it.
-        if (t.state !== "pending" && t.state !== "assigned") return t;
-        const stopped: Task = { ...t, state: "stopped", reason: null, updatedAt: now, finishedAt: now };
-        this.store.tasks.update(stopped);
-        return stopped;
-      });
+        if (t.state !== "pending" && t.state !== "assigned") continue;
+        this.store.tasks.update({ ...t, state: "stopped", reason: null, updatedAt: now, finishedAt: now });
+      }
+      counts = this.store.tasks.stateCounts(workloadId);
     }
-    const state = deriveWorkloadState({ ending }, tasks);
+    const state = deriveWorkloadStateFromCounts({ ending }, counts);
     if (state === workload.state && ending === workload.ending) return workload;
     const updated: Workload = {
       ...workload,

@@ -1,4 +1,4 @@
-import type { Task } from "../core/model";
+import type { Task, TaskStateCount } from "../core/model";
 import type { TaskRepository } from "../core/repositories";
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./database";
@@ -110,6 +110,10 @@ export function taskRepository(db: Db): TaskRepository {
     }
     return st;
   };
+  // Kept by migration 029's triggers; the primary key (workload_id, role, state) serves the lookup.
+  const stateCounts = db.prepare(
+    "SELECT role, state, n AS count FROM workload_task_counts WHERE workload_id = ? AND n > 0",
+  );
   return {
     insert: (t) => void insert.run(params(t)),
     update: (t) => void update.run(params(t)),
@@ -118,6 +122,7 @@ export function taskRepository(db: Db): TaskRepository {
       return r && toTask(r);
     },
     byWorkload: (workloadId) => (byWorkload.all(workloadId) as TaskRow[]).map(toTask),
+    stateCounts: (workloadId) => stateCounts.all(workloadId) as TaskStateCount[],
     byStates: (states) =>
       (
         db

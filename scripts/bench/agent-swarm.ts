@@ -5,14 +5,23 @@
  * argv: --hub HOST:PORT --token JOIN_TOKEN --agents N [--shared-connection] [--welcome-timeout-ms MS]
  * Sends: {type:"welcomed", welcomeMs, helloToWelcomeMs, allAfterMs} once all are welcomed (or at the timeout);
  *        {type:"usage", cpuMicros, rssBytes} for each {type:"usage"} asked;
+ *        {type:"again", againMs} for {type:"welcomedAgain", sinceEpochMs, timeoutMs} (a hub restart);
+ *        {type:"start", workloadId, atEpochMs} per task start message, after {type:"watchStarts"};
  *        {type:"stopped"} after {type:"stop"}, then exits.
  */
+import { performance } from "node:perf_hooks";
 import { startSwarm } from "./swarm";
 
-export type SwarmRequest = { type: "usage" } | { type: "stop" };
+export type SwarmRequest =
+  | { type: "usage" }
+  | { type: "stop" }
+  | { type: "welcomedAgain"; sinceEpochMs: number; timeoutMs: number }
+  | { type: "watchStarts" };
 export type SwarmReport =
   | { type: "welcomed"; welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number }
   | { type: "usage"; cpuMicros: number; rssBytes: number }
+  | { type: "again"; againMs: number[] }
+  | { type: "start"; workloadId: string; atEpochMs: number }
   | { type: "stopped" };
 
 function arg(name: string): string | undefined {
@@ -42,6 +51,11 @@ async function main(): Promise<void> {
     if (msg.type === "usage") {
       const cpu = process.cpuUsage();
       send({ type: "usage", cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() });
+    } else if (msg.type === "welcomedAgain") {
+      const since = msg.sinceEpochMs - performance.timeOrigin;
+      void swarm.welcomedAgain(since, msg.timeoutMs).then((r) => send({ type: "again", ...r }));
+    } else if (msg.type === "watchStarts") {
+      swarm.onStartMessage((workloadId, atEpochMs) => send({ type: "start", workloadId, atEpochMs }));
     } else if (msg.type === "stop") {
       void swarm.stop().then(() => {
         send({ type: "stopped" });

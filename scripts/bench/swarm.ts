@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { startAgent, type RunningAgent } from "../../agent/agent";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
+import { generateKeyPair, type KeyPairPem } from "../../lib/pki/certificates";
 import { simulatedHardware } from "./fake-hardware";
 
 export interface SwarmOptions {
@@ -22,6 +23,13 @@ export interface SwarmOptions {
    * @default false
    */
   sharedConnection?: boolean;
+  /**
+   * Every agent makes its own RSA key at its join, as a real one does (~0.1 s of this process's CPU
+   * each). @default false: one key made once serves every simulated agent, so the swarm's own CPU
+   * does not pace the join storm the hub is being measured under (the hub signs a certificate per
+   * join either way).
+   */
+  keyPerAgent?: boolean;
 }
 
 export interface Swarm {
@@ -29,6 +37,16 @@ export interface Swarm {
   allWelcomed(
     timeoutMs: number,
   ): Promise<{ welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number }>;
+  /**
+   * Resolves when every agent has been welcomed again after `since` (performance.now() of this
+   * process: a hub restart), or after `timeoutMs`: each agent's ms from `since` to that Welcome.
+   */
+  welcomedAgain(since: number, timeoutMs: number): Promise<{ againMs: number[] }>;
+  /**
+   * Called for every task a Welcome or delta asks an agent to run, with its workload id and the
+   * time (Unix ms with sub-ms precision: performance.timeOrigin + now(), comparable across processes).
+   */
+  onStartMessage(fn: (workloadId: string, atMs: number) => void): void;
   stop(): Promise<void>;
 }
 
@@ -38,13 +56,25 @@ export function startSwarm(options: SwarmOptions): Swarm {
   const started = performance.now();
   const welcomeMs: number[] = [];
   const helloToWelcomeMs: number[] = [];
+  /** Last Welcome of each agent (performance.now()). */
+  const lastWelcome: number[] = [];
   let lastWelcomeAt = started;
   let onWelcome: (() => void) | null = null;
+  let onStart: ((workloadId: string, atMs: number) => void) | null = null;
+  const sharedKey: Promise<KeyPairPem> | null = options.keyPerAgent ? null : generateKeyPair();
   const agents: RunningAgent[] = [];
   for (let i = 0; i < options.agents; i++) {
     const name = `bench-${String(i).padStart(5, "0")}`;
     const hub = options.sharedConnection ? options.hub : `dns://127.0.0.1:${1 + (i % 65_000)}/${options.hub}`;
     const t0 = performance.now();
+    const runtime = new FakeRuntime({ nodeId: name });
+    const start = runtime.start.bind(runtime);
+    // The reconciler starts a container as soon as a Welcome or delta asks for it: the moment the
+    // start message reached the agent, give or take the reconciler's own microtasks.
+    runtime.start = (spec) => {
+      onStart?.(spec.workloadId, performance.timeOrigin + performance.now());
+      return start(spec);
+    };
     const agent = startAgent({
       hub,
       cluster: "bench",
@@ -53,17 +83,24 @@ export function startSwarm(options: SwarmOptions): Swarm {
       joinToken: options.joinToken,
       dataDir: null,
       keepExitedMs: 3_600_000,
-      runtime: new FakeRuntime({ nodeId: name }),
+      runtime,
       hardware: simulatedHardware({ hostname: name }),
       logger,
       retry: { initialMs: 200, multiplier: 2, maxMs: 5_000 },
+      ...(sharedKey ? { generateKey: () => sharedKey } : {}),
     });
     let helloAt = t0;
-    agent.link.once("hello", () => (helloAt = performance.now()));
-    agent.link.once("welcome", () => {
-      lastWelcomeAt = performance.now();
-      welcomeMs.push(lastWelcomeAt - t0);
-      helloToWelcomeMs.push(lastWelcomeAt - helloAt);
+    agent.link.on("hello", () => (helloAt = performance.now()));
+    let first = true;
+    agent.link.on("welcome", () => {
+      const at = performance.now();
+      lastWelcome[i] = at;
+      if (first) {
+        first = false;
+        lastWelcomeAt = at;
+        welcomeMs.push(at - t0);
+        helloToWelcomeMs.push(at - helloAt);
+      }
       onWelcome?.();
     });
     agents.push(agent);
@@ -86,6 +123,21 @@ export function startSwarm(options: SwarmOptions): Swarm {
         };
         onWelcome();
       }),
+    welcomedAgain: (since, timeoutMs) =>
+      new Promise((resolve) => {
+        const again = () => lastWelcome.flatMap((at) => (at !== undefined && at > since ? [at - since] : []));
+        // Counting is O(N), so it is polled rather than run on each of a 10k fleet's Welcomes.
+        const poll = setInterval(() => {
+          if (again().length >= options.agents) done();
+        }, 100);
+        const timer = setTimeout(() => done(), timeoutMs);
+        const done = () => {
+          clearInterval(poll);
+          clearTimeout(timer);
+          resolve({ againMs: again() });
+        };
+      }),
+    onStartMessage: (fn) => (onStart = fn),
     stop: async () => {
       await Promise.all(agents.map((a) => a.stop()));
     },

@@ -13,9 +13,12 @@ const JOB_DIR = "/home/ma-user/modelarts/user-job-dir";
  * agents report them; tasks reach each other over published ports or the host network.
  */
 export function trainingEnv(core: Core): EnvDecorator {
-  return ({ workload, role, task, tasks }): Record<string, string> => {
+  return (ctx): Record<string, string> => {
+    const { workload, role, task } = ctx;
     const meta = trainingMeta(workload);
     if (!meta) return {};
+    // Read after the check: the core loads a workload's tasks on first use (hub/core/desired.ts).
+    const tasks = ctx.tasks;
     const host = (t: Task) => (t.nodeId ? core.nodes.findById(t.nodeId)?.address : undefined) || t.ip || "";
     const peers = tasks.filter((t) => t.role === role.name).sort((a, b) => a.index - b.index);
     return {

@@ -10,9 +10,12 @@ import { jobMeta } from "./job-meta";
  * the container port before that. Host lists are complete for gang jobs (placed together).
  */
 export function openpaiEnv(core: Core): EnvDecorator {
-  return ({ workload, role, task, tasks }) => {
+  return (ctx) => {
+    const { workload, role, task } = ctx;
     const meta = jobMeta(workload);
     if (!meta) return {};
+    // Read after the check: the core loads a workload's tasks on first use (hub/core/desired.ts).
+    const tasks = ctx.tasks;
     const host = (t: Task) => (t.nodeId ? core.nodes.findById(t.nodeId)?.address : undefined) || t.ip || "";
     const labels = (r: TaskRole) => meta.portLabels[r.name] ?? {};
     const portsOf = (r: TaskRole, t: Task, label: string, inside: boolean) =>

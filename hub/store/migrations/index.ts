@@ -30,6 +30,7 @@ import { poolRecords } from "./025-pool-records";
 import { nodeTaints } from "./026-node-taints";
 import { listOrderIndexes } from "./028-list-order-indexes";
 import { inferenceModels } from "./024-inference-models";
+import { taskStateCounts } from "./029-task-state-counts";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -62,4 +63,5 @@ export const MIGRATIONS: readonly Migration[] = [
   nodeTaints,
   listOrderIndexes,
   inferenceModels,
+  taskStateCounts,
 ];

@@ -65,6 +65,7 @@ describe("hub config", () => {
       defaultTaskCpuMilli: 100,
       defaultTaskMemoryMiB: 256,
       logLevel: "info",
+      joinRatePerS: 200,
     });
     assert.ok(Object.isFrozen(c));
   });

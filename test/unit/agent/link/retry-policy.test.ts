@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { status } from "@grpc/grpc-js";
+import { Metadata, status } from "@grpc/grpc-js";
 import {
   backoffDelay,
   DEFAULT_RETRY,
+  hintedDelay,
   isRetryable,
   isUnauthenticated,
 } from "../../../../agent/link/retry-policy";
@@ -36,5 +37,32 @@ describe("agent link retry policy", () => {
     assert.equal(isRetryable({ code: status.INVALID_ARGUMENT }), false);
     assert.equal(isUnauthenticated({ code: status.UNAUTHENTICATED }), true);
     assert.equal(isUnauthenticated(new Error("x")), false);
+  });
+
+  it("a paced join waits the hub's retry-after-ms hint plus up to 10 %; other errors have no hint", () => {
+    const paced = (ms: string) => {
+      const metadata = new Metadata();
+      metadata.set("retry-after-ms", ms);
+      return Object.assign(new Error("too many joins"), { code: status.RESOURCE_EXHAUSTED, metadata });
+    };
+    assert.equal(
+      hintedDelay(paced("1200"), () => 0),
+      1200,
+    );
+    assert.equal(
+      hintedDelay(paced("1200"), () => 1),
+      1320,
+    );
+    assert.equal(
+      hintedDelay(paced("9999999"), () => 0),
+      300_000,
+      "clamped",
+    );
+    assert.equal(hintedDelay(paced("soon")), null);
+    assert.equal(hintedDelay(Object.assign(new Error("x"), { code: status.RESOURCE_EXHAUSTED })), null);
+    assert.equal(
+      hintedDelay(Object.assign(new Error("x"), { code: status.UNAVAILABLE, metadata: new Metadata() })),
+      null,
+    );
   });
 });

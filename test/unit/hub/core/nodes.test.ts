@@ -130,6 +130,42 @@ describe("core nodes", () => {
     assert.equal(h.core.nodes.flush(), 0, "no change, no write");
   });
 
+  it("a beating node writes its last-seen time once per metricsSampleMs; a transition at once (issue 15)", () => {
+    const ready = readyNode(h.core, "n1", { cluster: "lab" });
+    h.core.nodes.flush();
+    const spacing = 10_000; // harness OPTIONS.metricsSampleMs
+    for (let i = 0; i < 9; i++) {
+      h.clock.advance(1_000);
+      h.core.nodes.touch(ready.id);
+      assert.equal(h.core.nodes.flush(), 0, `beat ${i}: nothing changed but the time`);
+    }
+    assert.equal(h.core.nodes.byId(ready.id).lastSeenAt, h.clock.now(), "memory is current");
+    h.clock.advance(spacing - 9_000);
+    h.core.nodes.touch(ready.id);
+    assert.equal(h.core.nodes.flush(), 1, "one sampled last-seen write");
+    assert.equal(stored(ready.id)?.lastSeenAt, h.clock.now());
+    h.clock.advance(1_000);
+    h.core.nodes.touch(ready.id);
+    h.core.nodes.setStatus(ready.id, "notready");
+    assert.equal(h.core.nodes.flush(), 1, "the transition is written with the latest last-seen time");
+    assert.deepEqual([stored(ready.id)?.status, stored(ready.id)?.lastSeenAt], ["notready", h.clock.now()]);
+  });
+
+  it("join and get find nodes by (cluster, name) among many, as before", () => {
+    for (let i = 0; i < 200; i++) h.core.nodes.join(i % 2 === 0 ? "lab" : "edge", `n${i >> 1}`);
+    const lab = h.core.nodes.get("n7", "lab");
+    const edge = h.core.nodes.get("n7", "edge");
+    assert.notEqual(lab.id, edge.id);
+    assert.throws(() => h.core.nodes.get("n7"), ConflictError);
+    assert.throws(() => h.core.nodes.get("n100"), NotFoundError);
+    assert.equal(h.store.nodes.list().length, 200);
+    assert.throws(
+      () => h.core.nodes.join("lab", "n7"),
+      ConflictError,
+      "an existing node is found, not re-made",
+    );
+  });
+
   it("stores one metric sample per metricsSampleMs and keeps the latest in memory", () => {
     const { node } = h.core.nodes.join("lab", "n1");
     const t = h.clock.now();
