@@ -174,10 +174,15 @@ export function trackAllocations(store: Store, ledger: AllocationLedger): Store 
   const tasks = store.tasks;
   const tracked: Store["tasks"] = { ...tasks };
   for (const [name, kind] of Object.entries(TASK_REPOSITORY_METHODS) as [keyof Store["tasks"], Kind][]) {
-    if (kind === "read") continue;
-    const original = tasks[name] as (...args: unknown[]) => unknown;
+    // Looked up on the repository at each call, so what replaces one of its methods later (a
+    // test counting reads, a fault injected) is what runs.
+    const original = (...args: unknown[]) => (tasks[name] as (...a: unknown[]) => unknown).apply(tasks, args);
+    if (kind === "read") {
+      (tracked as unknown as Record<string, unknown>)[name] = original;
+      continue;
+    }
     (tracked as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const out = original.apply(tasks, args);
+      const out = original(...args);
       if (kind === "row") ledger.written(args[0] as Task);
       else ledger.invalidate();
       return out;
