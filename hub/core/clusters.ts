@@ -1,7 +1,7 @@
 import type { Clock } from "./clock";
 import { ConflictError, NotFoundError, ValidationError } from "./errors";
 import { checkLabel, withLabel, withoutLabel } from "./labels";
-import type { Cluster } from "./model";
+import type { Cluster, Node } from "./model";
 import { PLACED_TASK_STATES } from "./model";
 import type { Store } from "./repositories";
 import { newId } from "./secrets";
@@ -71,17 +71,15 @@ export class ClusterService {
 
   /**
    * Removes a cluster with its node pools and records. Refused (ClusterInUseError) while work is
-   * live in it, while nodes are joined to it (remove them first: they hold credentials) and while a
-   * quota unit is bound to it. Finished workloads keep their history without the reference.
+   * live in it and while a quota unit is bound to it; while nodes are joined to it (they hold
+   * credentials) unless `removeNode` is given, which is called for each of them once the cluster
+   * is known to run nothing (ModelArts deletes a pool's nodes with the pool). Finished workloads
+   * keep their history without the reference; removed nodes keep theirs with it (a tombstone).
    */
-  remove(nameOrId: string): void {
+  remove(nameOrId: string, removeNode?: (node: Node) => void): void {
     const c = this.get(nameOrId);
-    const nodeIds = new Set(
-      this.store.nodes
-        .list()
-        .filter((n) => n.clusterId === c.id)
-        .map((n) => n.id),
-    );
+    const joined = this.store.nodes.list().filter((n) => n.clusterId === c.id && !n.removedAt);
+    const nodeIds = new Set(joined.map((n) => n.id));
     const live = this.store.workloads
       .list({ states: ["pending", "running", "stopping"] })
       .filter((w) => w.clusterId === c.id);
@@ -92,15 +90,16 @@ export class ClusterService {
       const count = new Set([...live.map((w) => w.id), ...placed.map((t) => t.workloadId)]).size;
       throw new ClusterInUseError("work", `cluster ${c.name} runs ${count} workload(s); stop them first`);
     }
-    if (nodeIds.size > 0) {
+    if (joined.length > 0 && !removeNode) {
       throw new ClusterInUseError(
         "nodes",
-        `cluster ${c.name} has ${nodeIds.size} node(s); remove them first`,
+        `cluster ${c.name} has ${joined.length} node(s); remove them first`,
       );
     }
     const unit = this.store.quotaUnits.list().find((u) => u.clusterId === c.id);
     if (unit)
       throw new ClusterInUseError("quota unit", `cluster ${c.name} is bound to quota unit ${unit.name}`);
+    for (const n of joined) removeNode?.(n);
     this.store.transaction(() => {
       for (const w of this.store.workloads.list({}).filter((x) => x.clusterId === c.id)) {
         this.store.workloads.update({ ...w, clusterId: null });
@@ -109,7 +108,7 @@ export class ClusterService {
         this.store.nodePools.delete(p.id);
       }
       this.store.clusterRecords.deleteCluster(c.id);
-      this.store.clusters.delete(c.id);
+      this.store.clusters.delete(c.id, this.clock.now());
     });
   }
 

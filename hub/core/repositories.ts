@@ -83,8 +83,11 @@ export interface ClusterRepository {
   byId(id: string): Cluster | undefined;
   byName(name: string): Cluster | undefined;
   list(): Cluster[];
-  /** Removes the row (ClusterService.remove checks nothing refers to it first). */
-  delete(id: string): void;
+  /**
+   * Removes the row (ClusterService.remove checks nothing live refers to it first); one that
+   * removed nodes still refer to stays as a tombstone at `at` (ms), found by id only.
+   */
+  delete(id: string, at: number): void;
 }
 
 /** Records kept about a cluster (migration 025). */

@@ -21,9 +21,15 @@ export function clusterRepository(db: Db): ClusterRepository {
   const insert = db.prepare("INSERT INTO clusters (id, name, labels, created_at) VALUES (?, ?, ?, ?)");
   const update = db.prepare("UPDATE clusters SET name = ?, labels = ? WHERE id = ?");
   const byId = db.prepare("SELECT * FROM clusters WHERE id = ?");
-  const byName = db.prepare("SELECT * FROM clusters WHERE name = ?");
-  const list = db.prepare("SELECT * FROM clusters ORDER BY name");
+  // A tombstone (deleted_at set) is found by id only, for the history that points at it.
+  const byName = db.prepare("SELECT * FROM clusters WHERE name = ? AND deleted_at IS NULL");
+  const list = db.prepare("SELECT * FROM clusters WHERE deleted_at IS NULL ORDER BY name");
   const del = db.prepare("DELETE FROM clusters WHERE id = ?");
+  const referredByNodes = db.prepare("SELECT 1 FROM nodes WHERE cluster_id = ? LIMIT 1");
+  // The name is freed (a new cluster may take it) by suffixing the unique id.
+  const bury = db.prepare(
+    "UPDATE clusters SET deleted_at = ?, name = name || '~deleted~' || id WHERE id = ?",
+  );
   return {
     insert: (c) => void insert.run(c.id, c.name, JSON.stringify(c.labels), c.createdAt),
     update: (c) => void update.run(c.name, JSON.stringify(c.labels), c.id),
@@ -36,6 +42,9 @@ export function clusterRepository(db: Db): ClusterRepository {
       return r && toCluster(r);
     },
     list: () => (list.all() as ClusterRow[]).map(toCluster),
-    delete: (id) => void del.run(id),
+    delete: (id, at) => {
+      if (referredByNodes.get(id)) bury.run(at, id);
+      else del.run(id);
+    },
   };
 }

@@ -2,7 +2,8 @@
  * End to end on real Docker, through the ModelArts surface: a model from an image that serves HTTP
  * (busybox httpd serving a file stands in), a real-time service with two configs at weights 80/20
  * and 5 instances, calls through its access_address split about 80/20 and all succeed while one
- * instance is killed (docker kill); the service scales (single-property update) and stops/starts.
+ * instance is killed (docker kill); the service scales (single-property update) and stops/starts;
+ * an app with an AppCode can call it, another app cannot.
  * Built hub and agent processes. Skips without Docker, except in CI.
  */
 import assert from "node:assert/strict";
@@ -202,5 +203,29 @@ describe("e2e: a ModelArts real-time service on real Docker (weighted calls thro
     await untilStatus(id, "running");
     await waitFor(async () => (await who(address)).status === 200, "calls answer again", 60_000, 250);
     assert.equal(await running(id), 7);
+
+    // App authentication: an app authorized to the service's API calls it with its AppCode and no
+    // IAM token; another app's code is refused.
+    const appWithCode = async (appName: string) => {
+      const made = await ma("POST", "/v1/{project_id}/app-auth/apps", { app_name: appName });
+      assert.equal(made.status, 200, made.text);
+      const appId = (made.body.app as Json).app_id as string;
+      const coded = await ma("POST", `/v1/{project_id}/app-auth/apps/${appId}/app-code`, {});
+      assert.equal(coded.status, 200, coded.text);
+      return { appId, code: ((coded.body.app as Json).app_codes as string[])[0] as string };
+    };
+    const allowed = await appWithCode("e2e_allowed");
+    const other = await appWithCode("e2e_other");
+    const registered = await ma("POST", `/v1/{project_id}/services/${id}/app-auth-api`, {
+      apps: [{ app_id: allowed.appId }],
+    });
+    assert.equal(registered.status, 200, registered.text);
+    const byCode = (code: string) => fetch(`${address}/who`, { headers: { "x-apig-appcode": code } });
+    const ok = await byCode(allowed.code);
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /^[AB]\n?$/);
+    const refused = await byCode(other.code);
+    assert.equal(refused.status, 403);
+    assert.equal(((await refused.json()) as Json).error_code, "APIG.0304");
   });
 });

@@ -341,14 +341,25 @@ describe("integration: ModelArts resource pools and node pools", function () {
     );
   });
 
-  it("refuses to delete a pool while work runs or nodes remain; deletes an idle one with its node pools", async () => {
+  it("refuses to delete a pool while work runs; deletes an idle one with its nodes and node pools", async () => {
     const busy = await maCall<Pool>(hub, "DELETE", `${POOLS}/default`);
     assert.equal(busy.status, 409);
     assert.equal(busy.body.error_code, "ModelArts.50015002");
     assert.match(busy.body.error_msg!, /workload/);
-    const withNode = await maCall<Pool>(hub, "DELETE", `${POOLS}/${created.metadata.name}`);
-    assert.equal(withNode.status, 409);
-    assert.match(withNode.body.error_msg!, /node/);
+    // An idle pool with a node: the node goes with it (drained, credential revoked, out of lists),
+    // the tokens scoped to it are revoked, and its name is free again.
+    const poolName = created.metadata.name;
+    const joinedTo = hub.hub.core.clusters.get(poolName).id;
+    assert.ok(hub.hub.core.nodes.list({ clusterId: joinedTo }).length > 0, "the pool has a node");
+    const withNode = await maCall<Pool>(hub, "DELETE", `${POOLS}/${poolName}`);
+    assert.equal(withNode.status, 200, withNode.text);
+    assert.deepEqual(hub.hub.core.nodes.list({ clusterId: joinedTo }), []);
+    assert.equal(hub.hub.core.clusters.find(poolName), undefined);
+    assert.equal((await maCall<Pool>(hub, "GET", `${POOLS}/${poolName}`)).status, 404);
+    const scoped = hub.hub.core.joinTokens.list().filter((t) => t.cluster === poolName);
+    assert.ok(scoped.length > 0 && scoped.every((t) => t.revokedAt !== null), "its join tokens are revoked");
+    const again = await hub.api("POST", "/api/corral/v1/clusters", { name: poolName });
+    assert.equal(again.status, 201, again.text);
 
     const idle = await maCall<Pool>(
       hub,

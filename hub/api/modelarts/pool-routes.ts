@@ -75,7 +75,7 @@ function freshName(core: Core): string {
 /**
  * Resource pools (`/v2/{project_id}/pools`): every Corral cluster is a pool; create makes a
  * cluster with node pools sized per flavor (nodes join it with a join token scoped to it), PATCH
- * takes JSON or a merge patch, delete is refused while the pool runs work or holds nodes.
+ * takes JSON or a merge patch, delete is refused while the pool runs work and takes its nodes along.
  */
 export function poolRoutes(router: Router<ApiState>, deps: ModelArtsDeps): void {
   const { core, project, workspaces } = deps;
@@ -186,7 +186,14 @@ export function poolRoutes(router: Router<ApiState>, deps: ModelArtsDeps): void 
   router.delete("/v2/:project_id/pools/:pool_name", admin, params, (ctx) => {
     const cluster = findPool(core, input(ctx, PoolParams).pool_name);
     const shown = present(cluster, "Deleting");
-    core.clusters.remove(cluster.id);
+    // As on ModelArts, the pool's nodes go with it (drained, credentials revoked) once it runs
+    // nothing, and so do the join tokens scoped to it (a join would make the cluster anew).
+    core.clusters.remove(cluster.id, (node) =>
+      core.nodeRemovals.remove(node, `pool ${cluster.name} deleted`),
+    );
+    for (const t of core.joinTokens.list()) {
+      if (t.cluster === cluster.name && t.revokedAt === null) core.joinTokens.revoke(t.id);
+    }
     ctx.body = shown;
   });
 }

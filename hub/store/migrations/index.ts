@@ -31,6 +31,7 @@ import { nodeTaints } from "./026-node-taints";
 import { listOrderIndexes } from "./028-list-order-indexes";
 import { inferenceModels } from "./024-inference-models";
 import { taskStateCounts } from "./029-task-state-counts";
+import { clusterTombstones } from "./032-cluster-tombstones";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -64,4 +65,5 @@ export const MIGRATIONS: readonly Migration[] = [
   listOrderIndexes,
   inferenceModels,
   taskStateCounts,
+  clusterTombstones,
 ];
