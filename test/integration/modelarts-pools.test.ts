@@ -267,6 +267,10 @@ describe("integration: ModelArts resource pools and node pools", function () {
     });
     assert.equal(badMax.status, 400);
     assert.equal(badMax.body.error_code, "ModelArts.50004000");
+    // The nodes routes find it by its ModelArts name too (its core name is `<pool>-np-b`).
+    const members = await maCall<{ items: unknown[] }>(hub, "GET", `${base}/np-b/nodes`);
+    assert.equal(members.status, 200, members.text);
+    assert.deepEqual(members.body.items, []);
     const list = await maCall<{ kind: string; items: NodePool[] }>(hub, "GET", base);
     assert.equal(list.body.kind, "NodePoolList");
     assert.deepEqual(

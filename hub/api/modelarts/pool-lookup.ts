@@ -1,6 +1,7 @@
 import type { Core } from "../../core";
 import type { Cluster, Node, NodePool } from "../../core/model";
 import { ModelArtsError } from "./errors";
+import { findNodePool as findOwnNodePool } from "./pool-model";
 
 /**
  * Resource pool codes of ModelArts's node and pool APIs (BatchDeletePoolNodes, BatchDrainPoolNodes,
@@ -11,19 +12,21 @@ export const POOL_CODES = {
   badRequest: "ModelArts.50004000",
 } as const;
 
-/** A resource pool is a Corral cluster: `/pools/{pool_name}` names the cluster (core.clusters). */
-export function findPool(core: Core, name: string): Cluster {
-  const cluster = core.clusters.list().find((c) => c.name === name);
-  if (!cluster) throw new ModelArtsError(404, POOL_CODES.notFound, `pool not found: ${name}`);
-  return cluster;
-}
+/** A resource pool is a Corral cluster: `/pools/{pool_name}` names the cluster (pool-model.ts). */
+export { findPool } from "./pool-model";
 
-/** A node pool of the resource pool: a core node pool (a label selector) by name. */
-export function findNodePool(core: Core, name: string): NodePool {
-  const pool = core.nodePools.list().find((p) => p.name === name);
-  if (!pool)
+/**
+ * A node pool of the resource pool by its ModelArts name (pool-model.ts: core name
+ * `<pool>-<name>`), or by its core name a core node pool of that cluster or of none (the native
+ * API's node pools, `default` among them, span clusters).
+ */
+export function findNodePool(core: Core, pool: Cluster, name: string): NodePool {
+  const found =
+    findOwnNodePool(core, pool, name) ??
+    core.nodePools.list().find((p) => p.name === name && (p.clusterId == null || p.clusterId === pool.id));
+  if (!found)
     throw new ModelArtsError(400, POOL_CODES.badRequest, `Bad request. invalid nodepool name: ${name}`);
-  return pool;
+  return found;
 }
 
 /** The pool's node named `name`, if it has one (removed nodes are no member). */

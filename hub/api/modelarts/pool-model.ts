@@ -2,6 +2,7 @@ import type { Core } from "../../core";
 import type { Cluster, Node, NodePool } from "../../core/model";
 import { nodeFlavors } from "./flavors";
 import { poolNotFound } from "./pool-errors";
+import { nodePhase } from "./pool-node-presenter";
 
 /**
  * A ModelArts resource pool is a Corral cluster: `metadata.name` is the cluster's name (the nodes
@@ -81,11 +82,8 @@ export function coreNodePoolName(cluster: Pick<Cluster, "name">, name: string): 
  */
 export const nodeFlavor = (node: Node): string | null => nodeFlavors(node).at(-1)?.id ?? null;
 
-/** ModelArts's node phase from the node's real state. */
-export function nodePhase(node: Node): "Available" | "Abnormal" | "Creating" {
-  if (node.status !== "ready") return "Abnormal";
-  return node.hardware === null ? "Creating" : "Available";
-}
+// ModelArts's node phase from the node's real state: one rule for pools and their node lists.
+export { nodePhase };
 
 export interface FlavorCount {
   flavor: string;

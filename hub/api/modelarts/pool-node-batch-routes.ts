@@ -166,7 +166,7 @@ export function poolNodeBatchRoutes(router: Router<ApiState>, deps: ModelArtsDep
         GENERIC.invalid,
         "invalid resourceSpec.nodePool: the target node pool is required",
       );
-    const target = findNodePool(core, b.resourceSpec.nodePool);
+    const target = findNodePool(core, p, b.resourceSpec.nodePool);
     const { nodes: found, missing } = resolve(core, p, b.migrateNodeNames);
     if (missing.length > 0) throw notInPool("migrated", missing, p);
     const pools = core.nodePools.list();

@@ -58,7 +58,7 @@ export function poolNodeRoutes(router: Router<ApiState>, deps: ModelArtsDeps): v
 
   router.get(`${base}/nodepools/:nodepool_name/nodes`, deps.auth, validate(NodeListQuery, "query"), (ctx) => {
     const pool = findPool(core, String(ctx.params.pool_name));
-    const nodePool = findNodePool(core, String(ctx.params.nodepool_name));
+    const nodePool = findNodePool(core, pool, String(ctx.params.nodepool_name));
     const pools = core.nodePools.list();
     const members = core.nodes
       .list({ clusterId: pool.id })
