@@ -12,7 +12,10 @@ import type {
   WorkloadKind,
 } from "./model";
 import { UNPLACED } from "./model";
-import type { Store, WorkloadQuery } from "./repositories";
+import type { Store, WorkloadHead, WorkloadQuery } from "./repositories";
+
+/** What heads() gives of a workload (surfaces call no repository, so it is named here). */
+export type { WorkloadHead };
 import { checkName, MAX_LABEL_LENGTH } from "./names";
 import { DEFAULT_WORKLOAD_LIMITS, WorkloadGate, type WorkloadLimits } from "./workload-limits";
 import { newId } from "./secrets";
@@ -238,6 +241,11 @@ export class WorkloadService {
 
   list(query: WorkloadQuery = {}): Workload[] {
     return this.store.workloads.list(query);
+  }
+
+  /** list()'s workloads, only the fields to find a cached presentation by (with core.workloadVersions). */
+  heads(query: WorkloadQuery = {}): WorkloadHead[] {
+    return this.store.workloads.heads(query);
   }
 
   countByState(): Record<string, number> {

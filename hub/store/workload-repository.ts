@@ -141,25 +141,43 @@ export function workloadRepository(db: Db): WorkloadRepository {
     countByState: () =>
       Object.fromEntries((countByState.all() as { state: string; n: number }[]).map((r) => [r.state, r.n])),
     list: (q: WorkloadQuery) => {
-      const where: string[] = [];
-      const args: (string | number)[] = [];
-      if (q.owner !== undefined) {
-        where.push("owner = ?");
-        args.push(q.owner);
-      }
-      if (q.states && q.states.length > 0) {
-        where.push(`state IN (${q.states.map(() => "?").join(",")})`);
-        args.push(...q.states);
-      }
-      if (q.after !== undefined) {
-        // The range on created_at lets SQLite seek in the (…, created_at, id) indexes (028), read backwards.
-        where.push("created_at <= ? AND (created_at < ? OR id < ?)");
-        args.push(q.after.createdAt, q.after.createdAt, q.after.id);
-      }
-      const sql = `SELECT * FROM workloads ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY created_at DESC, id DESC ${q.limit !== undefined ? "LIMIT ?" : ""}`;
-      if (q.limit !== undefined) args.push(q.limit);
+      const { sql, args } = listQuery(q, "*");
       return (listStatement(sql).all(...args) as WorkloadRow[]).map(toWorkload);
     },
+    // list()'s rows, only the columns a page needs to find cached JSON and decide who may read it.
+    heads: (q: WorkloadQuery) => {
+      const { sql, args } = listQuery(q, "id, created_at, owner, quota_unit_id, cluster_id, node_pool_id");
+      return (listStatement(sql).all(...args) as WorkloadRow[]).map((r) => ({
+        id: r.id,
+        createdAt: r.created_at,
+        owner: r.owner,
+        quotaUnitId: r.quota_unit_id,
+        clusterId: r.cluster_id,
+        nodePoolId: r.node_pool_id,
+      }));
+    },
   };
+}
+
+/** The SELECT of list() and heads(): `columns` of the workloads matching `q`, newest first. */
+function listQuery(q: WorkloadQuery, columns: string): { sql: string; args: (string | number)[] } {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (q.owner !== undefined) {
+    where.push("owner = ?");
+    args.push(q.owner);
+  }
+  if (q.states && q.states.length > 0) {
+    where.push(`state IN (${q.states.map(() => "?").join(",")})`);
+    args.push(...q.states);
+  }
+  if (q.after !== undefined) {
+    // The range on created_at lets SQLite seek in the (…, created_at, id) indexes (028), read backwards.
+    where.push("created_at <= ? AND (created_at < ? OR id < ?)");
+    args.push(q.after.createdAt, q.after.createdAt, q.after.id);
+  }
+  const sql = `SELECT ${columns} FROM workloads ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY created_at DESC, id DESC ${q.limit !== undefined ? "LIMIT ?" : ""}`;
+  if (q.limit !== undefined) args.push(q.limit);
+  return { sql, args };
 }

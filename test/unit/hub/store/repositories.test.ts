@@ -200,6 +200,39 @@ describe("store repositories (SQLite, in memory)", () => {
     assert.deepEqual(ids({ owner: "carol" }), []);
   });
 
+  it("workloads: heads are list()'s rows in its order, with the fields a cached page needs", () => {
+    store.workloads.insert(
+      workload("w1", { createdAt: 1, owner: "alice", state: "running", quotaUnitId: null }),
+    );
+    store.workloads.insert(workload("w2", { createdAt: 2, owner: "bob", state: "pending" }));
+    store.workloads.insert(workload("w3", { createdAt: 2, owner: "alice", state: "succeeded" }));
+    for (const q of [
+      {},
+      { owner: "alice" },
+      { states: ["pending"] },
+      { limit: 2 },
+      { after: { createdAt: 2, id: "w3" } },
+    ]) {
+      const heads = store.workloads.heads(q);
+      assert.deepEqual(
+        heads,
+        store.workloads.list(q).map((w) => ({
+          id: w.id,
+          createdAt: w.createdAt,
+          owner: w.owner,
+          quotaUnitId: w.quotaUnitId,
+          clusterId: w.clusterId,
+          nodePoolId: w.nodePoolId,
+        })),
+        JSON.stringify(q),
+      );
+    }
+    assert.deepEqual(
+      store.workloads.heads({ limit: 2 }).map((h) => h.id),
+      ["w3", "w2"],
+    );
+  });
+
   it("workloads: idsByPrefix matches prefixes only, sorted, up to the limit", () => {
     for (const id of ["abc1", "abc2", "abd0", "ab", "xabc"]) store.workloads.insert(workload(id));
     assert.deepEqual(store.workloads.idsByPrefix("abc", 10), ["abc1", "abc2"]);
