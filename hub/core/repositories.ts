@@ -122,12 +122,6 @@ export interface WorkloadQuery {
   after?: { createdAt: number; id: string };
 }
 
-/** What heads() reads of a workload: enough to find its cached JSON and to decide who may read it. */
-export type WorkloadHead = Pick<
-  Workload,
-  "id" | "createdAt" | "owner" | "quotaUnitId" | "clusterId" | "nodePoolId"
->;
-
 export interface WorkloadRepository {
   insert(workload: Workload): void;
   update(workload: Workload): void;
@@ -136,8 +130,8 @@ export interface WorkloadRepository {
   idsByPrefix(prefix: string, limit: number): string[];
   byOwnerAndName(owner: string, name: string): Workload | undefined;
   list(query: WorkloadQuery): Workload[];
-  /** list()'s workloads, only the fields a page needs before it reads a row whole (no JSON parsed). */
-  heads(query: WorkloadQuery): WorkloadHead[];
+  /** The ids of list()'s workloads, in its order (no row read: pages find cached JSON by id). */
+  listIds(query: WorkloadQuery): string[];
   /** Number of workloads in each state (for /metrics). */
   countByState(): Record<string, number>;
 }

@@ -103,6 +103,6 @@ const WORKLOAD_METHODS: Record<keyof Store["workloads"], Kind> = {
   idsByPrefix: "read",
   byOwnerAndName: "read",
   list: "read",
-  heads: "read",
+  listIds: "read",
   countByState: "read",
 };

@@ -12,10 +12,7 @@ import type {
   WorkloadKind,
 } from "./model";
 import { UNPLACED } from "./model";
-import type { Store, WorkloadHead, WorkloadQuery } from "./repositories";
-
-/** What heads() gives of a workload (surfaces call no repository, so it is named here). */
-export type { WorkloadHead };
+import type { Store, WorkloadQuery } from "./repositories";
 import { checkName, MAX_LABEL_LENGTH } from "./names";
 import { DEFAULT_WORKLOAD_LIMITS, WorkloadGate, type WorkloadLimits } from "./workload-limits";
 import { newId } from "./secrets";
@@ -243,9 +240,9 @@ export class WorkloadService {
     return this.store.workloads.list(query);
   }
 
-  /** list()'s workloads, only the fields to find a cached presentation by (with core.workloadVersions). */
-  heads(query: WorkloadQuery = {}): WorkloadHead[] {
-    return this.store.workloads.heads(query);
+  /** The ids of list()'s workloads, in its order (with core.workloadVersions: find cached presentations). */
+  listIds(query: WorkloadQuery = {}): string[] {
+    return this.store.workloads.listIds(query);
   }
 
   countByState(): Record<string, number> {

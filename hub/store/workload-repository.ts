@@ -144,22 +144,17 @@ export function workloadRepository(db: Db): WorkloadRepository {
       const { sql, args } = listQuery(q, "*");
       return (listStatement(sql).all(...args) as WorkloadRow[]).map(toWorkload);
     },
-    // list()'s rows, only the columns a page needs to find cached JSON and decide who may read it.
-    heads: (q: WorkloadQuery) => {
-      const { sql, args } = listQuery(q, "id, created_at, owner, quota_unit_id, cluster_id, node_pool_id");
-      return (listStatement(sql).all(...args) as WorkloadRow[]).map((r) => ({
-        id: r.id,
-        createdAt: r.created_at,
-        owner: r.owner,
-        quotaUnitId: r.quota_unit_id,
-        clusterId: r.cluster_id,
-        nodePoolId: r.node_pool_id,
-      }));
+    // list()'s ids only: read from the (created_at, id) indexes without touching the rows (~0.1 µs a row).
+    listIds: (q: WorkloadQuery) => {
+      const { sql, args } = listQuery(q, "id");
+      return listStatement(sql)
+        .pluck()
+        .all(...args) as string[];
     },
   };
 }
 
-/** The SELECT of list() and heads(): `columns` of the workloads matching `q`, newest first. */
+/** The SELECT of list() and listIds(): `columns` of the workloads matching `q`, newest first. */
 function listQuery(q: WorkloadQuery, columns: string): { sql: string; args: (string | number)[] } {
   const where: string[] = [];
   const args: (string | number)[] = [];

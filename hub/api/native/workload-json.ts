@@ -1,6 +1,5 @@
 import type { Core } from "../../core";
 import type { Task, Workload } from "../../core/model";
-import type { WorkloadHead } from "../../core/workloads";
 import { presentWorkload } from "./presenters";
 
 /** The names and counts a workload's JSON shows that live outside its row and its tasks. */
@@ -13,10 +12,9 @@ interface Shown {
   nodes: Map<string, string | null>;
 }
 
-interface Entry {
+interface Entry extends CachedWorkload {
   version: number;
   shown: Shown;
-  json: string;
 }
 
 /** `fn` memoised per argument: a name looked up once per list, not once per row. */
@@ -32,7 +30,7 @@ function once<T>(fn: (id: string) => T): (id: string) => T {
 const MAX_ENTRIES = 50_000;
 
 /**
- * The native API's workload JSON, as presentMany() makes it, cached per workload (issue 15: a page
+ * The native API's workload JSON (workloadJson()), cached per workload (issue 15: a page
  * of 100 cost ~35 µs a row reading, parsing and presenting rows). An entry is served while the
  * workload's version (core.workloadVersions: every write of its row or its tasks) is the one it
  * was made at and each name and count it shows outside them (cluster, quota unit, node pool, the
@@ -52,31 +50,28 @@ export class WorkloadJsonCache {
     return ws.map((w) => workloadJson(w, tasks.get(w.id) ?? [], look, look.node, preemptions.get(w.id) ?? 0));
   }
 
-  /** The JSON text of each head's workload, in order; rows read only for missing or stale entries. */
-  texts(heads: readonly WorkloadHead[]): string[] {
+  /**
+   * Each workload of `ids` with its JSON text, in order: entries still valid are served as they
+   * are, the others (missing, or their workload, a name or a count they show changed) are read
+   * and presented again, all in one task query.
+   */
+  rows(ids: readonly string[]): CachedWorkload[] {
     const core = this.core;
-    const ids = heads.map((h) => h.id);
     const preemptions = core.preemptions.counts(ids);
     const look = lookups(core);
-    const out: (string | undefined)[] = [];
-    const missing: string[] = [];
-    heads.forEach((h, i) => {
-      const e = this.entries.get(h.id);
-      const fresh =
-        e !== undefined &&
-        e.version === core.workloadVersions.versionOf(h.id) &&
-        e.shown.preemptions === (preemptions.get(h.id) ?? 0) &&
-        e.shown.cluster === (h.clusterId ? look.cluster(h.clusterId) : null) &&
-        e.shown.quotaUnit === (h.quotaUnitId ? look.unit(h.quotaUnitId) : null) &&
-        e.shown.nodePool === (h.nodePoolId ? look.pool(h.nodePoolId) : null) &&
-        sameNodes(e.shown.nodes, look.node);
-      if (fresh) out[i] = e.json;
-      else missing.push(h.id);
-    });
-    if (missing.length > 0) {
-      const rows = missing.flatMap((id) => core.workloads.find(id) ?? []);
+    const valid = (id: string, e: Entry | undefined): e is Entry =>
+      e !== undefined &&
+      e.version === core.workloadVersions.versionOf(id) &&
+      e.shown.preemptions === (preemptions.get(id) ?? 0) &&
+      e.shown.cluster === (e.head.clusterId ? look.cluster(e.head.clusterId) : null) &&
+      e.shown.quotaUnit === (e.head.quotaUnitId ? look.unit(e.head.quotaUnitId) : null) &&
+      e.shown.nodePool === (e.head.nodePoolId ? look.pool(e.head.nodePoolId) : null) &&
+      sameNodes(e.shown.nodes, look.node);
+    const made = new Map<string, Entry>();
+    const stale = ids.filter((id) => !valid(id, this.entries.get(id)));
+    if (stale.length > 0) {
+      const rows = stale.flatMap((id) => core.workloads.find(id) ?? []);
       const tasks = core.workloads.tasksOf(rows.map((w) => w.id));
-      const texts = new Map<string, string>();
       for (const w of rows) {
         const version = core.workloadVersions.versionOf(w.id);
         const nodes = new Map<string, string | null>();
@@ -86,28 +81,42 @@ export class WorkloadJsonCache {
           return name;
         };
         const obj = workloadJson(w, tasks.get(w.id) ?? [], look, node, preemptions.get(w.id) ?? 0);
-        const json = JSON.stringify(obj);
-        if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-        this.entries.set(w.id, {
+        const { cluster, quotaUnit, nodePool } = obj;
+        made.set(w.id, {
           version,
-          shown: {
-            cluster: obj.cluster,
-            quotaUnit: obj.quotaUnit,
-            nodePool: obj.nodePool,
-            preemptions: obj.preemptions,
-            nodes,
-          },
-          json,
+          head: headOf(w),
+          shown: { cluster, quotaUnit, nodePool, preemptions: obj.preemptions, nodes },
+          json: JSON.stringify(obj),
         });
-        texts.set(w.id, json);
       }
-      heads.forEach((h, i) => {
-        if (out[i] === undefined) out[i] = texts.get(h.id);
-      });
     }
-    // A workload cannot vanish between heads() and find() (no delete; one synchronous request).
-    return out.filter((t): t is string => t !== undefined);
+    // A workload cannot vanish between listIds() and find() (no delete; one synchronous request).
+    const out = ids.flatMap((id) => made.get(id) ?? this.entries.get(id) ?? []);
+    if (this.entries.size + made.size > MAX_ENTRIES) this.entries.clear();
+    for (const [id, e] of made) this.entries.set(id, e);
+    return out;
   }
+}
+
+/** What a page needs of a workload besides its JSON: its place in the list and who may read it. */
+export type WorkloadHead = Pick<
+  Workload,
+  "id" | "createdAt" | "owner" | "quotaUnitId" | "clusterId" | "nodePoolId"
+>;
+
+const headOf = (w: Workload): WorkloadHead => ({
+  id: w.id,
+  createdAt: w.createdAt,
+  owner: w.owner,
+  quotaUnitId: w.quotaUnitId,
+  clusterId: w.clusterId,
+  nodePoolId: w.nodePoolId,
+});
+
+/** A workload's JSON text, the fields it was made from that a page needs, and its validity. */
+export interface CachedWorkload {
+  head: WorkloadHead;
+  json: string;
 }
 
 type Lookups = ReturnType<typeof lookups>;

@@ -2,12 +2,11 @@ import type Router from "@koa/router";
 import type { Core } from "../../core";
 import { checkLabel } from "../../core/labels";
 import type { Workload } from "../../core/model";
-import type { WorkloadHead } from "../../core/workloads";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
 import { presentTaskMetricPoint } from "./presenters";
-import { WorkloadJsonCache } from "./workload-json";
+import { WorkloadJsonCache, type CachedWorkload } from "./workload-json";
 import {
   IdParams,
   LeaseBody,
@@ -85,36 +84,38 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
     const narrow = !admin && core.authz.administered(user).size === 0;
     const exact = admin || narrow;
     const want = q.limit === undefined ? Number.POSITIVE_INFINITY : q.limit + 1;
-    const found: WorkloadHead[] = [];
+    const found: CachedWorkload[] = [];
     let after = q.continue;
     for (;;) {
       const ask = q.limit === undefined ? undefined : exact ? want - found.length : Math.max(want, 500);
-      const batch = core.workloads.heads({
-        owner: narrow ? user.username : undefined,
-        states: q.state ? [q.state] : undefined,
-        limit: ask,
-        after,
-      });
+      const batch = json.rows(
+        core.workloads.listIds({
+          owner: narrow ? user.username : undefined,
+          states: q.state ? [q.state] : undefined,
+          limit: ask,
+          after,
+        }),
+      );
       for (const w of batch) {
         if (found.length >= want) break;
+        const { owner, quotaUnitId } = w.head;
         const readable =
-          exact ||
-          core.authz.can(user, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId });
+          exact || core.authz.can(user, "object.read", { kind: "object", owner, unitId: quotaUnitId });
         if (readable) found.push(w);
       }
-      const last = batch[batch.length - 1];
+      const last = batch[batch.length - 1]?.head;
       if (found.length >= want || ask === undefined || batch.length < ask || !last) break;
       after = { createdAt: last.createdAt, id: last.id };
     }
     const items = found.slice(0, q.limit);
-    const last = items[items.length - 1];
+    const last = items[items.length - 1]?.head;
     const token =
       found.length > items.length && last
         ? continueToken(WORKLOAD_LIST, { createdAt: last.createdAt, id: last.id })
         : null;
     // Byte for byte JSON.stringify of {items, continue?}, from each workload's cached text.
     ctx.type = "application/json";
-    ctx.body = `{"items":[${json.texts(items).join(",")}]${token ? `,"continue":${JSON.stringify(token)}` : ""}}`;
+    ctx.body = `{"items":[${items.map((w) => w.json).join(",")}]${token ? `,"continue":${JSON.stringify(token)}` : ""}}`;
   });
   const id = validate(IdParams, "params");
   const workload = (ctx: ApiContext) => visible(ctx, core.workloads.resolve(input(ctx, IdParams).id));

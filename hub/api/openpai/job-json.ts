@@ -1,5 +1,4 @@
-import type { User } from "../../core/model";
-import type { WorkloadHead } from "../../core/workloads";
+import type { User, Workload } from "../../core/model";
 import { jobMeta } from "./job-meta";
 import type { Jobs } from "./jobs";
 import { presentListItem, type PresentContext } from "./presenters";
@@ -9,6 +8,8 @@ type Item = ReturnType<typeof presentListItem>;
 /** A job's v2 list item, its JSON text and what decides whether it is still right and who sees it. */
 export interface CachedJob {
   version: number;
+  /** The workload's place in the list (newest first) and who may read it. */
+  head: Pick<Workload, "id" | "createdAt" | "owner" | "quotaUnitId">;
   item: Item;
   json: string;
   /** An OpenPAI job (it has OpenPAI's meta): shown to every caller that may list jobs. */
@@ -34,44 +35,37 @@ export class JobListCache {
 
   /**
    * The jobs `viewer` may see (Jobs.visible), not deleted, newest first (ties by id, descending,
-   * as listJobs sorts them): `first` heads, then 500 at a time; rows read only for stale entries.
+   * as listJobs sorts them): `first` ids, then 500 at a time; rows read only for stale entries.
    */
   *newestFirst(c: PresentContext, viewer: User | null, first = 500): Generator<CachedJob> {
     let after: { createdAt: number; id: string } | undefined;
     let batch = Math.max(1, Math.min(first, 500));
     for (; ; batch = 500) {
-      const heads = c.core.workloads.heads({ limit: batch, after });
-      for (const job of this.fresh(c, heads)) {
-        const h = job.head;
-        const e = job.entry;
-        if (e.deleted) continue;
-        if (this.jobs.visibleAs(e.pai, h, viewer)) yield e;
-      }
-      const last = heads[heads.length - 1];
-      if (heads.length < batch || !last) return;
+      const ids = c.core.workloads.listIds({ limit: batch, after });
+      const entries = this.fresh(c, ids);
+      for (const e of entries) if (!e.deleted && this.jobs.visibleAs(e.pai, e.head, viewer)) yield e;
+      const last = entries[entries.length - 1]?.head;
+      if (ids.length < batch || !last) return;
       after = { createdAt: last.createdAt, id: last.id };
     }
   }
 
-  /** Each head with its current entry, in order: stale or missing ones made in one task query. */
-  private fresh(
-    c: PresentContext,
-    heads: readonly WorkloadHead[],
-  ): { head: WorkloadHead; entry: CachedJob }[] {
+  /** The current entry of each id, in order: stale or missing ones made in one task query. */
+  private fresh(c: PresentContext, ids: readonly string[]): CachedJob[] {
     const core = c.core;
     const unitName = new Map<string, string | undefined>();
     const unit = (id: string) => {
       if (!unitName.has(id)) unitName.set(id, core.quotaUnits.find(id)?.name);
       return unitName.get(id);
     };
-    const valid = (h: WorkloadHead, e: CachedJob | undefined): e is CachedJob =>
+    const valid = (id: string, e: CachedJob | undefined): e is CachedJob =>
       e !== undefined &&
-      e.version === core.workloadVersions.versionOf(h.id) &&
+      e.version === core.workloadVersions.versionOf(id) &&
       (e.vcUnitId === null ? true : (unit(e.vcUnitId) ?? "unknown") === e.item.virtualCluster);
     const made = new Map<string, CachedJob>();
-    const stale = heads.filter((h) => !valid(h, this.entries.get(h.id)));
+    const stale = ids.filter((id) => !valid(id, this.entries.get(id)));
     if (stale.length > 0) {
-      const rows = stale.flatMap((h) => core.workloads.find(h.id) ?? []);
+      const rows = stale.flatMap((id) => core.workloads.find(id) ?? []);
       const tasks = core.workloads.tasksOf(rows.map((w) => w.id));
       for (const w of rows) {
         const version = core.workloadVersions.versionOf(w.id);
@@ -79,6 +73,7 @@ export class JobListCache {
         const item = presentListItem(c, w, tasks.get(w.id) ?? []);
         made.set(w.id, {
           version,
+          head: { id: w.id, createdAt: w.createdAt, owner: w.owner, quotaUnitId: w.quotaUnitId },
           item,
           json: JSON.stringify(item),
           pai: meta !== null,
@@ -87,11 +82,8 @@ export class JobListCache {
         });
       }
     }
-    // A workload cannot vanish between heads() and find() (no delete; one synchronous request).
-    const out = heads.flatMap((h) => {
-      const entry = made.get(h.id) ?? this.entries.get(h.id);
-      return entry ? [{ head: h, entry }] : [];
-    });
+    // A workload cannot vanish between listIds() and find() (no delete; one synchronous request).
+    const out = ids.flatMap((id) => made.get(id) ?? this.entries.get(id) ?? []);
     if (this.entries.size + made.size > MAX_ENTRIES) this.entries.clear();
     for (const [id, e] of made) this.entries.set(id, e);
     return out;

@@ -200,37 +200,25 @@ describe("store repositories (SQLite, in memory)", () => {
     assert.deepEqual(ids({ owner: "carol" }), []);
   });
 
-  it("workloads: heads are list()'s rows in its order, with the fields a cached page needs", () => {
-    store.workloads.insert(
-      workload("w1", { createdAt: 1, owner: "alice", state: "running", quotaUnitId: null }),
-    );
+  it("workloads: listIds are list()'s ids in its order, for every filter and position", () => {
+    store.workloads.insert(workload("w1", { createdAt: 1, owner: "alice", state: "running" }));
     store.workloads.insert(workload("w2", { createdAt: 2, owner: "bob", state: "pending" }));
     store.workloads.insert(workload("w3", { createdAt: 2, owner: "alice", state: "succeeded" }));
-    for (const q of [
+    const queries: Parameters<Store["workloads"]["list"]>[0][] = [
       {},
       { owner: "alice" },
-      { states: ["pending"] },
+      { states: ["pending", "running"] },
       { limit: 2 },
       { after: { createdAt: 2, id: "w3" } },
-    ]) {
-      const heads = store.workloads.heads(q);
+      { owner: "alice", after: { createdAt: 2, id: "w3" }, limit: 1 },
+    ];
+    for (const q of queries)
       assert.deepEqual(
-        heads,
-        store.workloads.list(q).map((w) => ({
-          id: w.id,
-          createdAt: w.createdAt,
-          owner: w.owner,
-          quotaUnitId: w.quotaUnitId,
-          clusterId: w.clusterId,
-          nodePoolId: w.nodePoolId,
-        })),
+        store.workloads.listIds(q),
+        store.workloads.list(q).map((w) => w.id),
         JSON.stringify(q),
       );
-    }
-    assert.deepEqual(
-      store.workloads.heads({ limit: 2 }).map((h) => h.id),
-      ["w3", "w2"],
-    );
+    assert.deepEqual(store.workloads.listIds({ limit: 2 }), ["w3", "w2"]);
   });
 
   it("workloads: idsByPrefix matches prefixes only, sorted, up to the limit", () => {
