@@ -17,11 +17,13 @@ interface NativeWorkload {
   id: string;
   name: string;
   state: string;
+  quotaUnit: string | null;
   tasks: NativeTask[];
 }
 interface PaiItem {
   debugId: string;
   name: string;
+  virtualCluster: string;
   state: string;
   subState: string;
   executionType: string;
@@ -218,5 +220,28 @@ describe("integration: cached workload and OpenPAI job pages show every change a
     const stop = await hub.api("PUT", `/api/v2/jobs/admin~pai-stopped/executionType`, { value: "STOP" });
     assert.equal(stop.status, 202, stop.text);
     assert.equal((await paiOne("pai-stopped")).executionType, "STOP");
+  });
+
+  it("both pages: a renamed quota unit shows in the next read (a name outside the workload's row)", async () => {
+    const unit = core.quotaUnits.create({ name: "team-a", kind: "business" });
+    const r = await hub.api<NativeWorkload>("POST", "/api/corral/v1/workloads", {
+      name: "in-unit",
+      image: "busybox",
+      cluster: "cache",
+      quotaUnit: "team-a",
+    });
+    assert.equal(r.status, 201, r.text);
+    // Stopped first, so no scheduler pass writes it again (that would move its version anyway).
+    assert.equal((await hub.api("POST", `/api/corral/v1/workloads/${r.body.id}/stop`)).status, 202);
+    hub.hub.scheduleNow();
+    assert.equal((await nativeOne(r.body.id)).quotaUnit, "team-a");
+    // Another surface's workload: OpenPAI shows its unit's name as the virtual cluster.
+    assert.equal((await paiOne("in-unit")).virtualCluster, "team-a");
+    const version = core.workloadVersions.versionOf(r.body.id);
+    core.quotaUnits.save({ ...core.quotaUnits.get(unit.id), name: "team-b" });
+    hub.hub.scheduleNow();
+    assert.equal(core.workloadVersions.versionOf(r.body.id), version, "the rename writes no workload");
+    assert.equal((await nativeOne(r.body.id)).quotaUnit, "team-b");
+    assert.equal((await paiOne("in-unit")).virtualCluster, "team-b");
   });
 });
