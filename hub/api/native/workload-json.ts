@@ -26,8 +26,11 @@ function once<T>(fn: (id: string) => T): (id: string) => T {
   };
 }
 
-/** At most this many workloads' JSON is kept (≈1 KiB each); past it the cache starts again. */
-const MAX_ENTRIES = 50_000;
+/**
+ * At most this many workloads' JSON is kept (≈1 KiB each, so ~20 MB); past it the cache starts
+ * again. Pages read the newest workloads, so a steady page stays well within it.
+ */
+const MAX_ENTRIES = 20_000;
 
 /**
  * The native API's workload JSON (workloadJson()), cached per workload (issue 15: a page

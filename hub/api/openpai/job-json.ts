@@ -19,8 +19,8 @@ export interface CachedJob {
   vcUnitId: string | null;
 }
 
-/** At most this many jobs' list items are kept (≈0.5 KiB each); past it the cache starts again. */
-const MAX_ENTRIES = 50_000;
+/** At most this many jobs' list items are kept (≈0.5 KiB of text and the item, ~1.5 KiB each); past it the cache starts again. */
+const MAX_ENTRIES = 20_000;
 
 /**
  * GET /api/v2/jobs's items cached per workload (issue 15: reading, parsing and presenting each row
