@@ -4,6 +4,7 @@ import { ArtifactService } from "./artifacts";
 import { AuditLog } from "./audit";
 import { AuthService } from "./auth";
 import { AllocationLedger, trackAllocations } from "./allocation";
+import { trackWorkloadVersions, WorkloadVersions } from "./workload-versions";
 import { Authorizer } from "./authz/authorizer";
 import type { Clock } from "./clock";
 import { ClusterService } from "./clusters";
@@ -122,6 +123,8 @@ export interface Core {
   clusterRecords: ClusterRecords;
   /** What placed tasks hold on each node, kept current by every task write (reads and scheduler). */
   allocations: AllocationLedger;
+  /** A version per workload, changed by every write of it or its tasks (presenters' JSON caches). */
+  workloadVersions: WorkloadVersions;
   /** Servable models (ModelArts AI applications) and calls counted per inference target. */
   inferenceModels: InferenceModelService;
   invocations: InvocationCounts;
@@ -148,6 +151,8 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
   // Every service gets the tracked store, so every task write keeps the ledger current.
   const allocations = new AllocationLedger(store);
   store = trackAllocations(store, allocations);
+  const workloadVersions = new WorkloadVersions();
+  store = trackWorkloadVersions(store, workloadVersions);
   const signals = new CoreSignals();
   const clusters = new ClusterService(store, clock);
   const nodes = new NodeService(store, clusters, clock, signals, options, allocations);
@@ -241,6 +246,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     nodeTaints: new NodeTaints(store, nodes, preemptions),
     nodeRemovals: new NodeRemovals(store, nodes, drains, lifecycle, clock),
     allocations,
+    workloadVersions,
     inferenceModels: new InferenceModelService(store, clock),
     invocations: new InvocationCounts(store.invocationCounts, clock),
   };

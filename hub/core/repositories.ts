@@ -134,6 +134,8 @@ export interface WorkloadRepository {
   idsByPrefix(prefix: string, limit: number): string[];
   byOwnerAndName(owner: string, name: string): Workload | undefined;
   list(query: WorkloadQuery): Workload[];
+  /** The ids of list()'s workloads, in its order (no row read: pages find cached JSON by id). */
+  listIds(query: WorkloadQuery): string[];
   /** Number of workloads in each state (for /metrics). */
   countByState(): Record<string, number>;
 }

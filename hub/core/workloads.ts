@@ -240,6 +240,11 @@ export class WorkloadService {
     return this.store.workloads.list(query);
   }
 
+  /** The ids of list()'s workloads, in its order (with core.workloadVersions: find cached presentations). */
+  listIds(query: WorkloadQuery = {}): string[] {
+    return this.store.workloads.listIds(query);
+  }
+
   countByState(): Record<string, number> {
     return this.store.workloads.countByState();
   }

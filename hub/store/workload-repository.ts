@@ -141,25 +141,38 @@ export function workloadRepository(db: Db): WorkloadRepository {
     countByState: () =>
       Object.fromEntries((countByState.all() as { state: string; n: number }[]).map((r) => [r.state, r.n])),
     list: (q: WorkloadQuery) => {
-      const where: string[] = [];
-      const args: (string | number)[] = [];
-      if (q.owner !== undefined) {
-        where.push("owner = ?");
-        args.push(q.owner);
-      }
-      if (q.states && q.states.length > 0) {
-        where.push(`state IN (${q.states.map(() => "?").join(",")})`);
-        args.push(...q.states);
-      }
-      if (q.after !== undefined) {
-        // The range on created_at lets SQLite seek in the (…, created_at, id) indexes (028), read backwards.
-        where.push("created_at <= ? AND (created_at < ? OR id < ?)");
-        args.push(q.after.createdAt, q.after.createdAt, q.after.id);
-      }
-      const sql = `SELECT * FROM workloads ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-        ORDER BY created_at DESC, id DESC ${q.limit !== undefined ? "LIMIT ?" : ""}`;
-      if (q.limit !== undefined) args.push(q.limit);
+      const { sql, args } = listQuery(q, "*");
       return (listStatement(sql).all(...args) as WorkloadRow[]).map(toWorkload);
     },
+    // list()'s ids only: read from the (created_at, id) indexes without touching the rows (~0.1 µs a row).
+    listIds: (q: WorkloadQuery) => {
+      const { sql, args } = listQuery(q, "id");
+      return listStatement(sql)
+        .pluck()
+        .all(...args) as string[];
+    },
   };
+}
+
+/** The SELECT of list() and listIds(): `columns` of the workloads matching `q`, newest first. */
+function listQuery(q: WorkloadQuery, columns: string): { sql: string; args: (string | number)[] } {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (q.owner !== undefined) {
+    where.push("owner = ?");
+    args.push(q.owner);
+  }
+  if (q.states && q.states.length > 0) {
+    where.push(`state IN (${q.states.map(() => "?").join(",")})`);
+    args.push(...q.states);
+  }
+  if (q.after !== undefined) {
+    // The range on created_at lets SQLite seek in the (…, created_at, id) indexes (028), read backwards.
+    where.push("created_at <= ? AND (created_at < ? OR id < ?)");
+    args.push(q.after.createdAt, q.after.createdAt, q.after.id);
+  }
+  const sql = `SELECT ${columns} FROM workloads ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY created_at DESC, id DESC ${q.limit !== undefined ? "LIMIT ?" : ""}`;
+  if (q.limit !== undefined) args.push(q.limit);
+  return { sql, args };
 }

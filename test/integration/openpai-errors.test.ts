@@ -288,7 +288,12 @@ describe("integration: OpenPAI error codes", function () {
   it("UnknownError (500, naming the request id, no stack) for an unexpected failure", async () => {
     const workloads = hub.hub.core.workloads;
     const list = workloads.list.bind(workloads);
+    const listIds = workloads.listIds.bind(workloads);
     workloads.list = () => {
+      throw new Error("disk on fire at /var/lib/secret-path");
+    };
+    // The default page reads the list's ids (cached items), the other orders the whole list.
+    workloads.listIds = () => {
       throw new Error("disk on fire at /var/lib/secret-path");
     };
     try {
@@ -297,6 +302,7 @@ describe("integration: OpenPAI error codes", function () {
       assert.ok(!JSON.stringify((await res).body).includes("secret-path"), "no internals leak");
     } finally {
       workloads.list = list;
+      workloads.listIds = listIds;
     }
   });
 

@@ -5,7 +5,8 @@ import type { Workload } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate } from "../middleware/auth";
 import { input, validate } from "../middleware/validate";
-import { presentTaskMetricPoint, presentWorkload } from "./presenters";
+import { presentTaskMetricPoint } from "./presenters";
+import { WorkloadJsonCache, type CachedWorkload } from "./workload-json";
 import {
   IdParams,
   LeaseBody,
@@ -21,36 +22,11 @@ import {
 import { continueToken } from "./page";
 import { quotaOptions } from "./workload-quota";
 
-/** `fn` memoised per argument: a name looked up once per list, not once per row. */
-function once<T>(fn: (id: string) => T): (id: string) => T {
-  const seen = new Map<string, T>();
-  return (id) => {
-    if (!seen.has(id)) seen.set(id, fn(id));
-    return seen.get(id) as T;
-  };
-}
-
 export function workloadRoutes(router: Router<ApiState>, core: Core): void {
   const auth = authenticate(core.auth);
-  const nodeName = (id: string) => core.nodes.findById(id)?.name ?? null;
-  /** Workloads as JSON, with one task query for all of them and each name looked up once. */
-  const presentMany = (ws: readonly Workload[]) => {
-    const ids = ws.map((w) => w.id);
-    const tasks = core.workloads.tasksOf(ids);
-    const preemptions = core.preemptions.counts(ids);
-    const cluster = once((id: string) => core.clusters.byId(id)?.name ?? null);
-    const unit = once((id: string) => core.quotaUnits.find(id)?.name ?? null);
-    const pool = once((id: string) => core.nodePools.find(id)?.name ?? null);
-    return ws.map((w) => ({
-      ...presentWorkload(w, tasks.get(w.id) ?? [], w.clusterId ? cluster(w.clusterId) : null, nodeName),
-      quotaUnit: w.quotaUnitId ? unit(w.quotaUnitId) : null,
-      nodePool: w.nodePoolId ? pool(w.nodePoolId) : null,
-      priority: w.priority,
-      preemptible: w.preemptible,
-      preemptions: preemptions.get(w.id) ?? 0,
-    }));
-  };
-  const present = (w: Workload) => presentMany([w])[0];
+  // Pages serve each workload's cached JSON text; single answers present it afresh.
+  const json = new WorkloadJsonCache(core);
+  const present = (w: Workload) => json.present([w])[0];
   /** Owners see their workloads, as do the admins of its quota unit and the admin (core.authz). */
   const visible = (ctx: ApiContext, w: Workload): Workload => {
     core.authz.require(
@@ -108,35 +84,38 @@ export function workloadRoutes(router: Router<ApiState>, core: Core): void {
     const narrow = !admin && core.authz.administered(user).size === 0;
     const exact = admin || narrow;
     const want = q.limit === undefined ? Number.POSITIVE_INFINITY : q.limit + 1;
-    const found: Workload[] = [];
+    const found: CachedWorkload[] = [];
     let after = q.continue;
     for (;;) {
       const ask = q.limit === undefined ? undefined : exact ? want - found.length : Math.max(want, 500);
-      const batch = core.workloads.list({
-        owner: narrow ? user.username : undefined,
-        states: q.state ? [q.state] : undefined,
-        limit: ask,
-        after,
-      });
+      const batch = json.rows(
+        core.workloads.listIds({
+          owner: narrow ? user.username : undefined,
+          states: q.state ? [q.state] : undefined,
+          limit: ask,
+          after,
+        }),
+      );
       for (const w of batch) {
         if (found.length >= want) break;
+        const { owner, quotaUnitId } = w.head;
         const readable =
-          exact ||
-          core.authz.can(user, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId });
+          exact || core.authz.can(user, "object.read", { kind: "object", owner, unitId: quotaUnitId });
         if (readable) found.push(w);
       }
-      const last = batch[batch.length - 1];
+      const last = batch[batch.length - 1]?.head;
       if (found.length >= want || ask === undefined || batch.length < ask || !last) break;
       after = { createdAt: last.createdAt, id: last.id };
     }
     const items = found.slice(0, q.limit);
-    const last = items[items.length - 1];
-    ctx.body = {
-      items: presentMany(items),
-      ...(found.length > items.length && last
-        ? { continue: continueToken(WORKLOAD_LIST, { createdAt: last.createdAt, id: last.id }) }
-        : {}),
-    };
+    const last = items[items.length - 1]?.head;
+    const token =
+      found.length > items.length && last
+        ? continueToken(WORKLOAD_LIST, { createdAt: last.createdAt, id: last.id })
+        : null;
+    // Byte for byte JSON.stringify of {items, continue?}, from each workload's cached text.
+    ctx.type = "application/json";
+    ctx.body = `{"items":[${items.map((w) => w.json).join(",")}]${token ? `,"continue":${JSON.stringify(token)}` : ""}}`;
   });
   const id = validate(IdParams, "params");
   const workload = (ctx: ApiContext) => visible(ctx, core.workloads.resolve(input(ctx, IdParams).id));

@@ -10,6 +10,7 @@ import { caller, paiAuth } from "./auth";
 import { PaiError } from "./errors";
 import { input } from "../middleware/validate";
 import { paiInput } from "./input";
+import { JobListCache } from "./job-json";
 import { jobMeta } from "./job-meta";
 import { isNewestFirstPage, JobListQuery, listJobs, pageNewestFirst } from "./job-list";
 import type { Jobs } from "./jobs";
@@ -62,6 +63,7 @@ export function jobRoutes(
   const listLimit = rateLimit(new RateLimiter(limits.listPerMin, 60_000));
   const submitLimit = rateLimit(new RateLimiter(limits.submitPerHour, 3_600_000));
   const pc = (ctx: ApiContext): PresentContext => ({ core, origin: originOf(ctx) });
+  const listCache = new JobListCache(jobs);
   const job = (ctx: ApiContext) => jobs.get(ctx.params.fw as string, caller(ctx).user);
   const attemptOf = (ctx: ApiContext, w: Workload, index: string | undefined): JobAttemptView => {
     const found = history.find(w, index);
@@ -76,13 +78,14 @@ export function jobRoutes(
     const viewer = caller(ctx).user;
     if (isNewestFirstPage(q)) {
       // The default order: read newest first until the page is full, present only the page.
+      // Each job's item and JSON text come from listCache, made again only when the job changed.
       const page = pageNewestFirst(
-        jobs.newestFirst(viewer, q.offset + q.limit + 1),
-        (w) => presentListItem(c, w, []),
+        listCache.newestFirst(c, viewer, q.offset + q.limit + 1),
+        (e) => e.item,
         q,
       );
-      const tasks = core.workloads.tasksOf(page.map((w) => w.id));
-      ctx.body = page.map((w) => presentListItem(c, w, tasks.get(w.id) ?? []));
+      ctx.type = "application/json";
+      ctx.body = `[${page.map((e) => e.json).join(",")}]`;
       return;
     }
     const all = jobs.list(viewer);

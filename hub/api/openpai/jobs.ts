@@ -138,7 +138,12 @@ export class Jobs {
    * to a caller core.authz lets read them (owner, its unit's admin, the admin), never anonymously.
    */
   visible(w: Workload, viewer: User | null): boolean {
-    if (jobMeta(w) !== null) return true;
+    return this.visibleAs(jobMeta(w) !== null, w, viewer);
+  }
+
+  /** visible() from what a cached list item keeps: whether it is an OpenPAI job, its owner and unit. */
+  visibleAs(pai: boolean, w: Pick<Workload, "owner" | "quotaUnitId">, viewer: User | null): boolean {
+    if (pai) return true;
     return (
       viewer !== null &&
       this.core.authz.can(viewer, "object.read", { kind: "object", owner: w.owner, unitId: w.quotaUnitId })
@@ -164,22 +169,6 @@ export class Jobs {
   /** Every job `viewer` may see (visible()); null: an anonymous caller. */
   list(viewer: User | null): Workload[] {
     return this.core.workloads.list().filter((w) => !jobMeta(w)?.deleted && this.visible(w, viewer));
-  }
-
-  /**
-   * list()'s jobs newest first (ties by id, descending), read from core in batches as iterated:
-   * `first` workloads (what the caller expects to need), then 500 at a time.
-   */
-  *newestFirst(viewer: User | null, first = 500): Generator<Workload> {
-    let after: { createdAt: number; id: string } | undefined;
-    let batch = Math.max(1, Math.min(first, 500));
-    for (; ; batch = 500) {
-      const ws = this.core.workloads.list({ limit: batch, after });
-      for (const w of ws) if (!jobMeta(w)?.deleted && this.visible(w, viewer)) yield w;
-      const last = ws[ws.length - 1];
-      if (ws.length < batch || !last) return;
-      after = { createdAt: last.createdAt, id: last.id };
-    }
   }
 
   setMeta(w: Workload, change: Partial<JobMeta>): Workload {

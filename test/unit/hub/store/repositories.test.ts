@@ -200,6 +200,27 @@ describe("store repositories (SQLite, in memory)", () => {
     assert.deepEqual(ids({ owner: "carol" }), []);
   });
 
+  it("workloads: listIds are list()'s ids in its order, for every filter and position", () => {
+    store.workloads.insert(workload("w1", { createdAt: 1, owner: "alice", state: "running" }));
+    store.workloads.insert(workload("w2", { createdAt: 2, owner: "bob", state: "pending" }));
+    store.workloads.insert(workload("w3", { createdAt: 2, owner: "alice", state: "succeeded" }));
+    const queries: Parameters<Store["workloads"]["list"]>[0][] = [
+      {},
+      { owner: "alice" },
+      { states: ["pending", "running"] },
+      { limit: 2 },
+      { after: { createdAt: 2, id: "w3" } },
+      { owner: "alice", after: { createdAt: 2, id: "w3" }, limit: 1 },
+    ];
+    for (const q of queries)
+      assert.deepEqual(
+        store.workloads.listIds(q),
+        store.workloads.list(q).map((w) => w.id),
+        JSON.stringify(q),
+      );
+    assert.deepEqual(store.workloads.listIds({ limit: 2 }), ["w3", "w2"]);
+  });
+
   it("workloads: idsByPrefix matches prefixes only, sorted, up to the limit", () => {
     for (const id of ["abc1", "abc2", "abd0", "ab", "xabc"]) store.workloads.insert(workload(id));
     assert.deepEqual(store.workloads.idsByPrefix("abc", 10), ["abc1", "abc2"]);
