@@ -5,7 +5,18 @@
  * Node's crypto generates keys and parses/verifies what forge wrote.
  */
 import crypto from "node:crypto";
-import forge from "node-forge";
+import type Forge from "node-forge";
+
+let forgeModule: typeof Forge | null = null;
+/**
+ * node-forge, loaded on first use: an agent needs it only to make a CSR at a join or renewal, and
+ * an idle agent should not hold it (~4 MiB RSS; issue 15, agent footprint).
+ */
+function forge(): typeof Forge {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred CommonJS load, see above
+  forgeModule ??= require("node-forge") as typeof Forge;
+  return forgeModule;
+}
 
 /** RSA modulus in bits: the smallest size still accepted everywhere. */
 const RSA_BITS = 2048;
@@ -40,9 +51,9 @@ const SHA256_DIGEST_INFO = Buffer.from("3031300d060960864801650304020105000420",
  * digest forge computed (forge's pure-JS RSA takes ~50-100 ms a signature; native, ~1 ms). forge
  * only calls sign(md) on the key it is given.
  */
-function nativeSigner(privateKeyPem: string): forge.pki.rsa.PrivateKey {
+function nativeSigner(privateKeyPem: string): Forge.pki.rsa.PrivateKey {
   const signer = {
-    sign(md: forge.md.MessageDigest): string {
+    sign(md: Forge.md.MessageDigest): string {
       const digest = Buffer.from(md.digest().getBytes(), "binary");
       const signature = crypto.privateEncrypt(
         { key: privateKeyPem, padding: crypto.constants.RSA_PKCS1_PADDING },
@@ -52,7 +63,7 @@ function nativeSigner(privateKeyPem: string): forge.pki.rsa.PrivateKey {
     },
   };
   // forge's typings want a full RSA key; sign() is the only member cert.sign / csr.sign use.
-  return signer as unknown as forge.pki.rsa.PrivateKey;
+  return signer as unknown as Forge.pki.rsa.PrivateKey;
 }
 
 /** SHA-256 of the certificate's DER, lowercase hex without separators (k3s' CA hash). */
@@ -81,8 +92,8 @@ export interface CaMaterial {
 /** A self-signed CA certificate named `commonName`, valid `days`. */
 export async function createCa(commonName: string, days: number): Promise<CaMaterial> {
   const keys = await generateKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKey);
+  const cert = forge().pki.createCertificate();
+  cert.publicKey = forge().pki.publicKeyFromPem(keys.publicKey);
   cert.serialNumber = newSerial();
   cert.validity.notBefore = new Date(Date.now() - SKEW_MS);
   cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
@@ -94,8 +105,8 @@ export async function createCa(commonName: string, days: number): Promise<CaMate
     { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
     { name: "subjectKeyIdentifier" },
   ]);
-  cert.sign(nativeSigner(keys.privateKey), forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKey };
+  cert.sign(nativeSigner(keys.privateKey), forge().md.sha256.create());
+  return { certPem: forge().pki.certificateToPem(cert), keyPem: keys.privateKey };
 }
 
 export interface IssueOptions {
@@ -126,9 +137,9 @@ const IP = /^(\d{1,3}\.){3}\d{1,3}$|:/;
 
 /** Signs a certificate for `publicKeyPem` with the CA. */
 export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertificate {
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(o.publicKeyPem);
+  const caCert = forge().pki.certificateFromPem(ca.certPem);
+  const cert = forge().pki.createCertificate();
+  cert.publicKey = forge().pki.publicKeyFromPem(o.publicKeyPem);
   cert.serialNumber = newSerial();
   const now = o.now ?? Date.now();
   cert.validity.notBefore = new Date(Math.min(now, Date.now()) - SKEW_MS);
@@ -150,9 +161,9 @@ export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertifi
     });
   }
   cert.setExtensions(extensions);
-  cert.sign(nativeSigner(ca.keyPem), forge.md.sha256.create());
+  cert.sign(nativeSigner(ca.keyPem), forge().md.sha256.create());
   return {
-    certPem: forge.pki.certificateToPem(cert),
+    certPem: forge().pki.certificateToPem(cert),
     serial: cert.serialNumber.toLowerCase(),
     notAfter: cert.validity.notAfter.getTime(),
   };
@@ -160,18 +171,18 @@ export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertifi
 
 /** A PKCS#10 request for `commonName`, signed with the requester's own key (proof of possession). */
 export function createCsr(keys: KeyPairPem, commonName: string): string {
-  const csr = forge.pki.createCertificationRequest();
-  csr.publicKey = forge.pki.publicKeyFromPem(keys.publicKey);
+  const csr = forge().pki.createCertificationRequest();
+  csr.publicKey = forge().pki.publicKeyFromPem(keys.publicKey);
   csr.setSubject([{ name: "commonName", value: commonName }]);
-  csr.sign(nativeSigner(keys.privateKey), forge.md.sha256.create());
-  return forge.pki.certificationRequestToPem(csr);
+  csr.sign(nativeSigner(keys.privateKey), forge().md.sha256.create());
+  return forge().pki.certificationRequestToPem(csr);
 }
 
 /** The public key (SPKI PEM) of a CSR whose signature checks; throws on a malformed or forged one. */
 export function csrPublicKey(csrPem: string): string {
-  let csr: forge.pki.CertificateSigningRequest;
+  let csr: Forge.pki.CertificateSigningRequest;
   try {
-    csr = forge.pki.certificationRequestFromPem(csrPem);
+    csr = forge().pki.certificationRequestFromPem(csrPem);
   } catch (err) {
     throw new Error(`malformed certificate request: ${(err as Error).message}`);
   }
@@ -182,7 +193,7 @@ export function csrPublicKey(csrPem: string): string {
     verified = false; // forge throws on a signature block it cannot decode
   }
   if (!verified || !csr.publicKey) throw new Error("certificate request signature does not verify");
-  return forge.pki.publicKeyToPem(csr.publicKey);
+  return forge().pki.publicKeyToPem(csr.publicKey);
 }
 
 /** What a certificate says about itself (Node's parser). */
