@@ -57,6 +57,7 @@ export function createHardwareCollector(opts: HardwareCollectorOptions): Hardwar
 
   async function inventory(): Promise<HardwareInventory> {
     const into = emptyInventory();
+    gpuSampler.recheck(); // a new inventory looks for nvidia-smi again (a driver installed since)
     await Promise.all(
       fingerprinters.map(async (f) => {
         try {
