@@ -5,6 +5,7 @@
  * Node's crypto generates keys and parses/verifies what forge wrote.
  */
 import crypto from "node:crypto";
+import path from "node:path";
 import type Forge from "node-forge";
 
 let forgeModule: typeof Forge | null = null;
@@ -16,6 +17,18 @@ function forge(): typeof Forge {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred CommonJS load, see above
   forgeModule ??= require("node-forge") as typeof Forge;
   return forgeModule;
+}
+
+/**
+ * Unloads node-forge (our reference and its modules in the require cache) so GC can take it; the
+ * next use loads it again (~30 ms). For a process that needs it rarely: the agent, after a join
+ * or renewal. Not for processes that issue certificates often (the hub, in-process simulations).
+ */
+export function releaseForge(): void {
+  if (forgeModule === null) return;
+  forgeModule = null;
+  const dir = path.dirname(require.resolve("node-forge")) + path.sep;
+  for (const file of Object.keys(require.cache)) if (file.startsWith(dir)) delete require.cache[file];
 }
 
 /** RSA modulus in bits: the smallest size still accepted everywhere. */
