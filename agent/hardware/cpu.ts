@@ -1,5 +1,5 @@
-import * as si from "systeminformation";
 import { errorText, type Fingerprinter, type HardwareWarn } from "./fingerprinter";
+import { withSystemInformation } from "./si";
 import type { HardwareInventory } from "./inventory";
 
 /** CPU model and core counts from `si.cpu()`. Speed in GHz (the base clock si reports). */
@@ -10,7 +10,7 @@ export class CpuFingerprinter implements Fingerprinter {
 
   async fingerprint(into: HardwareInventory): Promise<void> {
     try {
-      const cpu = await si.cpu();
+      const cpu = await withSystemInformation((si) => si.cpu());
       into.cpu = {
         manufacturer: cpu.manufacturer,
         brand: cpu.brand,

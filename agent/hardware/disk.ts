@@ -1,5 +1,5 @@
-import * as si from "systeminformation";
 import { bytesToMiB, errorText, type Fingerprinter, type HardwareWarn } from "./fingerprinter";
+import { withSystemInformation } from "./si";
 import type { HardwareInventory } from "./inventory";
 
 /**
@@ -13,7 +13,7 @@ export class DiskFingerprinter implements Fingerprinter {
 
   async fingerprint(into: HardwareInventory): Promise<void> {
     try {
-      const filesystems = await si.fsSize();
+      const filesystems = await withSystemInformation((si) => si.fsSize());
       into.disks = filesystems
         .filter((fs) => fs.size > 0)
         .map((fs) => ({

@@ -1,5 +1,4 @@
 import { loadavg } from "node:os";
-import * as si from "systeminformation";
 import { CpuFingerprinter } from "./cpu";
 import { DiskFingerprinter } from "./disk";
 import {
@@ -12,6 +11,7 @@ import {
 import type { GpuSample, HardwareInventory, NodeSample } from "./inventory";
 import { MemoryFingerprinter } from "./memory";
 import { NetworkFingerprinter } from "./network";
+import { NodeSampler } from "./node-sampler";
 import { NvidiaFingerprinter, NvidiaSampler } from "./nvidia";
 import { createNvidiaSmiRunner } from "./nvidia-smi-runner";
 import { OsFingerprinter } from "./os";
@@ -53,9 +53,11 @@ export function createHardwareCollector(opts: HardwareCollectorOptions): Hardwar
     new NvidiaFingerprinter(runner, warn),
   ];
   const gpuSampler = new NvidiaSampler(runner);
+  const nodeSampler = new NodeSampler();
 
   async function inventory(): Promise<HardwareInventory> {
     const into = emptyInventory();
+    gpuSampler.recheck(); // a new inventory looks for nvidia-smi again (a driver installed since)
     await Promise.all(
       fingerprinters.map(async (f) => {
         try {
@@ -71,11 +73,11 @@ export function createHardwareCollector(opts: HardwareCollectorOptions): Hardwar
 
   async function sampleNode(): Promise<NodeSample> {
     const node: NodeSample = { cpuPercent: 0, memoryUsedMiB: 0, load1: loadavg()[0] ?? 0 };
-    const [load, mem] = await Promise.allSettled([si.currentLoad(), si.mem()]);
-    if (load.status === "fulfilled") node.cpuPercent = load.value.currentLoad;
+    const [load, mem] = await Promise.allSettled([nodeSampler.cpuPercent(), nodeSampler.memoryUsedBytes()]);
+    if (load.status === "fulfilled") node.cpuPercent = load.value;
     else warn(`cpu load sample failed: ${errorText(load.reason)}`);
-    // `active` leaves out page cache and buffers, which the kernel gives back on demand.
-    if (mem.status === "fulfilled") node.memoryUsedMiB = bytesToMiB(mem.value.active);
+    // In use = total - available: page cache and buffers, which the kernel gives back on demand, are left out.
+    if (mem.status === "fulfilled") node.memoryUsedMiB = bytesToMiB(mem.value);
     else warn(`memory sample failed: ${errorText(mem.reason)}`);
     return node;
   }

@@ -1,5 +1,5 @@
-import * as si from "systeminformation";
 import { bytesToMiB, errorText, type Fingerprinter, type HardwareWarn } from "./fingerprinter";
+import { withSystemInformation } from "./si";
 import type { HardwareInventory } from "./inventory";
 
 /** Physical memory size from `si.mem()`, in MiB. */
@@ -10,7 +10,7 @@ export class MemoryFingerprinter implements Fingerprinter {
 
   async fingerprint(into: HardwareInventory): Promise<void> {
     try {
-      const mem = await si.mem();
+      const mem = await withSystemInformation((si) => si.mem());
       into.memory = { totalMiB: bytesToMiB(mem.total) };
     } catch (err) {
       this.warn(`memory fingerprint failed: ${errorText(err)}`);

@@ -1,5 +1,5 @@
-import * as si from "systeminformation";
 import { errorText, type Fingerprinter, type HardwareWarn } from "./fingerprinter";
+import { withSystemInformation } from "./si";
 import type { HardwareInventory, NicInfo } from "./inventory";
 
 /**
@@ -14,7 +14,7 @@ export class NetworkFingerprinter implements Fingerprinter {
 
   async fingerprint(into: HardwareInventory): Promise<void> {
     try {
-      const found = await si.networkInterfaces();
+      const found = await withSystemInformation((si) => si.networkInterfaces());
       // si returns a single object only when called with "default"; normalise anyway.
       const list = Array.isArray(found) ? found : [found];
       into.nics = list

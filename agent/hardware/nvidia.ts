@@ -1,6 +1,6 @@
 import { errorText, type Fingerprinter, type HardwareWarn } from "./fingerprinter";
 import type { GpuReport, GpuSample, HardwareInventory } from "./inventory";
-import type { NvidiaSmiRunner } from "./nvidia-smi-runner";
+import { NvidiaSmiError, type NvidiaSmiRunner } from "./nvidia-smi-runner";
 import {
   buildGpuReport,
   parseCudaVersion,
@@ -115,22 +115,39 @@ export class NvidiaFingerprinter implements Fingerprinter {
   }
 }
 
+/** After nvidia-smi was not found, how long samples skip the call before looking again, in ms. */
+export const MISSING_RECHECK_MS = 300_000;
+
 /**
  * Per-GPU metrics for heartbeats, one `--query-gpu` call each time. Never rejects: on failure it
- * returns [] and keeps the reason in `lastError` (null after a good sample).
+ * returns [] and keeps the reason in `lastError` (null after a good sample). On a node without
+ * nvidia-smi (kind "not-found") it does not spawn a process at every beat: it looks again after
+ * MISSING_RECHECK_MS, or at once after `recheck()` (the collector calls it at each inventory).
  */
 export class NvidiaSampler {
   lastError: string | null = null;
+  private missingSince: number | null = null;
 
-  constructor(private readonly runner: NvidiaSmiRunner) {}
+  constructor(
+    private readonly runner: NvidiaSmiRunner,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Forget that nvidia-smi was missing: the next sample calls it again. */
+  recheck(): void {
+    this.missingSince = null;
+  }
 
   async sample(): Promise<GpuSample[]> {
+    if (this.missingSince !== null && this.now() - this.missingSince < MISSING_RECHECK_MS) return [];
     try {
       const samples = parseGpuSamples(parseQueryGpuCsv(await this.runner.run(queryGpuArgs(METRICS_FIELDS))));
       this.lastError = null;
+      this.missingSince = null;
       return samples;
     } catch (err) {
       this.lastError = errorText(err);
+      this.missingSince = err instanceof NvidiaSmiError && err.kind === "not-found" ? this.now() : null;
       return [];
     }
   }

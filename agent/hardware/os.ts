@@ -1,5 +1,5 @@
-import * as si from "systeminformation";
 import { errorText, type Fingerprinter, type HardwareWarn } from "./fingerprinter";
+import { withSystemInformation } from "./si";
 import type { HardwareInventory } from "./inventory";
 
 /** Operating system, kernel, architecture and hostname from `si.osInfo()`. */
@@ -10,7 +10,7 @@ export class OsFingerprinter implements Fingerprinter {
 
   async fingerprint(into: HardwareInventory): Promise<void> {
     try {
-      const os = await si.osInfo();
+      const os = await withSystemInformation((si) => si.osInfo());
       into.os = {
         platform: os.platform,
         distro: os.distro,

@@ -2,7 +2,7 @@
  * The real runtime: Docker Engine through dockerode. Only containers labelled with this node's
  * id are listed or watched, so several agents (or test runs) can share one engine.
  */
-import Dockerode from "dockerode";
+import type Dockerode from "dockerode";
 import { dockerExec } from "./docker-exec";
 import { engineText, isAbort, isConflict, isEngineDown, isNotFound, isNotModified } from "./docker-errors";
 import { demuxLogs, statsUsage } from "./docker-output";
@@ -11,6 +11,7 @@ import { createOptions } from "./docker-spec";
 import { containerFromInspect, containerName, LABELS, readLabels, volumeLabels, volumeName } from "./labels";
 import type { ExecOptions, ExecProcess, Runtime, RuntimeStatus, TaskContainer, TaskSpec } from "./runtime";
 import { RuntimeError } from "./runtime";
+import { loadDockerode } from "./dockerode-lean";
 
 /** pino-compatible subset; fields use the project's names (nodeId, taskId, containerId). */
 export interface RuntimeLogger {
@@ -63,7 +64,7 @@ export class DockerRuntime implements Runtime {
   constructor(opts: DockerRuntimeOptions) {
     this.nodeId = opts.nodeId;
     this.socketPath = opts.socketPath ?? DEFAULT_SOCKET;
-    this.docker = opts.docker ?? new Dockerode({ socketPath: this.socketPath });
+    this.docker = opts.docker ?? new (loadDockerode())({ socketPath: this.socketPath });
     this.logger = opts.logger ?? SILENT;
     this.pullTimeoutMs = opts.pullTimeoutMs ?? 600_000;
     this.checkTimeoutMs = opts.checkTimeoutMs ?? 5_000;

@@ -5,7 +5,31 @@
  * Node's crypto generates keys and parses/verifies what forge wrote.
  */
 import crypto from "node:crypto";
-import forge from "node-forge";
+import path from "node:path";
+import type Forge from "node-forge";
+
+let forgeModule: typeof Forge | null = null;
+/**
+ * node-forge, loaded on first use: an agent needs it only to make a CSR at a join or renewal, and
+ * an idle agent should not hold it (~4 MiB RSS; issue 15, agent footprint).
+ */
+function forge(): typeof Forge {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred CommonJS load, see above
+  forgeModule ??= require("node-forge") as typeof Forge;
+  return forgeModule;
+}
+
+/**
+ * Unloads node-forge (our reference and its modules in the require cache) so GC can take it; the
+ * next use loads it again (~30 ms). For a process that needs it rarely: the agent, after a join
+ * or renewal. Not for processes that issue certificates often (the hub, in-process simulations).
+ */
+export function releaseForge(): void {
+  if (forgeModule === null) return;
+  forgeModule = null;
+  const dir = path.dirname(require.resolve("node-forge")) + path.sep;
+  for (const file of Object.keys(require.cache)) if (file.startsWith(dir)) delete require.cache[file];
+}
 
 /** RSA modulus in bits: the smallest size still accepted everywhere. */
 const RSA_BITS = 2048;
@@ -40,10 +64,10 @@ const SHA256_DIGEST_INFO = Buffer.from("3031300d060960864801650304020105000420",
  * digest forge computed (forge's pure-JS RSA takes ~50-100 ms a signature; native, ~1 ms). forge
  * only calls sign(md) on the key it is given.
  */
-function nativeSigner(privateKeyPem: string): forge.pki.rsa.PrivateKey {
+function nativeSigner(privateKeyPem: string): Forge.pki.rsa.PrivateKey {
   const key = privateKeyObject(privateKeyPem);
   const signer = {
-    sign(md: forge.md.MessageDigest): string {
+    sign(md: Forge.md.MessageDigest): string {
       const digest = Buffer.from(md.digest().getBytes(), "binary");
       const signature = crypto.privateEncrypt(
         { key, padding: crypto.constants.RSA_PKCS1_PADDING },
@@ -53,7 +77,7 @@ function nativeSigner(privateKeyPem: string): forge.pki.rsa.PrivateKey {
     },
   };
   // forge's typings want a full RSA key; sign() is the only member cert.sign / csr.sign use.
-  return signer as unknown as forge.pki.rsa.PrivateKey;
+  return signer as unknown as Forge.pki.rsa.PrivateKey;
 }
 
 /** Parsed private keys by PEM, the few most recent (the CA's): parsing a PEM costs ~3x the signature. */
@@ -71,11 +95,12 @@ function privateKeyObject(pem: string): crypto.KeyObject {
 }
 
 /** Node's digest name for the PKCS#1 v1.5 RSA signature OIDs a CSR may carry; others go to forge. */
+// The OIDs spelled out (sha1/256/384/512WithRSAEncryption), so this module loads without forge.
 const NATIVE_CSR_DIGESTS: Readonly<Record<string, string>> = {
-  [forge.pki.oids.sha1WithRSAEncryption as string]: "sha1",
-  [forge.pki.oids.sha256WithRSAEncryption as string]: "sha256",
-  [forge.pki.oids.sha384WithRSAEncryption as string]: "sha384",
-  [forge.pki.oids.sha512WithRSAEncryption as string]: "sha512",
+  "1.2.840.113549.1.1.5": "sha1",
+  "1.2.840.113549.1.1.11": "sha256",
+  "1.2.840.113549.1.1.12": "sha384",
+  "1.2.840.113549.1.1.13": "sha512",
 };
 
 /**
@@ -83,13 +108,13 @@ const NATIVE_CSR_DIGESTS: Readonly<Record<string, string>> = {
  * the CertificationRequestInfo exactly as received (forge's pure-JS RSA takes ~1 ms, a tenth of a
  * join's cost on the hub), by forge for anything else.
  */
-function csrSignatureVerifies(csr: forge.pki.CertificateSigningRequest, publicKeyPem: string): boolean {
+function csrSignatureVerifies(csr: Forge.pki.CertificateSigningRequest, publicKeyPem: string): boolean {
   const digest = csr.signatureOid ? NATIVE_CSR_DIGESTS[csr.signatureOid] : undefined;
   const info = csr.certificationRequestInfo;
   if (!digest || !info) return csr.verify();
   return crypto.verify(
     digest,
-    Buffer.from(forge.asn1.toDer(info).getBytes(), "binary"),
+    Buffer.from(forge().asn1.toDer(info).getBytes(), "binary"),
     { key: publicKeyPem, padding: crypto.constants.RSA_PKCS1_PADDING },
     Buffer.from(csr.signature as string, "binary"),
   );
@@ -121,8 +146,8 @@ export interface CaMaterial {
 /** A self-signed CA certificate named `commonName`, valid `days`. */
 export async function createCa(commonName: string, days: number): Promise<CaMaterial> {
   const keys = await generateKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKey);
+  const cert = forge().pki.createCertificate();
+  cert.publicKey = forge().pki.publicKeyFromPem(keys.publicKey);
   cert.serialNumber = newSerial();
   cert.validity.notBefore = new Date(Date.now() - SKEW_MS);
   cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
@@ -134,8 +159,8 @@ export async function createCa(commonName: string, days: number): Promise<CaMate
     { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
     { name: "subjectKeyIdentifier" },
   ]);
-  cert.sign(nativeSigner(keys.privateKey), forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKey };
+  cert.sign(nativeSigner(keys.privateKey), forge().md.sha256.create());
+  return { certPem: forge().pki.certificateToPem(cert), keyPem: keys.privateKey };
 }
 
 export interface IssueOptions {
@@ -166,9 +191,9 @@ const IP = /^(\d{1,3}\.){3}\d{1,3}$|:/;
 
 /** Signs a certificate for `publicKeyPem` with the CA. */
 export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertificate {
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(o.publicKeyPem);
+  const caCert = forge().pki.certificateFromPem(ca.certPem);
+  const cert = forge().pki.createCertificate();
+  cert.publicKey = forge().pki.publicKeyFromPem(o.publicKeyPem);
   cert.serialNumber = newSerial();
   const now = o.now ?? Date.now();
   cert.validity.notBefore = new Date(Math.min(now, Date.now()) - SKEW_MS);
@@ -190,9 +215,9 @@ export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertifi
     });
   }
   cert.setExtensions(extensions);
-  cert.sign(nativeSigner(ca.keyPem), forge.md.sha256.create());
+  cert.sign(nativeSigner(ca.keyPem), forge().md.sha256.create());
   return {
-    certPem: forge.pki.certificateToPem(cert),
+    certPem: forge().pki.certificateToPem(cert),
     serial: cert.serialNumber.toLowerCase(),
     notAfter: cert.validity.notAfter.getTime(),
   };
@@ -200,23 +225,23 @@ export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertifi
 
 /** A PKCS#10 request for `commonName`, signed with the requester's own key (proof of possession). */
 export function createCsr(keys: KeyPairPem, commonName: string): string {
-  const csr = forge.pki.createCertificationRequest();
-  csr.publicKey = forge.pki.publicKeyFromPem(keys.publicKey);
+  const csr = forge().pki.createCertificationRequest();
+  csr.publicKey = forge().pki.publicKeyFromPem(keys.publicKey);
   csr.setSubject([{ name: "commonName", value: commonName }]);
-  csr.sign(nativeSigner(keys.privateKey), forge.md.sha256.create());
-  return forge.pki.certificationRequestToPem(csr);
+  csr.sign(nativeSigner(keys.privateKey), forge().md.sha256.create());
+  return forge().pki.certificationRequestToPem(csr);
 }
 
 /** The public key (SPKI PEM) of a CSR whose signature checks; throws on a malformed or forged one. */
 export function csrPublicKey(csrPem: string): string {
-  let csr: forge.pki.CertificateSigningRequest;
+  let csr: Forge.pki.CertificateSigningRequest;
   try {
-    csr = forge.pki.certificationRequestFromPem(csrPem);
+    csr = forge().pki.certificationRequestFromPem(csrPem);
   } catch (err) {
     throw new Error(`malformed certificate request: ${(err as Error).message}`);
   }
   let verified = false;
-  const publicKeyPem = csr.publicKey ? forge.pki.publicKeyToPem(csr.publicKey) : null;
+  const publicKeyPem = csr.publicKey ? forge().pki.publicKeyToPem(csr.publicKey) : null;
   try {
     verified = publicKeyPem !== null && csrSignatureVerifies(csr, publicKeyPem);
   } catch {
