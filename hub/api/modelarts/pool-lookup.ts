@@ -23,7 +23,9 @@ export { findPool } from "./pool-model";
 export function findNodePool(core: Core, pool: Cluster, name: string): NodePool {
   const found =
     findOwnNodePool(core, pool, name) ??
-    core.nodePools.list().find((p) => p.name === name && (p.clusterId == null || p.clusterId === pool.id));
+    core.nodePools
+      .list()
+      .find((p) => p.name === name && ((p.clusterId ?? null) === null || p.clusterId === pool.id));
   if (!found)
     throw new ModelArtsError(400, POOL_CODES.badRequest, `Bad request. invalid nodepool name: ${name}`);
   return found;
