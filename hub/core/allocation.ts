@@ -1,6 +1,7 @@
 import type { Task, Workload } from "./model";
 import { PLACED_TASK_STATES } from "./model";
 import type { Store } from "./repositories";
+import { observeWrites } from "./store-writes";
 
 export interface NodeAllocation {
   cpuMilli: number;
@@ -166,59 +167,12 @@ const sameGpus = (a: readonly string[], b: readonly string[]): boolean =>
 
 /**
  * `store` whose task and workload writes keep `ledger` current, and whose failed transactions
- * make it rebuild. Every core service is built over this store (createCore), so no write path
- * can bypass the ledger. The table below makes the compiler ask, for each method a repository
- * gains, whether it writes: a write other than insert/update invalidates the ledger.
+ * make it rebuild (store-writes.ts). Every core service is built over this store (createCore), so
+ * no write path can bypass the ledger.
  */
-export function trackAllocations(store: Store, ledger: AllocationLedger): Store {
-  const tasks = store.tasks;
-  const tracked: Store["tasks"] = { ...tasks };
-  for (const [name, kind] of Object.entries(TASK_REPOSITORY_METHODS) as [keyof Store["tasks"], Kind][]) {
-    // Looked up on the repository at each call, so what replaces one of its methods later (a
-    // test counting reads, a fault injected) is what runs.
-    const original = (...args: unknown[]) => (tasks[name] as (...a: unknown[]) => unknown).apply(tasks, args);
-    if (kind === "read") {
-      (tracked as unknown as Record<string, unknown>)[name] = original;
-      continue;
-    }
-    (tracked as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-      const out = original(...args);
-      if (kind === "row") ledger.written(args[0] as Task);
-      else ledger.invalidate();
-      return out;
-    };
-  }
-  const workloads: Store["workloads"] = {
-    ...store.workloads,
-    update: (w) => {
-      store.workloads.update(w);
-      ledger.workloadWritten(w.id);
-    },
-  };
-  return {
-    ...store,
-    tasks: tracked,
-    workloads,
-    transaction: <T>(fn: () => T): T => {
-      try {
-        return store.transaction(fn);
-      } catch (err) {
-        ledger.invalidate();
-        throw err;
-      }
-    },
-  };
-}
-
-/** `row`: writes the one task it is given; `other`: some other write (the ledger rebuilds); `read`. */
-type Kind = "row" | "other" | "read";
-const TASK_REPOSITORY_METHODS: Record<keyof Store["tasks"], Kind> = {
-  insert: "row",
-  update: "row",
-  byId: "read",
-  byWorkload: "read",
-  byStates: "read",
-  byNode: "read",
-  byWorkloads: "read",
-  stateCounts: "read",
-};
+export const trackAllocations = (store: Store, ledger: AllocationLedger): Store =>
+  observeWrites(store, {
+    taskWritten: (task) => ledger.written(task),
+    workloadWritten: (workloadId) => ledger.workloadWritten(workloadId),
+    anyChanged: () => ledger.invalidate(),
+  });
