@@ -1,16 +1,6 @@
 import http, { type IncomingMessage } from "node:http";
 import type { TunnelRequestOptions } from "../tunnel/connection-pool";
-
-/** Request headers a proxy must not pass on (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "upgrade",
-]);
+import { addForwarding, HOP_BY_HOP } from "../tunnel/http-proxy";
 
 export interface UpstreamRequest {
   method: string;
@@ -38,12 +28,7 @@ export function upstreamHeaders(
     if (bodyLength > 0 || req.headers["content-length"] !== undefined)
       out["content-length"] = String(bodyLength);
   }
-  out["x-forwarded-prefix"] = prefix;
-  const peer = req.socket.remoteAddress;
-  if (peer)
-    out["x-forwarded-for"] = req.headers["x-forwarded-for"]
-      ? `${String(req.headers["x-forwarded-for"])}, ${peer}`
-      : peer;
+  addForwarding(out, req, prefix);
   return out;
 }
 
@@ -70,16 +55,4 @@ export function sendUpstream(
     if (Buffer.isBuffer(r.body)) upstream.end(r.body);
     else r.body.pipe(upstream);
   });
-}
-
-/** The container's response headers as a flat raw list, less hop-by-hop and Node's own framing. */
-export function downstreamHeaders(res: IncomingMessage): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < res.rawHeaders.length; i += 2) {
-    const name = res.rawHeaders[i] as string;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || lower === "transfer-encoding") continue;
-    out.push(name, res.rawHeaders[i + 1] as string);
-  }
-  return out;
 }

@@ -12,7 +12,8 @@ import { GENERIC, ModelArtsError } from "./errors";
 import type { AppCallGate, AppCallVerdict, InferenceCall } from "./inference-contract";
 import { WeightedBalancer } from "./inference-balancer";
 import { InstanceHealth } from "./inference-health";
-import { downstreamHeaders, sendUpstream, upstreamHeaders } from "./inference-forward";
+import { responseHeaders } from "../tunnel/http-proxy";
+import { sendUpstream, upstreamHeaders } from "./inference-forward";
 import { accessPathOf, type Instance, type InferenceServices } from "./inference-services";
 import { countKeys } from "./service-record";
 
@@ -205,7 +206,7 @@ export function inferenceGateway(
         if ((res.statusCode ?? 502) >= 500) core.invocations.add(countKeys.failed(inst.config.coreServiceId));
         ctx.respond = false;
         const out = ctx.res;
-        const h = downstreamHeaders(res);
+        const h = responseHeaders(res);
         for (let i = 0; i < h.length; i += 2) out.appendHeader(h[i] as string, h[i + 1] as string);
         out.writeHead(res.statusCode ?? 502, res.statusMessage);
         out.flushHeaders();

@@ -6,8 +6,8 @@ import type { ApiContext } from "../context";
 import type { TunnelRequestOptions } from "./connection-pool";
 import type { UpgradeSocket } from "./upgrade";
 
-/** Request headers a proxy must not pass on (RFC 9110 §7.6.1), plus Node's own framing. */
-const HOP_BY_HOP = new Set([
+/** Request headers a proxy must not pass on (RFC 9110 §7.6.1). */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "connection",
   "keep-alive",
   "proxy-connection",
@@ -149,17 +149,22 @@ function requestHeaders(req: IncomingMessage, o: ForwardOptions, upgrade: boolea
     }
     out[name] = value;
   }
-  out["x-forwarded-prefix"] = o.prefix;
+  addForwarding(out, req, o.prefix);
+  return out;
+}
+
+/** X-Forwarded-Prefix (the hub path the container sits under) and X-Forwarded-For (the client appended). */
+export function addForwarding(out: http.OutgoingHttpHeaders, req: IncomingMessage, prefix: string): void {
+  out["x-forwarded-prefix"] = prefix;
   const peer = req.socket.remoteAddress;
   if (peer)
     out["x-forwarded-for"] = req.headers["x-forwarded-for"]
       ? `${String(req.headers["x-forwarded-for"])}, ${peer}`
       : peer;
-  return out;
 }
 
 /** The container's response headers as a flat raw list, less hop-by-hop and Node's own framing. */
-function responseHeaders(res: IncomingMessage): string[] {
+export function responseHeaders(res: IncomingMessage): string[] {
   const out: string[] = [];
   for (let i = 0; i < res.rawHeaders.length; i += 2) {
     const name = res.rawHeaders[i] as string;
