@@ -108,6 +108,11 @@ export function nodeFlavors(node: Node): MaFlavor[] {
     .filter((f) => f.memoryGiB > 0);
 }
 
+/** A whole node's flavor: the largest split of its shape, listed last; undefined without hardware. */
+export function wholeNodeFlavor(node: Node): MaFlavor | undefined {
+  return nodeFlavors(node).at(-1);
+}
+
 /**
  * Every flavor the hub's nodes offer, CPU ones first, then by size; a flavor offered by several
  * shapes appears once (with the largest max_num). Nodes that are down still count: a flavor does

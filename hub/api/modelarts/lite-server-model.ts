@@ -3,7 +3,6 @@ import type { Core } from "../../core";
 import type { Node, User } from "../../core/model";
 import type { NodeReservation } from "../../core/node-reservation-model";
 import { ModelArtsError } from "./errors";
-import { nodeFlavors, type MaFlavor } from "./flavors";
 
 /**
  * A Lite Server is a core node reservation (core.nodeReservations): a whole node leased to one
@@ -38,11 +37,6 @@ export const liteMetaOf = (r: NodeReservation): LiteServerMeta =>
   };
 
 export const withLiteMeta = (meta: LiteServerMeta): Record<string, unknown> => ({ modelarts: meta });
-
-/** A whole node's flavor: the largest split of its shape (flavors.ts), the only one a Lite Server takes. */
-export function wholeNodeFlavor(node: Node): MaFlavor | undefined {
-  return nodeFlavors(node).at(-1);
-}
 
 /** The OS image a node runs, as a Lite Server image: its id is a UUID made from the OS name alone. */
 export interface LiteImage {

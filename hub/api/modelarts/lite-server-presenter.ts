@@ -1,6 +1,7 @@
 import type { Core } from "../../core";
 import type { NodeReservation } from "../../core/node-reservation-model";
-import { liteMetaOf, liteStatus, nodeImage, wholeNodeFlavor } from "./lite-server-model";
+import { wholeNodeFlavor } from "./flavors";
+import { liteMetaOf, liteStatus, nodeImage } from "./lite-server-model";
 
 /**
  * A Lite Server as ModelArts's ServerResponse. Fields Corral has no concept for (VPC, subnet,

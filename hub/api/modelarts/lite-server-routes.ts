@@ -6,6 +6,7 @@ import type { ApiContext, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import type { ModelArtsDeps } from "./deps";
 import { GENERIC, ModelArtsError, unsupported } from "./errors";
+import { wholeNodeFlavor } from "./flavors";
 import { iamUserId } from "./iam-users";
 import { liteJobRoutes, stopServerJobs } from "./lite-job-routes";
 import {
@@ -14,7 +15,6 @@ import {
   MAX_OPERATIONS,
   nodeImage,
   reachableServer,
-  wholeNodeFlavor,
   withLiteMeta,
   type LiteOperation,
 } from "./lite-server-model";

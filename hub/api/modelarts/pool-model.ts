@@ -1,6 +1,6 @@
 import type { Core } from "../../core";
 import type { Cluster, Node, NodePool } from "../../core/model";
-import { nodeFlavors } from "./flavors";
+import { wholeNodeFlavor } from "./flavors";
 import { poolNotFound } from "./pool-errors";
 import { nodePhase } from "./pool-node-presenter";
 
@@ -80,7 +80,7 @@ export function coreNodePoolName(cluster: Pick<Cluster, "name">, name: string): 
  * A node's flavor: the whole-node flavor of its shape (flavors.ts), or null while it has not
  * reported hardware.
  */
-export const nodeFlavor = (node: Node): string | null => nodeFlavors(node).at(-1)?.id ?? null;
+export const nodeFlavor = (node: Node): string | null => wholeNodeFlavor(node)?.id ?? null;
 
 // ModelArts's node phase from the node's real state: one rule for pools and their node lists.
 export { nodePhase };

@@ -1,7 +1,7 @@
 import { allocatableGpus } from "../../core/capacity";
 import type { NodeAllocation } from "../../core/allocation";
 import type { Cluster, Node, NodePool } from "../../core/model";
-import { nodeFlavors } from "./flavors";
+import { wholeNodeFlavor } from "./flavors";
 
 /** ModelArts node label keys (the SDK's NodeLabels). */
 export const NODE_LABELS = {
@@ -59,8 +59,7 @@ export function presentNode(node: Node, ctx: NodeContext) {
   const cpuMilli = (node.hardware?.cpu.cores ?? 0) * 1000;
   const memoryMiB = node.hardware?.memory.totalMiB ?? 0;
   const used = ctx.used ?? { cpuMilli: 0, memoryMiB: 0, gpus: new Set<string>() };
-  // The whole-node flavor of its shape (flavors.ts lists it last).
-  const flavor = nodeFlavors(node).at(-1)?.id ?? "";
+  const flavor = wholeNodeFlavor(node)?.id ?? "";
   return {
     kind: "Node",
     apiVersion: "v2",
