@@ -1,16 +1,8 @@
 import type { Core } from "../../core";
 import type { Cluster, Node, NodePool } from "../../core/model";
 import { ModelArtsError } from "./errors";
+import { POOL_ERRORS } from "./pool-errors";
 import { findNodePool as findOwnNodePool } from "./pool-model";
-
-/**
- * Resource pool codes of ModelArts's node and pool APIs (BatchDeletePoolNodes, BatchDrainPoolNodes,
- * ShowNodePool examples): 404 `pool not found`, and 400 for a request the pool cannot take.
- */
-export const POOL_CODES = {
-  notFound: "ModelArts.50015001",
-  badRequest: "ModelArts.50004000",
-} as const;
 
 /** A resource pool is a Corral cluster: `/pools/{pool_name}` names the cluster (pool-model.ts). */
 export { findPool } from "./pool-model";
@@ -27,7 +19,7 @@ export function findNodePool(core: Core, pool: Cluster, name: string): NodePool 
       .list()
       .find((p) => p.name === name && ((p.clusterId ?? null) === null || p.clusterId === pool.id));
   if (!found)
-    throw new ModelArtsError(400, POOL_CODES.badRequest, `Bad request. invalid nodepool name: ${name}`);
+    throw new ModelArtsError(400, POOL_ERRORS.badRequest, `Bad request. invalid nodepool name: ${name}`);
   return found;
 }
 

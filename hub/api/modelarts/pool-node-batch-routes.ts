@@ -9,7 +9,8 @@ import type { ApiMiddleware, ApiState } from "../context";
 import { input, validate } from "../middleware/validate";
 import type { ModelArtsDeps } from "./deps";
 import { GENERIC, ModelArtsError, unsupported } from "./errors";
-import { findNodePool, findPool, POOL_CODES, poolNode } from "./pool-lookup";
+import { POOL_ERRORS } from "./pool-errors";
+import { findNodePool, findPool, poolNode } from "./pool-lookup";
 import { notInPool } from "./pool-node-errors";
 import { NODE_LABELS } from "./pool-node-presenter";
 import {
@@ -99,7 +100,7 @@ export function poolNodeBatchRoutes(router: Router<ApiState>, deps: ModelArtsDep
     if (found.length >= core.nodes.list({ clusterId: p.id }).length)
       throw new ModelArtsError(
         400,
-        POOL_CODES.badRequest,
+        POOL_ERRORS.badRequest,
         `Bad request. at least one node must be reserved in the resource pool ${p.name}`,
       );
     for (const n of found) core.nodeRemovals.remove(n, `deleted through ModelArts (pool ${p.name})`);
@@ -183,7 +184,7 @@ export function poolNodeBatchRoutes(router: Router<ApiState>, deps: ModelArtsDep
       if (core.nodePools.poolOf(moved).id !== target.id)
         throw new ModelArtsError(
           400,
-          POOL_CODES.badRequest,
+          POOL_ERRORS.badRequest,
           `Bad request. node ${node.name} still matches node pool ${core.nodePools.poolOf(moved).name} after taking ${target.name}'s labels`,
         );
     }

@@ -1,6 +1,6 @@
 import type { Cluster } from "../../core/model";
 import { GENERIC, ModelArtsError } from "./errors";
-import { POOL_CODES } from "./pool-lookup";
+import { POOL_ERRORS } from "./pool-errors";
 
 /** ShowPoolNode of a node the pool does not have: 404. */
 export const nodeNotFound = (name: string, pool: Cluster): ModelArtsError =>
@@ -10,6 +10,6 @@ export const nodeNotFound = (name: string, pool: Cluster): ModelArtsError =>
 export const notInPool = (verb: string, names: readonly string[], pool: Cluster): ModelArtsError =>
   new ModelArtsError(
     400,
-    POOL_CODES.badRequest,
+    POOL_ERRORS.badRequest,
     `Bad request. node cannot be ${verb} because it is not in pool ${pool.name}: ${names.join(", ")}`,
   );
