@@ -16,8 +16,6 @@
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import autocannon from "autocannon";
 import Dockerode from "dockerode";
 import pino from "pino";
@@ -25,8 +23,8 @@ import { startAgent } from "../../agent/agent";
 import { DockerRuntime } from "../../agent/runtime/docker-runtime";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
 import type { Runtime } from "../../agent/runtime/runtime";
-import { loadHubConfig } from "../../hub/config";
 import { startHub } from "../../hub/hub";
+import { BENCH_JOIN_TOKEN, benchHubConfig } from "./bench-hub";
 import { simulatedHardware } from "./fake-hardware";
 
 const arg = (name: string, fallback: number): number => {
@@ -95,17 +93,7 @@ async function main(): Promise<void> {
   const seconds = arg("seconds", 5);
   const rounds = arg("rounds", 3);
   const logger = pino({ level: "warn" });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-bench-inference-"));
-  const config = loadHubConfig({
-    CORRAL_DATA_DIR: dir,
-    CORRAL_HTTP_HOST: "127.0.0.1",
-    CORRAL_HTTP_PORT: "0",
-    CORRAL_GRPC_HOST: "127.0.0.1",
-    CORRAL_GRPC_PORT: "0",
-    CORRAL_ADMIN_USERNAME: "admin",
-    CORRAL_ADMIN_PASSWORD: "bench-admin-password",
-    CORRAL_BOOTSTRAP_JOIN_TOKEN: "bench-join-token-0000000001",
-  });
+  const { config, dir } = benchHubConfig("inference");
   const hub = await startHub(config, { logger });
   const docker = await dockerServing();
   const nodeKey = `bench-inference-${process.pid}`;
@@ -117,7 +105,7 @@ async function main(): Promise<void> {
     cluster: "default",
     nodeName: "bench-node",
     labels: [],
-    joinToken: "bench-join-token-0000000001",
+    joinToken: BENCH_JOIN_TOKEN,
     dataDir: null,
     keepExitedMs: 60_000,
     runtime,

@@ -14,17 +14,14 @@
  *
  * Usage: npm run build && node dist/scripts/bench/tunnel.js [--mib 256] [--requests 2000] [--rounds 5]
  */
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pino from "pino";
 import { startAgent } from "../../agent/agent";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
-import { loadHubConfig } from "../../hub/config";
 import { startHub } from "../../hub/hub";
+import { BENCH_JOIN_TOKEN, benchHubConfig } from "./bench-hub";
 import { defaultSans } from "../../hub/tls/hub-ca";
 import { simulatedHardware } from "./fake-hardware";
 import { percentile } from "./measure";
@@ -152,24 +149,14 @@ async function main(): Promise<void> {
   const mib = arg("mib", 256);
   const requests = arg("requests", 2000);
   const logger = pino({ level: "warn" });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-bench-tunnel-"));
-  const config = loadHubConfig({
-    CORRAL_DATA_DIR: dir,
-    CORRAL_HTTP_HOST: "127.0.0.1",
-    CORRAL_HTTP_PORT: "0",
-    CORRAL_GRPC_HOST: "127.0.0.1",
-    CORRAL_GRPC_PORT: "0",
-    CORRAL_ADMIN_USERNAME: "admin",
-    CORRAL_ADMIN_PASSWORD: "bench-admin-password",
-    CORRAL_BOOTSTRAP_JOIN_TOKEN: "bench-join-token-0000000001",
-  });
+  const { config } = benchHubConfig("tunnel");
   const hub = await startHub(config, { logger });
   const agent = startAgent({
     hub: hub.grpcAddress,
     cluster: "default",
     nodeName: "bench-node",
     labels: [],
-    joinToken: "bench-join-token-0000000001",
+    joinToken: BENCH_JOIN_TOKEN,
     dataDir: null,
     keepExitedMs: 60_000,
     runtime: new FakeRuntime({ nodeId: "bench-node" }),
