@@ -14,13 +14,12 @@ import type { HubConfig } from "./config";
 import { createCore, type Core } from "./core";
 import { systemClock, type Clock } from "./core/clock";
 import { DEFAULT_PROJECT_SAMPLE_MS } from "./core/project-metrics";
+import { passDelayMs } from "./pass-pacing";
 import { FileKeyRing, securePermissions } from "./store/key-files";
 import { openSqliteStore } from "./store/sqlite-store";
 import { agentLinkServerCredentials } from "./tls/grpc-credentials";
 import { defaultSans, HubCa } from "./tls/hub-ca";
 
-/** Least time from one signal-driven scheduler pass's end to the next's start, ms. */
-const SCHEDULE_SPACING_MS = 20;
 export interface RunningHub {
   core: Core;
   gateway: AgentGateway;
@@ -150,20 +149,22 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     }
   };
   // Leading edge: the first signal after a quiet spell runs the pass on the next turn (a submit's
-  // task reaches its agent in ms); later ones coalesce, SCHEDULE_SPACING_MS after the last pass.
+  // task reaches its agent in ms); later ones coalesce, as long after the last pass as it took
+  // (pass-pacing.ts).
   let lastPassAt = -Infinity;
+  let lastPassMs = 0;
   const unsubscribe = core.signals.schedulingNeeded.on(() => {
     if (scheduleQueued) return;
     scheduleQueued = true;
     setTimeout(
       () => {
         scheduleQueued = false;
+        const startedAt = performance.now();
         scheduleNow();
-        // Spacing counts from the pass's end: a pass that costs more than the spacing still
-        // leaves the loop that long for agents and requests before the next.
         lastPassAt = performance.now();
+        lastPassMs = lastPassAt - startedAt;
       },
-      Math.max(0, lastPassAt + SCHEDULE_SPACING_MS - performance.now()),
+      passDelayMs(performance.now(), lastPassAt, lastPassMs),
     ).unref();
   });
   const safely = (what: string, fn: () => void) => () => {
