@@ -204,7 +204,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     lifecycle,
     workloads,
     desired,
-    placement: new PlacementLoop(store, nodes, nodePools, preemptions, clock, signals),
+    placement: new PlacementLoop(store, nodes, nodePools, preemptions, clock, signals, workloadVersions),
     nodePools,
     quotaUnits: new QuotaUnitService(store, clock, signals, nodes, nodePools),
     groups: new GroupService(store, clock),

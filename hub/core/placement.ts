@@ -17,6 +17,10 @@ import type { NodeService } from "./nodes";
 import type { Preemptions } from "./preemption";
 import type { Store } from "./repositories";
 import type { CoreSignals } from "./signals";
+import type { WorkloadVersions } from "./workload-versions";
+
+/** Workloads the loop keeps parsed between passes; the cache is emptied past this many. */
+const WORKLOAD_CACHE_LIMIT = 20_000;
 
 /**
  * The periodic tick runs a full pass at least this often even when nothing announced a change: a
@@ -39,6 +43,7 @@ export class PlacementLoop {
     private readonly preemptions: Preemptions,
     private readonly clock: Clock,
     private readonly signals: CoreSignals,
+    private readonly workloadVersions: WorkloadVersions,
   ) {
     // Whatever may let a waiting task be placed (a submit, a node ready or uncordoned, labels
     // changed, a task ended or released, quota changed) makes the next tick run a pass.
@@ -53,6 +58,23 @@ export class PlacementLoop {
     signals.desiredChanged.on(() => {
       if (!this.inPass) this.dirty = true;
     });
+  }
+
+  /** Parsed workloads with the version they were read at (workload-versions.ts). */
+  private readonly workloadCache = new Map<string, { version: number; workload: Workload | undefined }>();
+
+  /**
+   * The workload as the store has it now, parsed again only when its version moved: a pass reads
+   * the workload of every pending and placed task, and most of them did not change since the last.
+   */
+  private workload(id: string): Workload | undefined {
+    const version = this.workloadVersions.versionOf(id);
+    const hit = this.workloadCache.get(id);
+    if (hit && hit.version === version) return hit.workload;
+    if (this.workloadCache.size >= WORKLOAD_CACHE_LIMIT) this.workloadCache.clear();
+    const workload = this.store.workloads.byId(id);
+    this.workloadCache.set(id, { version, workload });
+    return workload;
   }
 
   /** A pass is running (its own desiredChanged signals do not ask for another). */
@@ -108,7 +130,7 @@ export class PlacementLoop {
     const pending = this.store.tasks.byStates(["pending"]);
     const workloads = new Map<string, Workload>();
     for (const t of pending) {
-      const w = workloads.get(t.workloadId) ?? this.store.workloads.byId(t.workloadId);
+      const w = workloads.get(t.workloadId) ?? this.workload(t.workloadId);
       if (w) workloads.set(w.id, w);
     }
     return this.plan(pending, workloads).fairShares;
@@ -157,7 +179,7 @@ export class PlacementLoop {
     const workloads = new Map<string, Workload>();
     for (const t of pending) {
       if (!workloads.has(t.workloadId)) {
-        const w = this.store.workloads.byId(t.workloadId);
+        const w = this.workload(t.workloadId);
         if (w) workloads.set(w.id, w);
       }
     }
@@ -166,16 +188,12 @@ export class PlacementLoop {
     const touchedNodes = new Set<string>();
     let committed = 0;
     this.store.transaction(() => {
-      // GPUs placed tasks hold now (read only when there is something to re-check).
-      const held = new Set(
-        plan.assignments.length > 0
-          ? this.store.tasks.byStates([...PLACED_TASK_STATES]).flatMap((t) => t.gpuUuids)
-          : [],
-      );
       for (const a of plan.assignments) {
         const task = this.store.tasks.byId(a.taskId);
         const node = this.nodes.findById(a.nodeId);
-        // Re-check: the task is still pending, the node still ready and no GPU was taken meanwhile.
+        // Re-check: the task is still pending, the node still ready and no GPU was taken meanwhile
+        // (the allocation ledger holds the node's GPUs in use now, this commit's included).
+        const held = this.nodes.allocationOf(a.nodeId).gpus;
         if (
           !task ||
           task.state !== "pending" ||
@@ -187,7 +205,6 @@ export class PlacementLoop {
           this.dirty = true;
           continue;
         }
-        for (const g of a.gpuUuids) held.add(g);
         this.store.tasks.update({
           ...task,
           state: "assigned",
@@ -248,7 +265,7 @@ export class PlacementLoop {
     const out: RunningTask[] = [];
     for (const t of this.store.tasks.byStates([...PLACED_TASK_STATES])) {
       if (!t.nodeId) continue;
-      if (!workloads.has(t.workloadId)) workloads.set(t.workloadId, this.store.workloads.byId(t.workloadId));
+      if (!workloads.has(t.workloadId)) workloads.set(t.workloadId, this.workload(t.workloadId));
       const w = workloads.get(t.workloadId);
       const role = w?.roles.find((r) => r.name === t.role);
       if (!w || !role) continue;
