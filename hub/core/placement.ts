@@ -86,7 +86,11 @@ export class PlacementLoop {
   private lastPassAt = Number.NEGATIVE_INFINITY;
   /** The earliest back-off end among the tasks the last pass skipped; null: none. */
   private nextRetryAt: number | null = null;
-  /** What the last pass knew of the nodes' schedulable facts (nodeFacts()). */
+  /**
+   * The nodes' schedulable facts (nodeFacts()) at the last tick. Taken per tick, not per pass: a
+   * change after one tick differs at the next whatever passes ran between, and a signalled pass
+   * (a submit) need not build the string over every node.
+   */
   private lastNodeFacts = "";
 
   /**
@@ -98,11 +102,14 @@ export class PlacementLoop {
    */
   tick(): number | null {
     const now = this.clock.now();
+    const facts = this.nodeFacts();
+    const factsChanged = facts !== this.lastNodeFacts;
+    this.lastNodeFacts = facts;
     const due =
       this.dirty ||
       now - this.lastPassAt >= FULL_PASS_EVERY_MS ||
       (this.nextRetryAt !== null && now >= this.nextRetryAt) ||
-      this.nodeFacts() !== this.lastNodeFacts;
+      factsChanged;
     return due ? this.runOnce() : null;
   }
 
@@ -169,7 +176,6 @@ export class PlacementLoop {
     this.dirty = false;
     this.lastPassAt = now;
     this.nextRetryAt = null;
-    this.lastNodeFacts = this.nodeFacts();
     const pending = this.store.tasks.byStates(["pending"]).filter((t) => {
       if (t.retryAt === null || t.retryAt <= now) return true;
       this.nextRetryAt = Math.min(this.nextRetryAt ?? t.retryAt, t.retryAt);
