@@ -156,16 +156,18 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
   const unsubscribe = core.signals.schedulingNeeded.on(() => {
     if (scheduleQueued) return;
     scheduleQueued = true;
-    setTimeout(
-      () => {
-        scheduleQueued = false;
-        const startedAt = performance.now();
-        scheduleNow();
-        lastPassAt = performance.now();
-        lastPassMs = lastPassAt - startedAt;
-      },
-      passDelayMs(performance.now(), lastPassAt, lastPassMs),
-    ).unref();
+    const run = () => {
+      scheduleQueued = false;
+      const startedAt = performance.now();
+      scheduleNow();
+      lastPassAt = performance.now();
+      lastPassMs = lastPassAt - startedAt;
+    };
+    // No wait due: setImmediate (after the answer to the request that signalled has been written),
+    // not setTimeout(0), which Node rounds up to 1 ms.
+    const delayMs = passDelayMs(performance.now(), lastPassAt, lastPassMs);
+    if (delayMs === 0) setImmediate(run).unref();
+    else setTimeout(run, delayMs).unref();
   });
   const safely = (what: string, fn: () => void) => () => {
     try {
