@@ -138,6 +138,8 @@ export interface WorkloadRepository {
   listIds(query: WorkloadQuery): string[];
   /** Number of workloads in each state (for /metrics). */
   countByState(): Record<string, number>;
+  /** Role instances of `owner`'s unfinished workloads (pending, running, stopping) together. */
+  liveInstancesOf(owner: string): number;
 }
 
 export interface TaskRepository {

@@ -85,4 +85,5 @@ const WORKLOAD_METHODS: Record<keyof Store["workloads"], Kind> = {
   list: "read",
   listIds: "read",
   countByState: "read",
+  liveInstancesOf: "read",
 };

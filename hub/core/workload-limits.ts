@@ -1,7 +1,6 @@
 import type { Clock } from "./clock";
 import { ForbiddenError, RateLimitedError, ValidationError } from "./errors";
-import type { TaskRole, Workload } from "./model";
-import { isTerminalWorkloadState } from "./workload-state";
+import type { TaskRole } from "./model";
 
 /**
  * Bounds on what one submission and one user may ask of the hub, whatever the surface, so that
@@ -71,10 +70,8 @@ export class WorkloadGate {
   }
 
   /** Throws when `owner` may not submit `tasks` more now (live tasks, then the per-minute rate). */
-  admit(owner: string, tasks: number, live: readonly Workload[]): void {
-    const held = live
-      .filter((w) => !isTerminalWorkloadState(w.state))
-      .reduce((n, w) => n + w.roles.reduce((k, r) => k + r.instances, 0), 0);
+  /** `held`: the role instances of the owner's unfinished workloads (WorkloadRepository.liveInstancesOf). */
+  admit(owner: string, tasks: number, held: number): void {
     if (held + tasks > this.limits.maxLiveTasksPerUser)
       throw new WorkloadLimitError(
         `${owner} has ${held} unfinished tasks; at most ${this.limits.maxLiveTasksPerUser} are allowed`,

@@ -118,11 +118,7 @@ export class WorkloadService {
     const roles = this.gate.withDefaults(input.roles);
     const taskCount = this.gate.checkSize(roles);
     if (!input.internal)
-      this.gate.admit(
-        input.owner,
-        taskCount,
-        this.store.workloads.list({ owner: input.owner, states: ["pending", "running", "stopping"] }),
-      );
+      this.gate.admit(input.owner, taskCount, this.store.workloads.liveInstancesOf(input.owner));
     const roleNames = new Set<string>();
     for (const [i, r] of input.roles.entries()) {
       if (roleNames.has(r.name)) throw new ValidationError(`roles[${i}].name`, `duplicate role ${r.name}`);
