@@ -4,7 +4,8 @@
  * One hub in this process (startHub: SQLite in a temp dir, loopback ports) and N simulated agents
  * in a child process (agent-swarm.ts: FakeRuntime over real gRPC, one connection each). Once all
  * are welcomed, workloads are submitted one after another through the native API
- * (POST /api/corral/v1/workloads, one instance, 100 millicores, as the admin); for each, the time
+ * (POST /api/corral/v1/workloads, one instance, 100 millicores, as the admin, from a client in a
+ * worker thread: submit-client.ts); for each, the time
  * from just before the request to the moment an agent's runtime is asked to start its task (the
  * Welcome or delta that carries it has arrived) is taken. Both ends read
  * performance.timeOrigin + now() on the same machine. No thresholds: it prints p50/p99/max next to
@@ -16,12 +17,13 @@ import { fork } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
 import pino from "pino";
 import { loadHubConfig } from "../../hub/config";
 import { startHub } from "../../hub/hub";
 import type { SwarmReport, SwarmRequest } from "./agent-swarm";
 import { percentile } from "./measure";
+import type { SubmitRequest, SubmitResult } from "./submit-client";
 
 const HELP = `Usage: npm run bench:latency -- [flags]   (env variable, default)
   --agents N     simulated agents connected (CORRAL_BENCH_AGENTS, 200)
@@ -31,7 +33,6 @@ Target run (issue 15): ulimit -n 65536 && npm run bench:latency -- --agents 1000
 const JOIN_TOKEN = "bench-bootstrap-join-token-0001";
 const PASSWORD = "bench-admin-password";
 const progress = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
-const epochNow = () => performance.timeOrigin + performance.now();
 
 function option(argv: string[], flag: string, envName: string, def: number): number {
   const i = argv.indexOf(flag);
@@ -107,15 +108,15 @@ async function main(): Promise<void> {
     progress(`${ready()}/${agents} ready; submitting ${submits} workloads one at a time`);
     const latencies: number[] = [];
     let missed = 0;
+    // The client in a worker thread (submit-client.ts): its HTTP work is not the hub's.
+    const client = new Worker(path.join(__dirname, "submit-client.js"));
     for (let i = 0; i < submits; i++) {
-      const t0 = epochNow();
-      const res = await fetch(`${hub.httpUrl}/api/corral/v1/workloads`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify({ name: `lat-${i}`, image: "bench", resources: { cpuMilli: 100 } }),
+      const r = await new Promise<SubmitResult>((resolve) => {
+        client.once("message", resolve);
+        client.postMessage({ url: hub.httpUrl, token, name: `lat-${i}` } satisfies SubmitRequest);
       });
-      if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
-      const { id } = (await res.json()) as { id: string };
+      if (r.status !== 201 || r.id === null) throw new Error(`submit answered ${r.status}: ${r.text}`);
+      const { t0, id } = r;
       const at = await new Promise<number | null>((resolve) => {
         const timer = setTimeout(() => resolve(null), 10_000);
         const check = () => {
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
         "",
       ].join("\n"),
     );
+    await client.terminate();
     child.send({ type: "stop" } satisfies SwarmRequest);
     await new Promise((r) => child.once("exit", r));
     await hub.close();
