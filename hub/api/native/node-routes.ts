@@ -5,8 +5,10 @@ import type { Node } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate } from "../middleware/auth";
 import { adminOnly } from "../middleware/authorize";
+import { answerCached, CachedBody } from "../middleware/cached-body";
 import { input, validate } from "../middleware/validate";
-import { NodeJsonCache } from "./node-json";
+import { type NodeJson, NodeJsonCache } from "./node-json";
+import { NodeListBodies } from "./node-list-body";
 import { continueToken } from "./page";
 import { type presentNode, presentNodeMetrics } from "./presenters";
 import {
@@ -24,22 +26,24 @@ const TaintsBody = z.object({ taints: z.array(z.unknown()).max(64, "at most 64 t
 
 export function nodeRoutes(router: Router<ApiState>, core: Core): void {
   const cache = new NodeJsonCache();
+  const listBodies = new NodeListBodies();
   /** Cluster names by id, read once per request (not once per node). */
   const clusterNames = () => {
     const names = new Map(core.clusters.list().map((c) => [c.id, c.name]));
     return (id: string) => names.get(id) ?? id;
   };
-  /** The nodes' JSON texts, from the cache; allocations come from core's ledger. */
-  const texts = (nodes: Node[]): string[] => {
+  /** The nodes' JSON texts (and their tags), from the cache; allocations come from core's ledger. */
+  const texts = (nodes: Node[]): NodeJson[] => {
     const clusterName = clusterNames();
     return nodes.map((n) =>
-      cache.json(n, clusterName(n.clusterId), core.allocations.versionOf(n.id), () => {
+      cache.get(n, clusterName(n.clusterId), core.allocations.versionOf(n.id), () => {
         const u = core.nodes.allocationOf(n.id);
         return { cpuMilli: u.cpuMilli, memoryMiB: u.memoryMiB, gpu: u.gpus.size };
       }),
     );
   };
-  const present = (nodes: Node[]) => texts(nodes).map((t) => JSON.parse(t) as ReturnType<typeof presentNode>);
+  const present = (nodes: Node[]) =>
+    texts(nodes).map((t) => JSON.parse(t.json) as ReturnType<typeof presentNode>);
   const one = (n: Node) => present([n])[0];
   const auth = authenticate(core.auth);
   const admin = [auth, adminOnly(core.authz)];
@@ -52,17 +56,20 @@ export function nodeRoutes(router: Router<ApiState>, core: Core): void {
     const last = page.items[page.items.length - 1];
     const token =
       page.more && last ? continueToken(NODE_LIST, { name: last.name, clusterId: last.clusterId }) : null;
-    // The body is assembled from each node's cached JSON text: the same bytes as JSON.stringify.
-    ctx.type = "application/json";
-    ctx.body = `{"items":[${texts(page.items).join(",")}]${token ? `,"continue":${JSON.stringify(token)}` : ""}}`;
+    // The body is assembled from each node's cached JSON text (the same bytes as JSON.stringify)
+    // and kept as bytes per filter until one of its nodes changes; ETag, 304 and gzip: cached-body.ts.
+    const key = JSON.stringify([clusterId ?? null, q.continue ?? null, q.limit ?? null]);
+    answerCached(ctx, listBodies.body(key, texts(page.items), token));
   });
   const nodeParams = validate(NodeParams, "params");
   const inCluster = validate(ClusterQuery, "query");
   /** The node the path names, in the cluster the query names (any cluster when none). */
   const node = (ctx: ApiContext) =>
     core.nodes.get(input(ctx, NodeParams).node, input(ctx, ClusterQuery).cluster);
+  // The node's cached JSON text as it is, with its tag as ETag (If-None-Match: 304).
   router.get("/nodes/:node", auth, nodeParams, inCluster, (ctx) => {
-    ctx.body = one(node(ctx));
+    const [text] = texts([node(ctx)]) as [NodeJson];
+    answerCached(ctx, new CachedBody(Buffer.from(text.json), text.tag));
   });
   // GPU utilisation / temperature charts: the node's stored samples (CORRAL_METRICS_SAMPLE_MS apart).
   router.get("/nodes/:node/metrics", auth, nodeParams, validate(NodeMetricsQuery, "query"), (ctx) => {
