@@ -11,10 +11,10 @@ function inFreshProcess<T>(script: string): T {
 }
 
 const LEAN = JSON.stringify(path.join(repoRoot(), "dist", "agent", "runtime", "dockerode-lean.js"));
-const HEAVY = "/node_modules/(ssh2|cpu-features|protobufjs|@grpc/proto-loader)/";
+const HEAVY = "/node_modules/(ssh2|cpu-features|protobufjs|@grpc/proto-loader|tar-stream|bl)/";
 
 describe("agent/runtime/dockerode-lean", () => {
-  it("builds a Dockerode client without loading ssh2 or the BuildKit session's protobufjs", () => {
+  it("builds a Dockerode client without loading ssh2, the BuildKit session's protobufjs or tar-fs", () => {
     const out = inFreshProcess<{ heavy: string[]; deferred: number; hasPing: boolean }>(`
       const lean = require(${LEAN});
       const Dockerode = lean.loadDockerode();
@@ -22,7 +22,7 @@ describe("agent/runtime/dockerode-lean", () => {
       const heavy = Object.keys(require.cache).filter((k) => new RegExp(${JSON.stringify(HEAVY)}).test(k));
       console.log(JSON.stringify({ heavy, deferred: lean.deferredFiles().length, hasPing: typeof docker.ping === "function" }));
     `);
-    assert.equal(out.deferred, 2, "both deferred files exist in this dockerode install");
+    assert.equal(out.deferred, 3, "every deferred file exists in this dockerode install");
     assert.deepEqual(out.heavy, []);
     assert.equal(out.hasPing, true);
   });
@@ -43,5 +43,24 @@ describe("agent/runtime/dockerode-lean", () => {
       }));
     `);
     assert.deepEqual(out, { before: false, after: true, isAgent: true, realCached: true });
+  });
+
+  it("loads the real tar-fs on the first pack() and forwards to it (dockerode's build context path)", () => {
+    const out = inFreshProcess<{ before: boolean; after: boolean; isStream: boolean; realCached: boolean }>(`
+      const lean = require(${LEAN});
+      lean.loadDockerode();
+      const tarFile = lean.deferredFiles().find((f) => f.includes("/tar-fs/"));
+      const loaded = () => Object.keys(require.cache).some((k) => k.includes("/node_modules/tar-stream/"));
+      const before = loaded();
+      const pack = require(tarFile).pack(${JSON.stringify(path.join(repoRoot(), "bin"))});
+      pack.resume();
+      console.log(JSON.stringify({
+        before,
+        after: loaded(),
+        isStream: typeof pack.pipe === "function",
+        realCached: require.cache[tarFile].exports.pack.toString().includes("statAll"),
+      }));
+    `);
+    assert.deepEqual(out, { before: false, after: true, isStream: true, realCached: true });
   });
 });
