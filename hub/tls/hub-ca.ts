@@ -5,10 +5,10 @@ import {
   certificateFacts,
   certificateFingerprint,
   createCa,
-  csrPublicKey,
-  generateKeyPair,
+  generateServerKeyPair,
   issueCertificate,
   issuedBy,
+  privateKeyType,
   type CaMaterial,
   type IssuedCertificate,
 } from "../../lib/pki/certificates";
@@ -71,7 +71,9 @@ export class HubCa {
 
   /**
    * The hub's TLS server identity for `sans` (DNS names and IPs), kept as `server.{crt,key}` and
-   * reissued when the names change or less than a third of its life is left.
+   * reissued when the names change, less than a third of its life is left, or its key is not
+   * ECDSA (a hub from before issue 15 had an RSA one: each handshake's signature cost ~30x more).
+   * Agents trust the CA, not this certificate, so a reissue needs nothing from them.
    */
   async serverIdentity(sans: readonly string[]): Promise<ServerIdentity> {
     const certFile = path.join(this.dir, "server.crt");
@@ -83,12 +85,13 @@ export class HubCa {
       const keyPem = fs.readFileSync(keyFile, "utf8");
       const facts = certificateFacts(certPem);
       const fresh = facts.notAfter - Date.now() > SERVER_CERT_MS / 3;
-      if (fresh && fs.readFileSync(namesFile, "utf8") === names && this.signed(certPem))
+      const current = fs.readFileSync(namesFile, "utf8") === names && privateKeyType(keyPem) === "ec";
+      if (fresh && current && this.signed(certPem))
         return { keyPem, certPem, chainPem: certPem + this.certPem };
     } catch {
       // none yet, or unreadable: issue a new one
     }
-    const keys = await generateKeyPair();
+    const keys = await generateServerKeyPair();
     const issued = issueCertificate(this.material, {
       commonName: "corral-hub",
       publicKeyPem: keys.publicKey,
@@ -103,11 +106,12 @@ export class HubCa {
   }
 
   /**
-   * Signs a node's certificate request: subject CN = the node id, OU = its cluster, client use
-   * only. Throws on a malformed request or one whose signature does not verify.
+   * Signs a node's certificate for `publicKeyPem` (the key of a certificate request whose
+   * signature the caller verified: csrPublicKey): subject CN = the node id, OU = its cluster,
+   * client use only.
    */
   signNode(
-    csrPem: string,
+    publicKeyPem: string,
     nodeId: string,
     cluster: string,
     validForMs: number,
@@ -116,7 +120,7 @@ export class HubCa {
     return issueCertificate(this.material, {
       commonName: nodeId,
       organizationalUnit: cluster,
-      publicKeyPem: csrPublicKey(csrPem),
+      publicKeyPem,
       usage: "client",
       validForMs,
       ...(now === undefined ? {} : { now }),
