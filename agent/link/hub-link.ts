@@ -91,6 +91,12 @@ export class HubLink extends EventEmitter {
   private retired: FastTunnelAgentLinkClient[] = [];
   /** The key of a renewal asked for and not yet answered. */
   private renewingKey: KeyPairPem | null = null;
+  /**
+   * The key of a join not yet answered, kept until one succeeds: when a join's answer is lost (the
+   * link dropped after the hub took it), the retry signs with the same key, which proves to the
+   * hub that it is the agent the node's live certificate went to (the hub refuses anyone else).
+   */
+  private joinKey: Promise<KeyPairPem> | null = null;
   /** Tunnels to task containers the hub asked for (ports, exec), over this link's connection. */
   private readonly tunnels: AgentTunnels;
   private identity: NodeIdentity | null;
@@ -255,7 +261,11 @@ export class HubLink extends EventEmitter {
     // The hub is verified before the secret is sent: against the token's CA fingerprint, the
     // pinned CA or CORRAL_HUB_CA_FILE (or pinned now, trust on first use, for a bare token).
     const ca = await this.trust.forJoin(parsed.caFingerprint);
-    const keys = await (this.options.generateKey ?? generateKeyPair)();
+    this.joinKey ??= (this.options.generateKey ?? generateKeyPair)().catch((err: unknown) => {
+      this.joinKey = null;
+      throw err;
+    });
+    const keys = await this.joinKey;
     const client = new FastTunnelAgentLinkClient(this.options.hub, credentials.createSsl(Buffer.from(ca)), {
       ...CHANNEL_OPTIONS,
       "grpc.use_local_subchannel_pool": 1,
@@ -296,6 +306,7 @@ export class HubLink extends EventEmitter {
           // Key first: a crash between the writes never leaves a certificate without its key.
           this.tls.write("key", keys.privateKey);
           this.tls.write("cert", res.certificate);
+          this.joinKey = null;
           this.resetClient();
           if (this.options.dataDir) saveIdentity(this.options.dataDir, identity);
           this.knownCredential = identity.credential;

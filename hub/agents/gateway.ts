@@ -24,7 +24,7 @@ import type { TunnelChannel, TunnelTarget, TunnelTransport } from "../core/tunne
 import type { TaskLogSource } from "../core/workloads";
 import type { ImageCommitter } from "../core/images";
 import { ImageCommits } from "./image-commits";
-import { csrPublicKey } from "../../lib/pki/certificates";
+import { csrPublicKey, publicKeySha256 } from "../../lib/pki/certificates";
 import type { HubCa } from "../tls/hub-ca";
 import { peerCertificate } from "./peer-certificate";
 import { AgentSession } from "./session";
@@ -210,14 +210,15 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
       // Checked before the join, so a bad request never rotates the node's credential.
       if (!req.certificateRequest)
         throw new ValidationError("certificate_request", "is required (PEM PKCS#10 of the node's key)");
-      checkCsr(req.certificateRequest);
+      const key = requestKey(req.certificateRequest);
       const { node, credential } = this.core.nodes.join(cluster, req.nodeName, {
         proof: req.nodeCredential || undefined,
+        keySha256: key.sha256,
         allowedLabels: token.allowedLabels ?? null,
       });
       // A join starts the node's certificates afresh: any earlier one (an impostor's, a lost
       // machine's) stops working.
-      const cert = this.issueCertificate(node.id, cluster, req.certificateRequest, true);
+      const cert = this.issueCertificate(node.id, cluster, key, true);
       this.options.logger.info(
         { nodeId: node.id, node: node.name, cluster, joinTokenId: token.id, certSerial: cert.serial },
         "node joined",
@@ -297,9 +298,9 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
   }
 
   /** Signs `csr` for the node and records the certificate's serial (revokeOthers: a join). */
-  private issueCertificate(nodeId: string, cluster: string, csr: string, revokeOthers: boolean) {
-    const issued = this.options.ca.signNode(csr, nodeId, cluster, this.options.nodeCertTtlMs);
-    this.core.nodeCertificates.record(nodeId, issued.serial, issued.notAfter, revokeOthers);
+  private issueCertificate(nodeId: string, cluster: string, key: RequestKey, revokeOthers: boolean) {
+    const issued = this.options.ca.signNode(key.publicKeyPem, nodeId, cluster, this.options.nodeCertTtlMs);
+    this.core.nodeCertificates.record(nodeId, issued.serial, issued.notAfter, revokeOthers, key.sha256);
     return issued;
   }
 
@@ -308,7 +309,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
     try {
       const node = this.core.nodes.byId(nodeId);
       const cluster = this.core.clusters.byId(node.clusterId)?.name ?? "";
-      const cert = this.issueCertificate(nodeId, cluster, csr, false);
+      const cert = this.issueCertificate(nodeId, cluster, requestKey(csr), false);
       this.options.logger.info({ nodeId, certSerial: cert.serial }, "node certificate renewed");
       return { certificate: cert.certPem, caCertificate: this.options.ca.certPem, error: "" };
     } catch (err) {
@@ -343,12 +344,21 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
 }
 
 /** A certificate request that parses and whose signature verifies; ValidationError otherwise. */
-function checkCsr(csr: string): void {
+/** The key a certificate request is for, once its signature verified (proof of possession). */
+interface RequestKey {
+  publicKeyPem: string;
+  /** SHA-256 (lowercase hex) of the key's SubjectPublicKeyInfo DER. */
+  sha256: string;
+}
+
+function requestKey(csr: string): RequestKey {
+  let publicKeyPem: string;
   try {
-    csrPublicKey(csr);
+    publicKeyPem = csrPublicKey(csr);
   } catch (err) {
     throw new ValidationError("certificate_request", (err as Error).message);
   }
+  return { publicKeyPem, sha256: publicKeySha256(publicKeyPem) };
 }
 
 function bearer(md: Metadata): string | null {

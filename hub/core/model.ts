@@ -535,6 +535,11 @@ export interface NodeCertificate {
   issuedAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /**
+   * SHA-256 (lowercase hex) of the certified key's SubjectPublicKeyInfo DER; null for certificates
+   * issued before migration 33.
+   */
+  keySha256: string | null;
 }
 
 /** How many tasks of one role of a workload are in one state (TaskRepository.stateCounts). */

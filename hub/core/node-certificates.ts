@@ -17,12 +17,19 @@ export class NodeCertificateService {
   ) {}
 
   /**
-   * Records a certificate just issued to `nodeId`. `revokeOthers` (a join): the node's earlier
-   * certificates stop working; a renewal keeps the current one until it expires.
+   * Records a certificate just issued to `nodeId` for the key `keySha256` (SHA-256 hex of its SPKI
+   * DER). `revokeOthers` (a join): the node's earlier certificates stop working; a renewal keeps
+   * the current one until it expires.
    */
-  record(nodeId: string, serial: string, expiresAt: number, revokeOthers: boolean): NodeCertificate {
+  record(
+    nodeId: string,
+    serial: string,
+    expiresAt: number,
+    revokeOthers: boolean,
+    keySha256: string,
+  ): NodeCertificate {
     const now = this.clock.now();
-    const cert: NodeCertificate = { serial, nodeId, issuedAt: now, expiresAt, revokedAt: null };
+    const cert: NodeCertificate = { serial, nodeId, issuedAt: now, expiresAt, revokedAt: null, keySha256 };
     this.store.transaction(() => {
       this.store.nodeCertificates.insert(cert);
       if (revokeOthers) this.store.nodeCertificates.revokeForNode(nodeId, now, serial);

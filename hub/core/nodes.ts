@@ -101,13 +101,16 @@ export class NodeService {
   /**
    * Creates the node on first join; a later join with the same cluster and name keeps its id. A node
    * that has a live credential is never taken over (issue 13): a rejoin must prove that credential
-   * (`proof`), or an admin must have asked to replace the node first (replace()), which the next
-   * join then consumes. `allowedLabels` is the join token's allowance, kept on the node for Hello.
+   * (`proof`) or the key of the node's live certificate (`keySha256`: the SHA-256 of the key its
+   * request was signed with, which the caller verified; the same agent again, retrying a join whose
+   * answer it never got), or an admin must have asked to replace the node first (replace()), which
+   * the next join then consumes. `allowedLabels` is the join token's allowance, kept on the node for
+   * Hello.
    */
   join(
     clusterName: string,
     nodeName: string,
-    options: { proof?: string; allowedLabels?: string[] | null } = {},
+    options: { proof?: string; keySha256?: string; allowedLabels?: string[] | null } = {},
   ): { node: Node; credential: string } {
     if (!NODE_NAME.test(nodeName)) {
       throw new ValidationError("node_name", "must be 1-253 letters, digits, '_', '.' or '-'");
@@ -119,7 +122,7 @@ export class NodeService {
     const existingId = this.byClusterName.get(nameKey(cluster.id, nodeName));
     let node = existingId === undefined ? undefined : this.nodes.get(existingId);
     if (node) {
-      if (hasLiveCredential(node) && !this.proves(node, options.proof)) {
+      if (hasLiveCredential(node) && !this.proves(node, options.proof) && !this.holdsKey(node, options.keySha256)) {
         throw new ConflictError(
           `node ${nodeName} in cluster ${clusterName} already has a live credential: rejoin with that ` +
             `node's own credential, or ask an admin to replace it first (corral node replace ${nodeName} ` +
@@ -436,6 +439,11 @@ export class NodeService {
     const now = this.clock.now();
     this.store.nodeCertificates.revokeForNode(node.id, now);
     return this.save({ ...node, credentialHash: REPLACE_PENDING, schedulable: false, removedAt: now });
+  }
+
+  /** Whether `keySha256` is the key of one of the node's unrevoked, unexpired certificates. */
+  private holdsKey(node: Node, keySha256: string | undefined): boolean {
+    return keySha256 !== undefined && this.store.nodeCertificates.liveWithKey(node.id, keySha256, this.clock.now());
   }
 
   private proves(node: Node, proof: string | undefined): boolean {

@@ -75,6 +75,8 @@ export interface NodeCertificateRepository {
   bySerial(serial: string): NodeCertificate | undefined;
   /** Revokes every unrevoked certificate of the node, except `keepSerial`. Returns how many. */
   revokeForNode(nodeId: string, at: number, keepSerial?: string): number;
+  /** Whether the node has a certificate for the key `keySha256` that is unrevoked and unexpired at `now`. */
+  liveWithKey(nodeId: string, keySha256: string, now: number): boolean;
 }
 
 export interface ClusterRepository {

@@ -8,6 +8,7 @@ interface NodeCertificateRow {
   issued_at: number;
   expires_at: number;
   revoked_at: number | null;
+  key_sha256: string | null;
 }
 
 const toCertificate = (r: NodeCertificateRow): NodeCertificate => ({
@@ -16,12 +17,18 @@ const toCertificate = (r: NodeCertificateRow): NodeCertificate => ({
   issuedAt: r.issued_at,
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
+  keySha256: r.key_sha256,
 });
 
 export function nodeCertificateRepository(db: Db): NodeCertificateRepository {
   const insert = db.prepare(
-    `INSERT INTO node_certificates (serial, node_id, issued_at, expires_at, revoked_at)
-     VALUES (@serial, @nodeId, @issuedAt, @expiresAt, @revokedAt)`,
+    `INSERT INTO node_certificates (serial, node_id, issued_at, expires_at, revoked_at, key_sha256)
+     VALUES (@serial, @nodeId, @issuedAt, @expiresAt, @revokedAt, @keySha256)`,
+  );
+  // By the node_certificates_node index: a node has a handful of rows.
+  const liveWithKey = db.prepare(
+    `SELECT 1 FROM node_certificates
+     WHERE node_id = ? AND key_sha256 = ? AND revoked_at IS NULL AND expires_at > ? LIMIT 1`,
   );
   const bySerial = db.prepare("SELECT * FROM node_certificates WHERE serial = ?");
   const revoke = db.prepare(
@@ -35,5 +42,6 @@ export function nodeCertificateRepository(db: Db): NodeCertificateRepository {
       return r && toCertificate(r);
     },
     revokeForNode: (nodeId, at, keepSerial) => revoke.run({ nodeId, at, keep: keepSerial ?? "" }).changes,
+    liveWithKey: (nodeId, keySha256, now) => liveWithKey.get(nodeId, keySha256, now) !== undefined,
   };
 }

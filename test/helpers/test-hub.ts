@@ -9,6 +9,7 @@ import type { Runtime } from "../../agent/runtime/runtime";
 import { loadHubConfig } from "../../hub/config";
 import { startHub, type HubOptions, type RunningHub } from "../../hub/hub";
 import { defaultSans, HubCa } from "../../hub/tls/hub-ca";
+import type { KeyPairPem } from "../../lib/pki/certificates";
 import { testKeys } from "./test-keys";
 import { fakeHardware } from "./fake-hardware";
 import { request } from "./http";
@@ -93,6 +94,11 @@ export interface TestAgentOptions {
   certRenewFraction?: number;
   /** CORRAL_HUB_CA_FILE. */
   hubCaFile?: string;
+  /**
+   * The agent's key maker. @default testKeys, one cached key for every test agent. An impostor
+   * (another machine) needs its own: a join signed with a node's live key is that node's retry.
+   */
+  generateKey?: () => Promise<KeyPairPem>;
 }
 
 let templateTls: Promise<string> | null = null;
@@ -139,7 +145,7 @@ export function startTestAgent(hub: TestHub, opts: TestAgentOptions): RunningAge
     retry: { initialMs: 50, multiplier: 2, maxMs: 500 },
     ...(opts.certRenewFraction === undefined ? {} : { certRenewFraction: opts.certRenewFraction }),
     // One cached key pair for every test agent: the certificate, not the key, names the node.
-    generateKey: testKeys,
+    generateKey: opts.generateKey ?? testKeys,
     ...(opts.hubCaFile === undefined ? {} : { hubCaFile: opts.hubCaFile }),
   });
 }

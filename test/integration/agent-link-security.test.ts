@@ -11,7 +11,13 @@ import { credentials, Metadata, status, type ClientDuplexStream, type ServiceErr
 import type { RunningAgent } from "../../agent/agent";
 import { helloToProto } from "../../agent/link/codec";
 import { HubCaError } from "../../agent/link/hub-trust";
-import { certificateFacts, certificateFingerprint } from "../../lib/pki/certificates";
+import {
+  certificateFacts,
+  certificateFingerprint,
+  createCsr,
+  csrPublicKey,
+  generateKeyPair,
+} from "../../lib/pki/certificates";
 import { formatJoinToken } from "../../lib/pki/join-token";
 import {
   AgentLinkClient,
@@ -186,7 +192,7 @@ describe("integration: the agent link is TLS with mutual authentication (issue 1
   it("refuses an expired certificate and one from another CA", async () => {
     const node = await joinRaw(hub, "expired");
     const csr = await testCsr();
-    const expired = hub.hub.ca.signNode(csr, node.join.nodeId, "default", 3_600_000, Date.now() - 7_200_000);
+    const expired = hub.hub.ca.signNode(csrPublicKey(csr), node.join.nodeId, "default", 3_600_000, Date.now() - 7_200_000);
     assert.ok(certificateFacts(expired.certPem).notAfter < Date.now());
     const r = await connectAs(
       hub,
@@ -199,7 +205,7 @@ describe("integration: the agent link is TLS with mutual authentication (issue 1
 
     const other = await startTestHub({}, undefined, { freshCa: true });
     hubs.push(other);
-    const foreign = other.hub.ca.signNode(csr, node.join.nodeId, "default", 3_600_000);
+    const foreign = other.hub.ca.signNode(csrPublicKey(csr), node.join.nodeId, "default", 3_600_000);
     const f = await connectAs(
       hub,
       node.join.nodeCredential,
@@ -255,8 +261,10 @@ describe("integration: the agent link is TLS with mutual authentication (issue 1
 
   it("refuses an impostor join for a live node; the real node's certificate keeps working", async () => {
     const real = await joinRaw(hub, "victim-tls");
+    // The impostor has a join token but not the node's key.
+    const impostorCsr = createCsr(await generateKeyPair(), "default/victim-tls");
     await assert.rejects(
-      rawJoin(hub, { nodeName: "victim-tls" }),
+      rawJoin(hub, { nodeName: "victim-tls", certificateRequest: impostorCsr }),
       (e: ServiceError) => e.code === status.ALREADY_EXISTS,
     );
     const r = await connectAs(
@@ -264,6 +272,30 @@ describe("integration: the agent link is TLS with mutual authentication (issue 1
       real.join.nodeCredential,
       { keyPem: real.keyPem, certPem: real.join.certificate },
       "victim-tls",
+    );
+    clients.push(r.client);
+    assert.ok(!isError(r.first) && r.first.body?.$case === "welcome", JSON.stringify(r.first));
+    r.call.end();
+  });
+
+  it("a join retried with the same key (its answer lost) gets the node afresh; the lost credential and certificate stop working", async () => {
+    const first = await joinRaw(hub, "lost-answer");
+    const retried = await joinRaw(hub, "lost-answer"); // same key (testKeys), no credential
+    assert.equal(retried.join.nodeId, first.join.nodeId);
+    assert.notEqual(retried.join.nodeCredential, first.join.nodeCredential);
+    const stale = await connectAs(
+      hub,
+      first.join.nodeCredential,
+      { keyPem: first.keyPem, certPem: first.join.certificate },
+      "lost-answer",
+    );
+    clients.push(stale.client);
+    assert.ok(isError(stale.first), "the first answer's credential and certificate are void");
+    const r = await connectAs(
+      hub,
+      retried.join.nodeCredential,
+      { keyPem: retried.keyPem, certPem: retried.join.certificate },
+      "lost-answer",
     );
     clients.push(r.client);
     assert.ok(!isError(r.first) && r.first.body?.$case === "welcome", JSON.stringify(r.first));

@@ -6,7 +6,9 @@ import { status, type ServiceError } from "@grpc/grpc-js";
 import type { RunningAgent } from "../../agent/agent";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
 import type { JoinRequest, JoinResponse } from "../../proto/gen/corral/v1/agent_link";
+import { createCsr, generateKeyPair } from "../../lib/pki/certificates";
 import { rawJoin } from "../helpers/agent-link-client";
+import { TcpProxy } from "../helpers/tcp-proxy";
 import { fakeGpus, fakeHardware } from "../helpers/fake-hardware";
 import { startTestAgent, startTestHub, type TestHub } from "../helpers/test-hub";
 import { waitFor } from "../helpers/wait";
@@ -26,8 +28,12 @@ interface WorkloadJson {
   tasks: { state: string; node: string | null; containerId: string | null }[];
 }
 
-/** One Join over TLS, as an agent (or an impostor) sends it. */
-const join = (hub: TestHub, req: Partial<JoinRequest>): Promise<JoinResponse> => rawJoin(hub, req);
+/**
+ * One Join over TLS, as an agent (or an impostor) on another machine sends it: each with a key of
+ * its own (a join signed with the key of the node's live certificate is that node's own retry).
+ */
+const join = async (hub: TestHub, req: Partial<JoinRequest>): Promise<JoinResponse> =>
+  rawJoin(hub, { certificateRequest: createCsr(await generateKeyPair(), "impostor"), ...req });
 
 const refusedAsTaken = (name: string) => (err: unknown) => {
   const e = err as ServiceError;
@@ -85,7 +91,11 @@ describe("integration: a join never takes over a node with a live credential (lo
       refusedAsTaken("victim"),
     );
     // An impostor agent (no stored credential, the bootstrap token, the victim's name) gets nothing.
-    const impostor = start({ name: "victim", runtime: new FakeRuntime({ nodeId: "impostor" }) });
+    const impostor = start({
+      name: "victim",
+      runtime: new FakeRuntime({ nodeId: "impostor" }),
+      generateKey: generateKeyPair,
+    });
     const err = await new Promise<Error>((resolve) => impostor.link.once("joinRefused", resolve));
     assert.match(err.message, /live credential/);
     assert.equal(impostor.link.nodeId, null);
@@ -138,6 +148,7 @@ describe("integration: a join never takes over a node with a live credential (lo
       name: "victim",
       dataDir: tempDir(),
       runtime: new FakeRuntime({ nodeId: "replacement" }),
+      generateKey: generateKeyPair,
     });
     assert.equal(await replacement.welcomed(), victimId, "the node keeps its id");
     assert.equal((await node("victim")).replacePending, false);
@@ -183,4 +194,35 @@ describe("integration: a join never takes over a node with a live credential (lo
     const n = await node("gpu-box");
     assert.ok(n.hardwareChangedAt !== null && !Number.isNaN(Date.parse(n.hardwareChangedAt)));
   });
+
+  it("an agent whose join answer was lost (link reset after the hub took it) joins again with the same key", async () => {
+    const proxy = await TcpProxy.start(hub.hub.grpcAddress);
+    const nodes = hub.hub.core.nodes;
+    const realJoin = nodes.join.bind(nodes);
+    let joins = 0;
+    // The first join is taken, then every connection is reset before its answer leaves the hub.
+    nodes.join = (...args: Parameters<typeof realJoin>) => {
+      const taken = realJoin(...args);
+      if (++joins === 1) proxy.dropAll();
+      return taken;
+    };
+    let keysMade = 0;
+    const lost = start({
+      name: "lost-answer",
+      hubAddress: proxy.address,
+      generateKey: () => (keysMade++, generateKeyPair()),
+    });
+    try {
+      const id = await lost.welcomed();
+      assert.equal(joins, 2, "taken twice: the lost answer, then the retry");
+      assert.equal(keysMade, 1, "the retry signs with the first join's key");
+      assert.equal((await node("lost-answer")).id, id);
+      // Anyone else still gets nothing.
+      await assert.rejects(join(hub, { nodeName: "lost-answer" }), refusedAsTaken("lost-answer"));
+    } finally {
+      nodes.join = realJoin;
+      await proxy.close();
+    }
+  });
 });
+

@@ -32,6 +32,7 @@ import { listOrderIndexes } from "./028-list-order-indexes";
 import { inferenceModels } from "./024-inference-models";
 import { taskStateCounts } from "./029-task-state-counts";
 import { clusterTombstones } from "./032-cluster-tombstones";
+import { nodeCertificateKeys } from "./033-node-certificate-keys";
 import type { Migration } from "./migration";
 
 export type { Migration } from "./migration";
@@ -66,4 +67,5 @@ export const MIGRATIONS: readonly Migration[] = [
   inferenceModels,
   taskStateCounts,
   clusterTombstones,
+  nodeCertificateKeys,
 ];
