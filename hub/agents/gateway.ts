@@ -24,7 +24,7 @@ import type { TunnelChannel, TunnelTarget, TunnelTransport } from "../core/tunne
 import type { TaskLogSource } from "../core/workloads";
 import type { ImageCommitter } from "../core/images";
 import { ImageCommits } from "./image-commits";
-import { csrPublicKey, publicKeySha256 } from "../../lib/pki/certificates";
+import { verifyCsr, type RequestKey } from "../../lib/pki/csr";
 import type { HubCa } from "../tls/hub-ca";
 import { peerCertificate } from "./peer-certificate";
 import { AgentSession } from "./session";
@@ -299,7 +299,7 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
 
   /** Signs `csr` for the node and records the certificate's serial (revokeOthers: a join). */
   private issueCertificate(nodeId: string, cluster: string, key: RequestKey, revokeOthers: boolean) {
-    const issued = this.options.ca.signNode(key.publicKeyPem, nodeId, cluster, this.options.nodeCertTtlMs);
+    const issued = this.options.ca.signNode(key, nodeId, cluster, this.options.nodeCertTtlMs);
     this.core.nodeCertificates.record(nodeId, issued.serial, issued.notAfter, revokeOthers, key.sha256);
     return issued;
   }
@@ -344,21 +344,13 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
 }
 
 /** A certificate request that parses and whose signature verifies; ValidationError otherwise. */
-/** The key a certificate request is for, once its signature verified (proof of possession). */
-interface RequestKey {
-  publicKeyPem: string;
-  /** SHA-256 (lowercase hex) of the key's SubjectPublicKeyInfo DER. */
-  sha256: string;
-}
-
+/** The key of a certificate request whose signature verified; a 400-class error names the field. */
 function requestKey(csr: string): RequestKey {
-  let publicKeyPem: string;
   try {
-    publicKeyPem = csrPublicKey(csr);
+    return verifyCsr(csr);
   } catch (err) {
     throw new ValidationError("certificate_request", (err as Error).message);
   }
-  return { publicKeyPem, sha256: publicKeySha256(publicKeyPem) };
 }
 
 function bearer(md: Metadata): string | null {

@@ -9,8 +9,10 @@ import {
   issueCertificate,
   issuedBy,
   privateKeyType,
+  subjectKeyFromPem,
   type CaMaterial,
   type IssuedCertificate,
+  type SubjectKey,
 } from "../../lib/pki/certificates";
 
 /** CA lifetime. @default 10 years */
@@ -94,7 +96,7 @@ export class HubCa {
     const keys = await generateServerKeyPair();
     const issued = issueCertificate(this.material, {
       commonName: "corral-hub",
-      publicKeyPem: keys.publicKey,
+      subjectKey: subjectKeyFromPem(keys.publicKey),
       usage: "server",
       sans: [...new Set(sans)],
       validForMs: SERVER_CERT_MS,
@@ -106,12 +108,11 @@ export class HubCa {
   }
 
   /**
-   * Signs a node's certificate for `publicKeyPem` (the key of a certificate request whose
-   * signature the caller verified: csrPublicKey): subject CN = the node id, OU = its cluster,
-   * client use only.
+   * Signs a node's certificate for `key` (the key of a certificate request whose signature the
+   * caller verified: verifyCsr): subject CN = the node id, OU = its cluster, client use only.
    */
   signNode(
-    publicKeyPem: string,
+    key: SubjectKey,
     nodeId: string,
     cluster: string,
     validForMs: number,
@@ -120,7 +121,7 @@ export class HubCa {
     return issueCertificate(this.material, {
       commonName: nodeId,
       organizationalUnit: cluster,
-      publicKeyPem,
+      subjectKey: key,
       usage: "client",
       validForMs,
       ...(now === undefined ? {} : { now }),

@@ -119,38 +119,6 @@ function privateKeyObject(pem: string): crypto.KeyObject {
   return key;
 }
 
-/** Node's digest name for the PKCS#1 v1.5 RSA signature OIDs a CSR may carry; others go to forge. */
-// The OIDs spelled out (sha1/256/384/512WithRSAEncryption), so this module loads without forge.
-const NATIVE_CSR_DIGESTS: Readonly<Record<string, string>> = {
-  "1.2.840.113549.1.1.5": "sha1",
-  "1.2.840.113549.1.1.11": "sha256",
-  "1.2.840.113549.1.1.12": "sha384",
-  "1.2.840.113549.1.1.13": "sha512",
-};
-
-/**
- * Whether the CSR's signature verifies under its own key: natively for the usual RSA digests over
- * the CertificationRequestInfo exactly as received (forge's pure-JS RSA takes ~1 ms, a tenth of a
- * join's cost on the hub), by forge for anything else.
- */
-function csrSignatureVerifies(csr: Forge.pki.CertificateSigningRequest, publicKeyPem: string): boolean {
-  const digest = csr.signatureOid ? NATIVE_CSR_DIGESTS[csr.signatureOid] : undefined;
-  const info = csr.certificationRequestInfo;
-  if (!digest || !info) return csr.verify();
-  return crypto.verify(
-    digest,
-    Buffer.from(forge().asn1.toDer(info).getBytes(), "binary"),
-    { key: publicKeyPem, padding: crypto.constants.RSA_PKCS1_PADDING },
-    Buffer.from(csr.signature as string, "binary"),
-  );
-}
-
-/** SHA-256 of a public key's SubjectPublicKeyInfo DER (any PEM or DER form Node reads), lowercase hex. */
-export function publicKeySha256(publicKeyPem: string): string {
-  const der = crypto.createPublicKey(publicKeyPem).export({ type: "spki", format: "der" });
-  return crypto.createHash("sha256").update(der).digest("hex");
-}
-
 /** SHA-256 of the certificate's DER, lowercase hex without separators (k3s' CA hash). */
 export function certificateFingerprint(certPem: string): string {
   return new crypto.X509Certificate(certPem).fingerprint256.replace(/:/g, "").toLowerCase();
@@ -197,8 +165,8 @@ export async function createCa(commonName: string, days: number): Promise<CaMate
 export interface IssueOptions {
   /** Subject common name (a node certificate: the node id). */
   commonName: string;
-  /** SPKI PEM of the key the certificate is for. */
-  publicKeyPem: string;
+  /** The key the certificate is for: a verified request's (verifyCsr) or subjectKeyFromPem's. */
+  subjectKey: SubjectKey;
   /** "server": TLS server with `sans`; "client": TLS client (a node). */
   usage: "server" | "client";
   /** DNS names and IP addresses (server certificates). */
@@ -211,6 +179,20 @@ export interface IssueOptions {
   now?: number;
 }
 
+/** A public key as a certificate carries it. */
+export interface SubjectKey {
+  /** SubjectPublicKeyInfo, DER. */
+  spkiDer: Buffer;
+  /** Node's asymmetricKeyType: "rsa", "ec", ... */
+  type: string;
+}
+
+/** The SubjectKey of a public key PEM (SPKI or PKCS#1). */
+export function subjectKeyFromPem(publicKeyPem: string): SubjectKey {
+  const key = crypto.createPublicKey(publicKeyPem);
+  return { spkiDer: key.export({ type: "spki", format: "der" }), type: key.asymmetricKeyType ?? "" };
+}
+
 export interface IssuedCertificate {
   certPem: string;
   /** Lowercase hex, as X509Certificate.serialNumber prints it (uppercased there). */
@@ -219,6 +201,19 @@ export interface IssuedCertificate {
 }
 
 const IP = /^(\d{1,3}\.){3}\d{1,3}$|:/;
+
+/** The subject of the CA certificate `certPem` (the issuer of what it signs), parsed once per CA. */
+const caSubjects = new Map<string, Forge.pki.CertificateField[]>();
+
+function caSubject(certPem: string): Forge.pki.CertificateField[] {
+  let subject = caSubjects.get(certPem);
+  if (!subject) {
+    subject = forge().pki.certificateFromPem(certPem).subject.attributes;
+    if (caSubjects.size >= PARSED_KEYS_KEPT) caSubjects.delete(caSubjects.keys().next().value as string);
+    caSubjects.set(certPem, subject);
+  }
+  return subject;
+}
 
 /** forge's TBSCertificate builder: public in forge, missing from its typings. */
 interface ForgeTbs {
@@ -235,8 +230,6 @@ const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
  */
 export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertificate {
   const f = forge();
-  const caCert = f.pki.certificateFromPem(ca.certPem);
-  const subjectKey = crypto.createPublicKey(o.publicKeyPem);
   const cert = f.pki.createCertificate();
   // A placeholder forge can encode; its SubjectPublicKeyInfo is replaced below.
   cert.publicKey = f.pki.setRsaPublicKey(new f.jsbn.BigInteger("1"), new f.jsbn.BigInteger("1"));
@@ -248,14 +241,14 @@ export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertifi
     { name: "commonName", value: o.commonName },
     ...(o.organizationalUnit ? [{ name: "organizationalUnitName", value: o.organizationalUnit }] : []),
   ]);
-  cert.setIssuer(caCert.subject.attributes);
+  cert.setIssuer(caSubject(ca.certPem));
   const extensions: object[] = [
     { name: "basicConstraints", cA: false, critical: true },
     // keyEncipherment is an RSA key-transport use; an EC key only signs (RFC 8813 §3).
     {
       name: "keyUsage",
       digitalSignature: true,
-      keyEncipherment: subjectKey.asymmetricKeyType === "rsa",
+      keyEncipherment: o.subjectKey.type === "rsa",
       critical: true,
     },
     { name: "extKeyUsage", serverAuth: o.usage === "server", clientAuth: o.usage === "client" },
@@ -269,9 +262,8 @@ export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertifi
   cert.setExtensions(extensions);
   cert.signatureOid = cert.siginfo.algorithmOid = SHA256_WITH_RSA;
   const tbs = (f.pki as unknown as ForgeTbs).getTBSCertificate(cert);
-  const spki = subjectKey.export({ type: "spki", format: "der" });
   // TBSCertificate: version, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, ...
-  (tbs.value as Forge.asn1.Asn1[])[6] = f.asn1.fromDer(spki.toString("binary"));
+  (tbs.value as Forge.asn1.Asn1[])[6] = f.asn1.fromDer(o.subjectKey.spkiDer.toString("binary"));
   cert.tbsCertificate = tbs;
   const signature = crypto.sign(
     "sha256",
@@ -293,25 +285,6 @@ export function createCsr(keys: KeyPairPem, commonName: string): string {
   csr.setSubject([{ name: "commonName", value: commonName }]);
   csr.sign(nativeSigner(keys.privateKey), forge().md.sha256.create());
   return forge().pki.certificationRequestToPem(csr);
-}
-
-/** The public key (SPKI PEM) of a CSR whose signature checks; throws on a malformed or forged one. */
-export function csrPublicKey(csrPem: string): string {
-  let csr: Forge.pki.CertificateSigningRequest;
-  try {
-    csr = forge().pki.certificationRequestFromPem(csrPem);
-  } catch (err) {
-    throw new Error(`malformed certificate request: ${(err as Error).message}`);
-  }
-  let verified = false;
-  const publicKeyPem = csr.publicKey ? forge().pki.publicKeyToPem(csr.publicKey) : null;
-  try {
-    verified = publicKeyPem !== null && csrSignatureVerifies(csr, publicKeyPem);
-  } catch {
-    verified = false; // forge throws on a signature block it cannot decode, Node on a bad key
-  }
-  if (!verified || publicKeyPem === null) throw new Error("certificate request signature does not verify");
-  return publicKeyPem;
 }
 
 /** What a certificate says about itself (Node's parser). */

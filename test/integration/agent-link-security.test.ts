@@ -15,9 +15,9 @@ import {
   certificateFacts,
   certificateFingerprint,
   createCsr,
-  csrPublicKey,
   generateKeyPair,
 } from "../../lib/pki/certificates";
+import { verifyCsr } from "../../lib/pki/csr";
 import { formatJoinToken } from "../../lib/pki/join-token";
 import {
   AgentLinkClient,
@@ -192,7 +192,7 @@ describe("integration: the agent link is TLS with mutual authentication (issue 1
   it("refuses an expired certificate and one from another CA", async () => {
     const node = await joinRaw(hub, "expired");
     const csr = await testCsr();
-    const expired = hub.hub.ca.signNode(csrPublicKey(csr), node.join.nodeId, "default", 3_600_000, Date.now() - 7_200_000);
+    const expired = hub.hub.ca.signNode(verifyCsr(csr), node.join.nodeId, "default", 3_600_000, Date.now() - 7_200_000);
     assert.ok(certificateFacts(expired.certPem).notAfter < Date.now());
     const r = await connectAs(
       hub,
@@ -205,7 +205,7 @@ describe("integration: the agent link is TLS with mutual authentication (issue 1
 
     const other = await startTestHub({}, undefined, { freshCa: true });
     hubs.push(other);
-    const foreign = other.hub.ca.signNode(csrPublicKey(csr), node.join.nodeId, "default", 3_600_000);
+    const foreign = other.hub.ca.signNode(verifyCsr(csr), node.join.nodeId, "default", 3_600_000);
     const f = await connectAs(
       hub,
       node.join.nodeCredential,

@@ -5,10 +5,10 @@ import {
   certificateFingerprint,
   createCa,
   createCsr,
-  csrPublicKey,
   issueCertificate,
   issuedBy,
 } from "../../../lib/pki/certificates";
+import { verifyCsr } from "../../../lib/pki/csr";
 import { formatJoinToken, parseJoinToken } from "../../../lib/pki/join-token";
 import { testKeys } from "../../helpers/test-keys";
 
@@ -21,7 +21,7 @@ describe("lib/pki: the hub CA's certificates and K10 join tokens", function () {
     const csr = createCsr(keys, "n1");
     const issued = issueCertificate(ca, {
       commonName: "node-id-1",
-      publicKeyPem: csrPublicKey(csr),
+      subjectKey: verifyCsr(csr),
       usage: "client",
       validForMs: 3_600_000,
     });
@@ -46,7 +46,7 @@ describe("lib/pki: the hub CA's certificates and K10 join tokens", function () {
     const der = Buffer.from(b64, "base64");
     der[der.length - 5] = (der[der.length - 5] as number) ^ 0xff; // inside the signature
     const forged = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
-    assert.throws(() => csrPublicKey(forged), /does not verify|malformed/);
+    assert.throws(() => verifyCsr(forged), /does not verify|malformed/);
   });
 
   it("K10<sha256>::<secret> round-trips; anything else is a bare token", () => {

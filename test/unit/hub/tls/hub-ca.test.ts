@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { generateKeyPair, issueCertificate, issuedBy } from "../../../../lib/pki/certificates";
+import { generateKeyPair, issueCertificate, issuedBy, subjectKeyFromPem } from "../../../../lib/pki/certificates";
 import { HubCa } from "../../../../hub/tls/hub-ca";
 
 describe("hub/tls/hub-ca: the hub's TLS server identity", function () {
@@ -42,7 +42,7 @@ describe("hub/tls/hub-ca: the hub's TLS server identity", function () {
     const rsa = await generateKeyPair();
     const old = issueCertificate(
       { certPem: ca.certPem, keyPem: fs.readFileSync(path.join(dir, "tls", "ca.key"), "utf8") },
-      { commonName: "corral-hub", publicKeyPem: rsa.publicKey, usage: "server", sans: ["127.0.0.1"], validForMs: 365 * 86_400_000 },
+      { commonName: "corral-hub", subjectKey: subjectKeyFromPem(rsa.publicKey), usage: "server", sans: ["127.0.0.1"], validForMs: 365 * 86_400_000 },
     );
     assert.equal(new crypto.X509Certificate(old.certPem).publicKey.asymmetricKeyType, "rsa");
     fs.writeFileSync(path.join(dir, "tls", "server.key"), rsa.privateKey);
