@@ -33,7 +33,7 @@ export interface AgentParts {
   hubCaFile?: string;
   /** Renew the node certificate below this fraction of its lifetime left. @default 1/3 */
   certRenewFraction?: number;
-  /** Makes the node's key pair (HubLinkOptions.generateKey). @default a fresh RSA 2048 key */
+  /** Makes the node's key pair (HubLinkOptions.generateKey). @default a fresh ECDSA P-256 key */
   generateKey?: HubLinkOptions["generateKey"];
 }
 

@@ -1,5 +1,4 @@
 import pino from "pino";
-import { releaseForge } from "../lib/pki/certificates";
 import { startAgent } from "./agent";
 import { AgentConfigError, loadAgentConfig } from "./config";
 import { createHardwareCollector } from "./hardware";
@@ -62,7 +61,6 @@ export async function main(_argv: string[]): Promise<void> {
   });
   // node-forge is needed only to make a CSR at a join or renewal, both done before a Welcome: an
   // idle agent need not hold it (~2 MiB; issue 15, agent footprint).
-  agent.link.on("welcome", releaseForge);
   agent.link.on("joinRefused", (err: Error) => logger.error({ reason: err.message }, "join refused"));
   // "caRefused" is logged by the link itself (hub CA refused) on every refused attempt.
   let stopping = false;

@@ -6,7 +6,8 @@ import type { AgentMessage, HubMessage, JoinResponse } from "../../proto/gen/cor
 import type { GpuSample, HardwareInventory, NodeSample } from "../hardware/inventory";
 import type { Reconciler, TaskStatus } from "../reconciler";
 import type { Runtime } from "../runtime/runtime";
-import { certificateFacts, createCsr, generateKeyPair, type KeyPairPem } from "../../lib/pki/certificates";
+import { certificateFacts, generateKeyPair, type KeyPairPem } from "../../lib/pki/certificates";
+import { createCsr } from "../../lib/pki/csr";
 import { parseJoinToken } from "../../lib/pki/join-token";
 import { loadIdentity, saveIdentity, type NodeIdentity } from "../state/identity";
 import { NodeTlsStore } from "../state/node-tls";
@@ -45,8 +46,8 @@ export interface HubLinkOptions {
    */
   certRenewFraction?: number;
   /**
-   * Makes the node's key pair at each join and renewal. @default generateKeyPair (a fresh RSA
-   * 2048 key; tests pass a cached one to spare the CPU)
+   * Makes the node's key pair at each join and renewal. @default generateKeyPair (a fresh ECDSA
+   * P-256 key; tests pass a cached one)
    */
   generateKey?: () => Promise<KeyPairPem>;
   retry?: RetryPolicy;

@@ -5,7 +5,7 @@ import {
   certificateFacts,
   certificateFingerprint,
   createCa,
-  generateServerKeyPair,
+  generateKeyPair,
   issueCertificate,
   issuedBy,
   privateKeyType,
@@ -93,7 +93,7 @@ export class HubCa {
     } catch {
       // none yet, or unreadable: issue a new one
     }
-    const keys = await generateServerKeyPair();
+    const keys = await generateKeyPair();
     const issued = issueCertificate(this.material, {
       commonName: "corral-hub",
       subjectKey: subjectKeyFromPem(keys.publicKey),

@@ -1,37 +1,22 @@
 /**
- * The X.509 pieces Corral needs, hub and agent alike: RSA keys (native, 2048 bits) for the CA and
- * the nodes, an ECDSA P-256 key for the hub's TLS server, a self-signed CA, server and node client
- * certificates signed by it, certificate signing requests, and the CA fingerprint a join token
- * carries. node-forge lays out the certificates and requests (Node cannot); Node's crypto
- * generates keys, signs, and parses/verifies what forge wrote. */
+ * The X.509 pieces Corral needs, hub and agent alike: keys (native; ECDSA P-256 for the hub's TLS
+ * server and the nodes, RSA-2048 for the CA), a self-signed CA, server and node client
+ * certificates signed by it, and the CA fingerprint a join token carries. node-forge lays out the
+ * certificates (Node cannot); Node's crypto generates keys, signs, and parses/verifies what forge
+ * wrote. Certificate requests are lib/pki/csr.ts (native, no forge: the agent never loads it).
+ */
 import crypto from "node:crypto";
-import path from "node:path";
 import type Forge from "node-forge";
 
 let forgeModule: typeof Forge | null = null;
-/**
- * node-forge, loaded on first use: an agent needs it only to make a CSR at a join or renewal, and
- * an idle agent should not hold it (~4 MiB RSS; issue 15, agent footprint).
- */
+/** node-forge, loaded on first use: only a process that issues certificates (the hub) needs it. */
 function forge(): typeof Forge {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred CommonJS load, see above
   forgeModule ??= require("node-forge") as typeof Forge;
   return forgeModule;
 }
 
-/**
- * Unloads node-forge (our reference and its modules in the require cache) so GC can take it; the
- * next use loads it again (~30 ms). For a process that needs it rarely: the agent, after a join
- * or renewal. Not for processes that issue certificates often (the hub, in-process simulations).
- */
-export function releaseForge(): void {
-  if (forgeModule === null) return;
-  forgeModule = null;
-  const dir = path.dirname(require.resolve("node-forge")) + path.sep;
-  for (const file of Object.keys(require.cache)) if (file.startsWith(dir)) delete require.cache[file];
-}
-
-/** RSA modulus in bits: the smallest size still accepted everywhere. */
+/** RSA modulus in bits (the CA's key): the smallest size still accepted everywhere. */
 const RSA_BITS = 2048;
 
 export interface KeyPairPem {
@@ -41,13 +26,18 @@ export interface KeyPairPem {
   publicKey: string;
 }
 
-/** A fresh RSA key pair (native generation: ~0.1 s). */
+/**
+ * A fresh ECDSA P-256 key pair (native, ~1 ms), for the hub's TLS server and each node. Every TLS
+ * handshake signs with one of them: a P-256 signature costs ~0.03 ms where RSA-2048 took ~1-1.5 ms,
+ * which a join storm or 10k agents reconnecting after a hub restart pay thousands of times on
+ * each side (issue 15); an RSA-2048 key also took ~0.1 s to make.
+ */
 export async function generateKeyPair(): Promise<KeyPairPem> {
   return new Promise((resolve, reject) =>
     crypto.generateKeyPair(
-      "rsa",
+      "ec",
       {
-        modulusLength: RSA_BITS,
+        namedCurve: "prime256v1",
         publicKeyEncoding: { type: "spki", format: "pem" },
         privateKeyEncoding: { type: "pkcs8", format: "pem" },
       },
@@ -57,17 +47,15 @@ export async function generateKeyPair(): Promise<KeyPairPem> {
 }
 
 /**
- * A fresh ECDSA P-256 key pair, for the hub's TLS server identity: every TLS handshake the hub
- * answers (each join, each agent reconnect) signs with the server key, and a P-256 signature
- * costs ~0.03 ms of the hub's CPU against ~1-1.5 ms for RSA-2048 (issue 15: 10k agents
- * reconnecting after a restart). Nodes keep RSA keys (their CSRs are made by forge, RSA only).
+ * A fresh RSA-2048 key pair (native, ~0.1 s): the CA's (forge signs the CA certificate, and forge
+ * knows only RSA), and what nodes and the hub's server had before issue 15 (tests of that case).
  */
-export async function generateServerKeyPair(): Promise<KeyPairPem> {
+export async function generateRsaKeyPair(): Promise<KeyPairPem> {
   return new Promise((resolve, reject) =>
     crypto.generateKeyPair(
-      "ec",
+      "rsa",
       {
-        namedCurve: "prime256v1",
+        modulusLength: RSA_BITS,
         publicKeyEncoding: { type: "spki", format: "pem" },
         privateKeyEncoding: { type: "pkcs8", format: "pem" },
       },
@@ -101,7 +89,7 @@ function nativeSigner(privateKeyPem: string): Forge.pki.rsa.PrivateKey {
       return signature.toString("binary");
     },
   };
-  // forge's typings want a full RSA key; sign() is the only member cert.sign / csr.sign use.
+  // forge's typings want a full RSA key; sign() is the only member cert.sign uses.
   return signer as unknown as Forge.pki.rsa.PrivateKey;
 }
 
@@ -144,7 +132,7 @@ export interface CaMaterial {
 
 /** A self-signed CA certificate named `commonName`, valid `days`. */
 export async function createCa(commonName: string, days: number): Promise<CaMaterial> {
-  const keys = await generateKeyPair();
+  const keys = await generateRsaKeyPair();
   const cert = forge().pki.createCertificate();
   cert.publicKey = forge().pki.publicKeyFromPem(keys.publicKey);
   cert.serialNumber = newSerial();
@@ -276,15 +264,6 @@ export function issueCertificate(ca: CaMaterial, o: IssueOptions): IssuedCertifi
     serial: cert.serialNumber.toLowerCase(),
     notAfter: cert.validity.notAfter.getTime(),
   };
-}
-
-/** A PKCS#10 request for `commonName`, signed with the requester's own key (proof of possession). */
-export function createCsr(keys: KeyPairPem, commonName: string): string {
-  const csr = forge().pki.createCertificationRequest();
-  csr.publicKey = forge().pki.publicKeyFromPem(keys.publicKey);
-  csr.setSubject([{ name: "commonName", value: commonName }]);
-  csr.sign(nativeSigner(keys.privateKey), forge().md.sha256.create());
-  return forge().pki.certificationRequestToPem(csr);
 }
 
 /** What a certificate says about itself (Node's parser). */

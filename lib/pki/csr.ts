@@ -1,12 +1,14 @@
 /**
- * Checking a node's PKCS#10 certificate request on the hub (RFC 2986) natively: the request is
- * taken apart with a small DER reader and its signature verified by Node's crypto under its own
- * key (proof of possession). A join storm is thousands of these: node-forge parsed the request
- * and built its RSA key in JavaScript, and the key was parsed again from PEM per use (~1 ms of
- * the hub's CPU per join, issue 15); this reads the DER once.
+ * A node's PKCS#10 certificate request (RFC 2986), made and checked natively. The agent builds one
+ * at each join and renewal (a few DER elements signed by Node's crypto, RSA or ECDSA keys); the
+ * hub takes it apart with a small DER reader and verifies its signature under its own key (proof
+ * of possession). A join storm is thousands of these: node-forge parsed the request and built its
+ * RSA key in JavaScript, and the key was parsed again from PEM per use (~1 ms of the hub's CPU per
+ * join, issue 15), and an agent had to load forge (~4 MiB) to make one.
  */
 import crypto from "node:crypto";
-import { derElement, oidString } from "./der";
+import type { KeyPairPem } from "./certificates";
+import { derElement, derEncode, oidString } from "./der";
 
 /** The key of a request whose signature verified. */
 export interface RequestKey {
@@ -33,9 +35,41 @@ const SIGNATURES: Readonly<Record<string, { digest: string; keyType: string }>> 
 const MAX_CSR_PEM_BYTES = 16 * 1024;
 
 const SEQUENCE = 0x30;
+const SET = 0x31;
 const INTEGER = 0x02;
 const OID = 0x06;
 const BIT_STRING = 0x03;
+const NULL = 0x05;
+const UTF8_STRING = 0x0c;
+const CONTEXT_0 = 0xa0;
+
+/** OID content octets: commonName 2.5.4.3, ecdsa-with-SHA256, sha256WithRSAEncryption. */
+const COMMON_NAME = Buffer.from("550403", "hex");
+const ECDSA_WITH_SHA256 = Buffer.from("2a8648ce3d040302", "hex");
+const SHA256_WITH_RSA = Buffer.from("2a864886f70d01010b", "hex");
+
+/**
+ * A request for `commonName` (subject CN=commonName, no attributes), signed with the requester's
+ * own key: SHA-256 with ECDSA or RSA (PKCS#1 v1.5), by the key's type.
+ */
+export function createCsr(keys: KeyPairPem, commonName: string): string {
+  const privateKey = crypto.createPrivateKey(keys.privateKey);
+  const spki = crypto.createPublicKey(privateKey).export({ type: "spki", format: "der" });
+  const subject = derEncode(
+    SEQUENCE,
+    derEncode(SET, derEncode(SEQUENCE, derEncode(OID, COMMON_NAME), derEncode(UTF8_STRING, Buffer.from(commonName)))),
+  );
+  const info = derEncode(SEQUENCE, derEncode(INTEGER, Buffer.from([0])), subject, spki, derEncode(CONTEXT_0));
+  const rsa = privateKey.asymmetricKeyType === "rsa";
+  // RFC 4055 §5: the RSA algorithm identifiers carry NULL parameters; RFC 5758 §3.2: ECDSA's none.
+  const algorithm = rsa
+    ? derEncode(SEQUENCE, derEncode(OID, SHA256_WITH_RSA), derEncode(NULL))
+    : derEncode(SEQUENCE, derEncode(OID, ECDSA_WITH_SHA256));
+  const signature = crypto.sign("sha256", info, privateKey);
+  const der = derEncode(SEQUENCE, info, algorithm, derEncode(BIT_STRING, Buffer.from([0]), signature));
+  const body = der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${body}\n-----END CERTIFICATE REQUEST-----\n`;
+}
 
 /**
  * The key of `csrPem` once the request's signature verifies under it. Throws "malformed

@@ -52,3 +52,17 @@ export function oidString(content: Buffer): string {
   const x = first >= 0x80 || head >= 80 ? 2 : Math.floor(head / 40);
   return [x, head - 40 * x, ...arcs].join(".");
 }
+
+/** One DER element: `tag`, the definite length of `parts` together, then `parts`. */
+export function derEncode(tag: number, ...parts: Buffer[]): Buffer {
+  const content = Buffer.concat(parts);
+  const n = content.length;
+  let length: Buffer;
+  if (n < 0x80) length = Buffer.from([n]);
+  else {
+    const octets: number[] = [];
+    for (let v = n; v > 0; v = Math.floor(v / 256)) octets.unshift(v & 0xff);
+    length = Buffer.from([0x80 | octets.length, ...octets]);
+  }
+  return Buffer.concat([Buffer.from([tag]), length, content]);
+}

@@ -24,7 +24,7 @@ export interface SwarmOptions {
    */
   sharedConnection?: boolean;
   /**
-   * Every agent makes its own RSA key at its join, as a real one does (~0.1 s of this process's CPU
+   * Every agent makes its own key at its join, as a real one does (ECDSA P-256: ~1 ms of this process's CPU
    * each). @default false: one key made once serves every simulated agent, so the swarm's own CPU
    * does not pace the join storm the hub is being measured under (the hub signs a certificate per
    * join either way).

@@ -3,7 +3,7 @@
  * over TLS against the test hub's CA, with or without a node client certificate.
  */
 import { credentials, type ServiceError } from "@grpc/grpc-js";
-import { createCsr } from "../../lib/pki/certificates";
+import { createCsr } from "../../lib/pki/csr";
 import { AgentLinkClient, type JoinRequest, type JoinResponse } from "../../proto/gen/corral/v1/agent_link";
 import { JOIN_TOKEN, type TestHub } from "./test-hub";
 import { testKeys } from "./test-keys";

@@ -14,10 +14,9 @@ import { HubCaError } from "../../agent/link/hub-trust";
 import {
   certificateFacts,
   certificateFingerprint,
-  createCsr,
   generateKeyPair,
 } from "../../lib/pki/certificates";
-import { verifyCsr } from "../../lib/pki/csr";
+import { createCsr, verifyCsr } from "../../lib/pki/csr";
 import { formatJoinToken } from "../../lib/pki/join-token";
 import {
   AgentLinkClient,

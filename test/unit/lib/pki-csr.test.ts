@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
-import { createCsr } from "../../../lib/pki/certificates";
-import { verifyCsr } from "../../../lib/pki/csr";
+import { generateRsaKeyPair } from "../../../lib/pki/certificates";
+import { createCsr, verifyCsr } from "../../../lib/pki/csr";
 import { oidString } from "../../../lib/pki/der";
 import { testKeys } from "../../helpers/test-keys";
 
@@ -28,13 +28,22 @@ function handmadeCsr(publicKey: crypto.KeyObject, sign: (info: Buffer) => Buffer
 describe("lib/pki/csr: a node's certificate request checked natively", function () {
   this.timeout(30_000);
 
-  it("returns the key of an RSA request made by the agent (forge), with its SPKI and hash", async () => {
+  it("returns the key of a request made by the agent (ECDSA P-256), with its SPKI and hash", async () => {
     const keys = await testKeys();
     const key = verifyCsr(createCsr(keys, "c/n1"));
     const spki = crypto.createPublicKey(keys.publicKey).export({ type: "spki", format: "der" });
-    assert.equal(key.type, "rsa");
+    assert.equal(key.type, "ec");
     assert.deepEqual(key.spkiDer, spki);
     assert.equal(key.sha256, crypto.createHash("sha256").update(spki).digest("hex"));
+  });
+
+  it("makes requests the hub accepts from an RSA key too (agents from before issue 15)", async () => {
+    const keys = await generateRsaKeyPair();
+    const key = verifyCsr(createCsr(keys, "c/n1"));
+    assert.equal(key.type, "rsa");
+    // And OpenSSL reads it: Node's X509 cannot parse a CSR, so the subject is checked via the DER.
+    const der = Buffer.from(createCsr(keys, "c/ñode").replace(/-----[^-]+-----|\s/g, ""), "base64");
+    assert.ok(der.includes(Buffer.from("c/ñode")), "CN as UTF-8");
   });
 
   it("accepts an ECDSA P-256 request, and the older NEW CERTIFICATE REQUEST label", () => {

@@ -4,11 +4,10 @@ import {
   certificateFacts,
   certificateFingerprint,
   createCa,
-  createCsr,
   issueCertificate,
   issuedBy,
 } from "../../../lib/pki/certificates";
-import { verifyCsr } from "../../../lib/pki/csr";
+import { createCsr, verifyCsr } from "../../../lib/pki/csr";
 import { formatJoinToken, parseJoinToken } from "../../../lib/pki/join-token";
 import { testKeys } from "../../helpers/test-keys";
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { generateKeyPair, issueCertificate, issuedBy, subjectKeyFromPem } from "../../../../lib/pki/certificates";
+import { generateRsaKeyPair, issueCertificate, issuedBy, subjectKeyFromPem } from "../../../../lib/pki/certificates";
 import { HubCa } from "../../../../hub/tls/hub-ca";
 
 describe("hub/tls/hub-ca: the hub's TLS server identity", function () {
@@ -39,7 +39,7 @@ describe("hub/tls/hub-ca: the hub's TLS server identity", function () {
 
   it("reissues a server identity whose key is RSA (a hub from before) as ECDSA, under the same CA", async () => {
     const ca = await HubCa.open(dir);
-    const rsa = await generateKeyPair();
+    const rsa = await generateRsaKeyPair();
     const old = issueCertificate(
       { certPem: ca.certPem, keyPem: fs.readFileSync(path.join(dir, "tls", "ca.key"), "utf8") },
       { commonName: "corral-hub", subjectKey: subjectKeyFromPem(rsa.publicKey), usage: "server", sans: ["127.0.0.1"], validForMs: 365 * 86_400_000 },
