@@ -4,6 +4,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { Server } from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import { listenAgentLink } from "./agents/agent-link-listener";
 import { widenReceiveWindows } from "./agents/flow-control";
 import { AgentGateway } from "./agents/gateway";
 import { createApp } from "./api/app";
@@ -106,14 +107,14 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
     "grpc.keepalive_permit_without_calls": 1,
   });
   gateway.register(grpcServer);
-  const grpcPort = await new Promise<number>((resolve, reject) =>
-    grpcServer.bindAsync(
-      `${config.grpcHost}:${config.grpcPort}`,
-      // TLS always (issue 13): no plaintext AgentLink listener exists.
-      agentLinkServerCredentials(ca, serverIdentity),
-      (err, p) => (err ? reject(err) : resolve(p)),
-    ),
+  // TLS always (issue 13): no plaintext AgentLink listener exists.
+  const agentListener = await listenAgentLink(
+    grpcServer,
+    agentLinkServerCredentials(ca, serverIdentity),
+    config.grpcHost,
+    config.grpcPort,
   );
+  const grpcPort = agentListener.port;
   boundGrpcPort = grpcPort;
   widenReceiveWindows(grpcServer, logger);
 
@@ -237,6 +238,7 @@ export async function startHub(config: Readonly<HubConfig>, options: HubOptions)
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
       });
+      agentListener.close();
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       core.nodes.flush();
       core.taskMetrics.flush(true);
