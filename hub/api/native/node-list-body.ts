@@ -3,6 +3,8 @@ import { BodyPart, PartedBody } from "../middleware/gzip-parts";
 import type { NodeJson } from "./node-json";
 
 interface Entry {
+  /** What the body was made from (NodeListBodies.current()); null: unknown, check the tags. */
+  stamp: string | null;
   /** The tags of the node texts the body was made of, in order. */
   tags: string[];
   token: string | null;
@@ -43,12 +45,33 @@ export class NodeListBodies {
   /** @param maxEntries filters kept (each holds its body, and its gzip once asked for). @default 16 */
   constructor(private readonly maxEntries = 16) {}
 
-  /** The body `{"items":[...texts],"continue"?:token}` for `key`, the cached one when still right. */
-  body(key: string, items: readonly NodeJson[], token: string | null): PartedBody {
+  /**
+   * The body last made for `key` if it was made at `stamp` (the caller's version of everything the
+   * body shows: the same stamp, the same body), without looking at a node.
+   */
+  current(key: string, stamp: string): PartedBody | undefined {
+    const cached = this.entries.get(key);
+    if (cached?.stamp !== stamp) return undefined;
+    this.entries.delete(key); // re-inserted: the Map's order is least recently used first
+    this.entries.set(key, cached);
+    return cached.body;
+  }
+
+  /**
+   * The body `{"items":[...texts],"continue"?:token}` for `key`, the cached one when still right;
+   * `stamp` (see current()) is kept with it.
+   */
+  body(
+    key: string,
+    items: readonly NodeJson[],
+    token: string | null,
+    stamp: string | null = null,
+  ): PartedBody {
     const cached = this.entries.get(key);
     if (cached) {
       this.entries.delete(key); // re-inserted below: the Map's order is least recently used first
       if (cached.token === token && sameTags(cached.tags, items)) {
+        cached.stamp = stamp;
         this.entries.set(key, cached);
         return cached.body;
       }
@@ -69,7 +92,8 @@ export class NodeListBodies {
     }
     const closing = `]${token === null ? "" : `,"continue":${JSON.stringify(token)}`}}`;
     take(`closing ${closing}`, () => closing);
-    const entry = {
+    const entry: Entry = {
+      stamp,
       tags: items.map((i) => i.tag),
       token,
       body: new PartedBody(this.tags.next(), list),

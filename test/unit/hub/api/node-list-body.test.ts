@@ -95,4 +95,17 @@ describe("api: node list bodies (node-list-body.ts)", () => {
         assert.ok(deflations(body) - was <= 3, `${what}: ${deflations(body) - was} parts compressed again`);
     }
   });
+
+  it("current(): the body made at the same stamp, nothing at another stamp or for another key", () => {
+    const bodies = new NodeListBodies();
+    assert.equal(bodies.current("k", "1 1"), undefined);
+    const a = bodies.body("k", [text("a")], null, "1 1");
+    assert.equal(bodies.current("k", "1 1"), a);
+    assert.equal(bodies.current("k", "2 1"), undefined, "a node changed");
+    assert.equal(bodies.current("other", "1 1"), undefined);
+    // Same texts at a new stamp (the change was elsewhere): the same body, now at that stamp.
+    assert.equal(bodies.body("k", [text("a")], null, "2 1"), a);
+    assert.equal(bodies.current("k", "2 1"), a);
+    assert.equal(bodies.current("k", "1 1"), undefined);
+  });
 });
