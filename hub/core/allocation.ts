@@ -57,6 +57,8 @@ export class AllocationLedger {
   private readonly held = new Map<string, Held>();
   private readonly byNode = new Map<string, NodeEntry>();
   private readonly versions = new Map<string, number>();
+  /** Changes of any node's allocation so far (what `version` answers). */
+  private changes = 0;
   private readonly roles = new Map<string, Workload["roles"]>();
   private stale = true;
 
@@ -73,6 +75,15 @@ export class AllocationLedger {
   versionOf(nodeId: string): number {
     this.fresh();
     return this.versions.get(nodeId) ?? 0;
+  }
+
+  /**
+   * Grows whenever any node's allocation changes: a reader that saw the same value saw the same
+   * allocations (the node list skips its per-node checks then).
+   */
+  get version(): number {
+    this.fresh();
+    return this.changes;
   }
 
   /** A copy of every busy node's allocation, by node id (idle nodes absent). */
@@ -158,6 +169,7 @@ export class AllocationLedger {
   }
 
   private bump(nodeId: string): void {
+    this.changes++;
     this.versions.set(nodeId, (this.versions.get(nodeId) ?? 0) + 1);
   }
 }

@@ -75,6 +75,8 @@ export class NodeService {
   private readonly byClusterName = new Map<string, string>();
   /** name -> ids of the nodes of that name (one per cluster). */
   private readonly byName = new Map<string, Set<string>>();
+  /** Changes of any node so far (what `version` answers). */
+  private changes = 0;
 
   constructor(
     private readonly store: Store,
@@ -231,6 +233,7 @@ export class NodeService {
     if (!node || node.status === status) return;
     node.status = status;
     node.statusChangedAt = this.clock.now();
+    this.changes++;
     this.dirtyLiveness.add(nodeId);
     if (status === "ready") this.signals.schedulingNeeded.emit(`node ${nodeId} ready`);
   }
@@ -244,11 +247,21 @@ export class NodeService {
     if (!node) return;
     const now = this.clock.now();
     node.lastSeenAt = now;
+    this.changes++;
     const stored = this.lastStoredSeen.get(nodeId);
     if (stored === undefined || now - stored >= this.options.metricsSampleMs) {
       this.lastStoredSeen.set(nodeId, now);
       this.dirtyLiveness.add(nodeId);
     }
+  }
+
+  /**
+   * Grows with every change of any node: a join, a Hello, a status, a heartbeat, a metrics sample,
+   * labels, taints, a removal (every write goes through put() or the liveness setters above, which
+   * change a node in place). A reader that saw the same value saw the same nodes.
+   */
+  get version(): number {
+    return this.changes;
   }
 
   /** Whether every node is ready (the common case, checked without sorting or copying). */
@@ -262,6 +275,7 @@ export class NodeService {
     const node = this.nodes.get(nodeId);
     if (!node) return;
     node.metrics = metrics;
+    this.changes++;
     const last = this.lastStoredSample.get(nodeId) ?? 0;
     if (metrics.sampledAt - last >= this.options.metricsSampleMs) {
       this.pendingMetrics.set(nodeId, metrics);
@@ -457,6 +471,7 @@ export class NodeService {
 
   /** Keeps `node` in memory and in the name indexes (a node's cluster and name never change). */
   private put(node: Node): void {
+    this.changes++;
     this.nodes.set(node.id, node);
     this.byClusterName.set(nameKey(node.clusterId, node.name), node.id);
     let ids = this.byName.get(node.name);

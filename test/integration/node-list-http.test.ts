@@ -278,4 +278,54 @@ describe("integration: node list and node answers as cached bytes (gzip, ETag, 3
     const eastAgain = await get(url("/nodes?cluster=east"), zip);
     assert.notEqual(eastAgain.headers.etag, (await get(url("/nodes"), zip)).headers.etag);
   });
+
+  it("while heartbeats change nodes, each gzip answer inflates to the identity answer and shows the beat", async () => {
+    const core = hub.hub.core;
+    const zip = { ...auth, "accept-encoding": "gzip" };
+    type List = { items: { name: string; lastSeenAt: string; metrics: { cpuPercent: number } | null }[] };
+    const names = () => core.nodes.list().map((n) => n.name);
+    for (let round = 0; round < 12; round++) {
+      // The first, the last and one in the middle of the list beat; one round a node joins first.
+      const all = names();
+      const beating = [
+        all[0],
+        all[Math.floor(all.length / 2)],
+        all[all.length - 1],
+        all[(round * 7) % all.length],
+      ];
+      if (round === 5) readyNode(core, "default", "aaa-first", 900);
+      await new Promise((resolve) => setTimeout(resolve, 2)); // a new lastSeenAt
+      for (const name of beating) {
+        const id = core.nodes.get(String(name)).id;
+        core.nodes.touch(id);
+        core.nodes.recordMetrics(id, {
+          cpuPercent: round,
+          memoryUsedMiB: 1,
+          load1: 0,
+          gpus: [],
+          sampledAt: Date.now(),
+        });
+      }
+      const zipped = await get(url("/nodes"), zip);
+      const plain = await get(url("/nodes"), auth);
+      assert.equal(zipped.headers["content-encoding"], "gzip");
+      assert.equal(Number(zipped.headers["content-length"]), zipped.bytes.length);
+      assert.deepEqual(zlib.gunzipSync(zipped.bytes), plain.bytes, `round ${round}`);
+      const list = JSON.parse(plain.bytes.toString()) as List;
+      assert.deepEqual(
+        list.items.map((n) => n.name),
+        names(),
+      );
+      for (const name of beating) {
+        const shown = list.items.find((n) => n.name === name);
+        const node = core.nodes.get(String(name));
+        assert.equal(
+          shown?.lastSeenAt,
+          new Date(node.lastSeenAt ?? 0).toISOString(),
+          `round ${round}: ${name}`,
+        );
+        assert.equal(shown?.metrics?.cpuPercent, round, `round ${round}: ${name}`);
+      }
+    }
+  });
 });
