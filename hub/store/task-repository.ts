@@ -110,6 +110,17 @@ export function taskRepository(db: Db): TaskRepository {
     }
     return st;
   };
+  // byStates' and byNode's statements by SQL (one per number of states asked), prepared once each:
+  // preparing cost ~0.2 ms, and byNode runs at every agent's Hello (issue 15, join storms).
+  const prepared = new Map<string, Statement<unknown[]>>();
+  const statement = (sql: string) => {
+    let st = prepared.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      prepared.set(sql, st);
+    }
+    return st;
+  };
   // Kept by migration 029's triggers; the primary key (workload_id, role, state) serves the lookup.
   const stateCounts = db.prepare(
     "SELECT role, state, n AS count FROM workload_task_counts WHERE workload_id = ? AND n > 0",
@@ -125,11 +136,9 @@ export function taskRepository(db: Db): TaskRepository {
     stateCounts: (workloadId) => stateCounts.all(workloadId) as TaskStateCount[],
     byStates: (states) =>
       (
-        db
-          .prepare(
-            `SELECT * FROM tasks WHERE state IN (${inList(states.length)}) ORDER BY created_at, role, idx`,
-          )
-          .all(...states) as TaskRow[]
+        statement(
+          `SELECT * FROM tasks WHERE state IN (${inList(states.length)}) ORDER BY created_at, role, idx`,
+        ).all(...states) as TaskRow[]
       ).map(toTask),
     // Chunks stay well under SQLite's bound-parameter limit (32766).
     byWorkloads: (ids) => {
@@ -143,9 +152,10 @@ export function taskRepository(db: Db): TaskRepository {
     },
     byNode: (nodeId, states) =>
       (
-        db
-          .prepare(`SELECT * FROM tasks WHERE node_id = ? AND state IN (${inList(states.length)})`)
-          .all(nodeId, ...states) as TaskRow[]
+        statement(`SELECT * FROM tasks WHERE node_id = ? AND state IN (${inList(states.length)})`).all(
+          nodeId,
+          ...states,
+        ) as TaskRow[]
       ).map(toTask),
   };
 }

@@ -71,6 +71,9 @@ interface Row {
   helloP50Ms: number;
   helloP99Ms: number;
   allWelcomedS: number;
+  /** CPU seconds the hub / the agents' process spent from the fleet's start to the last Welcome. */
+  stormHubCpuS: number;
+  stormSwarmCpuS: number | null;
   pacedJoins: number;
   swarmCpuPct: number | null;
   swarmRssMiB: number | null;
@@ -249,8 +252,11 @@ async function run(agents: number, opts: BenchOptions): Promise<Row> {
     // Bounded: a fleet that cannot all join is measured as it is, with "welcomed" saying how many did.
     const welcomeTimeoutMs = Math.max(60_000, agents * 20);
     progress(`${agents} agents ${opts.inChild ? "in a child process" : "in this process"}, joining...`);
+    const stormCpu0 = process.cpuUsage();
     const fleet = (opts.inChild ? childFleet : localFleet)(hub.grpcAddress, agents, opts, welcomeTimeoutMs);
     const welcomed = await fleet.welcomed();
+    const stormCpu = process.cpuUsage(stormCpu0);
+    const stormSwarm = await fleet.usage();
     progress(
       `${welcomed.welcomeMs.length}/${agents} welcomed after ${(welcomed.allAfterMs / 1000).toFixed(1)} s; warming up, then measuring ${opts.durationS} s`,
     );
@@ -296,6 +302,8 @@ async function run(agents: number, opts: BenchOptions): Promise<Row> {
       helloP50Ms: percentile(welcomed.helloToWelcomeMs, 50),
       helloP99Ms: percentile(welcomed.helloToWelcomeMs, 99),
       allWelcomedS: welcomed.allAfterMs / 1000,
+      stormHubCpuS: (stormCpu.user + stormCpu.system) / 1e6,
+      stormSwarmCpuS: stormSwarm ? stormSwarm.cpuMicros / 1e6 : null,
       pacedJoins: hub.gateway.pacedJoins,
       swarmCpuPct: swarm0 && swarm1 ? cpuPercent(swarm1.cpuMicros - swarm0.cpuMicros, wallMs) : null,
       swarmRssMiB: swarm1 ? swarm1.rssBytes / MiB : null,
@@ -333,6 +341,17 @@ function table(rows: Row[], opts: BenchOptions): string {
     ["Hello -> Welcome p50 ms", (r) => f(r.helloP50Ms)],
     ["Hello -> Welcome p99 ms", (r) => f(r.helloP99Ms)],
     ["all welcomed after s", (r) => f(r.allWelcomedS, 2)],
+    [
+      `join storm: hub CPU s (ms per welcomed agent)${opts.inChild ? "" : " *"}`,
+      (r) => `${f(r.stormHubCpuS, 1)} (${f((r.stormHubCpuS * 1000) / Math.max(1, r.welcomed), 2)})`,
+    ],
+    [
+      "join storm: agents' process CPU s (ms per agent)",
+      (r) =>
+        r.stormSwarmCpuS === null
+          ? "(same process)"
+          : `${f(r.stormSwarmCpuS, 1)} (${f((r.stormSwarmCpuS * 1000) / Math.max(1, r.welcomed), 2)})`,
+    ],
     ["joins paced (told to retry later)", (r) => String(r.pacedJoins)],
     [
       "agents' process CPU % / RSS MiB",
