@@ -20,12 +20,19 @@ export const V8_TUNING_ENV = "CORRAL_AGENT_V8_TUNING";
  */
 export const AGENT_V8_FLAGS: readonly string[] = ["--no-opt"];
 
+/** CORRAL_AGENT_V8_TUNING holds neither "on" nor "off": the launcher exits 2 with the message. */
+export class V8TuningConfigError extends Error {
+  override readonly name = "V8TuningConfigError";
+}
+
 /** The flags to set for this environment: none when CORRAL_AGENT_V8_TUNING=off. */
 export function agentV8Flags(env: NodeJS.ProcessEnv): readonly string[] {
   const value = (env[V8_TUNING_ENV] ?? "on").trim().toLowerCase();
   if (value === "off") return [];
   if (value === "on" || value === "") return AGENT_V8_FLAGS;
-  throw new Error(`invalid configuration: ${V8_TUNING_ENV} must be "on" or "off", got "${value}"`);
+  throw new V8TuningConfigError(
+    `invalid configuration: ${V8_TUNING_ENV} must be "on" or "off", got "${value}"`,
+  );
 }
 
 /** Sets the agent's V8 flags in this process; returns those it set. */

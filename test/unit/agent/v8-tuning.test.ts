@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { AGENT_V8_FLAGS, agentV8Flags, applyAgentV8Tuning, V8_TUNING_ENV } from "../../../agent/v8-tuning";
+import {
+  AGENT_V8_FLAGS,
+  agentV8Flags,
+  applyAgentV8Tuning,
+  V8_TUNING_ENV,
+  V8TuningConfigError,
+} from "../../../agent/v8-tuning";
 
 describe("agent V8 tuning", () => {
   it("sets Turbofan off by default", () => {
@@ -24,7 +30,9 @@ describe("agent V8 tuning", () => {
   it("refuses any other value, naming the variable", () => {
     assert.throws(
       () => agentV8Flags({ [V8_TUNING_ENV]: "maybe" }),
-      /CORRAL_AGENT_V8_TUNING must be "on" or "off"/,
+      (err: unknown) =>
+        err instanceof V8TuningConfigError &&
+        /CORRAL_AGENT_V8_TUNING must be "on" or "off"/.test(err.message),
     );
   });
 });
