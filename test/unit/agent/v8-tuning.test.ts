@@ -3,6 +3,7 @@ import {
   AGENT_V8_FLAGS,
   agentV8Flags,
   applyAgentV8Tuning,
+  restoreAgentV8Defaults,
   V8_TUNING_ENV,
   V8TuningConfigError,
 } from "../../../agent/v8-tuning";
@@ -25,6 +26,19 @@ describe("agent V8 tuning", () => {
       [],
     );
     assert.deepEqual(set, []);
+  });
+
+  it("turns Turbofan back on when asked (the first tunnel), and touches nothing when tuning is off", () => {
+    const set: string[] = [];
+    assert.deepEqual(
+      restoreAgentV8Defaults({}, (f) => set.push(f)),
+      ["--opt"],
+    );
+    assert.deepEqual(
+      restoreAgentV8Defaults({ [V8_TUNING_ENV]: "off" }, (f) => set.push(f)),
+      [],
+    );
+    assert.deepEqual(set, ["--opt"]);
   });
 
   it("refuses any other value, naming the variable", () => {
