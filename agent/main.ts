@@ -5,6 +5,7 @@ import { createHardwareCollector } from "./hardware";
 import { identityNodeKey } from "./runtime-identity";
 import { createRuntime } from "./runtime";
 import { loadIdentity } from "./state/identity";
+import { restoreAgentV8Defaults } from "./v8-tuning";
 
 /** `corral-agent`: joins the hub named by CORRAL_HUB and runs its work until SIGTERM / SIGINT. */
 export async function main(_argv: string[]): Promise<void> {
@@ -59,8 +60,9 @@ export async function main(_argv: string[]): Promise<void> {
     hardware,
     logger,
   });
-  // node-forge is needed only to make a CSR at a join or renewal, both done before a Welcome: an
-  // idle agent need not hold it (~2 MiB; issue 15, agent footprint).
+  // Turbofan (off since the launcher, agent/v8-tuning.ts) is back from the first tunnel on: byte
+  // pumping is the agent's one hot path, and an idle agent never opens one.
+  agent.link.once("tunnel", () => restoreAgentV8Defaults(process.env));
   agent.link.on("joinRefused", (err: Error) => logger.error({ reason: err.message }, "join refused"));
   // "caRefused" is logged by the link itself (hub CA refused) on every refused attempt.
   let stopping = false;

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { GpuLedger, gpuTaskKey } from "./runtime/gpu-ledger";
 import type { Runtime, TaskContainer, TaskSpec } from "./runtime/runtime";
 import type { DesiredRecord } from "./state/desired-record";
+import { StopGraces } from "./stop-graces";
 
 /** What the agent tells the hub about one task container. */
 export interface TaskStatus {
@@ -26,9 +27,6 @@ export interface ReconcilerOptions {
   logger: Logger;
 }
 
-/** Grace for containers whose spec this process never saw. @default 10 s */
-const DEFAULT_STOP_GRACE_SEC = 10;
-
 const key = (taskId: string, attempt: number) => `${taskId}/${attempt}`;
 
 /**
@@ -38,8 +36,7 @@ const key = (taskId: string, attempt: number) => `${taskId}/${attempt}`;
  */
 export class Reconciler {
   private desired = new Map<string, TaskSpec>();
-  /** Stop grace of every task seen in a desired set, kept after it leaves so its stop honours it. */
-  private readonly graceSec = new Map<string, number>();
+  private readonly graces = new StopGraces();
   private readonly ledger = new GpuLedger();
   /** Containers we are stopping on purpose: their exit is reported as `stopped`. */
   private readonly stopping = new Set<string>();
@@ -62,6 +59,7 @@ export class Reconciler {
     private readonly options: ReconcilerOptions,
   ) {
     this.desired = new Map(record.load().map((t) => [t.taskId, t]));
+    for (const t of this.desired.values()) this.graces.remember(t);
     runtime.onExit((c) => this.report(this.statusOf(c)));
   }
 
@@ -69,7 +67,7 @@ export class Reconciler {
   setDesired(tasks: readonly TaskSpec[]): Promise<void> {
     this.authoritative = true;
     this.desired = new Map(tasks.map((t) => [t.taskId, t]));
-    for (const t of tasks) this.graceSec.set(t.taskId, t.stopGraceSec);
+    for (const t of tasks) this.graces.remember(t);
     this.record.save([...this.desired.values()]);
     return this.reconcile();
   }
@@ -84,7 +82,7 @@ export class Reconciler {
     }
     for (const t of add) {
       this.desired.set(t.taskId, t);
-      this.graceSec.set(t.taskId, t.stopGraceSec);
+      this.graces.remember(t);
     }
     this.record.save([...this.desired.values()]);
     return this.reconcile();
@@ -169,15 +167,22 @@ export class Reconciler {
     // Stop what is no longer wanted first, so its GPUs are free for what replaces it.
     const now = Date.now();
     const exited: TaskContainer[] = [];
+    const running = new Set(
+      containers.filter((c) => c.state !== "exited").map((c) => key(c.taskId, c.attempt)),
+    );
     for (const c of this.authoritative ? containers : []) {
       const want = this.desired.get(c.taskId);
       if (want && want.attempt === c.attempt) continue;
       if (c.state !== "exited") {
-        await this.stopAndRemove(c, this.graceSec.get(c.taskId) ?? DEFAULT_STOP_GRACE_SEC);
+        if (await this.stopAndRemove(c, this.graces.of(c.taskId, c.attempt)))
+          running.delete(key(c.taskId, c.attempt));
       } else {
         exited.push(c);
       }
     }
+    this.graces.forgetUnless(
+      (taskId, attempt) => this.desired.get(taskId)?.attempt === attempt || running.has(key(taskId, attempt)),
+    );
     // Exited containers of tasks no longer desired: keep the newest for logs, within limits.
     exited.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
     for (const [i, c] of exited.entries()) {
@@ -229,13 +234,15 @@ export class Reconciler {
     this.report(failedStatus(spec.taskId, spec.attempt, message, spec.gpuUuids));
   }
 
-  private async stopAndRemove(c: TaskContainer, graceSec: number): Promise<void> {
+  /** Stops and removes `c`; false when the engine failed (the next pass tries again). */
+  private async stopAndRemove(c: TaskContainer, graceSec: number): Promise<boolean> {
+    let stopped = false;
     this.stopping.add(c.containerId);
     try {
       await this.runtime.stop(c.containerId, graceSec);
       await this.runtime.remove(c.containerId);
       this.ledger.release(gpuTaskKey(c.taskId, c.attempt));
-      this.graceSec.delete(c.taskId);
+      stopped = true;
       this.options.logger.info(
         { taskId: c.taskId, attempt: c.attempt, containerId: c.containerId },
         "task stopped and removed",
@@ -251,6 +258,7 @@ export class Reconciler {
     // The exit may have been reported already; report the stop explicitly so the hub hears it either way.
     const status = this.statusOf({ ...c, state: "exited" });
     this.report({ ...status, state: "stopped", message: this.stopMessage(status.message) });
+    return stopped;
   }
 
   /** A stop a drain made says why (the exit's own report and the explicit one alike). */

@@ -79,8 +79,8 @@ const CHANNEL_OPTIONS: ChannelOptions = {
  * The agent's side of AgentLink: joins once, then keeps one stream to the hub, reconnecting with
  * jittered exponential backoff. Every connection starts with a full Hello, and every Welcome and
  * delta is handed to the reconciler. Emits "hello" (sent), "welcome" (nodeId), "disconnected"
- * (reason), "joinRefused" (Error), "caRefused" (HubCaError: the hub presented an untrusted CA) and
- * "certificateRenewed" ({ previousSerial, serial }).
+ * (reason), "joinRefused" (Error), "caRefused" (HubCaError: the hub presented an untrusted CA),
+ * "certificateRenewed" ({ previousSerial, serial }) and "tunnel" (a TunnelRequest is being served).
  */
 export class HubLink extends EventEmitter {
   /** The mutual-TLS client of the current node certificate; rebuilt when it changes. */
@@ -411,7 +411,10 @@ export class HubLink extends EventEmitter {
         );
         return;
       case "tunnelRequest":
-        if (this.identity) this.tunnels.handle(msg.body.value, this.identity.credential);
+        if (this.identity) {
+          this.tunnels.handle(msg.body.value, this.identity.credential);
+          this.emit("tunnel");
+        }
         return;
       case "drain": {
         // The hub's desired set stays the truth; Drain makes the stops happen now, with the reason.

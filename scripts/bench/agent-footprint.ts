@@ -113,7 +113,8 @@ async function waitForOutput(output: () => string, pattern: RegExp, what: string
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  // A child ended by a signal has a null exitCode and its signalCode set: it has exited already.
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill("SIGTERM");
   await exited;

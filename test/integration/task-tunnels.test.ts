@@ -167,6 +167,8 @@ describe("integration: task port tunnels through the hub (native API, FakeRuntim
   });
 
   it("forwards method, path, query and headers, keeps the response's headers, drops the hub token", async () => {
+    // The link says it serves a tunnel (agent/main.ts turns Turbofan back on at the first one).
+    const tunnelled = new Promise<void>((resolve) => agent.link.once("tunnel", resolve));
     const res = await fetch(
       portUrl("/echo?x=1&y=two"),
       authed(aliceToken, { method: "PUT", body: "hi", headers: { "x-custom": "v" } }),
@@ -182,6 +184,7 @@ describe("integration: task port tunnels through the hub (native API, FakeRuntim
       `${V1}/workloads/${workloadId}/tasks/0/ports/${container.port}`,
     );
     assert.deepEqual(res.headers.getSetCookie(), ["a=1", "b=2"]);
+    await tunnelled;
     const missing = await fetch(portUrl("/nope"), authed(aliceToken));
     assert.equal(missing.status, 404);
     assert.equal(await missing.text(), "no such path in the container");
