@@ -124,7 +124,11 @@ export class NodeService {
     const existingId = this.byClusterName.get(nameKey(cluster.id, nodeName));
     let node = existingId === undefined ? undefined : this.nodes.get(existingId);
     if (node) {
-      if (hasLiveCredential(node) && !this.proves(node, options.proof) && !this.holdsKey(node, options.keySha256)) {
+      if (
+        hasLiveCredential(node) &&
+        !this.proves(node, options.proof) &&
+        !this.holdsKey(node, options.keySha256)
+      ) {
         throw new ConflictError(
           `node ${nodeName} in cluster ${clusterName} already has a live credential: rejoin with that ` +
             `node's own credential, or ask an admin to replace it first (corral node replace ${nodeName} ` +
@@ -457,7 +461,9 @@ export class NodeService {
 
   /** Whether `keySha256` is the key of one of the node's unrevoked, unexpired certificates. */
   private holdsKey(node: Node, keySha256: string | undefined): boolean {
-    return keySha256 !== undefined && this.store.nodeCertificates.liveWithKey(node.id, keySha256, this.clock.now());
+    return (
+      keySha256 !== undefined && this.store.nodeCertificates.liveWithKey(node.id, keySha256, this.clock.now())
+    );
   }
 
   private proves(node: Node, proof: string | undefined): boolean {

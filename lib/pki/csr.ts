@@ -57,7 +57,10 @@ export function createCsr(keys: KeyPairPem, commonName: string): string {
   const spki = crypto.createPublicKey(privateKey).export({ type: "spki", format: "der" });
   const subject = derEncode(
     SEQUENCE,
-    derEncode(SET, derEncode(SEQUENCE, derEncode(OID, COMMON_NAME), derEncode(UTF8_STRING, Buffer.from(commonName)))),
+    derEncode(
+      SET,
+      derEncode(SEQUENCE, derEncode(OID, COMMON_NAME), derEncode(UTF8_STRING, Buffer.from(commonName))),
+    ),
   );
   const info = derEncode(SEQUENCE, derEncode(INTEGER, Buffer.from([0])), subject, spki, derEncode(CONTEXT_0));
   const rsa = privateKey.asymmetricKeyType === "rsa";
@@ -67,7 +70,10 @@ export function createCsr(keys: KeyPairPem, commonName: string): string {
     : derEncode(SEQUENCE, derEncode(OID, ECDSA_WITH_SHA256));
   const signature = crypto.sign("sha256", info, privateKey);
   const der = derEncode(SEQUENCE, info, algorithm, derEncode(BIT_STRING, Buffer.from([0]), signature));
-  const body = der.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  const body = der
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "");
   return `-----BEGIN CERTIFICATE REQUEST-----\n${body}\n-----END CERTIFICATE REQUEST-----\n`;
 }
 
@@ -127,7 +133,10 @@ export function verifyCsr(csrPem: string): RequestKey {
 /** The DER inside a "CERTIFICATE REQUEST" (or older "NEW CERTIFICATE REQUEST") PEM block. */
 function pemBody(pem: string): Buffer {
   if (pem.length > MAX_CSR_PEM_BYTES) throw new Error(`longer than ${MAX_CSR_PEM_BYTES} bytes`);
-  const m = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([A-Za-z0-9+/=\s]+)-----END (NEW )?CERTIFICATE REQUEST-----/.exec(pem);
+  const m =
+    /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([A-Za-z0-9+/=\s]+)-----END (NEW )?CERTIFICATE REQUEST-----/.exec(
+      pem,
+    );
   if (!m) throw new Error("no PEM CERTIFICATE REQUEST block");
   return Buffer.from((m[2] as string).replace(/\s+/g, ""), "base64");
 }

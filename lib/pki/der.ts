@@ -18,7 +18,8 @@ export interface DerElement {
 export function derElement(der: Buffer, offset: number, tag: number, limit = der.length): DerElement {
   if (offset + 2 > limit) throw new Error("truncated DER");
   const found = der[offset] as number;
-  if (found !== tag) throw new Error(`DER tag 0x${found.toString(16)} where 0x${tag.toString(16)} was expected`);
+  if (found !== tag)
+    throw new Error(`DER tag 0x${found.toString(16)} where 0x${tag.toString(16)} was expected`);
   let length = der[offset + 1] as number;
   let start = offset + 2;
   if (length & 0x80) {

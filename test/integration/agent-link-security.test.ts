@@ -11,11 +11,7 @@ import { credentials, Metadata, status, type ClientDuplexStream, type ServiceErr
 import type { RunningAgent } from "../../agent/agent";
 import { helloToProto } from "../../agent/link/codec";
 import { HubCaError } from "../../agent/link/hub-trust";
-import {
-  certificateFacts,
-  certificateFingerprint,
-  generateKeyPair,
-} from "../../lib/pki/certificates";
+import { certificateFacts, certificateFingerprint, generateKeyPair } from "../../lib/pki/certificates";
 import { createCsr, verifyCsr } from "../../lib/pki/csr";
 import { formatJoinToken } from "../../lib/pki/join-token";
 import {
@@ -191,7 +187,13 @@ describe("integration: the agent link is TLS with mutual authentication (issue 1
   it("refuses an expired certificate and one from another CA", async () => {
     const node = await joinRaw(hub, "expired");
     const csr = await testCsr();
-    const expired = hub.hub.ca.signNode(verifyCsr(csr), node.join.nodeId, "default", 3_600_000, Date.now() - 7_200_000);
+    const expired = hub.hub.ca.signNode(
+      verifyCsr(csr),
+      node.join.nodeId,
+      "default",
+      3_600_000,
+      Date.now() - 7_200_000,
+    );
     assert.ok(certificateFacts(expired.certPem).notAfter < Date.now());
     const r = await connectAs(
       hub,

@@ -226,4 +226,3 @@ describe("integration: a join never takes over a node with a live credential (lo
     }
   });
 });
-

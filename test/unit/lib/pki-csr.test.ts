@@ -17,7 +17,12 @@ const ECDSA_SHA256 = Buffer.from("2a8648ce3d040302", "hex"); // 1.2.840.10045.4.
 const RSA_SHA256 = Buffer.from("2a864886f70d01010b", "hex"); // 1.2.840.113549.1.1.11
 
 /** A PKCS#10 request built by hand, signed with `key` under the algorithm `oid` (content octets). */
-function handmadeCsr(publicKey: crypto.KeyObject, sign: (info: Buffer) => Buffer, oid: Buffer, label = "CERTIFICATE REQUEST"): string {
+function handmadeCsr(
+  publicKey: crypto.KeyObject,
+  sign: (info: Buffer) => Buffer,
+  oid: Buffer,
+  label = "CERTIFICATE REQUEST",
+): string {
   const spki = publicKey.export({ type: "spki", format: "der" });
   const cn = seq(tlv(0x06, Buffer.from("550403", "hex")), tlv(0x0c, Buffer.from("c/n1")));
   const info = seq(tlv(0x02, Buffer.from([0])), seq(tlv(0x31, cn)), spki, tlv(0xa0, Buffer.alloc(0)));
@@ -57,8 +62,14 @@ describe("lib/pki/csr: a node's certificate request checked natively", function 
     const { publicKey, privateKey } = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" });
     const other = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
     const bad = /certificate request signature does not verify/;
-    assert.throws(() => verifyCsr(handmadeCsr(publicKey, (i) => crypto.sign("sha256", i, other), ECDSA_SHA256)), bad);
-    assert.throws(() => verifyCsr(handmadeCsr(publicKey, (i) => crypto.sign("sha256", i, privateKey), RSA_SHA256)), bad);
+    assert.throws(
+      () => verifyCsr(handmadeCsr(publicKey, (i) => crypto.sign("sha256", i, other), ECDSA_SHA256)),
+      bad,
+    );
+    assert.throws(
+      () => verifyCsr(handmadeCsr(publicKey, (i) => crypto.sign("sha256", i, privateKey), RSA_SHA256)),
+      bad,
+    );
     const pem = createCsr(await testKeys(), "c/n1");
     const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
     der[40] = (der[40] as number) ^ 0x01; // inside the subject: the signature no longer covers it
@@ -69,9 +80,13 @@ describe("lib/pki/csr: a node's certificate request checked natively", function 
   it("says malformed for what is not a request: no PEM, garbage, truncated, trailing bytes, too long", async () => {
     const malformed = /malformed certificate request: /;
     assert.throws(() => verifyCsr("hello"), malformed);
-    assert.throws(() => verifyCsr("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----"), malformed);
+    assert.throws(
+      () => verifyCsr("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----"),
+      malformed,
+    );
     const der = Buffer.from(createCsr(await testKeys(), "c/n1").replace(/-----[^-]+-----|\s/g, ""), "base64");
-    const wrap = (b: Buffer) => `-----BEGIN CERTIFICATE REQUEST-----\n${b.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
+    const wrap = (b: Buffer) =>
+      `-----BEGIN CERTIFICATE REQUEST-----\n${b.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
     assert.throws(() => verifyCsr(wrap(der.subarray(0, der.length - 10))), malformed);
     assert.throws(() => verifyCsr(wrap(Buffer.concat([der, Buffer.from([0, 0])]))), malformed);
     assert.throws(() => verifyCsr(wrap(Buffer.alloc(20_000, 0x30))), /longer than 16384 bytes/);

@@ -50,16 +50,29 @@ describe("core node certificates (issue 13)", () => {
     const retried = h.core.nodes.join("default", "n1", { keySha256: "key-1" });
     assert.equal(retried.node.id, node.id);
     assert.notEqual(retried.credential, credential);
-    assert.throws(() => h.core.nodes.authenticate(credential), UnauthenticatedError, "the lost credential is void");
+    assert.throws(
+      () => h.core.nodes.authenticate(credential),
+      UnauthenticatedError,
+      "the lost credential is void",
+    );
     // Anyone else with a join token: another key, or none.
-    assert.throws(() => h.core.nodes.join("default", "n1", { keySha256: "key-2" }), /already has a live credential/);
+    assert.throws(
+      () => h.core.nodes.join("default", "n1", { keySha256: "key-2" }),
+      /already has a live credential/,
+    );
     assert.throws(() => h.core.nodes.join("default", "n1"), /already has a live credential/);
     // The key counts only while its certificate is live: not once revoked or expired.
     h.core.nodeCertificates.revokeNode(node.id);
-    assert.throws(() => h.core.nodes.join("default", "n1", { keySha256: "key-1" }), /already has a live credential/);
+    assert.throws(
+      () => h.core.nodes.join("default", "n1", { keySha256: "key-1" }),
+      /already has a live credential/,
+    );
     h.core.nodeCertificates.record(node.id, "aa02", h.clock.now() + 1_000, true, "key-3");
     h.clock.advance(1_000);
-    assert.throws(() => h.core.nodes.join("default", "n1", { keySha256: "key-3" }), /already has a live credential/);
+    assert.throws(
+      () => h.core.nodes.join("default", "n1", { keySha256: "key-3" }),
+      /already has a live credential/,
+    );
   });
 
   it("join tokens carry the hub CA fingerprint; a token for another CA is refused", () => {

@@ -5,7 +5,12 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { generateRsaKeyPair, issueCertificate, issuedBy, subjectKeyFromPem } from "../../../../lib/pki/certificates";
+import {
+  generateRsaKeyPair,
+  issueCertificate,
+  issuedBy,
+  subjectKeyFromPem,
+} from "../../../../lib/pki/certificates";
 import { HubCa } from "../../../../hub/tls/hub-ca";
 
 describe("hub/tls/hub-ca: the hub's TLS server identity", function () {
@@ -42,7 +47,13 @@ describe("hub/tls/hub-ca: the hub's TLS server identity", function () {
     const rsa = await generateRsaKeyPair();
     const old = issueCertificate(
       { certPem: ca.certPem, keyPem: fs.readFileSync(path.join(dir, "tls", "ca.key"), "utf8") },
-      { commonName: "corral-hub", subjectKey: subjectKeyFromPem(rsa.publicKey), usage: "server", sans: ["127.0.0.1"], validForMs: 365 * 86_400_000 },
+      {
+        commonName: "corral-hub",
+        subjectKey: subjectKeyFromPem(rsa.publicKey),
+        usage: "server",
+        sans: ["127.0.0.1"],
+        validForMs: 365 * 86_400_000,
+      },
     );
     assert.equal(new crypto.X509Certificate(old.certPem).publicKey.asymmetricKeyType, "rsa");
     fs.writeFileSync(path.join(dir, "tls", "server.key"), rsa.privateKey);
@@ -58,7 +69,11 @@ describe("hub/tls/hub-ca: the hub's TLS server identity", function () {
 });
 
 /** One TLS handshake over loopback against a server with `keyPem` / `chainPem`, verifying against `caPem`. */
-async function handshake(keyPem: string, chainPem: string, caPem: string): Promise<{ protocol: string; cipher: string }> {
+async function handshake(
+  keyPem: string,
+  chainPem: string,
+  caPem: string,
+): Promise<{ protocol: string; cipher: string }> {
   const server = tls.createServer({ key: keyPem, cert: chainPem }, (socket) => socket.end());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
