@@ -343,7 +343,6 @@ export class AgentGateway implements TaskLogSource, TunnelTransport, ImageCommit
   }
 }
 
-/** A certificate request that parses and whose signature verifies; ValidationError otherwise. */
 /** The key of a certificate request whose signature verified; a 400-class error names the field. */
 function requestKey(csr: string): RequestKey {
   try {
