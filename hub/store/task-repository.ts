@@ -98,20 +98,9 @@ export function taskRepository(db: Db): TaskRepository {
   const byId = db.prepare("SELECT * FROM tasks WHERE id = ?");
   const byWorkload = db.prepare("SELECT * FROM tasks WHERE workload_id = ? ORDER BY role, idx");
   const inList = (n: number) => Array.from({ length: n }, () => "?").join(",");
-  // byWorkloads' statement per number of ids (1-500), prepared once each.
-  const inWorkloadsStatements = new Map<number, Statement<unknown[]>>();
-  const inWorkloads = (n: number) => {
-    let st = inWorkloadsStatements.get(n);
-    if (!st) {
-      st = db.prepare(
-        `SELECT * FROM tasks WHERE workload_id IN (${inList(n)}) ORDER BY workload_id, role, idx`,
-      );
-      inWorkloadsStatements.set(n, st);
-    }
-    return st;
-  };
-  // byStates' and byNode's statements by SQL (one per number of states asked), prepared once each:
-  // preparing cost ~0.2 ms, and byNode runs at every agent's Hello (issue 15, join storms).
+  // Statements whose SQL depends on the number of values in an IN list (byWorkloads: 1-500 ids,
+  // byStates / byNode: the states asked), by SQL, prepared once each: preparing costs ~0.2 ms,
+  // and byNode runs at every agent's Hello (issue 15, join storms).
   const prepared = new Map<string, Statement<unknown[]>>();
   const statement = (sql: string) => {
     let st = prepared.get(sql);
@@ -145,7 +134,9 @@ export function taskRepository(db: Db): TaskRepository {
       const out: Task[] = [];
       for (let i = 0; i < ids.length; i += 500) {
         const chunk = ids.slice(i, i + 500);
-        const rows = inWorkloads(chunk.length).all(...chunk) as TaskRow[];
+        const rows = statement(
+          `SELECT * FROM tasks WHERE workload_id IN (${inList(chunk.length)}) ORDER BY workload_id, role, idx`,
+        ).all(...chunk) as TaskRow[];
         for (const r of rows) out.push(toTask(r));
       }
       return out;

@@ -93,19 +93,25 @@ function nativeSigner(privateKeyPem: string): Forge.pki.rsa.PrivateKey {
   return signer as unknown as Forge.pki.rsa.PrivateKey;
 }
 
-/** Parsed private keys by PEM, the few most recent (the CA's): parsing a PEM costs ~3x the signature. */
-const parsedKeys = new Map<string, crypto.KeyObject>();
-const PARSED_KEYS_KEPT = 8;
+/** Most PEMs whose parse each memo below keeps (the CA's, a test's few): oldest dropped first. */
+const PARSED_KEPT = 8;
 
-function privateKeyObject(pem: string): crypto.KeyObject {
-  let key = parsedKeys.get(pem);
-  if (!key) {
-    key = crypto.createPrivateKey(pem);
-    if (parsedKeys.size >= PARSED_KEYS_KEPT) parsedKeys.delete(parsedKeys.keys().next().value as string);
-    parsedKeys.set(pem, key);
-  }
-  return key;
+/** `parse`, remembered for the PARSED_KEPT most recently added PEMs. */
+function memoByPem<T>(parse: (pem: string) => T): (pem: string) => T {
+  const kept = new Map<string, T>();
+  return (pem) => {
+    let value = kept.get(pem);
+    if (value === undefined) {
+      value = parse(pem);
+      if (kept.size >= PARSED_KEPT) kept.delete(kept.keys().next().value as string);
+      kept.set(pem, value);
+    }
+    return value;
+  };
 }
+
+/** Parsed private keys by PEM (the CA's): parsing a PEM costs ~3x the signature. */
+const privateKeyObject = memoByPem((pem) => crypto.createPrivateKey(pem));
 
 /** SHA-256 of the certificate's DER, lowercase hex without separators (k3s' CA hash). */
 export function certificateFingerprint(certPem: string): string {
@@ -191,17 +197,9 @@ export interface IssuedCertificate {
 const IP = /^(\d{1,3}\.){3}\d{1,3}$|:/;
 
 /** The subject of the CA certificate `certPem` (the issuer of what it signs), parsed once per CA. */
-const caSubjects = new Map<string, Forge.pki.CertificateField[]>();
-
-function caSubject(certPem: string): Forge.pki.CertificateField[] {
-  let subject = caSubjects.get(certPem);
-  if (!subject) {
-    subject = forge().pki.certificateFromPem(certPem).subject.attributes;
-    if (caSubjects.size >= PARSED_KEYS_KEPT) caSubjects.delete(caSubjects.keys().next().value as string);
-    caSubjects.set(certPem, subject);
-  }
-  return subject;
-}
+const caSubject = memoByPem(
+  (certPem): Forge.pki.CertificateField[] => forge().pki.certificateFromPem(certPem).subject.attributes,
+);
 
 /** forge's TBSCertificate builder: public in forge, missing from its typings. */
 interface ForgeTbs {
