@@ -3,6 +3,7 @@
  * process CPU and RSS are the hub's own. Started with child_process.fork and driven over IPC.
  *
  * argv: --hub HOST:PORT --token JOIN_TOKEN --agents N [--shared-connection] [--welcome-timeout-ms MS]
+ *       [--ramp-per-s N]
  * Sends: {type:"welcomed", welcomeMs, helloToWelcomeMs, allAfterMs} once all are welcomed (or at the timeout);
  *        {type:"usage", cpuMicros, rssBytes} for each {type:"usage"} asked;
  *        {type:"again", againMs} for {type:"welcomedAgain", sinceEpochMs, timeoutMs} (a hub restart);
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     joinToken,
     agents,
     sharedConnection: process.argv.includes("--shared-connection"),
+    rampPerS: Number(arg("--ramp-per-s") ?? 0),
   });
   process.on("message", (msg: SwarmRequest) => {
     if (msg.type === "usage") {

@@ -30,6 +30,12 @@ export interface SwarmOptions {
    * join either way).
    */
   keyPerAgent?: boolean;
+  /**
+   * Agents started a second, evenly spaced; 0 starts them all at once (a fleet coming back). A
+   * ramp lets a fleet this process could not join all at once be held and measured.
+   * @default 0
+   */
+  rampPerS?: number;
 }
 
 export interface Swarm {
@@ -50,7 +56,13 @@ export interface Swarm {
   stop(): Promise<void>;
 }
 
-/** Starts the agents at once (a fleet coming back after a hub restart) and times each to its Welcome. */
+/** How often a ramp starts the agents that are due. @default 10 ms */
+const RAMP_TICK_MS = 10;
+
+/**
+ * Starts the agents, at once (a fleet coming back after a hub restart) or on a ramp, and times
+ * each from its own start to its Welcome.
+ */
 export function startSwarm(options: SwarmOptions): Swarm {
   const logger = pino({ level: "silent" });
   const started = performance.now();
@@ -63,7 +75,7 @@ export function startSwarm(options: SwarmOptions): Swarm {
   let onStart: ((workloadId: string, atMs: number) => void) | null = null;
   const sharedKey: Promise<KeyPairPem> | null = options.keyPerAgent ? null : generateKeyPair();
   const agents: RunningAgent[] = [];
-  for (let i = 0; i < options.agents; i++) {
+  const startOne = (i: number): void => {
     const name = `bench-${String(i).padStart(5, "0")}`;
     const hub = options.sharedConnection ? options.hub : `dns://127.0.0.1:${1 + (i % 65_000)}/${options.hub}`;
     const t0 = performance.now();
@@ -104,7 +116,18 @@ export function startSwarm(options: SwarmOptions): Swarm {
       onWelcome?.();
     });
     agents.push(agent);
-  }
+  };
+  const ramp = options.rampPerS ?? 0;
+  let rampTimer: NodeJS.Timeout | null = null;
+  if (ramp > 0) {
+    // One tick every RAMP_TICK_MS starts those due by then, so the pace holds even when ticks run late.
+    let next = 0;
+    rampTimer = setInterval(() => {
+      const due = Math.min(options.agents, Math.floor(((performance.now() - started) / 1000) * ramp) + 1);
+      for (; next < due; next++) startOne(next);
+      if (next >= options.agents && rampTimer) clearInterval(rampTimer);
+    }, RAMP_TICK_MS);
+  } else for (let i = 0; i < options.agents; i++) startOne(i);
   return {
     allWelcomed: (timeoutMs) =>
       new Promise((resolve) => {
@@ -139,6 +162,7 @@ export function startSwarm(options: SwarmOptions): Swarm {
       }),
     onStartMessage: (fn) => (onStart = fn),
     stop: async () => {
+      if (rampTimer) clearInterval(rampTimer);
       await Promise.all(agents.map((a) => a.stop()));
     },
   };
