@@ -19,7 +19,10 @@ import {
   subjectName,
 } from "./x509";
 
-/** RSA modulus in bits (the CA's key): the smallest size still accepted everywhere. */
+/**
+ * RSA modulus in bits, for keys as hubs and agents made them before issue 15: the smallest size
+ * still accepted everywhere.
+ */
 const RSA_BITS = 2048;
 
 export interface KeyPairPem {
