@@ -9,6 +9,7 @@
 import crypto from "node:crypto";
 import type { KeyPairPem } from "./certificates";
 import { derElement, derEncode, oidString } from "./der";
+import { name, pem, signatureAlgorithm } from "./x509";
 
 /** The key of a request whose signature verified. */
 export interface RequestKey {
@@ -35,46 +36,25 @@ const SIGNATURES: Readonly<Record<string, { digest: string; keyType: string }>> 
 const MAX_CSR_PEM_BYTES = 16 * 1024;
 
 const SEQUENCE = 0x30;
-const SET = 0x31;
 const INTEGER = 0x02;
 const OID = 0x06;
 const BIT_STRING = 0x03;
-const NULL = 0x05;
-const UTF8_STRING = 0x0c;
 const CONTEXT_0 = 0xa0;
-
-/** OID content octets: commonName 2.5.4.3, ecdsa-with-SHA256, sha256WithRSAEncryption. */
-const COMMON_NAME = Buffer.from("550403", "hex");
-const ECDSA_WITH_SHA256 = Buffer.from("2a8648ce3d040302", "hex");
-const SHA256_WITH_RSA = Buffer.from("2a864886f70d01010b", "hex");
 
 /**
  * A request for `commonName` (subject CN=commonName, no attributes), signed with the requester's
- * own key: SHA-256 with ECDSA or RSA (PKCS#1 v1.5), by the key's type.
+ * own key: SHA-256 with ECDSA or RSA (PKCS#1 v1.5), by the key's type. The subject, algorithm
+ * identifier and PEM are written as in the certificates the hub issues (lib/pki/x509.ts).
  */
 export function createCsr(keys: KeyPairPem, commonName: string): string {
   const privateKey = crypto.createPrivateKey(keys.privateKey);
   const spki = crypto.createPublicKey(privateKey).export({ type: "spki", format: "der" });
-  const subject = derEncode(
-    SEQUENCE,
-    derEncode(
-      SET,
-      derEncode(SEQUENCE, derEncode(OID, COMMON_NAME), derEncode(UTF8_STRING, Buffer.from(commonName))),
-    ),
-  );
+  const subject = name([["commonName", commonName]]);
   const info = derEncode(SEQUENCE, derEncode(INTEGER, Buffer.from([0])), subject, spki, derEncode(CONTEXT_0));
-  const rsa = privateKey.asymmetricKeyType === "rsa";
-  // RFC 4055 §5: the RSA algorithm identifiers carry NULL parameters; RFC 5758 §3.2: ECDSA's none.
-  const algorithm = rsa
-    ? derEncode(SEQUENCE, derEncode(OID, SHA256_WITH_RSA), derEncode(NULL))
-    : derEncode(SEQUENCE, derEncode(OID, ECDSA_WITH_SHA256));
+  const algorithm = signatureAlgorithm(privateKey.asymmetricKeyType ?? "");
   const signature = crypto.sign("sha256", info, privateKey);
   const der = derEncode(SEQUENCE, info, algorithm, derEncode(BIT_STRING, Buffer.from([0]), signature));
-  const body = der
-    .toString("base64")
-    .replace(/(.{64})/g, "$1\n")
-    .replace(/\n$/, "");
-  return `-----BEGIN CERTIFICATE REQUEST-----\n${body}\n-----END CERTIFICATE REQUEST-----\n`;
+  return pem("CERTIFICATE REQUEST", der);
 }
 
 /**
