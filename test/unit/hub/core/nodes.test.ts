@@ -109,6 +109,44 @@ describe("core nodes", () => {
     assert.throws(() => h.core.nodes.hello("ghost", hello()), NotFoundError);
   });
 
+  it("a Hello after a hub restart that repeats the stored report writes only its last-seen time, at flush", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-nodes-"));
+    try {
+      const first = newCore(dir);
+      const { node } = first.core.nodes.join("lab", "gpu-01");
+      first.core.nodes.hello(node.id, hello(["gpu"]));
+      first.core.nodes.flush();
+      first.store.close();
+
+      const second = newCore(dir, first.clock);
+      try {
+        const rowWrites: string[] = [];
+        const update = second.store.nodes.update.bind(second.store.nodes);
+        second.store.nodes.update = (n) => {
+          rowWrites.push(n.address);
+          update(n);
+        };
+        second.clock.advance(60_000);
+        const seenAt = second.clock.now();
+        const again = second.core.nodes.hello(node.id, hello(["gpu"]));
+        assert.equal(again.lastSeenAt, seenAt);
+        assert.deepEqual(rowWrites, [], "the row already holds this report");
+        second.core.nodes.flush();
+        const row = second.store.nodes.list()[0];
+        assert.equal(row?.lastSeenAt, seenAt, "the flush stored the Hello's time");
+        assert.deepEqual(row?.labels, ["gpu"]);
+
+        second.core.nodes.hello(node.id, { ...hello(["gpu"]), address: "10.1.1.2" });
+        assert.deepEqual(rowWrites, ["10.1.1.2"], "a changed report is written at once");
+        assert.equal(second.store.nodes.list()[0]?.address, "10.1.1.2");
+      } finally {
+        second.store.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("liveness changes reach the store only on flush(), in one batch", () => {
     const { node } = h.core.nodes.join("lab", "n1");
     const { node: other } = h.core.nodes.join("lab", "n2");
