@@ -153,7 +153,13 @@ async function main(): Promise<void> {
       baseline.push(await measure(options, true, context, n));
       agentLink.push(await measure(options, false, context, n));
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const median = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const mid = Math.floor(sorted.length / 2);
+      return sorted.length % 2 === 1
+        ? (sorted[mid] as number)
+        : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+    };
     const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
     const b = median(baseline);
     const a = median(agentLink);
