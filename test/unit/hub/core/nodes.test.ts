@@ -52,6 +52,43 @@ describe("core nodes", () => {
     assert.throws(() => h.core.nodes.join("bad cluster", "ok"), ValidationError);
   });
 
+  it("list() and listAfter() keep name-then-cluster order as nodes join in any order, across a restart", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-nodes-"));
+    const names = (ns: { name: string; clusterId: string }[], clusters: Map<string, string>) =>
+      ns.map((n) => `${n.name}@${clusters.get(n.clusterId)}`);
+    try {
+      const first = newCore(dir);
+      for (const [c, n] of [["lab", "m"], ["lab", "c"], ["edge", "x"], ["lab", "x"], ["edge", "a"]] as const)
+        first.core.nodes.join(c, n);
+      first.store.close();
+
+      const second = newCore(dir, first.clock);
+      try {
+        // Joins after the stored nodes loaded land between them, not at the end.
+        for (const [c, n] of [["lab", "b"], ["edge", "n"], ["lab", "z"], ["edge", "c"]] as const)
+          second.core.nodes.join(c, n);
+        const clusters = new Map(second.core.clusters.list().map((c) => [c.id, c.name]));
+        const expected = [...second.core.nodes.list()]
+          .sort((a, b) => a.name.localeCompare(b.name) || a.clusterId.localeCompare(b.clusterId));
+        assert.deepEqual(names(second.core.nodes.list(), clusters), names(expected, clusters));
+        assert.equal(expected.length, 9);
+        const walked: { name: string; clusterId: string }[] = [];
+        let after: { name: string; clusterId: string } | null = null;
+        for (;;) {
+          const page = second.core.nodes.listAfter(after, 2);
+          walked.push(...page.items);
+          if (!page.more) break;
+          after = page.items.at(-1) ?? null;
+        }
+        assert.deepEqual(names(walked, clusters), names(expected, clusters));
+      } finally {
+        second.store.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a re-join after the hub restarts on the same file keeps the id and adds no row", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-nodes-"));
     try {
