@@ -4,9 +4,10 @@
  *
  * argv: --hub HOST:PORT --token JOIN_TOKEN --agents N [--shared-connection] [--welcome-timeout-ms MS]
  *       [--ramp-per-s N]
- * Sends: {type:"welcomed", welcomeMs, helloToWelcomeMs, allAfterMs} once all are welcomed (or at the timeout);
+ * Sends: {type:"welcomed", welcomeMs, helloToWelcomeMs, allAfterMs, failures} once all are welcomed (or at
+ *        the timeout; failures: the agents' warnings so far, counted by message and reason);
  *        {type:"usage", cpuMicros, rssBytes} for each {type:"usage"} asked;
- *        {type:"again", againMs} for {type:"welcomedAgain", sinceEpochMs, timeoutMs} (a hub restart);
+ *        {type:"again", againMs, failures} for {type:"welcomedAgain", sinceEpochMs, timeoutMs} (a hub restart);
  *        {type:"start", workloadId, atEpochMs} per task start message, after {type:"watchStarts"};
  *        {type:"stopped"} after {type:"stop"}, then exits.
  */
@@ -19,9 +20,15 @@ export type SwarmRequest =
   | { type: "welcomedAgain"; sinceEpochMs: number; timeoutMs: number }
   | { type: "watchStarts" };
 export type SwarmReport =
-  | { type: "welcomed"; welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number }
+  | {
+      type: "welcomed";
+      welcomeMs: number[];
+      helloToWelcomeMs: number[];
+      allAfterMs: number;
+      failures: Record<string, number>;
+    }
   | { type: "usage"; cpuMicros: number; rssBytes: number }
-  | { type: "again"; againMs: number[] }
+  | { type: "again"; againMs: number[]; failures: Record<string, number> }
   | { type: "start"; workloadId: string; atEpochMs: number }
   | { type: "stopped" };
 

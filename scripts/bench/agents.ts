@@ -83,11 +83,17 @@ interface Row {
 
 /** Agents driven by this process: a child (default) or in-process. */
 interface Fleet {
-  welcomed(): Promise<{ welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number }>;
+  welcomed(): Promise<{
+    welcomeMs: number[];
+    helloToWelcomeMs: number[];
+    allAfterMs: number;
+    /** The agents' warnings until then, counted by message and reason (swarm.ts). */
+    failures: Record<string, number>;
+  }>;
   /** The agents' own process CPU time (µs) and RSS; null in-process. */
   usage(): Promise<{ cpuMicros: number; rssBytes: number } | null>;
   /** Each agent's ms from `sinceEpochMs` (a hub kill) to its next Welcome, once all have one or at the timeout. */
-  welcomedAgain(sinceEpochMs: number, timeoutMs: number): Promise<number[]>;
+  welcomedAgain(sinceEpochMs: number, timeoutMs: number): Promise<{ againMs: number[]; failures: Record<string, number> }>;
   stop(): Promise<void>;
 }
 
@@ -213,7 +219,7 @@ function childFleet(hub: string, agents: number, opts: BenchOptions, welcomeTime
     welcomedAgain: async (sinceEpochMs, timeoutMs) => {
       const reply = next("again");
       ask({ type: "welcomedAgain", sinceEpochMs, timeoutMs });
-      return (await reply).againMs;
+      return reply;
     },
     stop: async () => {
       const exited = new Promise((r) => child.once("exit", r));
@@ -236,8 +242,7 @@ function localFleet(hub: string, agents: number, opts: BenchOptions, welcomeTime
   return {
     welcomed: () => welcomed,
     usage: async () => null,
-    welcomedAgain: async (sinceEpochMs, timeoutMs) =>
-      (await swarm.welcomedAgain(sinceEpochMs - performance.timeOrigin, timeoutMs)).againMs,
+    welcomedAgain: (sinceEpochMs, timeoutMs) => swarm.welcomedAgain(sinceEpochMs - performance.timeOrigin, timeoutMs),
     stop: () => swarm.stop(),
   };
 }
@@ -278,6 +283,7 @@ async function run(agents: number, opts: BenchOptions): Promise<Row> {
     progress(
       `${welcomed.welcomeMs.length}/${agents} welcomed after ${(welcomed.allAfterMs / 1000).toFixed(1)} s; warming up, then measuring ${opts.durationS} s`,
     );
+    for (const line of failureLines("joining", welcomed.failures)) progress(line);
     await sleep(2 * opts.heartbeatMs + 500);
 
     const loop = monitorEventLoopDelay({ resolution: LOOP_TICK_MS });
@@ -474,6 +480,27 @@ function freePort(): Promise<number> {
 
 const epochNow = () => performance.timeOrigin + performance.now();
 
+/** How many of each agent warning to show. @default 6, the most frequent */
+const FAILURE_LINES = 6;
+
+/** The agents' link warnings (swarm.ts's tally), most frequent first; none: nothing printed. */
+function failureLines(when: string, failures: Record<string, number>): string[] {
+  const rows = Object.entries(failures).sort((a, b) => b[1] - a[1]);
+  if (rows.length === 0) return [];
+  const total = rows.reduce((n, [, c]) => n + c, 0);
+  return [
+    `agents' warnings, ${when}: ${total}`,
+    ...rows.slice(0, FAILURE_LINES).map(([what, c]) => `  ${String(c).padStart(7)}  ${what}`),
+  ];
+}
+
+/** The counts of `after` less those already in `before` (the tally is cumulative). */
+function failuresSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries(after)) if (n > (before[k] ?? 0)) out[k] = n - (before[k] ?? 0);
+  return out;
+}
+
 /** kill -9 the hub under N welcomed agents, start another on its files, time the recovery. */
 async function restartRun(opts: BenchOptions): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "corral-bench-"));
@@ -498,7 +525,7 @@ async function restartRun(opts: BenchOptions): Promise<string> {
     const again = fleet.welcomedAgain(killedAt, timeoutMs);
     const up = await hub.up;
     const upAfterMs = epochNow() - killedAt;
-    const againMs = await again;
+    const { againMs, failures } = await again;
     // Ready is the hub's view (Welcome sent and the node marked ready): polled, 100 ms resolution.
     let after = await hub.nodes();
     while (after.ready < opts.agents && epochNow() - killedAt < timeoutMs) {
@@ -529,6 +556,8 @@ async function restartRun(opts: BenchOptions): Promise<string> {
       `streams held after                       ${after.sessions}`,
       `new hub's CPU until all ready            ${f(after.cpuMs / 1000, 2)} s (${f((after.cpuMs / readyAfterMs) * 100)} % of a core over the recovery)`,
       `(the agents share one process here: its TLS handshakes and backoff, not the hub, set most of the tail)`,
+      ...failureLines("first join", first.failures),
+      ...failureLines("recovery", failuresSince(first.failures, failures)),
       "",
       `target (issue 15, for 10k agents; measured at ${opts.agents}): ready again <= 30 s: ${f(readyAfterMs / 1000, 2)} s; 0 duplicates: ${after.rows - opts.agents}`,
     ].join("\n");

@@ -42,18 +42,45 @@ export interface Swarm {
   /** Resolves when every agent has been welcomed, or after `timeoutMs` with those that were. */
   allWelcomed(
     timeoutMs: number,
-  ): Promise<{ welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number }>;
+  ): Promise<{ welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number; failures: Record<string, number> }>;
   /**
    * Resolves when every agent has been welcomed again after `since` (performance.now() of this
    * process: a hub restart), or after `timeoutMs`: each agent's ms from `since` to that Welcome.
    */
-  welcomedAgain(since: number, timeoutMs: number): Promise<{ againMs: number[] }>;
+  welcomedAgain(since: number, timeoutMs: number): Promise<{ againMs: number[]; failures: Record<string, number> }>;
   /**
    * Called for every task a Welcome or delta asks an agent to run, with its workload id and the
    * time (Unix ms with sub-ms precision: performance.timeOrigin + now(), comparable across processes).
    */
   onStartMessage(fn: (workloadId: string, atMs: number) => void): void;
+  /**
+   * Why links went down so far: each agent warning ("hub link down" and the like) counted by its
+   * message and reason, the reason cut to REASON_CHARS (a 10k fleet that does not all join says why).
+   */
+  failures(): Record<string, number>;
   stop(): Promise<void>;
+}
+
+/** How much of a warning's reason names it in the failure tally. @default 90 characters */
+const REASON_CHARS = 90;
+
+/** A pino destination that counts warnings by message and reason instead of writing them. */
+function failureTally(): { write(line: string): void; counts: Map<string, number> } {
+  const counts = new Map<string, number>();
+  return {
+    counts,
+    write(line: string) {
+      let key = line.slice(0, REASON_CHARS);
+      try {
+        const o = JSON.parse(line) as { msg?: string; reason?: string };
+        // Ports and addresses differ per agent; the tally groups what is the same.
+        key = `${o.msg ?? ""}: ${(o.reason ?? "").replace(/\d+(\.\d+){0,3}(:\d+)?/g, "N")}`.slice(0, REASON_CHARS);
+      } catch {
+        // not JSON: counted by its first characters
+      }
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    },
+  };
 }
 
 /** How often a ramp starts the agents that are due. @default 10 ms */
@@ -64,7 +91,8 @@ const RAMP_TICK_MS = 10;
  * each from its own start to its Welcome.
  */
 export function startSwarm(options: SwarmOptions): Swarm {
-  const logger = pino({ level: "silent" });
+  const tally = failureTally();
+  const logger = pino({ level: "warn", base: null, timestamp: false }, tally);
   const started = performance.now();
   const welcomeMs: number[] = [];
   const helloToWelcomeMs: number[] = [];
@@ -138,6 +166,7 @@ export function startSwarm(options: SwarmOptions): Swarm {
             welcomeMs: [...welcomeMs],
             helloToWelcomeMs: [...helloToWelcomeMs],
             allAfterMs: lastWelcomeAt - started,
+            failures: Object.fromEntries(tally.counts),
           });
         };
         const timer = setTimeout(done, timeoutMs);
@@ -157,10 +186,11 @@ export function startSwarm(options: SwarmOptions): Swarm {
         const done = () => {
           clearInterval(poll);
           clearTimeout(timer);
-          resolve({ againMs: again() });
+          resolve({ againMs: again(), failures: Object.fromEntries(tally.counts) });
         };
       }),
     onStartMessage: (fn) => (onStart = fn),
+    failures: () => Object.fromEntries(tally.counts),
     stop: async () => {
       if (rampTimer) clearInterval(rampTimer);
       await Promise.all(agents.map((a) => a.stop()));
