@@ -6,6 +6,7 @@
  * crypto; certificate requests are lib/pki/csr.ts. No ASN.1 library is loaded anywhere.
  */
 import crypto from "node:crypto";
+import { memoByPem, privateKeyObject } from "./key-objects";
 import {
   basicConstraints,
   extendedKeyUsage,
@@ -74,26 +75,6 @@ export async function generateRsaKeyPair(): Promise<KeyPairPem> {
 export function privateKeyType(pem: string): string {
   return privateKeyObject(pem).asymmetricKeyType ?? "unknown";
 }
-
-/** Most PEMs whose parse each memo below keeps (the CA's, a test's few): oldest dropped first. */
-const PARSED_KEPT = 8;
-
-/** `parse`, remembered for the PARSED_KEPT most recently added PEMs. */
-function memoByPem<T>(parse: (pem: string) => T): (pem: string) => T {
-  const kept = new Map<string, T>();
-  return (pem) => {
-    let value = kept.get(pem);
-    if (value === undefined) {
-      value = parse(pem);
-      if (kept.size >= PARSED_KEPT) kept.delete(kept.keys().next().value as string);
-      kept.set(pem, value);
-    }
-    return value;
-  };
-}
-
-/** Parsed private keys by PEM (the CA's): parsing a PEM costs ~3x the signature. */
-const privateKeyObject = memoByPem((pem) => crypto.createPrivateKey(pem));
 
 /** SHA-256 of the certificate's DER, lowercase hex without separators (k3s' CA hash). */
 export function certificateFingerprint(certPem: string): string {

@@ -9,6 +9,7 @@
 import crypto from "node:crypto";
 import type { KeyPairPem } from "./certificates";
 import { derElement, derEncode, oidString } from "./der";
+import { privateKeyObject, publicKeyFromSpki } from "./key-objects";
 import { name, pem, signatureAlgorithm } from "./x509";
 
 /** The key of a request whose signature verified. */
@@ -47,7 +48,8 @@ const CONTEXT_0 = 0xa0;
  * identifier and PEM are written as in the certificates the hub issues (lib/pki/x509.ts).
  */
 export function createCsr(keys: KeyPairPem, commonName: string): string {
-  const privateKey = crypto.createPrivateKey(keys.privateKey);
+  // Parsed once per key: a join paced by a busy hub makes a new request at every retry.
+  const privateKey = privateKeyObject(keys.privateKey);
   const spki = crypto.createPublicKey(privateKey).export({ type: "spki", format: "der" });
   const subject = name([["commonName", commonName]]);
   const info = derEncode(SEQUENCE, derEncode(INTEGER, Buffer.from([0])), subject, spki, derEncode(CONTEXT_0));
@@ -87,7 +89,7 @@ export function verifyCsr(csrPem: string): RequestKey {
     const bits = derElement(der, algorithmId.end, BIT_STRING, request.end);
     if (bits.end !== request.end || der[bits.start] !== 0) throw new Error("bad signature bit string");
     signature = der.subarray(bits.start + 1, bits.end);
-    key = crypto.createPublicKey({ key: spkiDer, format: "der", type: "spki" });
+    key = publicKeyFromSpki(spkiDer);
   } catch (err) {
     throw new Error(`malformed certificate request: ${(err as Error).message}`);
   }
