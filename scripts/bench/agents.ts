@@ -93,7 +93,10 @@ interface Fleet {
   /** The agents' own process CPU time (µs) and RSS; null in-process. */
   usage(): Promise<{ cpuMicros: number; rssBytes: number } | null>;
   /** Each agent's ms from `sinceEpochMs` (a hub kill) to its next Welcome, once all have one or at the timeout. */
-  welcomedAgain(sinceEpochMs: number, timeoutMs: number): Promise<{ againMs: number[]; failures: Record<string, number> }>;
+  welcomedAgain(
+    sinceEpochMs: number,
+    timeoutMs: number,
+  ): Promise<{ againMs: number[]; failures: Record<string, number> }>;
   stop(): Promise<void>;
 }
 
@@ -242,7 +245,8 @@ function localFleet(hub: string, agents: number, opts: BenchOptions, welcomeTime
   return {
     welcomed: () => welcomed,
     usage: async () => null,
-    welcomedAgain: (sinceEpochMs, timeoutMs) => swarm.welcomedAgain(sinceEpochMs - performance.timeOrigin, timeoutMs),
+    welcomedAgain: (sinceEpochMs, timeoutMs) =>
+      swarm.welcomedAgain(sinceEpochMs - performance.timeOrigin, timeoutMs),
     stop: () => swarm.stop(),
   };
 }
@@ -495,7 +499,10 @@ function failureLines(when: string, failures: Record<string, number>): string[] 
 }
 
 /** The counts of `after` less those already in `before` (the tally is cumulative). */
-function failuresSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+function failuresSince(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, n] of Object.entries(after)) if (n > (before[k] ?? 0)) out[k] = n - (before[k] ?? 0);
   return out;

@@ -42,12 +42,20 @@ export interface Swarm {
   /** Resolves when every agent has been welcomed, or after `timeoutMs` with those that were. */
   allWelcomed(
     timeoutMs: number,
-  ): Promise<{ welcomeMs: number[]; helloToWelcomeMs: number[]; allAfterMs: number; failures: Record<string, number> }>;
+  ): Promise<{
+    welcomeMs: number[];
+    helloToWelcomeMs: number[];
+    allAfterMs: number;
+    failures: Record<string, number>;
+  }>;
   /**
    * Resolves when every agent has been welcomed again after `since` (performance.now() of this
    * process: a hub restart), or after `timeoutMs`: each agent's ms from `since` to that Welcome.
    */
-  welcomedAgain(since: number, timeoutMs: number): Promise<{ againMs: number[]; failures: Record<string, number> }>;
+  welcomedAgain(
+    since: number,
+    timeoutMs: number,
+  ): Promise<{ againMs: number[]; failures: Record<string, number> }>;
   /**
    * Called for every task a Welcome or delta asks an agent to run, with its workload id and the
    * time (Unix ms with sub-ms precision: performance.timeOrigin + now(), comparable across processes).
@@ -74,7 +82,10 @@ function failureTally(): { write(line: string): void; counts: Map<string, number
       try {
         const o = JSON.parse(line) as { msg?: string; reason?: string };
         // Ports and addresses differ per agent; the tally groups what is the same.
-        key = `${o.msg ?? ""}: ${(o.reason ?? "").replace(/\d+(\.\d+){0,3}(:\d+)?/g, "N")}`.slice(0, REASON_CHARS);
+        key = `${o.msg ?? ""}: ${(o.reason ?? "").replace(/\d+(\.\d+){0,3}(:\d+)?/g, "N")}`.slice(
+          0,
+          REASON_CHARS,
+        );
       } catch {
         // not JSON: counted by its first characters
       }

@@ -58,18 +58,30 @@ describe("core nodes", () => {
       ns.map((n) => `${n.name}@${clusters.get(n.clusterId)}`);
     try {
       const first = newCore(dir);
-      for (const [c, n] of [["lab", "m"], ["lab", "c"], ["edge", "x"], ["lab", "x"], ["edge", "a"]] as const)
+      for (const [c, n] of [
+        ["lab", "m"],
+        ["lab", "c"],
+        ["edge", "x"],
+        ["lab", "x"],
+        ["edge", "a"],
+      ] as const)
         first.core.nodes.join(c, n);
       first.store.close();
 
       const second = newCore(dir, first.clock);
       try {
         // Joins after the stored nodes loaded land between them, not at the end.
-        for (const [c, n] of [["lab", "b"], ["edge", "n"], ["lab", "z"], ["edge", "c"]] as const)
+        for (const [c, n] of [
+          ["lab", "b"],
+          ["edge", "n"],
+          ["lab", "z"],
+          ["edge", "c"],
+        ] as const)
           second.core.nodes.join(c, n);
         const clusters = new Map(second.core.clusters.list().map((c) => [c.id, c.name]));
-        const expected = [...second.core.nodes.list()]
-          .sort((a, b) => a.name.localeCompare(b.name) || a.clusterId.localeCompare(b.clusterId));
+        const expected = [...second.core.nodes.list()].sort(
+          (a, b) => a.name.localeCompare(b.name) || a.clusterId.localeCompare(b.clusterId),
+        );
         assert.deepEqual(names(second.core.nodes.list(), clusters), names(expected, clusters));
         assert.equal(expected.length, 9);
         const walked: { name: string; clusterId: string }[] = [];
