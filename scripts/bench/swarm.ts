@@ -40,9 +40,7 @@ export interface SwarmOptions {
 
 export interface Swarm {
   /** Resolves when every agent has been welcomed, or after `timeoutMs` with those that were. */
-  allWelcomed(
-    timeoutMs: number,
-  ): Promise<{
+  allWelcomed(timeoutMs: number): Promise<{
     welcomeMs: number[];
     helloToWelcomeMs: number[];
     allAfterMs: number;
