@@ -4,6 +4,7 @@ import { ArtifactService } from "./artifacts";
 import { AuditLog } from "./audit";
 import { AuthService } from "./auth";
 import { AllocationLedger, trackAllocations } from "./allocation";
+import { CapacityTotals } from "./capacity-totals";
 import { trackWorkloadVersions, WorkloadVersions } from "./workload-versions";
 import { Authorizer } from "./authz/authorizer";
 import type { Clock } from "./clock";
@@ -71,6 +72,8 @@ export interface Core {
   desired: DesiredState;
   placement: PlacementLoop;
   nodePools: NodePoolService;
+  /** What the nodes offer, summed over the cluster and per pool (kept until capacity changes). */
+  capacity: CapacityTotals;
   quotaUnits: QuotaUnitService;
   groups: GroupService;
   /** Fair-share reclaims in flight and past (Run:ai preemption). */
@@ -206,6 +209,7 @@ export function createCore(store: Store, clock: Clock, options: CoreOptions): Co
     desired,
     placement: new PlacementLoop(store, nodes, nodePools, preemptions, clock, signals, workloadVersions),
     nodePools,
+    capacity: new CapacityTotals(nodes, nodePools),
     quotaUnits: new QuotaUnitService(store, clock, signals, nodes, nodePools),
     groups: new GroupService(store, clock),
     preemptions,

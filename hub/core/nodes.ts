@@ -1,4 +1,5 @@
 import type { AllocationLedger, NodeAllocation } from "./allocation";
+import { nodeCapacity } from "./capacity";
 import type { Clock } from "./clock";
 import type { ClusterService } from "./clusters";
 import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
@@ -84,6 +85,8 @@ export class NodeService {
   private readonly byName = new Map<string, Set<string>>();
   /** Changes of any node so far (what `version` answers). */
   private changes = 0;
+  /** Changes of what nodes offer or where they count so far (what `capacityVersion` answers). */
+  private capacityChanges = 0;
 
   constructor(
     private readonly store: Store,
@@ -282,6 +285,16 @@ export class NodeService {
    */
   get version(): number {
     return this.changes;
+  }
+
+  /**
+   * Grows when a node joins or what a node offers (nodeCapacity), its labels (its pool) or its
+   * removal change; never with a status, a heartbeat or a metrics sample (those change a node in
+   * place, not through put()). Capacity totals (core/capacity-totals.ts) key on it, so a fleet
+   * flapping between ready and notready never makes them sum every node again (issue 15).
+   */
+  get capacityVersion(): number {
+    return this.capacityChanges;
   }
 
   /** Whether every node is ready (the common case, checked without sorting or copying). */
@@ -486,7 +499,9 @@ export class NodeService {
   /** Keeps `node` in memory and in the name indexes (a node's cluster and name never change). */
   private put(node: Node): void {
     this.changes++;
-    const added = !this.nodes.has(node.id);
+    const before = this.nodes.get(node.id);
+    const added = before === undefined;
+    if (added || countsDifferently(before, node)) this.capacityChanges++;
     this.nodes.set(node.id, node);
     if (added && this.orderKept) this.insertInOrder(node);
     this.byClusterName.set(nameKey(node.clusterId, node.name), node.id);
@@ -502,6 +517,18 @@ export class NodeService {
     this.signals.schedulingNeeded.emit(`node ${node.id} changed`);
     return node;
   }
+}
+
+/** Whether `after` adds up differently from `before` in capacity totals (what, where, whether). */
+function countsDifferently(before: Node, after: Node): boolean {
+  if (
+    (before.removedAt ?? null) !== (after.removedAt ?? null) ||
+    before.labels.join("\n") !== after.labels.join("\n")
+  )
+    return true;
+  const a = nodeCapacity(before);
+  const b = nodeCapacity(after);
+  return a.cpuMilli !== b.cpuMilli || a.memoryMiB !== b.memoryMiB || a.gpu !== b.gpu;
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Core } from "../../core";
-import { nodeCapacity } from "../../core/capacity";
 import type { QuotaAllocation, QuotaAmount, QuotaUnit, Resources } from "../../core/model";
 import { PLACED_TASK_STATES } from "../../core/model";
 import { META_KEY } from "./workspace-ids";
@@ -83,20 +82,6 @@ export function quotaPoolId(core: Core, unit: QuotaUnit): string {
   return unit.defaultNodePools?.[0] ?? core.nodePools.defaultPool().id;
 }
 
-/** What the pool's nodes offer now, in core units. */
-function poolCapacity(core: Core, poolId: string): Resources {
-  const pools = core.nodePools.list();
-  const total: Resources = { gpu: 0, cpuMilli: 0, memoryMiB: 0 };
-  for (const n of core.nodes.list()) {
-    if (core.nodePools.poolOf(n, pools).id !== poolId) continue;
-    const c = nodeCapacity(n);
-    total.gpu += c.gpu;
-    total.cpuMilli += c.cpuMilli;
-    total.memoryMiB += c.memoryMiB;
-  }
-  return total;
-}
-
 /**
  * The allocation a workspace's ModelArts quotas stand for in its pool: a quota N is N deserved
  * and N as the limit (work of the workspace runs within it, preemptible or not); -1 deserves what
@@ -105,7 +90,7 @@ function poolCapacity(core: Core, poolId: string): Resources {
  */
 export function derivedAllocation(core: Core, unit: QuotaUnit, meta: WorkspaceMeta): QuotaAllocation {
   const poolId = quotaPoolId(core, unit);
-  const capacity = poolCapacity(core, poolId);
+  const capacity = core.capacity.ofPool(poolId);
   const amount = (r: QuotaResource): QuotaAmount => {
     const q = meta.quotas?.[r.resource]?.quota ?? UNLIMITED;
     return q === UNLIMITED

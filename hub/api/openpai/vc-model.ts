@@ -1,5 +1,4 @@
 import type { Core } from "../../core";
-import { nodeCapacity } from "../../core/capacity";
 import { QuotaBelowUseError } from "../../core/errors";
 import type { QuotaAllocation, QuotaUnit, Resources } from "../../core/model";
 import { NO_QUOTA, QuotaUnitService } from "../../core/quota-units";
@@ -157,16 +156,9 @@ export class VirtualClusters {
     }
   }
 
-  /** The cluster's capacity over every node with a known inventory. */
+  /** The cluster's capacity over every node with a known inventory (core/capacity-totals.ts). */
   clusterTotal(): Resources {
-    const total: Resources = { cpuMilli: 0, memoryMiB: 0, gpu: 0 };
-    for (const n of this.core.nodes.list()) {
-      const c = nodeCapacity(n);
-      total.cpuMilli += c.cpuMilli;
-      total.memoryMiB += c.memoryMiB;
-      total.gpu += c.gpu;
-    }
-    return total;
+    return this.core.capacity.cluster();
   }
 
   /**
