@@ -7,6 +7,10 @@
  *   (flat when a join looks nodes up by index, growing when it scans them);
  * - liveness: one heartbeat from every node, then flush() — the rows and ms a batched write costs
  *   when nothing but the time changed; then one beat past the sample spacing;
+ * - capacity after a status flip: a node turning notready -> ready (what a hub restart does to every
+ *   node) followed by what the surfaces' quota hooks ask then (the cluster's and the default pool's
+ *   capacity, core/capacity-totals.ts), against the baseline of summing every node each time (what
+ *   OpenPAI's clusterTotal and ModelArts' poolCapacity did before), in the same run;
  * - reports: a K-instance workload placed on the nodes, then K "running" and K "succeeded" task
  *   reports, timed per report (constant when settling reads counts, growing with K when it reads
  *   the whole workload).
@@ -16,6 +20,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { nodeCapacity } from "../../hub/core/capacity";
 import { systemClock } from "../../hub/core/clock";
 import { createCore } from "../../hub/core/index";
 import type { NodeHardware } from "../../hub/core/model";
@@ -83,6 +88,37 @@ function main(): void {
     const beatRows = core.nodes.flush();
     const beatFlushMs = ms(t0);
 
+    // Capacity after status flips: 1,000 nodes flip notready -> ready, each followed by the two
+    // questions the surfaces' hooks ask; cached totals against summing every node. The cache is
+    // filled once before (the steady state: it is filled again only when capacity changes).
+    const flips = Math.min(1_000, ids.length);
+    const defaultPool = core.nodePools.defaultPool().id;
+    const flipAndAsk = (ask: () => void) => {
+      const start = performance.now();
+      for (let i = 0; i < flips; i++) {
+        const id = ids[i] as string;
+        core.nodes.setStatus(id, "notready");
+        core.nodes.setStatus(id, "ready");
+        ask();
+      }
+      return ms(start) / flips;
+    };
+    const askCached = () => {
+      core.capacity.cluster();
+      core.capacity.ofPool(defaultPool);
+    };
+    askCached();
+    const cachedFlipMs = flipAndAsk(askCached);
+    const summedFlipMs = flipAndAsk(() => {
+      const pools = core.nodePools.list();
+      let cpu = 0;
+      for (const n of core.nodes.list()) cpu += nodeCapacity(n).cpuMilli;
+      for (const n of core.nodes.list())
+        if (core.nodePools.poolOf(n, pools).id === defaultPool) cpu += nodeCapacity(n).cpuMilli;
+      if (cpu < 0) throw new Error("unreachable: keeps the sums from being optimised away");
+    });
+    core.nodes.flush();
+
     // Reports: one wide workload spread over the nodes.
     const { workload } = core.workloads.submit({
       name: "wide",
@@ -138,6 +174,7 @@ function main(): void {
         `join: first ${window} joins                  ${f(firstJoins)} ms (${f((firstJoins / window) * 1000, 1)} µs each)`,
         `join: last ${window} joins (of ${nodes})        ${f(lastJoins)} ms (${f((lastJoins / window) * 1000, 1)} µs each)`,
         `flush after one beat from every node     ${beatRows} rows, ${f(beatFlushMs)} ms`,
+        `status flip + capacity totals, per flip   ${f(cachedFlipMs * 1000, 1)} µs (baseline, every node summed: ${f(summedFlipMs * 1000, 1)} µs)`,
         `placement pass (${placed.length}/${instances} placed)            ${f(placeMs)} ms`,
         `task report -> running, per report       ${f(runningMs * 1000, 1)} µs`,
         `task report -> succeeded, per report     ${f(succeededMs * 1000, 1)} µs (workload ${core.workloads.find(workload.id)?.state})`,
