@@ -6,6 +6,7 @@ import type { AgentMessage, HubMessage, JoinResponse } from "../../proto/gen/cor
 import type { GpuSample, HardwareInventory, NodeSample } from "../hardware/inventory";
 import type { Reconciler, TaskStatus } from "../reconciler";
 import type { Runtime } from "../runtime/runtime";
+import { memoLast } from "../../lib/memo-last";
 import { certificateFacts, generateKeyPair, type KeyPairPem } from "../../lib/pki/certificates";
 import { createCsr } from "../../lib/pki/csr";
 import { parseJoinToken } from "../../lib/pki/join-token";
@@ -86,6 +87,8 @@ export class HubLink extends EventEmitter {
   /** The mutual-TLS client of the current node certificate; rebuilt when it changes. */
   private client: FastTunnelAgentLinkClient | null = null;
   private readonly tls: NodeTlsStore;
+  /** The node certificate's facts, parsed once per certificate (checked before every attempt). */
+  private readonly certFacts = memoLast(certificateFacts);
   private readonly trust: HubTrust;
   private certTimer: NodeJS.Timeout | null = null;
   /** Clients replaced while a stream still ran on them; closed when that stream ends. */
@@ -214,7 +217,7 @@ export class HubLink extends EventEmitter {
     const cert = this.tls.read("cert");
     if (!cert || !this.tls.read("key")) return false;
     try {
-      return certificateFacts(cert).notAfter > Date.now();
+      return this.certFacts(cert).notAfter > Date.now();
     } catch {
       return false;
     }
@@ -541,7 +544,7 @@ export class HubLink extends EventEmitter {
   private async renewIfDue(): Promise<void> {
     const cert = this.tls.read("cert");
     if (!cert || this.renewingKey || !this.welcomed) return;
-    const facts = certificateFacts(cert);
+    const facts = this.certFacts(cert);
     const left = facts.notAfter - Date.now();
     if (left > (facts.notAfter - facts.notBefore) * (this.options.certRenewFraction ?? 1 / 3)) return;
     const keys = await (this.options.generateKey ?? generateKeyPair)();

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import net from "node:net";
 import tls from "node:tls";
 import type { Logger } from "pino";
+import { memoLast } from "../../lib/memo-last";
 import { certificateFingerprint } from "../../lib/pki/certificates";
 import type { NodeTlsStore } from "../state/node-tls";
 
@@ -38,6 +39,10 @@ export interface HubTrustOptions {
  * warned loudly). Once pinned, a different CA is refused (HubCaError).
  */
 export class HubTrust {
+  /** Fingerprints of the known and the presented CA, each computed once per PEM (every reconnect asks). */
+  private readonly knownFingerprint = memoLast(certificateFingerprint);
+  private readonly presentedFingerprint = memoLast(certificateFingerprint);
+
   constructor(private readonly o: HubTrustOptions) {}
 
   /** The CA PEM to verify the hub with; null when none is known yet (a first join). */
@@ -53,7 +58,7 @@ export class HubTrust {
   async forJoin(tokenFingerprint: string | null): Promise<string> {
     const known = this.known();
     if (known) {
-      const fp = certificateFingerprint(known);
+      const fp = this.knownFingerprint(known);
       if (tokenFingerprint !== null && tokenFingerprint !== fp)
         throw new HubCaError(
           `the join token is for hub CA ${tokenFingerprint}, but this agent trusts ${fp}` +
@@ -95,10 +100,10 @@ export class HubTrust {
   async checkChanged(): Promise<HubCaError | null> {
     const known = this.known();
     if (!known) return null;
-    const expected = certificateFingerprint(known);
+    const expected = this.knownFingerprint(known);
     let presented: string;
     try {
-      presented = certificateFingerprint(await presentedCa(this.o.hub));
+      presented = this.presentedFingerprint(await presentedCa(this.o.hub));
     } catch {
       return null;
     }
