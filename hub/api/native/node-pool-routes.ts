@@ -1,7 +1,6 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { Core } from "../../core";
-import { nodeCapacity } from "../../core/capacity";
 import type { NodePool } from "../../core/model";
 import type { ApiContext, ApiState } from "../context";
 import { authenticate } from "../middleware/auth";
@@ -25,17 +24,12 @@ export function nodePoolRoutes(router: Router<ApiState>, core: Core): void {
   const present = (p: NodePool) => {
     const pools = core.nodePools.list();
     const nodes = core.nodes.list().filter((n) => core.nodePools.poolOf(n, pools).id === p.id);
-    const cap = nodes.map(nodeCapacity);
     return {
       id: p.id,
       name: p.name,
       labelSelector: p.labelSelector,
       nodes: nodes.map((n) => n.name),
-      capacity: {
-        cpuMilli: cap.reduce((s, c) => s + c.cpuMilli, 0),
-        memoryMiB: cap.reduce((s, c) => s + c.memoryMiB, 0),
-        gpu: cap.reduce((s, c) => s + c.gpu, 0),
-      },
+      capacity: core.capacity.ofPool(p.id),
       createdAt: new Date(p.createdAt).toISOString(),
       updatedAt: new Date(p.updatedAt).toISOString(),
     };
