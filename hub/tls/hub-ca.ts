@@ -14,6 +14,7 @@ import {
   type IssuedCertificate,
   type SubjectKey,
 } from "../../lib/pki/certificates";
+import { writeFileAtomic } from "./atomic-write";
 
 /** CA lifetime. @default 10 years */
 const CA_DAYS = 3650;
@@ -66,8 +67,8 @@ export class HubCa {
     }
     const material = await createCa(`Corral hub CA ${os.hostname()}`, CA_DAYS);
     // Key first: a crash between the two writes leaves no certificate without its key.
-    writeFile(keyFile, material.keyPem, 0o600);
-    writeFile(certFile, material.certPem, 0o644);
+    writeFileAtomic(keyFile, material.keyPem, 0o600);
+    writeFileAtomic(certFile, material.certPem, 0o644);
     return new HubCa(dir, material);
   }
 
@@ -101,9 +102,9 @@ export class HubCa {
       sans: [...new Set(sans)],
       validForMs: SERVER_CERT_MS,
     });
-    writeFile(keyFile, keys.privateKey, 0o600);
-    writeFile(certFile, issued.certPem, 0o644);
-    writeFile(namesFile, names, 0o644);
+    writeFileAtomic(keyFile, keys.privateKey, 0o600);
+    writeFileAtomic(certFile, issued.certPem, 0o644);
+    writeFileAtomic(namesFile, names, 0o644);
     return { keyPem: keys.privateKey, certPem: issued.certPem, chainPem: issued.certPem + this.certPem };
   }
 
@@ -131,13 +132,6 @@ export class HubCa {
   private signed(certPem: string): boolean {
     return issuedBy(certPem, this.certPem);
   }
-}
-
-function writeFile(file: string, text: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text, { mode });
-  fs.chmodSync(tmp, mode);
-  fs.renameSync(tmp, file);
 }
 
 /**
