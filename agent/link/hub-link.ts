@@ -14,6 +14,7 @@ import { loadIdentity, saveIdentity, type NodeIdentity } from "../state/identity
 import { NodeTlsStore } from "../state/node-tls";
 import { helloToProto, samplesToProto, specFromProto, updateToProto } from "./codec";
 import { HubCaError, HubTrust } from "./hub-trust";
+import { ResumingChannelCredentials } from "./resuming-credentials";
 import { AgentTunnels } from "./tunnels";
 import {
   backoffDelay,
@@ -239,7 +240,8 @@ export class HubLink extends EventEmitter {
     if (!ca || !key || !cert) throw new Error("no hub CA or node certificate yet: join first");
     this.client = new FastTunnelAgentLinkClient(
       this.options.hub,
-      credentials.createSsl(Buffer.from(ca), Buffer.from(key), Buffer.from(cert)),
+      // Resumes its last TLS session on a reconnect (a hub restart: every agent at once).
+      new ResumingChannelCredentials({ caPem: ca, keyPem: key, certPem: cert }),
       CHANNEL_OPTIONS,
     );
     return this.client;

@@ -4,6 +4,7 @@ import tls from "node:tls";
 import type { Logger } from "pino";
 import { memoLast } from "../../lib/memo-last";
 import { certificateFingerprint } from "../../lib/pki/certificates";
+import { hubEndpoint } from "./hub-endpoint";
 import type { NodeTlsStore } from "../state/node-tls";
 
 /** How long fetching the hub's presented CA may take. @default 10_000 ms */
@@ -129,12 +130,8 @@ function probeContext(): tls.SecureContext {
 
 /** The root of the chain the hub's TLS endpoint presents (PEM), read without trusting it. */
 export function presentedCa(target: string): Promise<string> {
-  // A grpc target may carry a scheme and authority (dns://127.0.0.1:1/host:port, the benchmark's
-  // one-connection-per-agent trick): the endpoint is its last part.
+  const { host, port } = hubEndpoint(target);
   const hub = target.slice(target.lastIndexOf("/") + 1);
-  const i = hub.lastIndexOf(":");
-  const host = hub.slice(0, i).replace(/^\[|\]$/g, "");
-  const port = Number(hub.slice(i + 1));
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
       host,
