@@ -1,14 +1,21 @@
 /**
- * `npm run bench:handshake`: the hub's CPU per agent-link TLS handshake, with the agent link's
- * TLS options (stateful TLS 1.3 session tickets, hub/tls/grpc-credentials.ts) against the
- * baseline of the same options with Node's default stateless tickets, in the same run.
+ * `npm run bench:handshake`: the hub's and the agent's CPU per agent-link TLS handshake, three
+ * ways in the same run:
+ * - baseline: the hub before agents resumed sessions (SSL_OP_NO_TICKET: stateful TLS 1.3 tickets
+ *   that nobody can resume, the cheapest full handshake);
+ * - the agent link's options (hub/tls/grpc-credentials.ts: stateless tickets under the hub's kept
+ *   ticket keys), a full handshake: what a first Connect pays;
+ * - the same, each connection offering the last ticket it got, as the agent's credentials do
+ *   (agent/link/resuming-credentials.ts): what every reconnect pays, after a hub restart too.
  *
- * Every first join pays three of these handshakes and every reconnect after a hub restart one
- * (issue 15). The client side is an agent's: HTTP/2 over TLS 1.3 with its node certificate
- * (ECDSA P-256, signed by a real hub CA made for the run), one connection after another. The
- * server runs in a child process; its CPU (user + system) over N handshakes is what is printed.
+ * Every first join pays three full handshakes and every reconnect one (issue 15). The client
+ * side is an agent's: HTTP/2 over TLS 1.3 with its node certificate (ECDSA P-256, signed by a real
+ * hub CA made for the run), one connection after another. The server runs in a child process; its
+ * CPU (user + system) over N handshakes is the hub figure, this process's CPU over the same
+ * connections the agent's (Node's http2 client; grpc-js adds its own work on top).
  */
 import { fork } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import http2 from "node:http2";
 import os from "node:os";
@@ -40,13 +47,23 @@ function option(argv: string[], flag: string, envName: string, def: number): num
   return n;
 }
 
+/** The last TLS session ticket a client got, offered on its next connection when `resume`. */
+interface Tickets {
+  resume: boolean;
+  last?: Buffer;
+}
+
 /** One agent-side connection: TLS 1.3 + HTTP/2, closed once the server's SETTINGS arrived. */
-function connectOnce(port: number, context: tls.SecureContext): Promise<void> {
+function connectOnce(port: number, context: tls.SecureContext, tickets: Tickets): Promise<void> {
   return new Promise((resolve, reject) => {
     const session = http2.connect(`https://127.0.0.1:${port}`, {
       secureContext: context,
       servername: "localhost",
       minVersion: "TLSv1.3",
+      ...(tickets.resume && tickets.last ? { session: tickets.last } : {}),
+    });
+    session.socket.on("session", (ticket: Buffer) => {
+      tickets.last = ticket;
     });
     session.once("remoteSettings", () => session.close(() => resolve()));
     session.once("error", reject);
@@ -80,30 +97,42 @@ function forkServer(): Server {
   };
 }
 
-/** Server CPU µs per handshake over `n` handshakes (after the warm-up) for one variant. */
+interface Variant {
+  /** The hub's ticket keys (hex), or null for SSL_OP_NO_TICKET (the hub before resumption). */
+  ticketKeysHex: string | null;
+  /** Each connection offers the last ticket it got. */
+  resume: boolean;
+}
+
+/** CPU µs per handshake over `n` handshakes (after the warm-up): the hub's and the agent's. */
 async function measure(
   options: http2.SecureServerOptions,
-  stateless: boolean,
+  variant: Variant,
   context: tls.SecureContext,
   n: number,
-): Promise<number> {
+): Promise<{ server: number; client: number }> {
   const server = forkServer();
   try {
     const listening = server.next("listening");
-    server.request({ type: "listen", options, stateless });
+    server.request({ type: "listen", options, ticketKeysHex: variant.ticketKeysHex });
     const { port } = await listening;
-    for (let i = 0; i < WARMUP; i++) await connectOnce(port, context);
+    const tickets: Tickets = { resume: variant.resume };
+    for (let i = 0; i < WARMUP; i++) await connectOnce(port, context, tickets);
     server.request({ type: "start" });
-    for (let i = 0; i < n; i++) await connectOnce(port, context);
+    const client0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) await connectOnce(port, context, tickets);
+    const client = process.cpuUsage(client0);
     const cpu = server.next("cpu");
     server.request({ type: "stop" });
-    const { micros, handshakes, verified } = await cpu;
-    // Every handshake must have been a full mutual-TLS one, or the figure measures something else.
-    if (handshakes !== n || verified !== n)
+    const { micros, handshakes, verified, resumed } = await cpu;
+    // Every handshake must have been the kind measured (mutual TLS, resumed or not), or the
+    // figure measures something else.
+    const expectResumed = variant.resume ? n : 0;
+    if (handshakes !== n || verified !== n || resumed !== expectResumed)
       throw new Error(
-        `expected ${n} verified handshakes, the server saw ${handshakes} (${verified} verified)`,
+        `expected ${n} verified handshakes (${expectResumed} resumed), the server saw ${handshakes} (${verified} verified, ${resumed} resumed)`,
       );
-    return micros / handshakes;
+    return { server: micros / handshakes, client: (client.user + client.system) / n };
   } finally {
     server.close();
   }
@@ -127,9 +156,11 @@ async function main(): Promise<void> {
   try {
     const ca = await HubCa.open(dir);
     const identity = await ca.serverIdentity(["localhost", "127.0.0.1"]);
-    const credentials = agentLinkServerCredentials(ca, identity);
+    const ticketKeys = crypto.randomBytes(48);
+    const credentials = agentLinkServerCredentials(ca, identity, ticketKeys);
     const contextOptions = credentials._getSecureContextOptions() ?? {};
-    // What grpc-js passes to http2.createSecureServer; PEMs as text so they cross the IPC channel.
+    // What grpc-js passes to http2.createSecureServer; PEMs as text so they cross the IPC channel
+    // (the ticket keys as hex, in the variant).
     const options: http2.SecureServerOptions = {
       ...credentials._getConstructorOptions(),
       ...contextOptions,
@@ -146,12 +177,26 @@ async function main(): Promise<void> {
       cert: nodeCert.certPem,
     });
 
-    const baseline: number[] = [];
-    const agentLink: number[] = [];
+    const variants: { name: string; variant: Variant; runs: { server: number; client: number }[] }[] = [
+      {
+        name: "baseline: no tickets to resume (the hub before)",
+        variant: { ticketKeysHex: null, resume: false },
+        runs: [],
+      },
+      {
+        name: "agent link, full handshake (a first Connect)",
+        variant: { ticketKeysHex: ticketKeys.toString("hex"), resume: false },
+        runs: [],
+      },
+      {
+        name: "agent link, resumed (every reconnect)",
+        variant: { ticketKeysHex: ticketKeys.toString("hex"), resume: true },
+        runs: [],
+      },
+    ];
     for (let r = 0; r < rounds; r++) {
       process.stderr.write(`bench: round ${r + 1}/${rounds}, ${n} handshakes per variant...\n`);
-      baseline.push(await measure(options, true, context, n));
-      agentLink.push(await measure(options, false, context, n));
+      for (const v of variants) v.runs.push(await measure(options, v.variant, context, n));
     }
     const median = (xs: number[]) => {
       const sorted = [...xs].sort((a, b) => a - b);
@@ -160,18 +205,25 @@ async function main(): Promise<void> {
         ? (sorted[mid] as number)
         : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
     };
-    const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
-    const b = median(baseline);
-    const a = median(agentLink);
+    const base = variants[0] as (typeof variants)[number];
+    const baseServer = median(base.runs.map((x) => x.server));
+    const baseClient = median(base.runs.map((x) => x.client));
+    const pct = (x: number, b: number) => `${x >= b ? "+" : ""}${(((x - b) / b) * 100).toFixed(1)} %`;
+    const rows = variants.map((v) => {
+      const server = median(v.runs.map((x) => x.server));
+      const client = median(v.runs.map((x) => x.client));
+      const rounds = v.runs.map((x) => `${x.server.toFixed(0)}/${x.client.toFixed(0)}`).join(", ");
+      const change = v === base ? "" : `  (${pct(server, baseServer)} / ${pct(client, baseClient)})`;
+      return `${v.name.padEnd(50)} ${server.toFixed(0).padStart(5)} us  ${client.toFixed(0).padStart(5)} us${change}  rounds hub/agent: ${rounds}`;
+    });
     process.stdout.write(
       [
         `Corral agent-link TLS handshake benchmark: ${n} handshakes per variant and round, ${rounds} round(s);`,
         `TLS 1.3, ECDSA P-256 server and node certificates, client certificate asked for, HTTP/2;`,
         `node ${process.version}, OpenSSL ${process.versions.openssl}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"})`,
         "",
-        `server CPU per handshake, baseline (stateless TLS 1.3 tickets)   ${b.toFixed(0)} us  (rounds: ${f(baseline)})`,
-        `server CPU per handshake, agent link (stateful tickets)          ${a.toFixed(0)} us  (rounds: ${f(agentLink)})`,
-        `change                                                            ${(((a - b) / b) * 100).toFixed(1)} %`,
+        `CPU per handshake (medians)                         hub       agent   (change vs baseline)`,
+        ...rows,
       ].join("\n") + "\n",
     );
   } finally {
