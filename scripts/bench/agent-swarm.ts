@@ -3,7 +3,7 @@
  * process CPU and RSS are the hub's own. Started with child_process.fork and driven over IPC.
  *
  * argv: --hub HOST:PORT --token JOIN_TOKEN --agents N [--shared-connection] [--welcome-timeout-ms MS]
- *       [--ramp-per-s N]
+ *       [--ramp-per-s N] [--first-index I] (the first agent's index: one swarm of several)
  * Sends: {type:"welcomed", welcomeMs, helloToWelcomeMs, allAfterMs, failures} once all are welcomed (or at
  *        the timeout; failures: the agents' warnings so far, counted by message and reason);
  *        {type:"usage", cpuMicros, rssBytes} for each {type:"usage"} asked;
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     agents,
     sharedConnection: process.argv.includes("--shared-connection"),
     rampPerS: Number(arg("--ramp-per-s") ?? 0),
+    firstIndex: Number(arg("--first-index") ?? 0),
   });
   process.on("message", (msg: SwarmRequest) => {
     if (msg.type === "usage") {

@@ -53,6 +53,8 @@ interface BenchOptions {
   sharedConnection: boolean;
   /** Agents started a second; 0 = all at once (a join storm). */
   rampPerS: number;
+  /** Child processes the agents are split over (each its own event loop, as machines are). */
+  swarmProcesses: number;
 }
 
 interface Row {
@@ -113,6 +115,8 @@ const HELP = `Usage: npm run bench:agents -- [flags]   (env variable, default)
   --shared-connection    all agents on one multiplexed connection (grpc-js's default sharing)
   --ramp-per-s N         start N agents a second instead of all at once, 0 = a storm: holds a fleet
                          the simulated agents could not join at once (CORRAL_BENCH_RAMP_PER_S, 0)
+  --swarm-processes N    split the agents over N child processes, the ramp too, so that one
+                         process's event loop does not pace the fleet (CORRAL_BENCH_SWARM_PROCESSES, 1)
 5000 agents: ulimit -n 65536 && npm run bench:agents -- --agents 5000 --duration-s 30
 `;
 
@@ -144,6 +148,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
         "--baseline-agents",
         "--baseline",
         "--ramp-per-s",
+        "--swarm-processes",
       ].includes(name)
     ) {
       const value = inline ?? argv[++i];
@@ -162,7 +167,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const scenario = flags.get("--scenario") ?? env.CORRAL_BENCH_SCENARIO ?? "hold";
   if (scenario !== "hold" && scenario !== "restart")
     usage(`--scenario (CORRAL_BENCH_SCENARIO) must be hold or restart, got ${JSON.stringify(scenario)}`);
-  return {
+  const options: BenchOptions = {
     scenario,
     agents: int("--agents", "CORRAL_BENCH_AGENTS", 500, 1),
     heartbeatMs: int("--heartbeat-ms", "CORRAL_BENCH_HEARTBEAT_MS", 1000, 50),
@@ -171,7 +176,11 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
     inChild: !flags.has("--in-process"),
     sharedConnection: flags.has("--shared-connection"),
     rampPerS: int("--ramp-per-s", "CORRAL_BENCH_RAMP_PER_S", 0, 0),
+    swarmProcesses: int("--swarm-processes", "CORRAL_BENCH_SWARM_PROCESSES", 1, 1),
   };
+  if (options.swarmProcesses > 1 && !options.inChild)
+    usage("--swarm-processes needs the agents in child processes");
+  return options;
 }
 
 function usage(message: string): never {
@@ -179,7 +188,59 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-function childFleet(hub: string, agents: number, opts: BenchOptions, welcomeTimeoutMs: number): Fleet {
+/** `agents` agents over opts.swarmProcesses child processes (childFleet each), as one Fleet. */
+function childFleets(hub: string, agents: number, opts: BenchOptions, welcomeTimeoutMs: number): Fleet {
+  const n = Math.min(opts.swarmProcesses, agents);
+  if (n === 1) return childFleet(hub, 0, agents, opts.rampPerS, opts, welcomeTimeoutMs);
+  const fleets: Fleet[] = [];
+  for (let k = 0, first = 0; k < n; k++) {
+    const count = Math.floor(agents / n) + (k < agents % n ? 1 : 0);
+    fleets.push(childFleet(hub, first, count, opts.rampPerS / n, opts, welcomeTimeoutMs));
+    first += count;
+  }
+  const merged = (all: Record<string, number>[]): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const f of all) for (const [k, c] of Object.entries(f)) out[k] = (out[k] ?? 0) + c;
+    return out;
+  };
+  const welcomed = Promise.all(fleets.map((f) => f.welcomed())).then((all) => ({
+    welcomeMs: all.flatMap((w) => w.welcomeMs),
+    helloToWelcomeMs: all.flatMap((w) => w.helloToWelcomeMs),
+    // Each process times from its own start; they start together, within a fork's few ms.
+    allAfterMs: Math.max(...all.map((w) => w.allAfterMs)),
+    failures: merged(all.map((w) => w.failures)),
+  }));
+  return {
+    welcomed: () => welcomed,
+    usage: async () => {
+      const all = await Promise.all(fleets.map((f) => f.usage()));
+      return all.reduce<{ cpuMicros: number; rssBytes: number }>(
+        (sum, u) => ({
+          cpuMicros: sum.cpuMicros + (u?.cpuMicros ?? 0),
+          rssBytes: sum.rssBytes + (u?.rssBytes ?? 0),
+        }),
+        { cpuMicros: 0, rssBytes: 0 },
+      );
+    },
+    welcomedAgain: async (sinceEpochMs, timeoutMs) => {
+      const all = await Promise.all(fleets.map((f) => f.welcomedAgain(sinceEpochMs, timeoutMs)));
+      return { againMs: all.flatMap((a) => a.againMs), failures: merged(all.map((a) => a.failures)) };
+    },
+    stop: async () => {
+      await Promise.all(fleets.map((f) => f.stop()));
+    },
+  };
+}
+
+/** Agents `first` .. `first + agents - 1` in one child process (agent-swarm.ts). */
+function childFleet(
+  hub: string,
+  first: number,
+  agents: number,
+  rampPerS: number,
+  opts: BenchOptions,
+  welcomeTimeoutMs: number,
+): Fleet {
   const args = [
     "--hub",
     hub,
@@ -189,9 +250,11 @@ function childFleet(hub: string, agents: number, opts: BenchOptions, welcomeTime
     String(agents),
     "--welcome-timeout-ms",
     String(welcomeTimeoutMs),
+    "--first-index",
+    String(first),
   ];
   if (opts.sharedConnection) args.push("--shared-connection");
-  if (opts.rampPerS > 0) args.push("--ramp-per-s", String(opts.rampPerS));
+  if (rampPerS > 0) args.push("--ramp-per-s", String(rampPerS));
   const child: ChildProcess = fork(path.join(__dirname, "agent-swarm.js"), args, {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -280,7 +343,7 @@ async function run(agents: number, opts: BenchOptions): Promise<Row> {
     const welcomeTimeoutMs = Math.max(60_000, agents * 20) + rampMs(agents, opts);
     progress(`${agents} agents ${opts.inChild ? "in a child process" : "in this process"}, joining...`);
     const stormCpu0 = process.cpuUsage();
-    const fleet = (opts.inChild ? childFleet : localFleet)(hub.grpcAddress, agents, opts, welcomeTimeoutMs);
+    const fleet = (opts.inChild ? childFleets : localFleet)(hub.grpcAddress, agents, opts, welcomeTimeoutMs);
     const welcomed = await fleet.welcomed();
     const stormCpu = process.cpuUsage(stormCpu0);
     const stormSwarm = await fleet.usage();
@@ -519,11 +582,12 @@ async function restartRun(opts: BenchOptions): Promise<string> {
     await hub.up;
     const timeoutMs = Math.max(60_000, opts.agents * 20);
     progress(`${opts.agents} agents in a child process, joining a hub in its own process...`);
-    const fleet = childFleet(`127.0.0.1:${port}`, opts.agents, opts, timeoutMs + rampMs(opts.agents, opts));
+    const fleet = childFleets(`127.0.0.1:${port}`, opts.agents, opts, timeoutMs + rampMs(opts.agents, opts));
     const first = await fleet.welcomed();
     await sleep(2 * opts.heartbeatMs + 500);
     const before = await hub.nodes();
     progress(`${first.welcomeMs.length}/${opts.agents} welcomed, ${before.ready} ready; kill -9 the hub`);
+    const swarmCpu0 = await fleet.usage();
     const killedAt = epochNow();
     const exited = new Promise((r) => hub.child.once("exit", r));
     hub.child.kill("SIGKILL");
@@ -540,6 +604,9 @@ async function restartRun(opts: BenchOptions): Promise<string> {
       after = await hub.nodes();
     }
     const readyAfterMs = epochNow() - killedAt;
+    const swarmCpu1 = await fleet.usage();
+    const swarmCpuMs =
+      swarmCpu0 && swarmCpu1 ? (swarmCpu1.cpuMicros - swarmCpu0.cpuMicros) / 1000 : Number.NaN;
     await fleet.stop();
     // The second hub leaves on its own (IPC disconnect -> exit), so `node --cpu-prof` can write its profile.
     const gone = new Promise((r) => hub.child.once("exit", r));
@@ -562,7 +629,8 @@ async function restartRun(opts: BenchOptions): Promise<string> {
       `node rows before / after (duplicates)    ${before.rows} / ${after.rows} (${after.rows - opts.agents})`,
       `streams held after                       ${after.sessions}`,
       `new hub's CPU until all ready            ${f(after.cpuMs / 1000, 2)} s (${f((after.cpuMs / readyAfterMs) * 100)} % of a core over the recovery)`,
-      `(the agents share one process here: its TLS handshakes and backoff, not the hub, set most of the tail)`,
+      `agents' CPU until all ready              ${f(swarmCpuMs / 1000, 2)} s (${f((swarmCpuMs / readyAfterMs) * 100)} % of a core, ${opts.swarmProcesses} process${opts.swarmProcesses > 1 ? "es" : ""})`,
+      `(the agents share ${opts.swarmProcesses > 1 ? `${opts.swarmProcesses} processes` : "one process"} and the hub's two cores here: near 100 % of a core a process, they set the tail)`,
       ...failureLines("first join", first.failures),
       ...failureLines("recovery", failuresSince(first.failures, failures)),
       "",

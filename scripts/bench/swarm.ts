@@ -36,6 +36,11 @@ export interface SwarmOptions {
    * @default 0
    */
   rampPerS?: number;
+  /**
+   * Index of this swarm's first agent: agents are named bench-<index> from it, so swarms in
+   * several processes (`--swarm-processes`) join distinct nodes. @default 0
+   */
+  firstIndex?: number;
 }
 
 export interface Swarm {
@@ -112,9 +117,13 @@ export function startSwarm(options: SwarmOptions): Swarm {
   let onStart: ((workloadId: string, atMs: number) => void) | null = null;
   const sharedKey: Promise<KeyPairPem> | null = options.keyPerAgent ? null : generateKeyPair();
   const agents: RunningAgent[] = [];
+  const firstIndex = options.firstIndex ?? 0;
   const startOne = (i: number): void => {
-    const name = `bench-${String(i).padStart(5, "0")}`;
-    const hub = options.sharedConnection ? options.hub : `dns://127.0.0.1:${1 + (i % 65_000)}/${options.hub}`;
+    const index = firstIndex + i;
+    const name = `bench-${String(index).padStart(5, "0")}`;
+    const hub = options.sharedConnection
+      ? options.hub
+      : `dns://127.0.0.1:${1 + (index % 65_000)}/${options.hub}`;
     const t0 = performance.now();
     const runtime = new FakeRuntime({ nodeId: name });
     const start = runtime.start.bind(runtime);
