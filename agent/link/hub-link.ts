@@ -1,5 +1,11 @@
 import { EventEmitter } from "node:events";
-import { credentials, Metadata, type ClientDuplexStream, type ChannelOptions } from "@grpc/grpc-js";
+import {
+  connectivityState,
+  credentials,
+  Metadata,
+  type ClientDuplexStream,
+  type ChannelOptions,
+} from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { FastTunnelAgentLinkClient } from "./tunnel-client";
 import type { AgentMessage, HubMessage, JoinResponse } from "../../proto/gen/corral/v1/agent_link";
@@ -22,6 +28,7 @@ import {
   DEFAULT_RETRY,
   isTakenNode,
   isUnauthenticated,
+  isUnreachable,
   type RetryPolicy,
 } from "./retry-policy";
 
@@ -87,6 +94,11 @@ const CHANNEL_OPTIONS: ChannelOptions = {
 export class HubLink extends EventEmitter {
   /** The mutual-TLS client of the current node certificate; rebuilt when it changes. */
   private client: FastTunnelAgentLinkClient | null = null;
+  /**
+   * The mutual-TLS credentials of the current CA, key and certificate (`pems` joined), kept when
+   * a failed channel is replaced: they hold the TLS session the next connection resumes.
+   */
+  private linkCredentials: { pems: string; credentials: ResumingChannelCredentials } | null = null;
   private readonly tls: NodeTlsStore;
   /** The node certificate's facts, parsed once per certificate (checked before every attempt). */
   private readonly certFacts = memoLast(certificateFacts);
@@ -227,7 +239,7 @@ export class HubLink extends EventEmitter {
   /** A TLS failure that is the hub presenting another CA than the trusted one, as a HubCaError. */
   private async caChange(err: unknown): Promise<HubCaError | null> {
     if (err instanceof HubCaError) return err;
-    if (isUnauthenticated(err) || isTakenNode(err)) return null;
+    if (isUnauthenticated(err) || isTakenNode(err) || isUnreachable(err)) return null;
     return this.trust.checkChanged();
   }
 
@@ -238,13 +250,34 @@ export class HubLink extends EventEmitter {
     const key = this.tls.read("key");
     const cert = this.tls.read("cert");
     if (!ca || !key || !cert) throw new Error("no hub CA or node certificate yet: join first");
+    // Resumes its last TLS session on a reconnect (a hub restart: every agent at once). A new CA
+    // or certificate makes new credentials, so no session outlives the identity it was made with.
+    const pems = `${ca}\n${key}\n${cert}`;
+    if (this.linkCredentials?.pems !== pems)
+      this.linkCredentials = {
+        pems,
+        credentials: new ResumingChannelCredentials({ caPem: ca, keyPem: key, certPem: cert }),
+      };
     this.client = new FastTunnelAgentLinkClient(
       this.options.hub,
-      // Resumes its last TLS session on a reconnect (a hub restart: every agent at once).
-      new ResumingChannelCredentials({ caPem: ca, keyPem: key, certPem: cert }),
+      this.linkCredentials.credentials,
       CHANNEL_OPTIONS,
     );
     return this.client;
+  }
+
+  /**
+   * After an attempt that failed before a Welcome: a channel in TRANSIENT_FAILURE is closed, so
+   * the next attempt connects when this link's backoff says. grpc-js would keep the channel in its
+   * own reconnect backoff (1 s growing to 120 s) and fail every call before it at once with the
+   * last error: after a hub restart, agents came back only on grpc-js's schedule, each fast
+   * failure costing a CA probe (issue 15).
+   */
+  private dropFailedChannel(client: FastTunnelAgentLinkClient): void {
+    if (this.client !== client) return;
+    if (client.getChannel().getConnectivityState(false) !== connectivityState.TRANSIENT_FAILURE) return;
+    this.client = null;
+    client.close();
   }
 
   /** Drops the current client (a new certificate or CA): the next call builds one. */
@@ -333,7 +366,8 @@ export class HubLink extends EventEmitter {
     if (this.stopped) return false;
     const metadata = new Metadata();
     metadata.set("authorization", `Bearer ${identity.credential}`);
-    const call = this.linkClient().connect(metadata);
+    const client = this.linkClient();
+    const call = client.connect(metadata);
     this.call = call;
     let welcomed = false;
     return new Promise<boolean>((resolve, reject) => {
@@ -350,6 +384,7 @@ export class HubLink extends EventEmitter {
         this.welcomed = false;
         if (this.call === call) this.call = null;
         if (wasWelcomed) this.emit("disconnected", err?.message ?? "stream ended");
+        if (err && !welcomed) this.dropFailedChannel(client);
         if (err && (!welcomed || isUnauthenticated(err))) reject(err);
         else resolve(welcomed);
       };

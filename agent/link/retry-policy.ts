@@ -46,6 +46,24 @@ export const isRetryable = (err: unknown): boolean => {
   return code === undefined || RETRYABLE_CODES.has(code);
 };
 
+/**
+ * Network errors of a connection that never reached TLS (nothing listening, no route, reset), as
+ * grpc-js words them in an UNAVAILABLE's details ("No connection established. Last error: ...").
+ */
+const UNREACHABLE_ERRNO =
+  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN|EPIPE|ENOTFOUND|EAI_AGAIN)\b/;
+
+/**
+ * The hub could not be reached at all: no handshake happened, so no CA was presented that could
+ * have changed (the agent skips its CA probe: after a hub restart, one probe per agent per attempt
+ * cost the returning hub a full TLS handshake each, issue 15).
+ */
+export const isUnreachable = (err: unknown): boolean => {
+  if (grpcCode(err) !== status.UNAVAILABLE) return false;
+  const { details, message } = err as { details?: unknown; message?: unknown };
+  return UNREACHABLE_ERRNO.test(`${String(details ?? "")} ${String(message ?? "")}`);
+};
+
 export const isUnauthenticated = (err: unknown): boolean => grpcCode(err) === status.UNAUTHENTICATED;
 
 /** The hub refused a join because the node name belongs to a node with a live credential. */

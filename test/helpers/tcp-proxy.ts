@@ -2,7 +2,8 @@ import net from "node:net";
 
 /**
  * A loopback TCP proxy that can simulate a flaky link: freeze() stops moving bytes without closing
- * anything (a silent partition), thaw() resumes, dropAll() resets every connection.
+ * anything (a silent partition), thaw() resumes, dropAll() resets every connection, refuse() makes
+ * its port refuse connections (a hub that is down) until listenAgain().
  */
 export class TcpProxy {
   private readonly pairs = new Set<[net.Socket, net.Socket]>();
@@ -12,6 +13,10 @@ export class TcpProxy {
     private readonly server: net.Server,
     readonly address: string,
   ) {}
+
+  private get port(): number {
+    return Number(this.address.slice(this.address.lastIndexOf(":") + 1));
+  }
 
   static async start(target: string): Promise<TcpProxy> {
     const i = target.lastIndexOf(":");
@@ -58,8 +63,27 @@ export class TcpProxy {
     this.pairs.clear();
   }
 
+  /** Resets every connection and stops listening: connecting to `address` is refused. */
+  async refuse(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.dropAll();
+    await closed;
+  }
+
+  /** Listens on the same port again after refuse(). */
+  async listenAgain(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.port, "127.0.0.1", () => {
+        this.server.off("error", reject);
+        resolve();
+      });
+    });
+  }
+
   async close(): Promise<void> {
     this.dropAll();
+    if (!this.server.listening) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { RunningAgent } from "../../agent/agent";
 import { startAgent } from "../../agent/agent";
 import type { HardwareSource } from "../../agent/link/hub-link";
+import type { RetryPolicy } from "../../agent/link/retry-policy";
 import { FakeRuntime } from "../../agent/runtime/fake-runtime";
 import type { Runtime } from "../../agent/runtime/runtime";
 import { loadHubConfig } from "../../hub/config";
@@ -90,6 +91,8 @@ export interface TestAgentOptions {
   dataDir?: string | null;
   /** Connect through this address instead of the hub's (a TcpProxy). */
   hubAddress?: string;
+  /** The link's retry policy. @default 50 ms doubling to 500 ms */
+  retry?: RetryPolicy;
   /** HubLink certRenewFraction (renewal tests). */
   certRenewFraction?: number;
   /** CORRAL_HUB_CA_FILE. */
@@ -142,7 +145,7 @@ export function startTestAgent(hub: TestHub, opts: TestAgentOptions): RunningAge
     runtime: opts.runtime ?? new FakeRuntime({ nodeId: opts.name }),
     hardware: opts.hardware ?? fakeHardware({ hostname: opts.name }),
     logger: testLogger(),
-    retry: { initialMs: 50, multiplier: 2, maxMs: 500 },
+    retry: opts.retry ?? { initialMs: 50, multiplier: 2, maxMs: 500 },
     ...(opts.certRenewFraction === undefined ? {} : { certRenewFraction: opts.certRenewFraction }),
     // One cached key pair for every test agent: the certificate, not the key, names the node.
     generateKey: opts.generateKey ?? testKeys,

@@ -6,6 +6,7 @@ import {
   hintedDelay,
   isRetryable,
   isUnauthenticated,
+  isUnreachable,
 } from "../../../../agent/link/retry-policy";
 
 describe("agent link retry policy", () => {
@@ -28,6 +29,16 @@ describe("agent link retry policy", () => {
     );
     const seen = new Set(Array.from({ length: 50 }, () => backoffDelay(DEFAULT_RETRY, 6)));
     assert.ok(seen.size > 10, "a fleet does not retry in lockstep");
+  });
+
+  it("tells a hub it could not reach from one that failed TLS (only the latter is probed for a new CA)", () => {
+    const refused = "No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:7443";
+    assert.equal(isUnreachable({ code: status.UNAVAILABLE, details: refused }), true);
+    assert.equal(isUnreachable({ code: status.UNAVAILABLE, message: `14 UNAVAILABLE: ${refused}` }), true);
+    const tls = "No connection established. Last error: Error: self-signed certificate in certificate chain";
+    assert.equal(isUnreachable({ code: status.UNAVAILABLE, details: tls }), false);
+    assert.equal(isUnreachable({ code: status.UNAUTHENTICATED, details: "ECONNREFUSED" }), false);
+    assert.equal(isUnreachable(new Error("connect ECONNREFUSED")), false, "not a gRPC status");
   });
 
   it("retries transport failures but not refusals", () => {
